@@ -1,0 +1,34 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from publisher import errors
+from publisher.config import Settings
+from publisher.site import Site
+from publisher.views import BLUEPRINTS
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    site = Site(settings)
+    app.extensions["avoinkunta"] = site
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    _init_sparql(app, site)
+    errors.init_app(app)
+    return app
+
+
+def _init_sparql(app: Flask, site: Site) -> None:
+    import sparql_endpoint
+
+    if hasattr(sparql_endpoint, "init_app"):
+        sparql_endpoint.init_app(
+            app,
+            store_path=lambda: site.publication().store_path,
+            base_uri=site.settings.base_uri,
+        )

@@ -1,0 +1,77 @@
+"""Settings, declared once with defaults and help; each can be overridden by the environment.
+
+The environment variable of a setting is ``AVOINKUNTA_`` + its name in upper case, e.g.
+``AVOINKUNTA_BASE_URI``. ``README.md`` documents every setting (a test checks it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_uri: str = _setting(
+        "http://localhost:8080/",
+        "Base of every URI the publication mints; must end with '/'. Changing it changes "
+        "the meaning of published URIs, so set it once per deployment.",
+    )
+    data_dir: Path = _setting(Path("data"), "Folder of the catalogue's source files.")
+    ontology_dir: Path = _setting(Path("ontology"), "Folder of the vocabulary and schemes.")
+    shapes_dir: Path = _setting(Path("shapes"), "Folder of the SHACL shapes used by the build.")
+    out_dir: Path = _setting(
+        Path("var"), "Folder of publications; OUT/current points to the one being served."
+    )
+    keep_publications: int = _setting(
+        3, "How many publications to keep on disk (the current one and those for rollback)."
+    )
+    cache_max_age: int = _setting(
+        300, "Seconds a client or proxy may cache a page or document (Cache-Control max-age)."
+    )
+    page_size: int = _setting(50, "Items per page in the paged catalogues (/catalog).")
+    host: str = _setting("127.0.0.1", "Address `avoinkunta serve` listens on.")
+    port: int = _setting(8080, "Port `avoinkunta serve` listens on.")
+    workers: int = _setting(3, "Number of web worker processes of `avoinkunta serve`.")
+
+    def __post_init__(self) -> None:
+        if not self.base_uri.endswith("/"):
+            raise ValueError(f"base_uri must end with '/': {self.base_uri!r}")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``AVOINKUNTA_*`` variables, then explicit overrides (not None)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"AVOINKUNTA_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(f.default, raw)
+        values.update(
+            {k: _coerce(getattr(cls, k), v) for k, v in overrides.items() if v is not None}
+        )
+        return cls(**values)
+
+    @classmethod
+    def documented(cls) -> list[tuple[str, Any, str]]:
+        """(environment variable, default, help) of every setting."""
+        return [
+            (f"AVOINKUNTA_{f.name.upper()}", f.default, f.metadata["help"]) for f in fields(cls)
+        ]
+
+
+def _coerce(default: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        if isinstance(default, bool):
+            return value.lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, Path):
+            return Path(value)
+    return value

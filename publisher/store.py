@@ -1,0 +1,95 @@
+"""The read interface of a publication's store: exists, describe, query.
+
+The web layer reads the data only through this class. The default implementation is the
+embedded pyoxigraph store of the publication, opened read-only (several server processes
+can share it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+
+from publisher.namespaces import PREFIXES
+from publisher.terms import to_rdflib
+
+# Properties that name a thing; their values are copied into a description for every IRI
+# the described resource links to, so a client can show a label without another request.
+LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
+_LABELS = tuple(ox.NamedNode(str(p)) for p in LABEL_PROPERTIES)
+_TYPE = ox.NamedNode(str(RDF.type))
+
+
+class ReadStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._store = ox.Store.read_only(str(self.path))
+
+    def exists(self, iri: str) -> bool:
+        """Is there any triple whose subject is ``iri``?"""
+        subject = ox.NamedNode(iri)
+        return (
+            next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) is not None
+        )
+
+    def describe(self, iri: str, *, vocab: str | None = None) -> Graph:
+        """The resource's own triples, its blank-node structures whole (parts, prices,
+        contact points) and the labels and types of every IRI it links to."""
+        graph = new_graph(vocab)
+        subject = ox.NamedNode(iri)
+        linked: set[ox.NamedNode] = set()
+        self._add_closure(graph, subject, linked, seen=set())
+        for node in linked:
+            for predicate in (*_LABELS, _TYPE):
+                for quad in self._store.quads_for_pattern(node, predicate, None, None):
+                    graph.add((URIRef(node.value), to_rdflib(predicate), to_rdflib(quad.object)))
+        return graph
+
+    def backlinks(self, iri: str, predicate: str | None = None) -> list[tuple[str, str]]:
+        """(subject, predicate) pairs of the triples that point at ``iri``."""
+        pred = ox.NamedNode(predicate) if predicate else None
+        found = {
+            (q.subject.value, q.predicate.value)
+            for q in self._store.quads_for_pattern(None, pred, ox.NamedNode(iri), None)
+            if isinstance(q.subject, ox.NamedNode)
+        }
+        return sorted(found)
+
+    def query(self, sparql: str, **options: Any) -> Any:
+        """Run a read query over the union of the named graphs (unless told otherwise)."""
+        options.setdefault("use_default_graph_as_union", True)
+        return self._store.query(sparql, **options)
+
+    def _add_closure(
+        self,
+        graph: Graph,
+        subject: ox.NamedNode | ox.BlankNode,
+        linked: set[ox.NamedNode],
+        seen: set[str],
+    ) -> None:
+        seen.add(str(subject))
+        for quad in self._store.quads_for_pattern(subject, None, None, None):
+            obj = quad.object
+            graph.add((to_rdflib(subject), to_rdflib(quad.predicate), to_rdflib(obj)))
+            if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
+                self._add_closure(graph, obj, linked, seen)
+            elif isinstance(obj, ox.NamedNode):
+                linked.add(obj)
+
+
+def new_graph(vocab: str | None = None) -> Graph:
+    """An rdflib graph with our prefixes bound (``ak:`` when the vocabulary is given)."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    graph.bind("rdf", RDF)
+    if vocab:
+        graph.bind("ak", vocab)
+    return graph
+
+
+__all__ = ["BNode", "LABEL_PROPERTIES", "ReadStore", "new_graph"]

@@ -1,0 +1,10 @@
+"""The web layer's blueprints, registered in this order by ``publisher.app.create_app``."""
+
+from flask import Blueprint
+
+from publisher.views import dumps, health
+
+BLUEPRINTS: list[Blueprint] = [
+    health.bp,
+    dumps.bp,
+]
