@@ -200,7 +200,7 @@ def test_alignment_table_in_readme_matches_the_vocabulary(vocabulary: Graph) -> 
         "⊑": (ns.RDFS.subClassOf, ns.RDFS.subPropertyOf),
         "≡": (ns.OWL.equivalentClass, ns.OWL.equivalentProperty),
     }
-    prefixes = dict(vocabulary.namespaces())
+    prefixes = {**ns.PREFIXES, "ak": AK}
     rows = re.findall(r"^\| `ak:(\w+)` \| (⊑|≡) \| (.+?) \|", table, re.MULTILINE)
     assert len(rows) >= 20
     for term, symbol, targets in rows:
@@ -209,6 +209,18 @@ def test_alignment_table_in_readme_matches_the_vocabulary(vocabulary: Graph) -> 
             assert any((AK[term], p, target) in vocabulary for p in predicates[symbol]), (
                 f"README says ak:{term} {symbol} {prefix}:{local}; the vocabulary does not"
             )
+
+
+def test_readme_counts_match_the_vocabulary(vocabulary: Graph) -> None:
+    readme = (ONTOLOGY_DIR / "README.md").read_text(encoding="utf-8")
+    classes = set(vocabulary.subjects(ns.RDF.type, ns.OWL.Class))
+    properties = set(vocabulary.subjects(ns.RDF.type, ns.OWL.ObjectProperty)) | set(
+        vocabulary.subjects(ns.RDF.type, ns.OWL.DatatypeProperty)
+    )
+    own = {t for t in classes | properties if str(t).startswith(str(AK))}
+    n_classes = len(own & classes)
+    n_properties = len(own & properties)
+    assert f"{n_classes} classes, {n_properties} properties" in readme
 
 
 def test_product_and_service_are_disjoint_offerings(vocabulary: Graph) -> None:
@@ -436,6 +448,27 @@ def test_components_per_layer_through_sparql_on_pyoxigraph() -> None:
         ("service-channels", 6),
         ("knowledge-management", 12),
     ]
+
+
+def readme_queries() -> list[str]:
+    readme = (ONTOLOGY_DIR / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```sparql\n(.*?)```", readme, re.DOTALL)
+
+
+def test_readme_queries_run_on_the_vocabulary() -> None:
+    queries = readme_queries()
+    assert len(queries) >= 3
+    store = ox.Store()
+    for path in ALL_FILES:
+        with path.open("rb") as stream:
+            store.load(stream, format=ox.RdfFormat.TURTLE, base_iri=BASE)
+    results = [
+        list(store.query(q.replace("http://localhost:8080/", BASE))) for q in queries
+    ]
+    layers = [(int(row["components"].value)) for row in results[0]]
+    assert layers == [5, 6, 9, 4, 8, 6, 12]
+    assert results[1] == []  # no offerings in the vocabulary alone
+    assert [row["label"].value for row in results[2]][0].startswith("Direct purchase")
 
 
 # --------------------------------------------------------------------------------------
