@@ -13,6 +13,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import owlrl
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -221,6 +222,45 @@ def test_readme_counts_match_the_vocabulary(vocabulary: Graph) -> None:
     n_classes = len(own & classes)
     n_properties = len(own & properties)
     assert f"{n_classes} classes, {n_properties} properties" in readme
+
+
+# One offering, written the way publisher/mapping writes it (only the ak: parts matter here).
+EXAMPLE_OFFERING = """
+@prefix ak: <ontology#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+<id/offering/example> a ak:Offering, ak:Product ;
+    ak:sourceRepository <https://example.org/git/example> ;
+    ak:apiDocumentation <https://example.org/api> ;
+    ak:serviceDomain <id/domain/land-use> ;
+    ak:opennessClaim [ a ak:OpennessClaim ; ak:aspect <id/aspect/open-source> ;
+                       ak:evidence <https://example.org/git/example/LICENSE> ] ;
+    ak:pricing [ a ak:PriceSpecification ; ak:priceList <https://example.org/prices> ] .
+<id/supplier/example> a ak:Supplier ; ak:businessId "2077474-0" .
+"""
+
+
+def test_alignments_hold_under_owl_rl_inference(vocabulary: Graph) -> None:
+    """A real reasoner (owlrl, OWL 2 RL) draws the conclusions the alignment table promises."""
+    graph = Graph()
+    graph += vocabulary
+    graph.parse(data=EXAMPLE_OFFERING, format="turtle", publicID=BASE)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    offering = URIS.thing("offering", "example")
+    supplier = URIS.thing("supplier", "example")
+    for cls in (ns.DCAT.Resource, ns.ADMS.Asset, ns.SCHEMA.SoftwareApplication):
+        assert (offering, ns.RDF.type, cls) in graph, cls
+    for cls in (ns.FOAF.Organization, ns.ORG.Organization):
+        assert (supplier, ns.RDF.type, cls) in graph, cls
+    assert (offering, ns.SCHEMA.codeRepository, URIRef("https://example.org/git/example")) in graph
+    assert (offering, ns.FOAF.page, URIRef("https://example.org/api")) in graph
+    assert (offering, ns.DCT.subject, URIS.thing("domain", "land-use")) in graph
+    assert (supplier, ns.ORG.identifier, Literal("2077474-0")) in graph
+    pricing = graph.value(offering, AK.pricing)
+    assert (offering, ns.SCHEMA.priceSpecification, pricing) in graph
+    assert (pricing, ns.RDF.type, ns.SCHEMA.PriceSpecification) in graph
+    # The property chain: a claim about an aspect entails the shortcut.
+    assert (offering, AK.opennessAspect, URIS.thing("aspect", "open-source")) in graph
+    assert (URIS.thing("aspect", "open-source"), ns.RDF.type, AK.OpennessAspect) in graph
 
 
 def test_product_and_service_are_disjoint_offerings(vocabulary: Graph) -> None:
