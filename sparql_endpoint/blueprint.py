@@ -1,0 +1,324 @@
+"""The ``/sparql`` blueprint: the HTTP edge of the endpoint.
+
+One view handles every method, so that CORS headers and readable errors are on every
+response, including 405 for PUT/DELETE (the W3C test ``bad_query_method``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+
+from sparql_endpoint import formats as F
+from sparql_endpoint.errors import SparqlError
+from sparql_endpoint.examples import examples
+from sparql_endpoint.execute import check_policy, start
+from sparql_endpoint.limits import ClientLimiter
+from sparql_endpoint.pool import WorkerPool
+from sparql_endpoint.protocol import QueryRequest, RawRequest, parse
+from sparql_endpoint.service_description import (
+    STATS_BY_GRAPH,
+    STATS_CLASSES,
+    STATS_DEFAULT,
+    describe,
+)
+from sparql_endpoint.settings import SparqlSettings, settings_help
+from sparql_endpoint.vocabulary import all_prefixes, prologue
+
+bp = Blueprint("sparql_endpoint", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/sparql-static")
+
+METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
+EXPOSED = "SPARQL-Results-Truncated, SPARQL-Row-Limit, Retry-After, Content-Disposition"
+TRUNCATED = "SPARQL-Results-Truncated"
+ROW_LIMIT = "SPARQL-Row-Limit"
+EXTENSION = "sparql_endpoint"
+
+
+@dataclass
+class Endpoint:
+    """Everything the view needs, kept in ``app.extensions['sparql_endpoint']``."""
+
+    settings: SparqlSettings
+    store_path: Callable[[], Path]
+    base_uri: str
+    pool: WorkerPool
+    limiter: ClientLimiter
+    _stats: dict[str, Any] = field(default_factory=dict)
+    _stats_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return all_prefixes(self.base_uri)
+
+    def run_json(self, query: str) -> dict[str, Any]:
+        """Run an internal SELECT through the pool (same limits) and parse its JSON."""
+        execution = start(
+            self.pool, self.settings, QueryRequest(query), self.store_path(),
+            {"solutions": "json", "boolean": "json", "graph": "nt"},
+            self.base_uri, self.prefixes, max_rows=0,
+        )
+        return json.loads(execution.read_all())
+
+    def statistics(self) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+        """VoID figures of the current publication, computed once per store path."""
+        path = str(self.store_path())
+        with self._stats_lock:
+            if path in self._stats:
+                return self._stats[path]
+
+        def numbers(binding: dict[str, Any]) -> dict[str, int]:
+            return {k: int(v["value"]) for k, v in binding.items() if k != "g"}
+
+        default = numbers(self.run_json(STATS_DEFAULT)["results"]["bindings"][0])
+        default.update(numbers(self.run_json(STATS_CLASSES)["results"]["bindings"][0]))
+        graphs = {
+            b["g"]["value"]: numbers(b)
+            for b in self.run_json(STATS_BY_GRAPH)["results"]["bindings"]
+            if b.get("g", {}).get("type") == "uri"
+        }
+        with self._stats_lock:
+            self._stats = {path: (default, graphs)}
+        return default, graphs
+
+
+def endpoint() -> Endpoint:
+    return current_app.extensions[EXTENSION]
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/sparql", methods=METHODS, provide_automatic_options=False)
+@bp.route("/sparql/", methods=METHODS, provide_automatic_options=False)
+def sparql() -> Response:
+    arrived = time.monotonic()
+    try:
+        return _handle(endpoint(), arrived)
+    except SparqlError as error:
+        return _error(error)
+
+
+def _error(error: SparqlError) -> Response:
+    response = Response(error.message + "\n", status=error.status,
+                        content_type="text/plain; charset=utf-8")
+    response.headers.update(error.headers)
+    return response
+
+
+def _handle(ep: Endpoint, arrived: float) -> Response:
+    if request.method == "OPTIONS":
+        response = Response(status=204)
+        response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "86400"
+        return response
+    settings = ep.settings
+    body = b""
+    if request.method == "POST":
+        if (request.content_length or 0) > settings.max_query_length:
+            raise SparqlError(413, f"Request body is longer than {settings.max_query_length} "
+                                   "bytes.")
+        body = request.stream.read(settings.max_query_length + 1)
+    raw = RawRequest(request.method, request.query_string, request.headers.get("Content-Type"),
+                     body)
+    query_request = parse(raw, settings.max_query_length)
+    format_param = request.args.get("format")
+    if query_request is None:
+        return _no_query(ep, format_param)
+    found = check_policy(query_request.query, settings)
+    graph_form = found.form in ("CONSTRUCT", "DESCRIBE")
+    accept = request.headers.get("Accept")
+    offered_solutions = (*F.SOLUTION_FORMATS, F.HTML)
+    offered_graph = (*F.GRAPH_FORMATS, F.HTML)
+    chosen = F.negotiate(accept, offered_graph if graph_form else offered_solutions,
+                         format_param)
+    other = offered_solutions if graph_form else offered_graph
+    try:
+        fallback = F.negotiate(accept, other, None)
+    except SparqlError:
+        fallback = other[0]
+    graph_fmt, solutions_fmt = (chosen, fallback) if graph_form else (fallback, chosen)
+    if chosen is F.HTML:
+        return _page(ep, query_request, arrived)
+    if solutions_fmt is F.HTML:
+        solutions_fmt = F.JSON
+    if graph_fmt is F.HTML:
+        graph_fmt = F.TURTLE
+    wanted = {"solutions": solutions_fmt.name, "boolean": solutions_fmt.name,
+              "graph": graph_fmt.name}
+    slot = ep.limiter.acquire(request.remote_addr or "unknown")
+    try:
+        execution = start(ep.pool, settings, query_request, ep.store_path(), wanted,
+                          ep.base_uri, ep.prefixes, arrived=arrived)
+    except BaseException:
+        if slot:
+            slot.release()
+        raise
+    head = execution.head
+    fmt = {f.name: f for f in (*F.SOLUTION_FORMATS, *F.GRAPH_FORMATS)}[head["format"]]
+    headers = {ROW_LIMIT: str(settings.max_rows)}
+    if head["truncated"]:
+        headers[TRUNCATED] = "true"
+    if format_param and request.args.get("download"):
+        headers["Content-Disposition"] = f'attachment; filename="results.{fmt.name}"'
+    if request.method == "HEAD":
+        try:
+            execution.read_all()
+        finally:
+            if slot:
+                slot.release()
+        return Response(b"", content_type=fmt.content_type, headers=headers)
+
+    def stream() -> Iterator[bytes]:
+        try:
+            yield from execution.chunks()
+        finally:
+            if slot:
+                slot.release()
+
+    return Response(stream(), content_type=fmt.content_type, headers=headers,
+                    direct_passthrough=True)
+
+
+def _no_query(ep: Endpoint, format_param: str | None) -> Response:
+    """GET without a query: the service description, or the query page for a browser."""
+    offered = (F.HTML, *F.GRAPH_FORMATS)
+    accept = request.headers.get("Accept")
+    if not format_param and accept and "text/html" in accept.lower():
+        chosen = F.negotiate(accept, offered, None)
+    else:
+        chosen = F.negotiate(accept, offered[1:] if not format_param else offered,
+                             format_param)
+    if chosen is F.HTML:
+        return _page(ep, None, time.monotonic())
+    default_stats, graph_stats = ep.statistics()
+    endpoint_url = request.base_url.rstrip("/")
+    triples = describe(endpoint_url, ep.settings, default_stats, graph_stats)
+    prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#",
+                "void": "http://rdfs.org/ns/void#", "dct": "http://purl.org/dc/terms/",
+                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                "formats": "http://www.w3.org/ns/formats/"}
+    data = ox.serialize(triples, format=chosen.rdf,
+                        prefixes=prefixes if chosen.name in ("ttl", "rdf") else None)
+    return Response(data, content_type=chosen.content_type)
+
+
+# --- the query page -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    note: str = ""  # language tag or datatype
+
+
+def _cell(term: dict[str, Any] | None, prefixes: dict[str, str]) -> Cell:
+    if term is None:
+        return Cell("")
+    value = term["value"]
+    if term["type"] == "uri":
+        return Cell(_shorten(value, prefixes), value)
+    if term["type"] == "bnode":
+        return Cell("_:" + value)
+    if term["type"] == "triple":
+        return Cell(json.dumps(value))
+    note = term.get("xml:lang", "")
+    if not note and "datatype" in term:
+        note = _shorten(term["datatype"], prefixes)
+    return Cell(value, None, note)
+
+
+def _shorten(iri: str, prefixes: dict[str, str]) -> str:
+    best = ""
+    for name, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")):
+            local = iri[len(namespace):]
+            if local and all(c.isalnum() or c in "-_." for c in local):
+                best = name
+    return f"{best}:{iri[len(prefixes[best]):]}" if best else iri
+
+
+def _ntriples_cell(term: Any, prefixes: dict[str, str]) -> Cell:
+    if isinstance(term, ox.NamedNode):
+        return Cell(_shorten(term.value, prefixes), term.value)
+    if isinstance(term, ox.BlankNode):
+        return Cell("_:" + term.value)
+    if isinstance(term, ox.Literal):
+        note = term.language or _shorten(term.datatype.value, prefixes)
+        return Cell(term.value, None, note)
+    return Cell(str(term))
+
+
+def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> Response:
+    base = ep.base_uri
+    default_query = (
+        query_request.query if query_request else examples()[0].text(base)
+    )
+    context: dict[str, Any] = {
+        "query": default_query,
+        "examples": [(ex, ex.text(base)) for ex in examples()],
+        "prologue": prologue(ep.prefixes),
+        "settings": ep.settings,
+        "settings_help": settings_help(),
+        "columns": [], "rows": [], "boolean": None, "error": None, "truncated": False,
+        "downloads": [], "ran": query_request is not None, "status": 200,
+    }
+    if query_request is not None:
+        slot = None
+        try:
+            check_policy(query_request.query, ep.settings)
+            slot = ep.limiter.acquire(request.remote_addr or "unknown")
+            execution = start(ep.pool, ep.settings, query_request, ep.store_path(),
+                              {"solutions": "json", "boolean": "json", "graph": "nt"},
+                              ep.base_uri, ep.prefixes, arrived=arrived)
+            data = execution.read_all()
+            context["truncated"] = execution.head["truncated"]
+            _fill_results(context, execution.head["kind"], data, ep.prefixes)
+            kinds = F.GRAPH_FORMATS if execution.head["kind"] == "graph" else F.SOLUTION_FORMATS
+            params = {"query": query_request.query}
+            for fmt in kinds:
+                href = "?" + urlencode({**params, "format": fmt.name, "download": "1"})
+                context["downloads"].append((fmt, href))
+        except SparqlError as error:
+            context["error"] = error.message
+            context["status"] = error.status
+        finally:
+            if slot:
+                slot.release()
+    html = render_template("sparql_endpoint/query.html", **context)
+    return Response(html, status=context["status"], content_type="text/html; charset=utf-8")
+
+
+def _fill_results(context: dict[str, Any], kind: str, data: bytes,
+                  prefixes: dict[str, str]) -> None:
+    if kind == "boolean":
+        context["boolean"] = json.loads(data)["boolean"]
+    elif kind == "solutions":
+        parsed = json.loads(data)
+        columns = parsed["head"]["vars"]
+        context["columns"] = columns
+        context["rows"] = [[_cell(b.get(c), prefixes) for c in columns]
+                           for b in parsed["results"]["bindings"]]
+    else:
+        context["columns"] = ["subject", "predicate", "object"]
+        context["rows"] = [
+            [_ntriples_cell(t.subject, prefixes), _ntriples_cell(t.predicate, prefixes),
+             _ntriples_cell(t.object, prefixes)]
+            for t in ox.parse(data, ox.RdfFormat.N_TRIPLES)
+        ]

@@ -1,0 +1,50 @@
+"""The example queries in ``queries/*.rq``, each with a Finnish and an English title.
+
+A file starts with comment lines ``# title-fi: …``, ``# title-en: …`` and optionally
+``# note-fi: …`` / ``# note-en: …``; the rest is the query body without PREFIX lines
+(the prologue is added for the base URI the site is published under).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from sparql_endpoint.vocabulary import all_prefixes, prologue
+
+QUERIES_DIR = Path(__file__).parent / "queries"
+_HEADER = re.compile(r"^#\s*(title|note)-(fi|en):\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Example:
+    slug: str
+    title: dict[str, str]
+    note: dict[str, str]
+    body: str
+
+    def text(self, base: str) -> str:
+        """The full query, with the PREFIX lines it needs."""
+        return prologue(all_prefixes(base), self.body) + "\n\n" + self.body
+
+
+@cache
+def examples() -> tuple[Example, ...]:
+    found = []
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        title: dict[str, str] = {}
+        note: dict[str, str] = {}
+        body_lines = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = _HEADER.match(line)
+            if match and not body_lines:
+                (title if match[1] == "title" else note)[match[2]] = match[3].strip()
+            elif body_lines or line.strip():
+                body_lines.append(line)
+        if not {"fi", "en"} <= title.keys():
+            raise ValueError(f"{path.name}: needs '# title-fi:' and '# title-en:' lines")
+        found.append(Example(path.stem.split("-", 1)[-1], title, note,
+                             "\n".join(body_lines).strip() + "\n"))
+    return tuple(found)

@@ -1,0 +1,61 @@
+"""Per-client concurrency: at most N queries in flight per client address.
+
+Counted with ``flock`` on small lock files, so the limit holds across every server
+process on the host (gunicorn workers) and a crashed process releases its slots.
+Addresses are hashed into a fixed number of buckets, which bounds the number of files;
+two clients rarely share a bucket, and when they do they share its slots.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from sparql_endpoint.errors import SparqlError
+
+BUCKETS = 65536
+
+
+class ClientSlot:
+    """A held slot; release() (or garbage collection of the fd) frees it."""
+
+    def __init__(self, fd: int):
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the flock
+            self._fd = None
+
+
+class ClientLimiter:
+    def __init__(self, slots: int, lock_dir: str = ""):
+        self.slots = slots
+        directory = lock_dir or os.path.join(
+            tempfile.gettempdir(), f"avoinkunta-sparql-{os.getuid()}"
+        )
+        self.directory = Path(directory)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def acquire(self, client: str) -> ClientSlot | None:
+        """A slot for this client, or SparqlError 429; None when the limit is off."""
+        if self.slots <= 0:
+            return None
+        bucket = int.from_bytes(hashlib.sha256(client.encode()).digest()[:4], "big") % BUCKETS
+        for slot in range(self.slots):
+            path = self.directory / f"{bucket:05d}.{slot}"
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            return ClientSlot(fd)
+        raise SparqlError(
+            429,
+            f"You already have {self.slots} queries running; wait for one to finish.",
+            {"Retry-After": "1"},
+        )

@@ -1,0 +1,155 @@
+"""A pool of query worker processes owned by one web process.
+
+A request checks a worker out, sends it the job and reads its messages under the
+request's deadline. A worker that overruns the deadline, or whose client went away
+mid-result, is killed (SIGKILL) and replaced at once by a fresh process, so a runaway
+query costs one process restart and never blocks anyone else.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from sparql_endpoint.errors import SparqlError
+from sparql_endpoint.settings import SparqlSettings
+
+_PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+_BOOT = (
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+    "from sparql_endpoint.worker import main; main()"
+)
+
+
+class WorkerDied(Exception):
+    """The worker process ended while running a job (killed, crashed or out of memory)."""
+
+
+class Overrun(Exception):
+    """The deadline passed before the worker's next message (not an OSError, on purpose)."""
+
+
+class Worker:
+    def __init__(self, settings: SparqlSettings):
+        parent_end, child_end = socket.socketpair()
+        network = "1" if settings.service_allowlist else "0"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _BOOT, _PACKAGE_PARENT, str(child_end.fileno()),
+             str(settings.worker_memory_mb), network],
+            pass_fds=[child_end.fileno()],
+            stdin=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        child_end.close()
+        self.conn = Connection(parent_end.detach())
+        self.ready = False
+        self.sandboxed: bool | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def receive(self, deadline: float) -> tuple[str, Any]:
+        """The next message, or Overrun at the deadline, or WorkerDied."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Overrun
+            try:
+                ready = self.conn.poll(remaining)
+                message = self.conn.recv() if ready else None
+            except (EOFError, OSError) as exc:
+                raise WorkerDied from exc
+            if message is None:
+                raise Overrun
+            if message[0] == "ready":
+                self.ready = True
+                self.sandboxed = message[1]["sandboxed"]
+                continue
+            return message
+
+    def send(self, job: dict[str, Any]) -> None:
+        try:
+            self.conn.send(job)
+        except OSError as exc:
+            raise WorkerDied from exc
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+        except OSError:
+            pass
+        self.process.wait()
+        self.conn.close()
+
+
+class WorkerPool:
+    def __init__(self, settings: SparqlSettings):
+        self.settings = settings
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._all: set[Worker] = set()
+        self.restarts = 0
+
+    def _ensure_started(self) -> None:
+        # Lazily, and again after a fork (gunicorn --preload): workers belong to one process.
+        if self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._idle = queue.Queue()
+            self._all = set()
+            for _ in range(max(1, self.settings.workers)):
+                self._add()
+            self._pid = os.getpid()
+
+    def _add(self) -> None:
+        worker = Worker(self.settings)
+        self._all.add(worker)
+        self._idle.put(worker)
+
+    def acquire(self, deadline: float) -> Worker:
+        self._ensure_started()
+        wait = min(deadline - time.monotonic(), self.settings.queue_wait)
+        try:
+            worker = self._idle.get(timeout=max(0.0, wait))
+        except queue.Empty:
+            raise SparqlError(
+                503,
+                "All query workers are busy; try again in a moment.",
+                {"Retry-After": str(max(1, round(self.settings.queue_wait)))},
+            ) from None
+        if not worker.alive:
+            self.discard(worker, replace=False)
+            with self._lock:
+                self._all.add(worker := Worker(self.settings))
+        return worker
+
+    def release(self, worker: Worker) -> None:
+        self._idle.put(worker)
+
+    def discard(self, worker: Worker, replace: bool = True) -> None:
+        """Kill a worker (it may be mid-query) and put a fresh one in its place."""
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+            self.restarts += 1
+            if replace:
+                self._add()
+
+    def close(self) -> None:
+        with self._lock:
+            for worker in list(self._all):
+                worker.kill()
+            self._all.clear()
+            self._pid = None
