@@ -2,9 +2,10 @@
 
 from flask import Blueprint
 
-from publisher.views import dumps, health
+from publisher.views import catalog, dumps, health
 
 BLUEPRINTS: list[Blueprint] = [
     health.bp,
     dumps.bp,
+    catalog.bp,
 ]

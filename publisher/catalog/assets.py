@@ -1,0 +1,214 @@
+"""``/catalog/adms``: every offering as an ADMS-AP asset, for software registries.
+
+An asset is a ``dcat:Dataset`` (ADMS-AP 2.0 models assets so) with its type (product or
+service), status, identifier, landing page, publisher (its supplier, an agent with an ADMS
+publisher type), contact point, themes (its architecture components, plus the EU data
+theme TECH) and distributions: its source repository, its homepage and its API
+documentation, each under the offering's licence. Offerings removed from the register
+follow as catalogue records with the ADMS status ``Withdrawn`` and a link to their
+tombstone, so that an incremental harvest sees the deletion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, RDF, SKOS
+
+from publisher.catalog import authority
+from publisher.catalog.changes import Removal, at_or_after, modified, removals
+from publisher.catalog.common import (
+    ADMSAP_20,
+    DCATAP_301,
+    Context,
+    add_catalogue,
+    add_concept,
+    add_contact_point,
+    add_licence,
+    add_publisher,
+    add_record,
+    date_literal,
+    document,
+    spatial,
+    texts,
+)
+from publisher.namespaces import ADMS, DCAT, DCT, OWL
+
+TITLE = {"fi": "Avoin kunta -tarjooma (ADMS-AP)",
+         "en": "Avoin kunta offering (ADMS-AP)"}
+DESCRIPTION = {
+    "fi": "Avoin kunta -rekisterin tuotteet ja palvelut ADMS-AP-muodossa "
+          "ohjelmistorekisterien haravoitaviksi.",
+    "en": "The products and services of the Avoin kunta register as ADMS-AP assets, for "
+          "software registries to harvest.",
+}
+# ADMS asset types (http://purl.org/adms/assettype/) have no concept for software or for
+# services, and the EIRA vocabulary ADMS-AP for Joinup names is not available here, so
+# the two types are defined in this catalogue (hash IRIs of /catalog/adms itself).
+ASSET_TYPE_LABELS = {
+    "product": {"fi": "Tuote", "en": "Product"},
+    "service": {"fi": "Palvelu", "en": "Service"},
+}
+DISTRIBUTIONS = {  # property of the offering → (key, fi title, en title)
+    "sourceRepository": ("repository", "Lähdekoodivarasto", "Source code repository"),
+    "landingPage": ("homepage", "Kotisivu", "Homepage"),
+    "apiDocumentation": ("api-documentation", "Rajapinnan dokumentaatio",
+                         "API documentation"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    iri: URIRef
+    key: str
+    modified: Any
+    removal: Removal | None = None
+
+
+def catalogue_iri(ctx: Context) -> URIRef:
+    return ctx.uris.page("catalog/adms")
+
+
+def items(ctx: Context, since: datetime | None = None) -> list[Item]:
+    """Live offerings by key, then removed ones by removal date; filtered by ``since``."""
+    rows = ctx.store.query(
+        f"SELECT ?o ?key WHERE {{ ?o a <{ctx.vocab}Offering> ; "
+        "<http://purl.org/dc/terms/identifier> ?key } ORDER BY ?key"
+    )
+    live = []
+    for row in rows:
+        iri = URIRef(row["o"].value)
+        live.append(Item(iri, row["key"].value, modified(ctx.ledger, str(iri)) or ctx.built_at))
+    gone = [Item(URIRef(r.iri), r.key, r.removed, r) for r in removals(ctx.ledger, "offering")
+            if not any(i.iri == URIRef(r.iri) for i in live)]
+    found = live + gone
+    if since is not None:
+        found = [item for item in found if at_or_after(item.modified, since)]
+    return found
+
+
+def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
+    catalogue = add_catalogue(
+        ctx, g, catalogue_iri(ctx), title=TITLE, description=DESCRIPTION,
+        homepage=ctx.uris.page(""),
+    )
+    for item in page_items:
+        if item.removal is None:
+            _add_asset(ctx, g, catalogue, item)
+        else:
+            _add_deletion(ctx, g, catalogue, item)
+    return catalogue
+
+
+def _asset_type(ctx: Context, g: Graph, kind: str) -> URIRef:
+    scheme = URIRef(f"{catalogue_iri(ctx)}#asset-types")
+    concept = URIRef(f"{catalogue_iri(ctx)}#{kind}")
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    texts(g, scheme, SKOS.prefLabel, {"fi": "Tarjooman tyypit", "en": "Offering types"})
+    texts(g, scheme, DCT.title, {"fi": "Tarjooman tyypit", "en": "Offering types"})
+    g.add((concept, RDF.type, SKOS.Concept))
+    texts(g, concept, SKOS.prefLabel, ASSET_TYPE_LABELS[kind])
+    g.add((concept, SKOS.inScheme, scheme))
+    return concept
+
+
+def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+    ak = ctx.uris.vocab
+    asset = item.iri
+    src = ctx.store.describe(str(asset), vocab=ctx.vocab)
+    g.add((catalogue, DCAT.dataset, asset))
+    g.add((asset, RDF.type, DCAT.Dataset))
+    g.add((asset, RDF.type, ADMS.Asset))
+    kind = "service" if (asset, RDF.type, ak.Service) in src else "product"
+    g.add((asset, DCT.type, _asset_type(ctx, g, kind)))
+    for p in (DCT.title, DCT.description, DCAT.keyword, DCT.identifier, OWL.versionInfo,
+              OWL.sameAs, SKOS.altLabel):
+        for o in src.objects(asset, p):
+            g.add((asset, p, o))
+    if (asset, DCAT.keyword, None) not in g:  # tags for harvesters: the component labels
+        for component in src.objects(asset, DCAT.theme):
+            for label in src.objects(component, SKOS.prefLabel):
+                g.add((asset, DCAT.keyword, label))
+    for p in (DCT.issued, DCT.modified):
+        for o in src.objects(asset, p):
+            g.add((asset, p, o))
+    if (asset, DCT.modified, None) not in g:
+        g.add((asset, DCT.modified, date_literal(item.modified)))
+    status = src.value(asset, ADMS.status)
+    if status is not None and authority.concept(status) is not None:
+        g.add((asset, ADMS.status, authority.describe(g, status)))
+    for supplier in src.objects(asset, DCT.publisher):
+        g.add((asset, DCT.publisher, add_publisher(ctx, g, supplier)))  # type: ignore[arg-type]
+        add_contact_point(ctx, g, asset, supplier)  # type: ignore[arg-type]
+    for component in src.objects(asset, DCAT.theme):
+        g.add((asset, DCAT.theme, add_concept(ctx, g, component)))  # type: ignore[arg-type]
+    g.add((asset, DCAT.theme, authority.describe(g, authority.DATA_THEMES["TECH"].iri)))
+    spatial(g, asset)
+    for page in src.objects(asset, DCAT.landingPage):
+        g.add((asset, DCAT.landingPage, document(g, page)))  # type: ignore[arg-type]
+    for page in src.objects(asset, ak.apiDocumentation):
+        g.add((asset, FOAF.page, document(g, page)))  # type: ignore[arg-type]
+    g.add((asset, FOAF.page, document(g, ctx.uris.doc("offering", item.key))))
+    licence = src.value(asset, DCT.license)
+    licence_iri = add_licence(ctx, g, licence) if licence is not None else None
+    for prop, (key, fi, en) in DISTRIBUTIONS.items():
+        predicate = DCAT.landingPage if prop == "landingPage" else ak[prop]
+        for url in src.objects(asset, predicate):
+            _add_distribution(ctx, g, asset, item.key, key, url, (fi, en),  # type: ignore[arg-type]
+                              licence_iri)
+    if (asset, DCAT.distribution, None) not in g:
+        # No web address of its own: its page in this register is how one reaches it.
+        _add_distribution(ctx, g, asset, item.key, "register-page", ctx.uris.doc(
+            "offering", item.key, "html"), ("Avoin kunta -sivu", "Avoin kunta page"),
+            licence_iri)
+    _add_record(ctx, g, catalogue, item, removed=False)
+
+
+def _add_distribution(ctx: Context, g: Graph, asset: URIRef, key: str, name: str,
+                      url: URIRef, titles: tuple[str, str], licence: URIRef | None) -> None:
+    dist = URIRef(f"{catalogue_iri(ctx)}#{key}-{name}")
+    g.add((asset, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, RDF.type, ADMS.AssetDistribution))
+    g.add((dist, DCAT.accessURL, url))
+    texts(g, dist, DCT.title, {"fi": titles[0], "en": titles[1]})
+    g.add((dist, DCT.format, authority.describe(g, authority.FILE_TYPES["HTML"].iri)))
+    media_type = authority.iana_media_type("text/html")
+    g.add((dist, DCAT.mediaType, media_type))
+    g.add((media_type, RDF.type, DCT.MediaType))
+    if licence is not None:
+        g.add((dist, DCT.license, licence))
+
+
+def _add_deletion(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+    removal = item.removal
+    assert removal is not None
+    if removal.replaced_by:
+        successor = _successor(ctx, removal.replaced_by)
+        g.add((item.iri, DCT.isReplacedBy, successor))
+    _add_record(ctx, g, catalogue, item, removed=True)
+
+
+def _successor(ctx: Context, value: str) -> URIRef:
+    return URIRef(value) if ":" in value else ctx.uris.thing("offering", value)
+
+
+def _add_record(ctx: Context, g: Graph, catalogue: URIRef, item: Item, *, removed: bool
+                ) -> None:
+    record = URIRef(f"{catalogue_iri(ctx)}#record-{item.key}")
+    first = (ctx.ledger.get(str(item.iri)) or {}).get("first_published")
+    add_record(ctx, g, catalogue, record, item.iri, modified=item.modified, issued=first,
+               removed=removed, profiles=(DCATAP_301, ADMSAP_20))
+    if removed:
+        removal = item.removal
+        assert removal is not None
+        name_fi = removal.label.get("fi") or next(iter(removal.label.values()))
+        name_en = removal.label.get("en") or next(iter(removal.label.values()))
+        texts(g, record, DCT.title, {"fi": f"Poistettu: {name_fi}", "en": f"Removed: {name_en}"})
+        # The removed offering's URI answers 410 Gone with a tombstone.
+        tombstone = ctx.uris.doc("offering", item.key) if item.key else item.iri
+        g.add((record, DCT.relation, tombstone))
+        g.add((record, FOAF.page, document(g, tombstone)))

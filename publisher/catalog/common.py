@@ -1,0 +1,247 @@
+"""What both catalogues share: the catalogue node, its publisher (COSS ry) and contact
+point, dates, and the helpers that type linked resources the way the DCAT-AP range shapes
+expect (a landing page is a ``foaf:Document``, a media type a ``dct:MediaType`` …)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
+
+from publisher.catalog import authority
+from publisher.namespaces import ADMS, DCAT, DCT, VCARD
+from publisher.store import ReadStore, new_graph
+from publisher.uris import UriScheme
+
+PUBLISHER_KEY = "coss"  # COSS ry, the Finnish Centre for Open Systems and Solutions
+TEXT_LANGS = ("fi", "en", "sv")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a catalogue builder reads: the URIs, the publication and its store."""
+
+    uris: UriScheme
+    store: ReadStore
+    built_at: datetime
+    manifest: dict[str, Any]
+    ledger: dict[str, dict[str, Any]]
+
+    @property
+    def vocab(self) -> str:
+        return str(self.uris.vocab)
+
+    def graph(self) -> Graph:
+        g = new_graph(self.vocab)
+        g.bind("hydra", "http://www.w3.org/ns/hydra/core#")
+        return g
+
+
+def date_literal(value: Any) -> Literal:
+    """An xsd:date or xsd:dateTime literal from a date, datetime or ISO string."""
+    if isinstance(value, Literal):
+        return value
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return Literal(
+            moment.astimezone(UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime
+        )
+    if isinstance(value, date):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    text = str(value)
+    if len(text) == 10:
+        return Literal(text, datatype=XSD.date)
+    return date_literal(datetime.fromisoformat(text.replace("Z", "+00:00")))
+
+
+def texts(g: Graph, subject: URIRef | BNode, predicate: URIRef, values: dict[str, str]) -> None:
+    for lang, text in values.items():
+        g.add((subject, predicate, Literal(text, lang=lang)))
+
+
+def document(g: Graph, iri: URIRef) -> URIRef:
+    g.add((iri, RDF.type, FOAF.Document))
+    return iri
+
+
+def add_publisher(ctx: Context, g: Graph, agent: URIRef) -> URIRef:
+    """An organisation of the store as a DCAT-AP Agent: name(s), ADMS publisher type,
+    homepage. Falls back to the IRI's key when the store does not know it."""
+    g.add((agent, RDF.type, FOAF.Agent))
+    g.add((agent, RDF.type, FOAF.Organization))
+    src = ctx.store.describe(str(agent))
+    names = [o for o in src.objects(agent, FOAF.name) if isinstance(o, Literal)]
+    if not names:
+        parsed = ctx.uris.parse(str(agent))
+        names = [Literal(parsed[1] if parsed else str(agent))]
+    for name in names:
+        g.add((agent, FOAF.name, name))
+    for kind in src.objects(agent, DCT.type):
+        if authority.concept(kind) is not None:
+            g.add((agent, DCT.type, authority.describe(g, kind)))
+    for homepage in src.objects(agent, FOAF.homepage):
+        g.add((agent, FOAF.homepage, document(g, homepage)))  # type: ignore[arg-type]
+    return agent
+
+
+def add_contact_point(ctx: Context, g: Graph, subject: URIRef, agent: URIRef) -> None:
+    """The agent's vCard contact point from the store (name, e-mail, web page); when the
+    store has none, one naming the agent and its homepage."""
+    src = ctx.store.describe(str(agent))
+    contact = BNode(f"contact-{abs(hash(str(agent)))}")
+    g.add((subject, DCAT.contactPoint, contact))
+    g.add((contact, RDF.type, VCARD.Kind))
+    g.add((contact, RDF.type, VCARD.Organization))
+    source = next(iter(src.objects(agent, DCAT.contactPoint)), None)
+    if source is not None:
+        for p in (VCARD.fn, VCARD.hasEmail, VCARD.hasURL):
+            for o in src.objects(source, p):
+                g.add((contact, p, o))
+    if (contact, VCARD.fn, None) not in g:
+        for name in src.objects(agent, FOAF.name):
+            g.add((contact, VCARD.fn, name))
+    if (contact, VCARD.fn, None) not in g:
+        g.add((contact, VCARD.fn, Literal(str(agent))))
+    if (contact, VCARD.hasURL, None) not in g:
+        for homepage in src.objects(agent, FOAF.homepage):
+            g.add((contact, VCARD.hasURL, homepage))
+
+
+def add_licence(ctx: Context, g: Graph, licence: URIRef) -> URIRef:
+    """A licence as DCAT-AP/ADMS-AP want it: the EU licence table IRI when the store maps
+    ours to one (``skos:exactMatch``), a ``dct:LicenseDocument`` with a title and an ADMS
+    licence type. Returns the IRI to use as the value of ``dct:license``."""
+    if authority.concept(licence) is not None:  # already an EU table IRI
+        authority.describe(g, licence)
+        _licence_type(g, licence, authority.LICENCE_TYPES["Attribution"].iri)
+        g.add((licence, DCT.title, g.value(licence, SKOS.prefLabel)))
+        return licence
+    src = ctx.store.describe(str(licence))
+    target = licence
+    for match in src.objects(licence, SKOS.exactMatch):
+        if str(match).startswith(authority.EU + "licence/"):
+            target = match  # type: ignore[assignment]
+            break
+    g.add((target, RDF.type, DCT.LicenseDocument))
+    if target != licence:
+        g.add((target, SKOS.exactMatch, licence))  # our description of it
+        g.add((target, SKOS.inScheme, authority.LICENCE_TABLE.iri))
+        g.add((authority.LICENCE_TABLE.iri, RDF.type, SKOS.ConceptScheme))
+    label = src.value(licence, RDFS.label) or src.value(licence, SKOS.prefLabel)
+    identifier = src.value(licence, DCT.identifier)
+    title = label or identifier or Literal(str(licence))
+    g.add((target, DCT.title, Literal(str(title))))
+    g.add((target, RDFS.label, Literal(str(title))))
+    if identifier is not None:
+        g.add((target, DCT.identifier, identifier))
+    for kind in src.objects(licence, DCT.type):
+        if authority.concept(kind) is not None:
+            _licence_type(g, target, kind)  # type: ignore[arg-type]
+    for see in src.objects(licence, RDFS.seeAlso):
+        g.add((target, RDFS.seeAlso, see))
+    return target
+
+
+def _licence_type(g: Graph, licence: URIRef, kind: URIRef) -> None:
+    g.add((licence, DCT.type, authority.describe(g, kind)))
+
+
+def add_catalogue(
+    ctx: Context,
+    g: Graph,
+    catalogue: URIRef,
+    *,
+    title: dict[str, str],
+    description: dict[str, str],
+    homepage: URIRef,
+) -> URIRef:
+    """The catalogue node every page repeats: titles, publisher, licence, languages,
+    dates, theme taxonomy, contact point."""
+    publisher = ctx.uris.thing("supplier", PUBLISHER_KEY)
+    g.add((catalogue, RDF.type, DCAT.Catalog))
+    texts(g, catalogue, DCT.title, title)
+    texts(g, catalogue, DCT.description, description)
+    g.add((catalogue, DCT.publisher, add_publisher(ctx, g, publisher)))
+    add_contact_point(ctx, g, catalogue, publisher)
+    g.add((catalogue, FOAF.homepage, document(g, homepage)))
+    g.add((catalogue, DCT.license, authority.describe(g, authority.LICENCES["CC_BY_4_0"].iri)))
+    add_licence(ctx, g, authority.LICENCES["CC_BY_4_0"].iri)
+    for code in ("FIN", "ENG", "SWE"):
+        g.add((catalogue, DCT.language, authority.describe(g, authority.LANGUAGES[code].iri)))
+    g.add((catalogue, DCT.issued, date_literal(first_published(ctx))))
+    g.add((catalogue, DCT.modified, date_literal(ctx.built_at)))
+    architecture = ctx.uris.thing("scheme", "architecture")
+    g.add((catalogue, DCAT.themeTaxonomy, architecture))
+    add_scheme_stub(ctx, g, architecture)
+    g.add((catalogue, DCAT.themeTaxonomy, authority.DATA_THEME_TABLE.iri))
+    spatial(g, catalogue)
+    authority.describe(g, authority.DATA_THEMES["GOVE"].iri)
+    return catalogue
+
+
+def add_scheme_stub(ctx: Context, g: Graph, scheme: URIRef) -> None:
+    """Type and titles of one of our concept schemes (what a harvester shows)."""
+    src = ctx.store.describe(str(scheme))
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    for p in (SKOS.prefLabel, DCT.title):
+        for o in src.objects(scheme, p):
+            g.add((scheme, p, o))
+            g.add((scheme, DCT.title, o))
+
+
+def add_concept(ctx: Context, g: Graph, concept: URIRef, src: Graph | None = None) -> URIRef:
+    """One of our SKOS concepts (architecture component …) with labels and scheme."""
+    src = src if src is not None else ctx.store.describe(str(concept))
+    g.add((concept, RDF.type, SKOS.Concept))
+    for p in (SKOS.prefLabel, SKOS.inScheme):
+        for o in src.objects(concept, p):
+            g.add((concept, p, o))
+    for scheme in src.objects(concept, SKOS.inScheme):
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    return concept
+
+
+def first_published(ctx: Context) -> Any:
+    """The earliest first publication in the ledger (the register's issue date)."""
+    dates = [e.get("first_published") for e in ctx.ledger.values() if e.get("first_published")]
+    return min((str(d) for d in dates), default=ctx.built_at.date().isoformat())[:10]
+
+
+DCATAP_301 = URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.1")
+ADMSAP_20 = URIRef("https://joinup.ec.europa.eu/release/adms-ap-joinup-version/20")
+STANDARD_TITLES = {DCATAP_301: "DCAT-AP 3.0.1", ADMSAP_20: "ADMS-AP for Joinup 2.0"}
+
+
+def add_record(ctx: Context, g: Graph, catalogue: URIRef, record: URIRef, topic: URIRef, *,
+               modified: Any, issued: Any, removed: bool,
+               profiles: tuple[URIRef, ...] = (DCATAP_301,)) -> URIRef:
+    """A catalogue record: its topic, dates, change status and the profiles it follows."""
+    g.add((catalogue, DCAT.record, record))
+    g.add((record, RDF.type, DCAT.CatalogRecord))
+    g.add((record, FOAF.primaryTopic, topic))
+    g.add((topic, RDF.type, DCAT.Resource))
+    g.add((record, DCT.modified, date_literal(modified)))
+    if issued:
+        g.add((record, DCT.issued, date_literal(issued)))
+    g.add((record, ADMS.status, authority.describe(g, change_status(removed))))
+    for profile in profiles:
+        g.add((record, DCT.conformsTo, profile))
+        g.add((profile, RDF.type, DCT.Standard))
+        g.add((profile, DCT.title, Literal(STANDARD_TITLES[profile], lang="en")))
+    return record
+
+
+def spatial(g: Graph, subject: URIRef) -> None:
+    """The register covers Finland (Finnish suppliers, Finnish municipalities)."""
+    g.add((subject, DCT.spatial, authority.describe(g, authority.COUNTRIES["FIN"].iri)))
+
+
+def change_status(removed: bool) -> URIRef:
+    """adms:status of a catalogue record: Completed, or Withdrawn for a deletion."""
+    return authority.STATUSES["Withdrawn" if removed else "Completed"].iri
+
+
+__all__ = ["ADMS", "Context"]

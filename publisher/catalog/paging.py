@@ -1,0 +1,63 @@
+"""Paging of the catalogues with Hydra (``hydra:PartialCollectionView``), as ckanext-dcat
+and data.europa.eu follow it: every page names the first, previous, next and last pages
+with absolute IRIs and the total number of items, so any page can be fetched alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from publisher.namespaces import HYDRA
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based
+    size: int
+    total: int
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.size
+
+    def slice(self, items: list) -> list:
+        return items[self.start : self.start + self.size]
+
+
+def page_url(base_url: str, number: int, modified_since: datetime | None = None) -> URIRef:
+    """Absolute URL of one page; page 1 carries ``?page=1`` too so that every view IRI is
+    distinct from the collection IRI."""
+    params: dict[str, str] = {}
+    if modified_since is not None:
+        params["modified_since"] = modified_since.isoformat()
+    params["page"] = str(number)
+    return URIRef(f"{base_url}?{urlencode(params)}")
+
+
+def add_view(
+    graph: Graph,
+    collection: URIRef,
+    base_url: str,
+    page: Page,
+    modified_since: datetime | None = None,
+) -> URIRef:
+    """Add the PartialCollectionView of ``page`` to ``graph``; returns the view IRI."""
+    view = page_url(base_url, page.number, modified_since)
+    graph.add((collection, HYDRA.totalItems, Literal(page.total, datatype=XSD.integer)))
+    graph.add((collection, HYDRA.view, view))
+    graph.add((view, RDF.type, HYDRA.PartialCollectionView))
+    graph.add((view, HYDRA.first, page_url(base_url, 1, modified_since)))
+    graph.add((view, HYDRA.last, page_url(base_url, page.last, modified_since)))
+    if page.number > 1:
+        graph.add((view, HYDRA.previous, page_url(base_url, page.number - 1, modified_since)))
+    if page.number < page.last:
+        graph.add((view, HYDRA.next, page_url(base_url, page.number + 1, modified_since)))
+    return view
