@@ -11,6 +11,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+# The vocabulary and the shapes belong to the software, not to a deployment's data.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
 
 def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
@@ -24,8 +27,12 @@ class Settings:
         "the meaning of published URIs, so set it once per deployment.",
     )
     data_dir: Path = _setting(Path("data"), "Folder of the catalogue's source files.")
-    ontology_dir: Path = _setting(Path("ontology"), "Folder of the vocabulary and schemes.")
-    shapes_dir: Path = _setting(Path("shapes"), "Folder of the SHACL shapes used by the build.")
+    ontology_dir: Path = _setting(
+        PROJECT_ROOT / "ontology", "Folder of the vocabulary and its concept schemes."
+    )
+    shapes_dir: Path = _setting(
+        PROJECT_ROOT / "shapes", "Folder of the SHACL shapes used by the build."
+    )
     out_dir: Path = _setting(
         Path("var"), "Folder of publications; OUT/current points to the one being served."
     )

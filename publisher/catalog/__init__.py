@@ -50,5 +50,12 @@ def build_page(
     return CataloguePage(graph, page)
 
 
-__all__ = ["BadTimestamp", "CataloguePage", "Context", "Page", "PageOutOfRange",
-           "build_page", "parse_since"]
+__all__ = [
+    "BadTimestamp",
+    "CataloguePage",
+    "Context",
+    "Page",
+    "PageOutOfRange",
+    "build_page",
+    "parse_since",
+]

@@ -37,13 +37,12 @@ from publisher.catalog.common import (
 )
 from publisher.namespaces import ADMS, DCAT, DCT, OWL
 
-TITLE = {"fi": "Avoin kunta -tarjooma (ADMS-AP)",
-         "en": "Avoin kunta offering (ADMS-AP)"}
+TITLE = {"fi": "Avoin kunta -tarjooma (ADMS-AP)", "en": "Avoin kunta offering (ADMS-AP)"}
 DESCRIPTION = {
     "fi": "Avoin kunta -rekisterin tuotteet ja palvelut ADMS-AP-muodossa "
-          "ohjelmistorekisterien haravoitaviksi.",
+    "ohjelmistorekisterien haravoitaviksi.",
     "en": "The products and services of the Avoin kunta register as ADMS-AP assets, for "
-          "software registries to harvest.",
+    "software registries to harvest.",
 }
 # ADMS asset types (http://purl.org/adms/assettype/) have no concept for software or for
 # services, and the EIRA vocabulary ADMS-AP for Joinup names is not available here, so
@@ -55,8 +54,7 @@ ASSET_TYPE_LABELS = {
 DISTRIBUTIONS = {  # property of the offering → (key, fi title, en title)
     "sourceRepository": ("repository", "Lähdekoodivarasto", "Source code repository"),
     "landingPage": ("homepage", "Kotisivu", "Homepage"),
-    "apiDocumentation": ("api-documentation", "Rajapinnan dokumentaatio",
-                         "API documentation"),
+    "apiDocumentation": ("api-documentation", "Rajapinnan dokumentaatio", "API documentation"),
 }
 
 
@@ -82,8 +80,11 @@ def items(ctx: Context, since: datetime | None = None) -> list[Item]:
     for row in rows:
         iri = URIRef(row["o"].value)
         live.append(Item(iri, row["key"].value, modified(ctx.ledger, str(iri)) or ctx.built_at))
-    gone = [Item(URIRef(r.iri), r.key, r.removed, r) for r in removals(ctx.ledger, "offering")
-            if not any(i.iri == URIRef(r.iri) for i in live)]
+    gone = [
+        Item(URIRef(r.iri), r.key, r.removed, r)
+        for r in removals(ctx.ledger, "offering")
+        if not any(i.iri == URIRef(r.iri) for i in live)
+    ]
     found = live + gone
     if since is not None:
         found = [item for item in found if at_or_after(item.modified, since)]
@@ -92,7 +93,11 @@ def items(ctx: Context, since: datetime | None = None) -> list[Item]:
 
 def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
     catalogue = add_catalogue(
-        ctx, g, catalogue_iri(ctx), title=TITLE, description=DESCRIPTION,
+        ctx,
+        g,
+        catalogue_iri(ctx),
+        title=TITLE,
+        description=DESCRIPTION,
         homepage=ctx.uris.page(""),
     )
     for item in page_items:
@@ -124,8 +129,15 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     g.add((asset, RDF.type, ADMS.Asset))
     kind = "service" if (asset, RDF.type, ak.Service) in src else "product"
     g.add((asset, DCT.type, _asset_type(ctx, g, kind)))
-    for p in (DCT.title, DCT.description, DCAT.keyword, DCT.identifier, OWL.versionInfo,
-              OWL.sameAs, SKOS.altLabel):
+    for p in (
+        DCT.title,
+        DCT.description,
+        DCAT.keyword,
+        DCT.identifier,
+        OWL.versionInfo,
+        OWL.sameAs,
+        SKOS.altLabel,
+    ):
         for o in src.objects(asset, p):
             g.add((asset, p, o))
     if (asset, DCAT.keyword, None) not in g:  # tags for harvesters: the component labels
@@ -157,18 +169,41 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     for prop, (key, fi, en) in DISTRIBUTIONS.items():
         predicate = DCAT.landingPage if prop == "landingPage" else ak[prop]
         for url in src.objects(asset, predicate):
-            _add_distribution(ctx, g, asset, item.key, key, url, (fi, en),  # type: ignore[arg-type]
-                              licence_iri)
+            _add_distribution(
+                ctx,
+                g,
+                asset,
+                item.key,
+                key,
+                url,
+                (fi, en),  # type: ignore[arg-type]
+                licence_iri,
+            )
     if (asset, DCAT.distribution, None) not in g:
         # No web address of its own: its page in this register is how one reaches it.
-        _add_distribution(ctx, g, asset, item.key, "register-page", ctx.uris.doc(
-            "offering", item.key, "html"), ("Avoin kunta -sivu", "Avoin kunta page"),
-            licence_iri)
+        _add_distribution(
+            ctx,
+            g,
+            asset,
+            item.key,
+            "register-page",
+            ctx.uris.doc("offering", item.key, "html"),
+            ("Avoin kunta -sivu", "Avoin kunta page"),
+            licence_iri,
+        )
     _add_record(ctx, g, catalogue, item, removed=False)
 
 
-def _add_distribution(ctx: Context, g: Graph, asset: URIRef, key: str, name: str,
-                      url: URIRef, titles: tuple[str, str], licence: URIRef | None) -> None:
+def _add_distribution(
+    ctx: Context,
+    g: Graph,
+    asset: URIRef,
+    key: str,
+    name: str,
+    url: URIRef,
+    titles: tuple[str, str],
+    licence: URIRef | None,
+) -> None:
     dist = URIRef(f"{catalogue_iri(ctx)}#{key}-{name}")
     g.add((asset, DCAT.distribution, dist))
     g.add((dist, RDF.type, DCAT.Distribution))
@@ -196,12 +231,20 @@ def _successor(ctx: Context, value: str) -> URIRef:
     return URIRef(value) if ":" in value else ctx.uris.thing("offering", value)
 
 
-def _add_record(ctx: Context, g: Graph, catalogue: URIRef, item: Item, *, removed: bool
-                ) -> None:
+def _add_record(ctx: Context, g: Graph, catalogue: URIRef, item: Item, *, removed: bool) -> None:
     record = URIRef(f"{catalogue_iri(ctx)}#record-{item.key}")
     first = (ctx.ledger.get(str(item.iri)) or {}).get("first_published")
-    add_record(ctx, g, catalogue, record, item.iri, modified=item.modified, issued=first,
-               removed=removed, profiles=(DCATAP_301, ADMSAP_20))
+    add_record(
+        ctx,
+        g,
+        catalogue,
+        record,
+        item.iri,
+        modified=item.modified,
+        issued=first,
+        removed=removed,
+        profiles=(DCATAP_301, ADMSAP_20),
+    )
     if removed:
         removal = item.removal
         assert removal is not None

@@ -119,11 +119,15 @@ DISTRIBUTION_STATUSES = _concepts(
     COMPLETED={"en": "Completed"},
 )
 COUNTRIES = _concepts(
-    COUNTRY_TABLE, EU + "country/", (DCT.Location,),
+    COUNTRY_TABLE,
+    EU + "country/",
+    (DCT.Location,),
     FIN={"en": "Finland", "fi": "Suomi"},
 )
 PLANNED_AVAILABILITIES = _concepts(
-    PLANNED_AVAILABILITY_TABLE, EU + "planned-availability/", (),
+    PLANNED_AVAILABILITY_TABLE,
+    EU + "planned-availability/",
+    (),
     STABLE={"en": "stable"},
 )
 PUBLISHER_TYPES = _concepts(

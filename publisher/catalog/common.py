@@ -215,9 +215,18 @@ ADMSAP_20 = URIRef("https://joinup.ec.europa.eu/release/adms-ap-joinup-version/2
 STANDARD_TITLES = {DCATAP_301: "DCAT-AP 3.0.1", ADMSAP_20: "ADMS-AP for Joinup 2.0"}
 
 
-def add_record(ctx: Context, g: Graph, catalogue: URIRef, record: URIRef, topic: URIRef, *,
-               modified: Any, issued: Any, removed: bool,
-               profiles: tuple[URIRef, ...] = (DCATAP_301,)) -> URIRef:
+def add_record(
+    ctx: Context,
+    g: Graph,
+    catalogue: URIRef,
+    record: URIRef,
+    topic: URIRef,
+    *,
+    modified: Any,
+    issued: Any,
+    removed: bool,
+    profiles: tuple[URIRef, ...] = (DCATAP_301,),
+) -> URIRef:
     """A catalogue record: its topic, dates, change status and the profiles it follows."""
     g.add((catalogue, DCAT.record, record))
     g.add((record, RDF.type, DCAT.CatalogRecord))

@@ -34,19 +34,20 @@ from publisher.uris import SCHEME_KINDS
 
 DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3 term, not in rdflib's DCAT
 
-TITLE = {"fi": "Avoin kunta -rekisterin katalogi",
-         "en": "Avoin kunta register catalogue"}
+TITLE = {"fi": "Avoin kunta -rekisterin katalogi", "en": "Avoin kunta register catalogue"}
 DESCRIPTION = {
     "fi": "Avoin kunta -rekisteri: suomalaisten toimittajien kunnille tarjoamat avoimet "
-          "tuotteet ja palvelut linkitettynä avoimena datana. Katalogissa ovat rekisterin "
-          "tietoaineisto ja sen latauspaketit, sanastot sekä SPARQL-rajapinta.",
+    "tuotteet ja palvelut linkitettynä avoimena datana. Katalogissa ovat rekisterin "
+    "tietoaineisto ja sen latauspaketit, sanastot sekä SPARQL-rajapinta.",
     "en": "The Avoin kunta (Open Municipality) register: open products and services that "
-          "Finnish suppliers offer to municipalities, published as Linked Open Data. The "
-          "catalogue lists the register dataset and its dumps, the vocabularies and the "
-          "SPARQL endpoint.",
+    "Finnish suppliers offer to municipalities, published as Linked Open Data. The "
+    "catalogue lists the register dataset and its dumps, the vocabularies and the "
+    "SPARQL endpoint.",
 }
-KEYWORDS = {"fi": ["avoin lähdekoodi", "kunnat", "julkiset hankinnat", "avoin data"],
-            "en": ["open source", "municipalities", "public procurement", "open data"]}
+KEYWORDS = {
+    "fi": ["avoin lähdekoodi", "kunnat", "julkiset hankinnat", "avoin data"],
+    "en": ["open source", "municipalities", "public procurement", "open data"],
+}
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 
@@ -65,8 +66,10 @@ def catalogue_iri(ctx: Context) -> URIRef:
 def items(ctx: Context, since: datetime | None = None) -> list[Item]:
     """The catalogue's items, filtered to those modified at or after ``since``."""
     register_modified = _register_modified(ctx)
-    found = [Item("dataset", _local(ctx, "offerings"), "offerings", register_modified),
-             Item("dataset", ctx.uris.ontology, "ontology", _modified(ctx, ctx.uris.ontology))]
+    found = [
+        Item("dataset", _local(ctx, "offerings"), "offerings", register_modified),
+        Item("dataset", ctx.uris.ontology, "ontology", _modified(ctx, ctx.uris.ontology)),
+    ]
     for key in SCHEME_KINDS:
         iri = ctx.uris.thing("scheme", key)
         found.append(Item("dataset", iri, key, _modified(ctx, iri)))
@@ -78,7 +81,11 @@ def items(ctx: Context, since: datetime | None = None) -> list[Item]:
 
 def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
     catalogue = add_catalogue(
-        ctx, g, catalogue_iri(ctx), title=TITLE, description=DESCRIPTION,
+        ctx,
+        g,
+        catalogue_iri(ctx),
+        title=TITLE,
+        description=DESCRIPTION,
         homepage=ctx.uris.page(""),
     )
     # Datasets first, so that the service's servesDataset finds them already described.
@@ -107,13 +114,17 @@ def _register_modified(ctx: Context) -> Any:
     moments = []
     for entry in ctx.ledger.values():
         if entry.get("kind") in ("offering", "supplier", "licence"):
-            moments += [str(v) for v in (entry.get("modified"), entry.get("removed"),
-                                         entry.get("first_published")) if v]
+            moments += [
+                str(v)
+                for v in (entry.get("modified"), entry.get("removed"), entry.get("first_published"))
+                if v
+            ]
     return max(moments, default=None) or ctx.built_at
 
 
-def _dataset_common(ctx: Context, g: Graph, catalogue: URIRef | None, dataset: URIRef,
-                    item: Item) -> None:
+def _dataset_common(
+    ctx: Context, g: Graph, catalogue: URIRef | None, dataset: URIRef, item: Item
+) -> None:
     publisher = ctx.uris.thing("supplier", PUBLISHER_KEY)
     if catalogue is not None:
         g.add((catalogue, DCAT.dataset, dataset))
@@ -122,10 +133,10 @@ def _dataset_common(ctx: Context, g: Graph, catalogue: URIRef | None, dataset: U
     add_contact_point(ctx, g, dataset, publisher)
     g.add((dataset, DCT.issued, date_literal(first_published(ctx))))
     g.add((dataset, DCT.modified, date_literal(item.modified)))
-    g.add((dataset, DCT.accessRights,
-           authority.describe(g, authority.ACCESS_RIGHTS["PUBLIC"].iri)))
-    g.add((dataset, DCT.accrualPeriodicity,
-           authority.describe(g, authority.FREQUENCIES["IRREG"].iri)))
+    g.add((dataset, DCT.accessRights, authority.describe(g, authority.ACCESS_RIGHTS["PUBLIC"].iri)))
+    g.add(
+        (dataset, DCT.accrualPeriodicity, authority.describe(g, authority.FREQUENCIES["IRREG"].iri))
+    )
     for code in ("GOVE", "TECH"):
         g.add((dataset, DCAT.theme, authority.describe(g, authority.DATA_THEMES[code].iri)))
     for code in ("FIN", "ENG"):
@@ -139,16 +150,25 @@ def _dataset_common(ctx: Context, g: Graph, catalogue: URIRef | None, dataset: U
 def _add_register(ctx: Context, g: Graph, catalogue: URIRef | None, item: Item) -> None:
     dataset = item.iri
     _dataset_common(ctx, g, catalogue, dataset, item)
-    texts(g, dataset, DCT.title, {"fi": "Avoin kunta -tarjooma",
-                                  "en": "Avoin kunta offering register"})
-    texts(g, dataset, DCT.description, {
-        "fi": "Kaikki rekisterin tuotteet ja palvelut, niiden toimittajat ja lisenssit "
-              "yhtenä RDF-aineistona: arkkitehtuurin osat, avoimuuden näytöt, hinnoittelu "
-              "ja hankintatapa.",
-        "en": "Every product and service of the register with its supplier and licence, as "
-              "one RDF dataset: architecture components, evidence of openness, pricing and "
-              "procurement route.",
-    })
+    texts(
+        g,
+        dataset,
+        DCT.title,
+        {"fi": "Avoin kunta -tarjooma", "en": "Avoin kunta offering register"},
+    )
+    texts(
+        g,
+        dataset,
+        DCT.description,
+        {
+            "fi": "Kaikki rekisterin tuotteet ja palvelut, niiden toimittajat ja lisenssit "
+            "yhtenä RDF-aineistona: arkkitehtuurin osat, avoimuuden näytöt, hinnoittelu "
+            "ja hankintatapa.",
+            "en": "Every product and service of the register with its supplier and licence, as "
+            "one RDF dataset: architecture components, evidence of openness, pricing and "
+            "procurement route.",
+        },
+    )
     g.add((dataset, DCAT.landingPage, document(g, ctx.uris.page(""))))
     g.add((dataset, DCT.identifier, Literal(str(dataset))))
     for name, entry in sorted(ctx.manifest.get("dumps", {}).items()):
@@ -167,17 +187,26 @@ def _add_dump(ctx: Context, g: Graph, dataset: URIRef, name: str, entry: dict) -
     g.add((dist, DCAT.accessURL, url))
     g.add((dist, DCAT.downloadURL, url))
     label = authority.FILE_TYPES[code].labels["en"]
-    texts(g, dist, DCT.title, {"fi": f"Koko rekisteri: {label}",
-                               "en": f"The whole register: {label}"})
-    texts(g, dist, DCT.description, {"fi": f"Rekisterin julkaisu {name} ({label}).",
-                                     "en": f"Dump of the register as {label} ({name})."})
+    texts(
+        g, dist, DCT.title, {"fi": f"Koko rekisteri: {label}", "en": f"The whole register: {label}"}
+    )
+    texts(
+        g,
+        dist,
+        DCT.description,
+        {
+            "fi": f"Rekisterin julkaisu {name} ({label}).",
+            "en": f"Dump of the register as {label} ({name}).",
+        },
+    )
     g.add((dist, DCT.format, authority.describe(g, authority.FILE_TYPES[code].iri)))
     mt = authority.iana_media_type(media_type)
     g.add((dist, DCAT.mediaType, mt))
     g.add((mt, RDF.type, DCT.MediaType))
     g.add((dist, DCT.license, authority.LICENCES["CC_BY_4_0"].iri))
-    g.add((dist, ADMS.status,
-           authority.describe(g, authority.DISTRIBUTION_STATUSES["COMPLETED"].iri)))
+    g.add(
+        (dist, ADMS.status, authority.describe(g, authority.DISTRIBUTION_STATUSES["COMPLETED"].iri))
+    )
     g.add((dist, DCT.modified, date_literal(ctx.built_at)))
     _availability(g, dist)
     if "bytes" in entry:
@@ -196,17 +225,26 @@ def _add_vocabulary(ctx: Context, g: Graph, catalogue: URIRef | None, item: Item
     src = ctx.store.describe(str(dataset))
     titles = [o for p in (DCT.title, SKOS.prefLabel) for o in src.objects(dataset, p)]
     if item.key == "ontology":
-        titles = titles or [Literal("Avoin kunta -sanasto", lang="fi"),
-                            Literal("Avoin kunta vocabulary", lang="en")]
+        titles = titles or [
+            Literal("Avoin kunta -sanasto", lang="fi"),
+            Literal("Avoin kunta vocabulary", lang="en"),
+        ]
     for title in titles or [Literal(item.key, lang="en")]:
         g.add((dataset, DCT.title, title))
-    descriptions = [o for p in (DCT.description, SKOS.definition, FOAF.name)
-                    for o in src.objects(dataset, p)]
+    descriptions = [
+        o for p in (DCT.description, SKOS.definition, FOAF.name) for o in src.objects(dataset, p)
+    ]
     if not descriptions:
-        descriptions = [Literal(f"Avoin kunta -rekisterin sanasto: {t}", lang="fi")
-                        for t in titles if getattr(t, "language", None) == "fi"]
-        descriptions += [Literal(f"A vocabulary of the Avoin kunta register: {t}", lang="en")
-                         for t in titles if getattr(t, "language", None) == "en"]
+        descriptions = [
+            Literal(f"Avoin kunta -rekisterin sanasto: {t}", lang="fi")
+            for t in titles
+            if getattr(t, "language", None) == "fi"
+        ]
+        descriptions += [
+            Literal(f"A vocabulary of the Avoin kunta register: {t}", lang="en")
+            for t in titles
+            if getattr(t, "language", None) == "en"
+        ]
     for description in descriptions or [Literal(item.key, lang="en")]:
         g.add((dataset, DCT.description, description))
     for version in src.objects(dataset, OWL.versionInfo):
@@ -222,24 +260,35 @@ def _add_vocabulary(ctx: Context, g: Graph, catalogue: URIRef | None, item: Item
     g.add((dist, RDF.type, DCAT.Distribution))
     g.add((dist, DCAT.accessURL, url))
     texts(g, dist, DCT.title, {"fi": "Sanasto Turtle-muodossa", "en": "Vocabulary as Turtle"})
-    texts(g, dist, DCT.description, {
-        "fi": "Koko sanasto yhtenä Turtle-tiedostona.",
-        "en": "The whole vocabulary as one Turtle document.",
-    })
+    texts(
+        g,
+        dist,
+        DCT.description,
+        {
+            "fi": "Koko sanasto yhtenä Turtle-tiedostona.",
+            "en": "The whole vocabulary as one Turtle document.",
+        },
+    )
     _availability(g, dist)
     g.add((dist, DCT.format, authority.describe(g, authority.FILE_TYPES["RDF_TURTLE"].iri)))
     mt = authority.iana_media_type("text/turtle")
     g.add((dist, DCAT.mediaType, mt))
     g.add((mt, RDF.type, DCT.MediaType))
     g.add((dist, DCT.license, authority.LICENCES["CC_BY_4_0"].iri))
-    g.add((dist, ADMS.status,
-           authority.describe(g, authority.DISTRIBUTION_STATUSES["COMPLETED"].iri)))
+    g.add(
+        (dist, ADMS.status, authority.describe(g, authority.DISTRIBUTION_STATUSES["COMPLETED"].iri))
+    )
 
 
 def _availability(g: Graph, dist: URIRef) -> None:
     # The dump and vocabulary URLs stay the same from one publication to the next.
-    g.add((dist, DCATAP.availability,
-           authority.describe(g, authority.PLANNED_AVAILABILITIES["STABLE"].iri)))
+    g.add(
+        (
+            dist,
+            DCATAP.availability,
+            authority.describe(g, authority.PLANNED_AVAILABILITIES["STABLE"].iri),
+        )
+    )
 
 
 def _add_service(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
@@ -248,13 +297,22 @@ def _add_service(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     publisher = ctx.uris.thing("supplier", PUBLISHER_KEY)
     g.add((catalogue, DCAT.service, service))
     g.add((service, RDF.type, DCAT.DataService))
-    texts(g, service, DCT.title, {"fi": "Avoin kunta SPARQL -rajapinta",
-                                  "en": "Avoin kunta SPARQL endpoint"})
-    texts(g, service, DCT.description, {
-        "fi": "SPARQL 1.1 -kyselyrajapinta koko rekisteriin ja sanastoihin (vain luku).",
-        "en": "A read-only SPARQL 1.1 query endpoint over the whole register and its "
-              "vocabularies.",
-    })
+    texts(
+        g,
+        service,
+        DCT.title,
+        {"fi": "Avoin kunta SPARQL -rajapinta", "en": "Avoin kunta SPARQL endpoint"},
+    )
+    texts(
+        g,
+        service,
+        DCT.description,
+        {
+            "fi": "SPARQL 1.1 -kyselyrajapinta koko rekisteriin ja sanastoihin (vain luku).",
+            "en": "A read-only SPARQL 1.1 query endpoint over the whole register and its "
+            "vocabularies.",
+        },
+    )
     g.add((service, DCAT.endpointURL, endpoint))
     # GET /sparql without a query answers with the SPARQL service description.
     g.add((service, DCAT.endpointDescription, endpoint))
@@ -264,12 +322,13 @@ def _add_service(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     g.add((service, DCT.publisher, publisher))
     add_contact_point(ctx, g, service, publisher)
     g.add((service, DCT.license, authority.LICENCES["CC_BY_4_0"].iri))
-    g.add((service, DCT.accessRights,
-           authority.describe(g, authority.ACCESS_RIGHTS["PUBLIC"].iri)))
+    g.add((service, DCT.accessRights, authority.describe(g, authority.ACCESS_RIGHTS["PUBLIC"].iri)))
     g.add((service, DCT.format, authority.describe(g, authority.FILE_TYPES["SPARQLQ"].iri)))
     g.add((service, DCAT.theme, authority.describe(g, authority.DATA_THEMES["GOVE"].iri)))
-    for lang, words in {"fi": ["SPARQL", "linkitetty data"],
-                        "en": ["SPARQL", "linked data"]}.items():
+    for lang, words in {
+        "fi": ["SPARQL", "linkitetty data"],
+        "en": ["SPARQL", "linked data"],
+    }.items():
         for word in words:
             g.add((service, DCAT.keyword, Literal(word, lang=lang)))
     for served in items(ctx):
@@ -285,5 +344,13 @@ def _add_service(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
 
 def _add_record(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     record = _local(ctx, f"record-{item.key}")
-    add_record(ctx, g, catalogue, record, item.iri, modified=item.modified,
-               issued=first_published(ctx), removed=False)
+    add_record(
+        ctx,
+        g,
+        catalogue,
+        record,
+        item.iri,
+        modified=item.modified,
+        issued=first_published(ctx),
+        removed=False,
+    )

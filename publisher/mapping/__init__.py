@@ -9,7 +9,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from publisher.mapping import licences, offerings, suppliers
-from publisher.mapping.context import MappingContext
+from publisher.mapping.context import MappingContext, Origin
 from publisher.sources import Catalogue
 from publisher.store import new_graph
 from publisher.uris import UriScheme
@@ -24,7 +24,7 @@ class Mapped:
 
     catalogue: Graph
     vocabulary: Graph
-    origins: dict[Node, tuple[str, str]] = field(default_factory=dict)  # node → (file, record)
+    origins: dict[Node, Origin] = field(default_factory=dict)
 
     def dataset(self, uris: UriScheme) -> Dataset:
         dataset = Dataset()

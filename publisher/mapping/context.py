@@ -9,12 +9,21 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a node of the graph came from: a file, a record and a field within it."""
+
+    file: str
+    record: str
+    field_prefix: str = ""
+
+
 @dataclass
 class MappingContext:
     graph: Graph
     uris: Any  # publisher.uris.UriScheme
     ak: Namespace
-    origins: dict[Node, tuple[str, str]] = field(default_factory=dict)
+    origins: dict[Node, Origin] = field(default_factory=dict)
     register: Any = None  # publisher.licences.LicenceRegister
     licences_used: set[str] = field(default_factory=set)
 
@@ -30,8 +39,8 @@ class MappingContext:
         if iri:
             self.graph.add((subject, predicate, URIRef(iri)))
 
-    def node(self, origin: tuple[str, str]) -> BNode:
-        """A new blank node, remembered as coming from ``origin`` (file, record)."""
+    def node(self, origin: Origin, field_prefix: str) -> BNode:
+        """A new blank node, remembered as the ``field_prefix`` part of ``origin``'s record."""
         node = BNode()
-        self.origins[node] = origin
+        self.origins[node] = Origin(origin.file, origin.record, field_prefix)
         return node

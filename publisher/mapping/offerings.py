@@ -3,10 +3,10 @@ licence, pricing, parts, procurement route and provenance."""
 
 from __future__ import annotations
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from publisher.mapping.context import MappingContext
+from publisher.mapping.context import MappingContext, Origin
 from publisher.mapping.licences import licence_iri
 from publisher.namespaces import ADMS, ADMS_STATUS, DCAT, DCT, OWL, SCHEMA
 from publisher.sources import Offering, Pricing
@@ -22,7 +22,7 @@ STATUS = {
 def add_offering(ctx: MappingContext, offering: Offering) -> URIRef:
     g, ak, uris = ctx.graph, ctx.ak, ctx.uris
     s = uris.thing("offering", offering.id)
-    origin = (offering.file, f"offering {offering.id}")
+    origin = Origin(offering.file, f"offering {offering.id}")
     ctx.origins[s] = origin
     g.add((s, RDF.type, ak.Offering))
     g.add((s, RDF.type, ak.Product if offering.type == "product" else ak.Service))
@@ -48,19 +48,19 @@ def add_offering(ctx: MappingContext, offering: Offering) -> URIRef:
     for claim in offering.aspects:
         aspect = uris.thing("aspect", claim.aspect)
         g.add((s, ak.opennessAspect, aspect))
-        node = ctx.node(origin)
+        node = ctx.node(origin, f"aspects.{claim.aspect}")
         g.add((s, ak.opennessClaim, node))
         g.add((node, RDF.type, ak.OpennessClaim))
         g.add((node, ak.aspect, aspect))
         ctx.add_iris(node, ak.evidence, claim.evidence)
         ctx.add_texts(node, DCT.description, claim.note)
     if offering.pricing:
-        g.add((s, ak.pricing, _pricing(ctx, offering.pricing, origin)))
+        g.add((s, ak.pricing, _pricing(ctx, offering.pricing, origin, "pricing")))
     if offering.procurement:
         g.add((s, ak.procurementRoute, uris.thing("route", offering.procurement)))
     ctx.add_texts(s, ak.procurementNote, offering.procurement_note)
     for index, part in enumerate(offering.parts, start=1):
-        node = ctx.node((offering.file, f"offering {offering.id} part {index}"))
+        node = ctx.node(origin, f"parts.{index}")
         g.add((s, DCT.hasPart, node))
         g.add((node, RDF.type, ak.OfferingPart))
         g.add((node, DCT.identifier, Literal(str(index))))
@@ -69,23 +69,23 @@ def add_offering(ctx: MappingContext, offering: Offering) -> URIRef:
         if part.licence:
             g.add((node, DCT.license, licence_iri(ctx, ctx.register.resolve(part.licence))))
         if part.pricing:
-            g.add((node, ak.pricing, _pricing(ctx, part.pricing, origin)))
+            g.add((node, ak.pricing, _pricing(ctx, part.pricing, origin, f"parts.{index}.pricing")))
     g.add((s, ADMS.status, STATUS[offering.status]))
     if offering.issued:
         g.add((s, DCT.issued, Literal(offering.issued, datatype=XSD.date)))
     ctx.add_iris(s, DCT.source, offering.sources)
     ctx.add_iris(s, OWL.sameAs, offering.same_as)
     if offering.provenance:
-        statement = ctx.node(origin)
+        statement = ctx.node(origin, "provenance")
         g.add((s, DCT.provenance, statement))
         g.add((statement, RDF.type, DCT.ProvenanceStatement))
         ctx.add_texts(statement, RDFS.label, offering.provenance)
     return s
 
 
-def _pricing(ctx: MappingContext, pricing: Pricing, origin: tuple[str, str]) -> URIRef:
+def _pricing(ctx: MappingContext, pricing: Pricing, origin: Origin, where: str) -> BNode:
     g, ak = ctx.graph, ctx.ak
-    node = ctx.node(origin)
+    node = ctx.node(origin, where)
     g.add((node, RDF.type, ak.PriceSpecification))
     if pricing.amount is not None:
         g.add((node, SCHEMA.price, Literal(pricing.amount, datatype=XSD.decimal)))

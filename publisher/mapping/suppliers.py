@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS
 
-from publisher.mapping.context import MappingContext
+from publisher.mapping.context import MappingContext, Origin
 from publisher.namespaces import ADMS, ADMS_PUBLISHER_TYPE, DCAT, DCT, OWL, VCARD
 from publisher.sources import SUPPLIER_KINDS, Supplier
 
@@ -16,7 +16,8 @@ PRH = URIRef("https://www.prh.fi/")
 def add_supplier(ctx: MappingContext, supplier: Supplier) -> URIRef:
     g, ak = ctx.graph, ctx.ak
     s = ctx.uris.thing("supplier", supplier.id)
-    ctx.origins[s] = (supplier.file, f"supplier {supplier.id}")
+    origin = Origin(supplier.file, f"supplier {supplier.id}")
+    ctx.origins[s] = origin
     g.add((s, RDF.type, ak.Supplier))
     g.add((s, RDF.type, FOAF.Organization))
     g.add((s, DCT.identifier, Literal(supplier.id)))
@@ -31,7 +32,7 @@ def add_supplier(ctx: MappingContext, supplier: Supplier) -> URIRef:
     ctx.add_iris(s, OWL.sameAs, supplier.same_as)
     if supplier.business_id:
         g.add((s, ak.businessId, Literal(supplier.business_id)))
-        identifier = ctx.node((supplier.file, f"supplier {supplier.id}"))
+        identifier = ctx.node(origin, "business_id")
         g.add((s, ADMS.identifier, identifier))
         g.add((identifier, RDF.type, ADMS.Identifier))
         g.add((identifier, SKOS.notation, Literal(supplier.business_id)))
@@ -44,7 +45,7 @@ def add_supplier(ctx: MappingContext, supplier: Supplier) -> URIRef:
             )
         )
     if supplier.contact_email or supplier.contact_url or supplier.homepage:
-        contact = ctx.node((supplier.file, f"supplier {supplier.id}"))
+        contact = ctx.node(origin, "contact")
         g.add((s, DCAT.contactPoint, contact))
         g.add((contact, RDF.type, VCARD.Organization))
         for lang, name in supplier.name.items():

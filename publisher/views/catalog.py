@@ -41,14 +41,18 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     number = _int_arg("page", 1)
     size = min(_int_arg("page_size", site.settings.page_size), MAX_PAGE_SIZE)
     publication = site.publication()
-    ctx = Context(uris=site.uris, store=site.store(), built_at=publication.built_at,
-                  manifest=publication.manifest, ledger=publication.ledger)
+    ctx = Context(
+        uris=site.uris,
+        store=site.store(),
+        built_at=publication.built_at,
+        manifest=publication.manifest,
+        ledger=publication.ledger,
+    )
     # Page links keep the extension the client used, so a harvester stays in one format.
     suffix = f".{ext}" if ext else ""
     base_url = f"{site.uris.page(path)}{suffix}"
     try:
-        result = build_page(ctx, which, number=number, size=size, since=since,
-                            base_url=base_url)
+        result = build_page(ctx, which, number=number, size=size, since=since, base_url=base_url)
     except PageOutOfRange as exc:
         abort(404, str(exc))
     body = result.graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
@@ -59,11 +63,11 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
         response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = f"public, max-age={site.settings.cache_max_age}"
-    response.headers["Last-Modified"] = publication.built_at.strftime(
-        "%a, %d %b %Y %H:%M:%S GMT")
+    response.headers["Last-Modified"] = publication.built_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
     plain = site.uris.page(path)
-    links = [f'<{plain}.{e}>; rel="alternate"; type="{BY_EXT[e].media_type}"'
-             for e in RDF_EXTENSIONS]
+    links = [
+        f'<{plain}.{e}>; rel="alternate"; type="{BY_EXT[e].media_type}"' for e in RDF_EXTENSIONS
+    ]
     response.headers["Link"] = ", ".join(links)
     response.set_etag(f"{publication.build_id}-{which}-{fmt.ext}-{request.query_string.decode()}")
     return response.make_conditional(request)

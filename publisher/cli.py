@@ -1,0 +1,114 @@
+"""The ``avoinkunta`` command: validate, build, serve.
+
+Exit codes (like pySHACL's): 0 success / valid, 1 the sources have problems, 2 usage or
+internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from publisher import __version__
+from publisher.config import Settings
+from publisher.errors import PublisherError
+from publisher.problems import SourceErrors
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return int(args.run(args))
+    except SourceErrors as exc:
+        _print_problems(exc)
+        return EXIT_INVALID
+    except (PublisherError, OSError, ValueError) as exc:
+        print(f"avoinkunta: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="avoinkunta",
+        description="Build, validate and serve the Avoin kunta linked open data publication.",
+        epilog="Exit codes: 0 success, 1 the sources have problems, 2 usage or internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"avoinkunta {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check the source files; publish nothing")
+    validate.add_argument("--data", type=Path, help="source folder (default: ./data)")
+    validate.set_defaults(run=_validate)
+
+    build = commands.add_parser("build", help="validate, then publish a new publication")
+    build.add_argument("--data", type=Path, help="source folder (default: ./data)")
+    build.add_argument("--out", type=Path, help="publication folder (default: ./var)")
+    build.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="serve the current publication over HTTP")
+    serve.add_argument("--out", type=Path, help="publication folder (default: ./var)")
+    serve.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: 8080)")
+    serve.add_argument("--workers", type=int, help="worker processes (default: 3)")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from publisher.build import check_sources
+
+    started = time.perf_counter()
+    settings = Settings.from_env(data_dir=args.data)
+    catalogue, mapped = check_sources(settings, progress=lambda _message: None)
+    print(
+        f"{settings.data_dir}: valid — {len(catalogue.suppliers)} suppliers, "
+        f"{len(catalogue.offerings)} offerings, {len(mapped.catalogue)} triples "
+        f"({time.perf_counter() - started:.2f} s)"
+    )
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from publisher.build import build, stderr_progress
+
+    settings = Settings.from_env(data_dir=args.data, out_dir=args.out)
+    publication = build(settings, progress=(lambda _m: None) if args.quiet else stderr_progress)
+    print(publication.path)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from publisher.server import serve
+
+    settings = Settings.from_env(
+        out_dir=args.out, host=args.host, port=args.port, workers=args.workers
+    )
+    serve(settings)
+    return EXIT_OK
+
+
+def _print_problems(errors: SourceErrors) -> None:
+    for problem in errors.problems:
+        print(problem, file=sys.stderr)
+    files = len({p.file for p in errors.problems})
+    print(
+        f"{len(errors.problems)} problem(s) in {files} file(s); nothing was published.",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

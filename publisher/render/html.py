@@ -1,0 +1,79 @@
+"""What every HTML page needs from the request: its language, links to our own
+resources on this site, and the Jinja2 context (UI strings, language switch)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import current_app, render_template, request
+
+from publisher.render.i18n import translate
+from publisher.render.lang import LANGUAGES, choose_language
+
+LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
+
+
+def page_language() -> str:
+    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+
+
+def explicit_language() -> str | None:
+    """The `?lang=` the reader chose, carried on in our links so the choice sticks."""
+    value = (request.args.get("lang") or "").strip().lower()[:2]
+    return value if value in LANGUAGES else None
+
+
+def local_href(iri: str) -> str | None:
+    """The path on this site of one of our IRIs (things go straight to their document),
+    or None for anyone else's IRI."""
+    base = current_app.extensions["avoinkunta"].settings.base_uri
+    if not iri.startswith(base):
+        return None
+    rest = iri[len(base) :]
+    if rest.startswith("id/"):
+        rest = "doc/" + rest[3:]
+    path, hash_, fragment = rest.partition("#")
+    lang = explicit_language()
+    query = f"?{urlencode({'lang': lang})}" if lang and not path.startswith("ontology") else ""
+    return f"{request.script_root}/{path}{query}{hash_}{fragment}"
+
+
+def site_path(path: str, **params: str | None) -> str:
+    """A path on this site with the explicit language (if any) and `params` added."""
+    query = {k: v for k, v in params.items() if v}
+    lang = explicit_language()
+    if lang:
+        query.setdefault("lang", lang)
+    suffix = f"?{urlencode(query)}" if query else ""
+    return f"{request.script_root}/{path.lstrip('/')}{suffix}"
+
+
+def language_links() -> list[dict[str, Any]]:
+    """The language switch: this page in each language."""
+    current = page_language()
+    links = []
+    for code in LANGUAGES:
+        args = request.args.to_dict()
+        args["lang"] = code
+        links.append(
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "href": f"{request.script_root}{request.path}?{urlencode(args)}",
+                "current": code == current,
+            }
+        )
+    return links
+
+
+def render_page(template: str, **context: Any) -> str:
+    lang = context.pop("lang", None) or page_language()
+    return render_template(
+        template,
+        lang=lang,
+        t=lambda key: translate(key, lang),
+        language_links=language_links(),
+        site_path=site_path,
+        **context,
+    )

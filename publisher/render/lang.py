@@ -1,0 +1,66 @@
+"""Which language to show, and which of several language-tagged literals to pick.
+
+Pages exist in Finnish, Swedish and English. Data texts fall back fi → en → any when the
+chosen language has none (Swedish is only present where a source gives it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Literal
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+DEFAULT_LANGUAGE = "fi"
+FALLBACK: tuple[str, ...] = ("fi", "en")
+
+
+def choose_language(param: str | None, accept_language: str | None) -> str:
+    """`?lang=` if it names one of ours, else the best of `Accept-Language`, else Finnish."""
+    if param:
+        wanted = param.strip().lower()[:2]
+        if wanted in LANGUAGES:
+            return wanted
+    if accept_language:
+        accepted = parse_accept_header(accept_language, LanguageAccept)
+        best = accepted.best_match(LANGUAGES)
+        if best:
+            return best
+    return DEFAULT_LANGUAGE
+
+
+def preference(lang: str) -> tuple[str, ...]:
+    """The order in which languages are tried for `lang`: it first, then fi, then en."""
+    return tuple(dict.fromkeys((lang, *FALLBACK)))
+
+
+def pick(literals: Iterable[Literal], lang: str) -> Literal | None:
+    """The literal best suited to `lang`; untagged literals (proper names) come after the
+    preferred languages, then any other language. Deterministic for equal candidates."""
+    candidates = sorted(
+        (lit for lit in literals if isinstance(lit, Literal)), key=lambda lit: str(lit)
+    )
+    if not candidates:
+        return None
+    for wanted in preference(lang):
+        for lit in candidates:
+            if (lit.language or "").lower() == wanted:
+                return lit
+    for lit in candidates:
+        if not lit.language:
+            return lit
+    return candidates[0]
+
+
+def pick_all(literals: Iterable[Literal], lang: str) -> list[Literal]:
+    """All literals in the language `pick` would choose (e.g. every keyword in it)."""
+    literals = list(literals)
+    chosen = pick(literals, lang)
+    if chosen is None:
+        return []
+    return sorted(
+        (lit for lit in literals if isinstance(lit, Literal) and lit.language == chosen.language),
+        key=str,
+    )

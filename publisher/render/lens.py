@@ -1,0 +1,146 @@
+"""A read-only view of one description graph in one language, for templates.
+
+Templates ask the lens for labels, texts and links instead of walking the graph
+themselves; every value is returned as plain data that Jinja2 escapes on output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from publisher.render.lang import pick, pick_all
+
+LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
+
+
+@dataclass(frozen=True)
+class Link:
+    iri: str
+    href: str
+    label: str
+    local: bool  # one of our own resources (href is a path on this site)
+
+
+class Lens:
+    def __init__(self, graph: Graph, lang: str, href: Callable[[str], str | None]) -> None:
+        """`href(iri)` gives the path of one of our IRIs on this site, or None for others."""
+        self.graph = graph
+        self.lang = lang
+        self._href = href
+
+    # --- values ----------------------------------------------------------------------
+
+    def objects(self, node: Node, predicate: URIRef) -> list[Node]:
+        return sorted(self.graph.objects(node, predicate), key=_sort_key)
+
+    def one(self, node: Node, predicate: URIRef) -> Node | None:
+        found = self.objects(node, predicate)
+        return found[0] if found else None
+
+    def text(self, node: Node, predicate: URIRef) -> str | None:
+        """The text of `predicate` in the best language (see publisher.render.lang)."""
+        lit = pick(self.graph.objects(node, predicate), self.lang)
+        return str(lit) if lit is not None else None
+
+    def text_lang(self, node: Node, predicate: URIRef) -> tuple[str, str | None] | None:
+        """Like `text`, with the language the text is actually in (for `lang=` attributes)."""
+        lit = pick(self.graph.objects(node, predicate), self.lang)
+        return (str(lit), lit.language) if lit is not None else None
+
+    def texts(self, node: Node, predicate: URIRef) -> list[str]:
+        return [str(lit) for lit in pick_all(self.graph.objects(node, predicate), self.lang)]
+
+    def has_type(self, node: Node, cls: URIRef) -> bool:
+        return (node, RDF.type, cls) in self.graph
+
+    def boolean(self, node: Node, predicate: URIRef) -> bool | None:
+        value = self.one(node, predicate)
+        return bool(value.toPython()) if isinstance(value, Literal) else None
+
+    # --- labels and links ------------------------------------------------------------
+
+    def label(self, node: Node) -> str:
+        for predicate in LABEL_PROPERTIES:
+            lit = pick(self.graph.objects(node, predicate), self.lang)
+            if lit is not None:
+                return str(lit)
+        if isinstance(node, URIRef):
+            return _local_name(str(node))
+        return str(node)
+
+    def link(self, node: Node) -> Link | None:
+        if not isinstance(node, URIRef):
+            return None
+        iri = str(node)
+        local = self._href(iri)
+        return Link(iri=iri, href=local or iri, label=self.label(node), local=local is not None)
+
+    def links(self, node: Node, predicate: URIRef) -> list[Link]:
+        found = [self.link(o) for o in self.graph.objects(node, predicate)]
+        return sorted((f for f in found if f is not None), key=lambda f: f.label.casefold())
+
+    def nodes(self, node: Node, predicate: URIRef) -> list[BNode]:
+        """Blank-node structures (parts, prices, claims), in a stable order."""
+        found = [o for o in self.graph.objects(node, predicate) if isinstance(o, BNode)]
+
+        def key(b: BNode) -> tuple[str, str]:
+            ident = self.graph.value(b, DCTERMS.identifier)
+            return (str(ident).zfill(6) if ident is not None else "", self.label(b))
+
+        return sorted(found, key=key)
+
+    def subjects_of_type(self, cls: URIRef) -> list[URIRef]:
+        return sorted(s for s in self.graph.subjects(RDF.type, cls) if isinstance(s, URIRef))
+
+    def statements(self, node: Node) -> list[tuple[URIRef, list[Node]]]:
+        """All (predicate, values) of `node`, for the page's full data table."""
+        by_predicate: dict[URIRef, list[Node]] = {}
+        for p, o in self.graph.predicate_objects(node):
+            by_predicate.setdefault(p, []).append(o)  # type: ignore[arg-type]
+        return [(p, sorted(vs, key=_sort_key)) for p, vs in sorted(by_predicate.items())]
+
+    def curie(self, iri: URIRef) -> str:
+        try:
+            prefix, namespace, name = self.graph.namespace_manager.compute_qname(
+                str(iri), generate=False
+            )
+        except (KeyError, ValueError):
+            return str(iri)
+        return f"{prefix}:{name}" if prefix else str(iri)
+
+
+def format_amount(value: Node | None) -> str | None:
+    """A decimal price as people write it: 1200 → "1 200", 12.5 → "12.50"."""
+    if not isinstance(value, Literal):
+        return None
+    number = value.toPython()
+    if not isinstance(number, (int, float, Decimal)):
+        return str(value)
+    number = Decimal(str(number))
+    text = f"{number:,.2f}" if number != number.to_integral_value() else f"{number:,.0f}"
+    return text.replace(",", "\u00a0")
+
+
+def _local_name(iri: str) -> str:
+    tail = iri.rstrip("/#")
+    for sep in ("#", "/"):
+        if sep in tail:
+            tail = tail.rsplit(sep, 1)[1]
+    return tail or iri
+
+
+def _sort_key(node: Node) -> tuple[int, str]:
+    return (0 if isinstance(node, URIRef) else 1 if isinstance(node, Literal) else 2, str(node))
+
+
+def unique(items: Iterable[Link]) -> list[Link]:
+    seen: dict[str, Link] = {}
+    for item in items:
+        seen.setdefault(item.iri, item)
+    return list(seen.values())

@@ -1,0 +1,150 @@
+"""Check the mapped graph against our SHACL shapes and report problems per file, record
+and field.
+
+The shapes use relative IRIs (see shapes/avoinkunta.ttl); ``load_shapes`` resolves them,
+including the ``sh:namespace`` literals of ``sh:declare`` that rdflib leaves alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+from pyshacl import validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+from rdflib.term import Node
+
+from publisher.mapping import Mapped
+from publisher.mapping.context import Origin
+from publisher.namespaces import ADMS, DCAT, DCT, FOAF, OWL, SCHEMA, SKOS, VCARD
+from publisher.problems import Problem
+from publisher.uris import UriScheme
+
+SHAPES_FILE = "avoinkunta.ttl"
+# Rules written as node-level sh:or give no sh:resultPath: the field they are about.
+RULE_FIELDS = {
+    "open-source-needs-open-licence": "licence",
+    "open-source-needs-repository": "repository",
+    "open-standards-name-standards": "standards",
+    "open-interface-links-documentation": "api_documentation",
+    "mixed-licence-lists-parts": "parts",
+    "open-source-with-closed-parts-says-which": "parts",
+    "price-visible": "price_list",
+    "price-needs-currency": "currency",
+}
+
+
+def field_names(ak: object) -> dict[URIRef, str]:
+    """Property → the name of the source field it comes from (data/README.md)."""
+    a = ak  # the vocabulary namespace
+    return {
+        DCT.title: "title",
+        DCT.description: "description",
+        DCT.publisher: "supplier",
+        DCAT.theme: "components",
+        DCT.license: "licence",
+        a.pricing: "pricing",  # type: ignore[attr-defined]
+        DCT.source: "sources",
+        a.serviceDomain: "domains",  # type: ignore[attr-defined]
+        a.deliveryPhase: "phases",  # type: ignore[attr-defined]
+        a.procurementRoute: "procurement",  # type: ignore[attr-defined]
+        a.opennessAspect: "aspects",  # type: ignore[attr-defined]
+        a.sourceRepository: "repository",  # type: ignore[attr-defined]
+        a.apiDocumentation: "api_documentation",  # type: ignore[attr-defined]
+        DCT.conformsTo: "standards",
+        DCAT.landingPage: "homepage",
+        DCT.hasPart: "parts",
+        ADMS.status: "status",
+        SCHEMA.price: "amount",
+        SCHEMA.priceCurrency: "currency",
+        SCHEMA.unitText: "unit",
+        a.priceList: "price_list",  # type: ignore[attr-defined]
+        a.evidence: "evidence",  # type: ignore[attr-defined]
+        FOAF.name: "name",
+        FOAF.homepage: "homepage",
+        DCT.type: "kind",
+        a.businessId: "business_id",  # type: ignore[attr-defined]
+        a.initiativeRole: "role",  # type: ignore[attr-defined]
+        OWL.sameAs: "same_as",
+        VCARD.hasEmail: "email",
+        DCAT.keyword: "keywords",
+        SKOS.prefLabel: "name",
+    }
+
+
+def load_shapes(shapes_dir: Path, uris: UriScheme) -> Graph:
+    graph = Graph()
+    graph.parse(Path(shapes_dir) / SHAPES_FILE, format="turtle", publicID=uris.base)
+    for declaration, namespace in list(graph.subject_objects(SH.namespace)):
+        value = str(namespace)
+        if "://" not in value:
+            resolved = urljoin(uris.base, value) + ("#" if value.endswith("#") else "")
+            graph.set((declaration, SH.namespace, Literal(resolved, datatype=XSD.anyURI)))
+    return graph
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    conforms: bool
+    problems: list[Problem]
+    report_text: str
+
+
+def validate_mapped(mapped: Mapped, shapes: Graph, uris: UriScheme) -> ValidationOutcome:
+    data = mapped.union()
+    conforms, report, text = validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    problems = [
+        _problem(report, result, mapped.origins, field_names(uris.vocab), uris)
+        for result in report.subjects(RDF.type, SH.ValidationResult)
+        if report.value(result, SH.resultSeverity) == SH.Violation
+    ]
+    return ValidationOutcome(bool(conforms), sorted(set(problems)), str(text))
+
+
+def _problem(
+    report: Graph,
+    result: Node,
+    origins: dict[Node, Origin],
+    fields: dict[URIRef, str],
+    uris: UriScheme,
+) -> Problem:
+    focus = report.value(result, SH.focusNode)
+    path = report.value(result, SH.resultPath)
+    origin = origins.get(focus) if focus is not None else None
+    if origin is None:
+        parsed = uris.parse(str(focus)) if isinstance(focus, URIRef) else None
+        label = f"{parsed[0]} {parsed[1]}" if parsed else str(focus)
+        file = "ontology/" if parsed and parsed[0] not in {"supplier", "offering"} else "-"
+        origin = Origin(file, label)
+    rule = _rule_name(report, result)
+    if isinstance(path, URIRef):
+        field = fields.get(path, _local_name(path))
+    else:
+        field = RULE_FIELDS.get(rule, "-")
+    if origin.field_prefix:
+        field = f"{origin.field_prefix}.{field}" if field != "-" else origin.field_prefix
+    messages = [str(m) for m in report.objects(result, SH.resultMessage)]
+    message = messages[0] if messages else "does not meet the rule"
+    value = report.value(result, SH.value)
+    if value is not None and isinstance(value, Literal):
+        message = f"{message} (value: {value!r})" if "value" not in message else message
+    return Problem(origin.file, origin.record, field, rule, message)
+
+
+def _rule_name(report: Graph, result: Node) -> str:
+    shape = report.value(result, SH.sourceShape)
+    constraint = report.value(result, SH.sourceConstraint)
+    for candidate in (constraint, shape):
+        if isinstance(candidate, URIRef) and "#" in candidate:
+            return candidate.rsplit("#", 1)[1]
+    component = report.value(result, SH.sourceConstraintComponent)
+    return _local_name(component) if component is not None else "shape"
+
+
+def _local_name(iri: Node | None) -> str:
+    text = str(iri or "")
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

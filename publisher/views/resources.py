@@ -1,0 +1,408 @@
+"""Things and their documents: ``/id/{kind}/{key}`` and ``/doc/{kind}/{key}[.ext]``.
+
+A thing answers 303 to its document; the document negotiates HTML and four RDF formats.
+A thing that was published and is gone answers 410 with a tombstone, a renamed key 301,
+and an IRI never published 404 (see the ledger in publisher.ledger).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
+
+from publisher.caching import LruCache, add_cors, add_vary, cache_control, finish, parse_timestamp
+from publisher.errors import wants_html
+from publisher.namespaces import ADMS, ADMS_STATUS
+from publisher.negotiation import ALL_MEDIA_TYPES, BY_EXT, BY_MEDIA_TYPE, FORMATS, HTML, Format
+from publisher.negotiation import negotiate as choose_media_type
+from publisher.publication import Publication
+from publisher.render.html import explicit_language, local_href, page_language, render_page
+from publisher.render.i18n import translate
+from publisher.render.lens import Lens
+from publisher.render.rdf import serialise
+from publisher.render.schemaorg import describe as schemaorg
+from publisher.site import Site
+from publisher.store import LABEL_PROPERTIES, ReadStore, new_graph
+from publisher.terms import to_rdflib
+from publisher.uris import DOC_EXTENSIONS, UriScheme
+
+bp = Blueprint("resources", __name__)
+
+# Rendered bodies per (build, path, format, language…); a publication never changes.
+_RENDERED: LruCache[tuple[Any, ...], Rendered] = LruCache(2048)
+
+# The class of each kind of thing, for tombstones (the thing itself is gone from the store).
+KIND_CLASS = {
+    "supplier": "Supplier",
+    "offering": "Offering",
+    "licence": "Licence",
+    "layer": "ArchitectureLayer",
+    "component": "ArchitectureComponent",
+    "aspect": "OpennessAspect",
+    "domain": "ServiceDomain",
+    "phase": "DeliveryPhase",
+    "route": "ProcurementRoute",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: bytes
+    last_modified: datetime | None
+    language: str | None = None
+
+
+def site() -> Site:
+    return current_app.extensions["avoinkunta"]
+
+
+# --- routes --------------------------------------------------------------------------
+
+
+@bp.get("/id/<kind>/<key>")
+def thing(kind: str, key: str) -> Response:
+    s = site()
+    iri = _iri(s.uris, kind, key)
+    if iri is not None and s.store().exists(iri):
+        return _redirect(303, _doc_path(kind, key))
+    return _not_current(s, kind, key, iri, ext=None)
+
+
+@bp.get("/doc/<kind>/<key>")
+def document(kind: str, key: str) -> Response:
+    s = site()
+    store = s.store()
+    key, ext = _split_extension(s, store, kind, key)
+    iri = _iri(s.uris, kind, key)
+    if iri is None or not store.exists(iri):
+        return _not_current(s, kind, key, iri, ext=ext)
+    fmt = _format(ext)
+    if fmt is None:
+        return _not_acceptable(kind, key)
+    publication = s.publication()
+    lang = page_language() if fmt is HTML else None
+    cache_key = (
+        publication.build_id,
+        kind,
+        key,
+        fmt.ext,
+        lang,
+        explicit_language(),
+        request.script_root,
+    )
+    rendered = _RENDERED.get_or_create(
+        cache_key, lambda: _render(s, publication, store, kind, key, iri, fmt, lang)
+    )
+    response = Response(rendered.body, mimetype=fmt.media_type)
+    if fmt.rdflib_name is None:
+        response.charset = "utf-8"
+    _add_document_headers(response, kind, key, fmt, negotiated=ext is None)
+    if rendered.language:
+        response.headers["Content-Language"] = rendered.language
+    return finish(
+        response,
+        request,
+        body=rendered.body,
+        last_modified=rendered.last_modified,
+        max_age=s.settings.cache_max_age,
+        cors=fmt.rdflib_name is not None,
+    )
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def _render(
+    s: Site,
+    publication: Publication,
+    store: ReadStore,
+    kind: str,
+    key: str,
+    iri: str,
+    fmt: Format,
+    lang: str | None,
+) -> Rendered:
+    vocab = str(s.uris.vocab)
+    graph = store.describe(iri, vocab=vocab)
+    subject = URIRef(iri)
+    if fmt.rdflib_name is not None:
+        graph.add((s.uris.doc(kind, key), FOAF.primaryTopic, subject))
+        return Rendered(serialise(graph, fmt), _last_modified(publication, graph, iri))
+    assert lang is not None
+    related = _related_offerings(store, iri, vocab)
+    _add_labels(store, graph, list(related))
+    lens = Lens(graph, lang, local_href)
+    html = render_page(
+        f"kinds/{kind}.html",
+        lang=lang,
+        lens=lens,
+        s=subject,
+        kind=kind,
+        key=key,
+        ak=_Vocab(vocab),
+        related=[lens.link(URIRef(r)) for r in related],
+        related_types=related,
+        schemaorg=schemaorg(lens, subject, kind, vocab),
+        formats=_format_links(kind, key),
+        publication=publication,
+    )
+    # HTML shows other resources' data too (backlinks): it changes with any build.
+    return Rendered(html.encode("utf-8"), publication.built_at, lang)
+
+
+class _Vocab:
+    """`ak.Term` in templates → the vocabulary IRI of Term."""
+
+    def __init__(self, vocab: str) -> None:
+        self._vocab = vocab
+
+    def __getattr__(self, name: str) -> URIRef:
+        return URIRef(self._vocab + name)
+
+
+def _last_modified(publication: Publication, graph: Graph, iri: str) -> datetime:
+    """When the description last changed: the latest `modified` in the ledger of the
+    thing and of every published thing it shows a label of; the build time otherwise."""
+    ledger = publication.ledger
+    stamps = [
+        parse_timestamp(ledger[str(node)].get("modified"))
+        for node in {iri, *(str(o) for o in graph.objects())}
+        if str(node) in ledger
+    ]
+    found = [stamp for stamp in stamps if stamp is not None]
+    return max(found) if found else publication.built_at
+
+
+_RELATED_QUERY = """
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?s ?type WHERE {
+  { ?s ?p <IRI> }
+  UNION { ?s dct:hasPart ?part . ?part ?p <IRI> }
+  UNION { ?c skos:broader <IRI> . ?s ?p ?c }
+  ?s a <VOCABOffering> ; a ?type .
+  FILTER(?type IN (<VOCABProduct>, <VOCABService>))
+}
+"""
+
+
+def _related_offerings(store: ReadStore, iri: str, vocab: str) -> dict[str, str]:
+    """Offerings that link to `iri` (directly, through a part, or through a narrower
+    concept) → "product" or "service"."""
+    # Both IRIs come from UriScheme (validated keys), never from raw request text.
+    query = _RELATED_QUERY.replace("<IRI>", f"<{iri}>").replace("<VOCAB", f"<{vocab}")
+    found: dict[str, str] = {}
+    for row in store.query(query):
+        found[row["s"].value] = "product" if row["type"].value.endswith("Product") else "service"
+    found.pop(iri, None)
+    return found
+
+
+def _add_labels(store: ReadStore, graph: Graph, iris: list[str]) -> None:
+    """Copy the labels of `iris` into `graph` (for the HTML only, not the RDF)."""
+    if not iris:
+        return
+    values = " ".join(f"<{i}>" for i in iris)
+    predicates = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    query = (
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o . "
+        f"FILTER(?p IN ({predicates})) }}"
+    )
+    for row in store.query(query):
+        graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+
+
+# --- lifecycle: 410, 301, 404 --------------------------------------------------------
+
+
+def _not_current(s: Site, kind: str, key: str, iri: str | None, ext: str | None) -> Response:
+    entry = s.publication().ledger.get(iri) if iri else None
+    if entry and entry.get("renamed_to"):
+        target = s.uris.parse(entry["renamed_to"])
+        if target is not None:
+            if request.path.startswith(f"{request.script_root}/id/"):
+                return _redirect(301, _id_path(*target))
+            return _redirect(301, _doc_path(*target, ext=ext))
+    if entry and entry.get("removed"):
+        return _tombstone(s, kind, key, iri or "", entry, ext)
+    return not_found(kind, key)
+
+
+def _tombstone(
+    s: Site, kind: str, key: str, iri: str, entry: dict[str, Any], ext: str | None
+) -> Response:
+    fmt = _format(ext)
+    if fmt is None:
+        fmt = HTML
+    graph = tombstone_graph(s.uris, iri, kind, entry)
+    if fmt.rdflib_name is not None:
+        body = serialise(graph, fmt)
+    else:
+        lang = page_language()
+        lens = Lens(graph, lang, local_href)
+        replaced = entry.get("replaced_by")
+        body = render_page(
+            "tombstone.html",
+            lang=lang,
+            lens=lens,
+            s=URIRef(iri),
+            kind=kind,
+            key=key,
+            entry=entry,
+            label=_ledger_label(entry, lang) or key,
+            replaced_by=lens.link(URIRef(replaced)) if replaced else None,
+            formats=_format_links(kind, key),
+        ).encode("utf-8")
+    response = Response(body, status=410, mimetype=fmt.media_type)
+    _add_document_headers(response, kind, key, fmt, negotiated=ext is None)
+    response.headers["Cache-Control"] = cache_control(s.settings.cache_max_age)
+    if fmt.rdflib_name is not None:
+        add_cors(response)
+    return response
+
+
+def tombstone_graph(uris: UriScheme, iri: str, kind: str, entry: dict[str, Any]) -> Graph:
+    """What the thing was, when it was removed and what replaces it, as RDF."""
+    graph = new_graph(str(uris.vocab))
+    graph.bind("prov", PROV)
+    s = URIRef(iri)
+    if kind in KIND_CLASS:
+        graph.add((s, RDF.type, uris.vocab[KIND_CLASS[kind]]))
+    graph.add((s, DCTERMS.identifier, Literal(entry.get("key") or "")))
+    for lang, text in sorted((entry.get("label") or {}).items()):
+        graph.add((s, RDFS.label, Literal(text, lang=lang or None)))
+    graph.add((s, ADMS.status, ADMS_STATUS.Withdrawn))
+    removed = entry.get("removed")
+    if removed:
+        graph.add((s, PROV.invalidatedAtTime, _datetime_literal(removed)))
+    if entry.get("first_published"):
+        graph.add((s, DCTERMS.issued, _datetime_literal(entry["first_published"])))
+    if entry.get("modified"):
+        graph.add((s, DCTERMS.modified, _datetime_literal(entry["modified"])))
+    for prop, field in (
+        (DCTERMS.isReplacedBy, "replaced_by"),
+        (DCTERMS.isReplacedBy, "renamed_to"),
+    ):
+        if entry.get(field):
+            graph.add((s, prop, URIRef(entry[field])))
+    if entry.get("reason"):
+        graph.add((s, RDFS.comment, Literal(str(entry["reason"]))))
+    return graph
+
+
+def not_found(kind: str | None = None, key: str | None = None) -> Response:
+    message = "Nothing has ever been published at this address."
+    if not wants_html(request):
+        response = Response(
+            f"404 Not Found: {message} Search: {request.script_root}/search?q=\n",
+            status=404,
+            mimetype="text/plain",
+        )
+        return add_cors(response)
+    body = render_page("not_found.html", query=key or "")
+    return Response(body, status=404, mimetype="text/html")
+
+
+# --- negotiation and headers ---------------------------------------------------------
+
+
+def _format(ext: str | None) -> Format | None:
+    if ext:
+        return BY_EXT[ext]
+    media = choose_media_type(
+        request.headers.get("Accept"), ALL_MEDIA_TYPES, request.args.get("format")
+    )
+    return BY_MEDIA_TYPE[media] if media else None
+
+
+def _not_acceptable(kind: str, key: str) -> Response:
+    lines = [f"{f.media_type}\t{_doc_path(kind, key, ext=f.ext)}" for f in FORMATS]
+    lang = page_language()
+    body = f"406 {translate('not_acceptable', lang)}. Offered:\n" + "\n".join(lines) + "\n"
+    response = Response(body, status=406, mimetype="text/plain")
+    _add_document_headers(response, kind, key, None, negotiated=True)
+    return add_cors(response)
+
+
+def _add_document_headers(
+    response: Response, kind: str, key: str, fmt: Format | None, *, negotiated: bool
+) -> None:
+    add_vary(response, "Accept")
+    if fmt is HTML and not explicit_language():
+        add_vary(response, "Accept-Language")
+    if fmt is not None:
+        response.headers["Content-Location"] = _doc_path(kind, key, ext=fmt.ext)
+    links = [
+        f'<{_doc_path(kind, key, ext=other.ext)}>; rel="alternate"; type="{other.media_type}"'
+        for other in FORMATS
+        if other is not fmt
+    ]
+    response.headers["Link"] = ", ".join(links)
+
+
+def _format_links(kind: str, key: str) -> list[dict[str, str]]:
+    return [
+        {"label": f.label, "href": _doc_path(kind, key, ext=f.ext), "type": f.media_type}
+        for f in FORMATS
+    ]
+
+
+# --- paths ---------------------------------------------------------------------------
+
+
+def _iri(uris: UriScheme, kind: str, key: str) -> str | None:
+    try:
+        return str(uris.thing(kind, key))
+    except ValueError:
+        return None
+
+
+def _split_extension(s: Site, store: ReadStore, kind: str, key: str) -> tuple[str, str | None]:
+    """``EUPL-1.2.ttl`` → (``EUPL-1.2``, ``ttl``), unless the whole key is itself a thing."""
+    stem, dot, ext = key.rpartition(".")
+    if not dot or ext not in DOC_EXTENSIONS:
+        return key, None
+    whole = _iri(s.uris, kind, key)
+    if whole is not None and (store.exists(whole) or whole in s.publication().ledger):
+        return key, None
+    return stem, ext
+
+
+def _doc_path(kind: str, key: str, ext: str | None = None) -> str:
+    uris = site().uris
+    doc = str(uris.doc(kind, key, ext))
+    return request.script_root + "/" + doc[len(uris.base) :]
+
+
+def _id_path(kind: str, key: str) -> str:
+    uris = site().uris
+    return request.script_root + "/" + str(uris.thing(kind, key))[len(uris.base) :]
+
+
+def _redirect(status: int, path: str) -> Response:
+    query = request.query_string.decode("latin-1")
+    response = Response(status=status)
+    response.headers["Location"] = f"{path}?{query}" if query else path
+    add_vary(response, "Accept")
+    add_cors(response)
+    response.headers["Cache-Control"] = cache_control(site().settings.cache_max_age)
+    return response
+
+
+def _ledger_label(entry: dict[str, Any], lang: str) -> str | None:
+    labels = entry.get("label") or {}
+    for code in (lang, "fi", "en", ""):
+        if labels.get(code):
+            return str(labels[code])
+    return next(iter(labels.values()), None)
+
+
+def _datetime_literal(value: str) -> Literal:
+    if "T" in value:
+        return Literal(value, datatype=XSD.dateTime)
+    return Literal(value, datatype=XSD.date)
