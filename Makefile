@@ -1,0 +1,50 @@
+# Set-up is automatic: the first target you run creates .venv and installs the project.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+OUT    ?= var
+
+.PHONY: serve build validate test lint bench clean
+
+## serve: build the bundled catalogue and serve it on http://localhost:$(PORT)/
+serve: build
+	$(BIN)/avoinkunta serve --out $(OUT) --host $(HOST) --port $(PORT)
+
+## build: validate data/ and publish it into $(OUT)/ (atomic switch of $(OUT)/current)
+build: $(STAMP)
+	$(BIN)/avoinkunta build --out $(OUT)
+
+## validate: check data/ and report problems by file, record and field
+validate: $(STAMP)
+	$(BIN)/avoinkunta validate
+
+## test: lint and run the whole test suite
+test: $(STAMP) $(VENV)/.ckan-installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check publisher sparql_endpoint
+
+## bench: the benchmarks (not tests): SPARQL throughput and dereferencing, against peers
+bench: $(STAMP)
+	$(BIN)/python bench/bench_sparql.py
+	$(BIN)/python bench/bench_deref.py
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# ckan + ckanext-dcat, imported (never run) by the harvest tests.
+$(VENV)/.ckan-installed: $(STAMP) .ci/install-ckan.sh
+	bash .ci/install-ckan.sh $(VENV)
+	touch $@
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
