@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sparql_endpoint.errors import SparqlError
-from sparql_endpoint.pool import Overrun, Worker, WorkerDied, WorkerPool
+from sparql_endpoint.pool import OutOfMemory, Overrun, Worker, WorkerDied, WorkerPool
 from sparql_endpoint.protocol import READ_ONLY, QueryRequest
 from sparql_endpoint.scan import Scan, scan
 from sparql_endpoint.settings import SparqlSettings
@@ -126,12 +126,17 @@ def start(
     except Overrun:
         pool.discard(worker)
         raise timeout_error(settings) from None
-    except WorkerDied:
+    except OutOfMemory:
         pool.discard(worker)
         raise SparqlError(
             503,
-            "The query stopped its worker process (most likely it needed more memory "
-            "than allowed). Narrow it down and try again.",
+            f"The query needed more than {settings.worker_memory_mb} MiB of memory and "
+            "was stopped. Narrow it down and try again.",
+        ) from None
+    except WorkerDied:
+        pool.discard(worker)
+        raise SparqlError(
+            503, "The query's worker process ended unexpectedly; try again.",
         ) from None
     if kind == "error":
         pool.release(worker)

@@ -22,6 +22,8 @@ from typing import Any
 from sparql_endpoint.errors import SparqlError
 from sparql_endpoint.settings import SparqlSettings
 
+_WATCH_INTERVAL = 0.1  # seconds between memory checks of a busy worker
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 _BOOT = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); "
@@ -31,6 +33,10 @@ _BOOT = (
 
 class WorkerDied(Exception):
     """The worker process ended while running a job (killed, crashed or out of memory)."""
+
+
+class OutOfMemory(WorkerDied):
+    """The worker's resident memory passed worker_memory_mb while running a job."""
 
 
 class Overrun(Exception):
@@ -43,7 +49,7 @@ class Worker:
         network = "1" if settings.service_allowlist else "0"
         self.process = subprocess.Popen(
             [sys.executable, "-c", _BOOT, _PACKAGE_PARENT, str(child_end.fileno()),
-             str(settings.worker_memory_mb), network],
+             network],
             pass_fds=[child_end.fileno()],
             stdin=subprocess.DEVNULL,
             close_fds=True,
@@ -52,6 +58,15 @@ class Worker:
         self.conn = Connection(parent_end.detach())
         self.ready = False
         self.sandboxed: bool | None = None
+        self.memory_limit = settings.worker_memory_mb * 1024 * 1024
+
+    def resident_bytes(self) -> int:
+        """Resident set size from /proc (0 where there is no /proc)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm") as statm:
+                return int(statm.read().split()[1]) * _PAGE_SIZE
+        except (OSError, ValueError, IndexError):
+            return 0
 
     @property
     def alive(self) -> bool:
@@ -64,12 +79,14 @@ class Worker:
             if remaining <= 0:
                 raise Overrun
             try:
-                ready = self.conn.poll(remaining)
+                ready = self.conn.poll(min(remaining, _WATCH_INTERVAL))
                 message = self.conn.recv() if ready else None
             except (EOFError, OSError) as exc:
                 raise WorkerDied from exc
             if message is None:
-                raise Overrun
+                if self.memory_limit and self.resident_bytes() > self.memory_limit:
+                    raise OutOfMemory
+                continue
             if message[0] == "ready":
                 self.ready = True
                 self.sandboxed = message[1]["sandboxed"]

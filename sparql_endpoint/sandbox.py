@@ -5,8 +5,8 @@
   an HTTP request from inside the engine; with the filter in place it cannot, whatever
   the query text says. The worker talks to the web process over an inherited Unix
   socket, so it needs no network of its own.
-* ``limit_memory()`` caps the address space, so a query that materialises a huge
-  intermediate result dies instead of taking the host down.
+* Memory is watched from outside (``pool.Worker.resident_bytes``): an address-space
+  rlimit breaks RocksDB, which reserves far more virtual memory than it uses.
 * ``die_with_parent()`` makes the kernel kill the worker if its web process dies.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import platform
-import resource
 import signal
 import struct
 import sys
@@ -81,12 +80,6 @@ def forbid_inet_sockets() -> bool:
     if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
         return False
     return True
-
-
-def limit_memory(megabytes: int) -> None:
-    if megabytes > 0:
-        limit = megabytes * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def die_with_parent() -> None:

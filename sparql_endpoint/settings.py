@@ -56,9 +56,10 @@ class SparqlSettings:
         "Many Requests. Counted across all server processes on the host (lock files).",
     )
     worker_memory_mb: int = _setting(
-        2048,
-        "Address-space limit of each worker process in MiB (RLIMIT_AS); a query that "
-        "needs more fails with 503 and its worker is replaced. 0 = no limit.",
+        1024,
+        "Resident memory a worker process may use while running a query, in MiB, checked "
+        "every 0.1 s; a query that needs more is stopped (worker killed and replaced) and "
+        "the client gets 503. 0 = no limit.",
     )
     service_allowlist: tuple[str, ...] = _setting(
         (),

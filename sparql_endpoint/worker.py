@@ -6,7 +6,7 @@ or ``("error", {"status", "message"})`` at any point. The web process enforces t
 time limit by killing this process, which is why queries never run in the web
 process itself (pyoxigraph cannot be interrupted, and a thread cannot be killed).
 
-Started as ``python -c 'from sparql_endpoint.worker import main; main()' FD MEM NET``.
+Started as ``python -c 'from sparql_endpoint.worker import main; main()' FD NET``.
 """
 
 from __future__ import annotations
@@ -132,8 +132,6 @@ def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
         raise QueryFailed(
             403, "The query tried to reach the network (SERVICE); this endpoint does not."
         ) from None
-    except MemoryError:
-        raise QueryFailed(503, "The query needed more memory than a worker may use.") from None
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise QueryFailed(500, f"Query evaluation failed: {exc}") from None
 
@@ -179,10 +177,12 @@ def serve(conn: Connection) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    fd, memory_mb, network = int(argv[0]), int(argv[1]), argv[2] == "1"
+    fd, network = int(argv[0]), argv[1] == "1"
     sandbox.die_with_parent()
     sandboxed = False if network else sandbox.forbid_inet_sockets()
-    sandbox.limit_memory(memory_mb)
     conn = Connection(fd)
-    conn.send(("ready", {"sandboxed": sandboxed}))
+    try:
+        conn.send(("ready", {"sandboxed": sandboxed}))
+    except OSError:  # the web process is already gone
+        return
     serve(conn)
