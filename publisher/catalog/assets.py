@@ -23,6 +23,7 @@ from publisher.catalog.changes import Removal, at_or_after, modified, removals
 from publisher.catalog.common import (
     ADMSAP_20,
     DCATAP_301,
+    PUBLISHER_KEY,
     Context,
     add_catalogue,
     add_concept,
@@ -154,7 +155,13 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
         g.add((asset, ADMS.status, authority.describe(g, status)))
     for supplier in src.objects(asset, DCT.publisher):
         g.add((asset, DCT.publisher, add_publisher(ctx, g, supplier)))  # type: ignore[arg-type]
-        add_contact_point(ctx, g, asset, supplier)  # type: ignore[arg-type]
+        add_contact_point(
+            ctx,
+            g,
+            asset,
+            supplier,  # type: ignore[arg-type]
+            fallback=ctx.uris.thing("supplier", PUBLISHER_KEY),
+        )
     for component in src.objects(asset, DCAT.theme):
         g.add((asset, DCAT.theme, add_concept(ctx, g, component)))  # type: ignore[arg-type]
     g.add((asset, DCAT.theme, authority.describe(g, authority.DATA_THEMES["TECH"].iri)))
@@ -210,6 +217,12 @@ def _add_distribution(
     g.add((dist, RDF.type, ADMS.AssetDistribution))
     g.add((dist, DCAT.accessURL, url))
     texts(g, dist, DCT.title, {"fi": titles[0], "en": titles[1]})
+    texts(
+        g,
+        dist,
+        DCT.description,
+        {"fi": f"{titles[0]} (verkkosivu).", "en": f"{titles[1]} (web page)."},
+    )
     g.add((dist, DCT.format, authority.describe(g, authority.FILE_TYPES["HTML"].iri)))
     media_type = authority.iana_media_type("text/html")
     g.add((dist, DCAT.mediaType, media_type))

@@ -4,6 +4,7 @@ expect (a landing page is a ``foaf:Document``, a media type a ``dct:MediaType`` 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -87,15 +88,23 @@ def add_publisher(ctx: Context, g: Graph, agent: URIRef) -> URIRef:
     return agent
 
 
-def add_contact_point(ctx: Context, g: Graph, subject: URIRef, agent: URIRef) -> None:
-    """The agent's vCard contact point from the store (name, e-mail, web page); when the
-    store has none, one naming the agent and its homepage."""
+def add_contact_point(
+    ctx: Context, g: Graph, subject: URIRef, agent: URIRef, fallback: URIRef | None = None
+) -> None:
+    """The agent's vCard contact point from the store (name, e-mail, web page). When the
+    agent publishes no e-mail address (ADMS-AP requires one) and a ``fallback`` agent is
+    given, the fallback's contact point is used: for an offering, the register's curators,
+    who take corrections and questions about its record."""
     src = ctx.store.describe(str(agent))
-    contact = BNode(f"contact-{abs(hash(str(agent)))}")
+    source = next(iter(src.objects(agent, DCAT.contactPoint)), None)
+    has_email = source is not None and (source, VCARD.hasEmail, None) in src
+    if not has_email and fallback is not None and fallback != agent:
+        add_contact_point(ctx, g, subject, fallback)
+        return
+    contact = BNode(f"contact-{hashlib.sha1(str(agent).encode()).hexdigest()[:12]}")
     g.add((subject, DCAT.contactPoint, contact))
     g.add((contact, RDF.type, VCARD.Kind))
     g.add((contact, RDF.type, VCARD.Organization))
-    source = next(iter(src.objects(agent, DCAT.contactPoint)), None)
     if source is not None:
         for p in (VCARD.fn, VCARD.hasEmail, VCARD.hasURL):
             for o in src.objects(source, p):
@@ -137,12 +146,41 @@ def add_licence(ctx: Context, g: Graph, licence: URIRef) -> URIRef:
     g.add((target, RDFS.label, Literal(str(title))))
     if identifier is not None:
         g.add((target, DCT.identifier, identifier))
-    for kind in src.objects(licence, DCT.type):
-        if authority.concept(kind) is not None:
-            _licence_type(g, target, kind)  # type: ignore[arg-type]
+    kind = _licence_type_of(ctx, licence, src)
+    if kind is not None:
+        _licence_type(g, target, kind)
     for see in src.objects(licence, RDFS.seeAlso):
         g.add((target, RDFS.seeAlso, see))
     return target
+
+
+# Licence-type codes as the store may write them → ADMS v1.00 code list local names.
+_LICENCE_TYPE_ALIASES = {"ViralEffect": "ViralEffect-ShareAlike"}
+_RESTRICTIVENESS = ("PublicDomain", "Attribution", "ViralEffect-ShareAlike")
+
+
+def _licence_type_of(ctx: Context, licence: URIRef, src: Graph) -> URIRef | None:
+    """The ADMS licence type of one of our licences. For an SPDX expression without one of
+    its own: an ``OR`` is as open as its most open member (the user may choose it), an
+    ``AND`` as restrictive as its most restrictive one."""
+    for kind in src.objects(licence, DCT.type):
+        local = str(kind).rsplit("/", 1)[-1]
+        code = _LICENCE_TYPE_ALIASES.get(local, local)
+        if code in authority.LICENCE_TYPES:
+            return authority.LICENCE_TYPES[code].iri
+    expression = src.value(licence, ctx.uris.vocab.licenseExpression)
+    members = list(src.objects(licence, ctx.uris.vocab.licenceMember))
+    if expression is None or not members:
+        return None
+    codes = []
+    for member in members:
+        kind = _licence_type_of(ctx, member, ctx.store.describe(str(member)))  # type: ignore[arg-type]
+        local = str(kind).rsplit("/", 1)[-1] if kind is not None else None
+        if local not in _RESTRICTIVENESS:
+            return None  # a member we cannot rank: no type rather than a wrong one
+        codes.append(_RESTRICTIVENESS.index(local))
+    pick = min(codes) if " OR " in str(expression) else max(codes)
+    return authority.LICENCE_TYPES[_RESTRICTIVENESS[pick]].iri
 
 
 def _licence_type(g: Graph, licence: URIRef, kind: URIRef) -> None:
