@@ -8,8 +8,23 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
 
+from publisher.namespaces import ADMS, DCAT, DCT, FOAF, OWL, RDFS, SCHEMA, SKOS, VCARD
 from publisher.render.i18n import translate
 from publisher.render.lang import LANGUAGES, choose_language
+from publisher.render.lens import format_amount
+
+# Namespaces the templates use to name properties (`dct.title`, `schema.price`…).
+TEMPLATE_NAMESPACES = {
+    "adms": ADMS,
+    "dcat": DCAT,
+    "dct": DCT,
+    "foaf": FOAF,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "vcard": VCARD,
+}
 
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
 
@@ -75,5 +90,7 @@ def render_page(template: str, **context: Any) -> str:
         t=lambda key: translate(key, lang),
         language_links=language_links(),
         site_path=site_path,
+        format_amount=format_amount,
+        **TEMPLATE_NAMESPACES,
         **context,
     )

@@ -180,6 +180,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "service": {"fi": "Palvelu", "sv": "Tjänst", "en": "Service"},
     "what_it_was": {"fi": "Mikä se oli", "sv": "Vad det var", "en": "What it was"},
     "moved": {"fi": "Siirretty", "sv": "Flyttad", "en": "Moved"},
+    "offering": {"fi": "Tarjooma", "sv": "Erbjudande", "en": "Offering"},
+    "layer": {"fi": "Kerros", "sv": "Lager", "en": "Layer"},
+    "component": {"fi": "Komponentti", "sv": "Komponent", "en": "Component"},
+    "aspect": {"fi": "Avoimuus", "sv": "Öppenhet", "en": "Openness aspect"},
+    "domain": {"fi": "Palvelualue", "sv": "Serviceområde", "en": "Service domain"},
+    "phase": {"fi": "Vaihe", "sv": "Fas", "en": "Delivery phase"},
+    "route": {"fi": "Hankintatapa", "sv": "Upphandlingssätt", "en": "Procurement route"},
+    "scheme": {"fi": "Käsitteistö", "sv": "Begreppsschema", "en": "Concept scheme"},
 }
 
 

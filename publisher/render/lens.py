@@ -115,8 +115,8 @@ class Lens:
         return f"{prefix}:{name}" if prefix else str(iri)
 
 
-def format_amount(value: Node | None) -> str | None:
-    """A decimal price as people write it: 1200 → "1 200", 12.5 → "12.50"."""
+def format_amount(value: Node | None, lang: str = "en") -> str | None:
+    """A price as people write it: 1200 → "1 200"; 12.5 → "12,50" (fi, sv) or "12.50"."""
     if not isinstance(value, Literal):
         return None
     number = value.toPython()
@@ -124,7 +124,8 @@ def format_amount(value: Node | None) -> str | None:
         return str(value)
     number = Decimal(str(number))
     text = f"{number:,.2f}" if number != number.to_integral_value() else f"{number:,.0f}"
-    return text.replace(",", "\u00a0")
+    text = text.replace(",", "\u00a0")
+    return text.replace(".", ",") if lang in {"fi", "sv"} else text
 
 
 def _local_name(iri: str) -> str:

@@ -1,0 +1,89 @@
+"""The architecture map of the home page as a plain structure (no store, no Flask)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MapComponent:
+    key: str
+    label: str
+    href: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    key: str
+    label: str
+    href: str
+    order: int
+    cross_cutting: bool
+    count: int  # distinct offerings classified under any of its components
+    components: tuple[MapComponent, ...]
+
+
+@dataclass(frozen=True)
+class ArchitectureMap:
+    layers: tuple[MapLayer, ...]
+
+    @property
+    def stacked(self) -> list[MapLayer]:
+        """The stacked layers top to bottom, as drawn (order 1 is the bottom one)."""
+        return sorted((x for x in self.layers if not x.cross_cutting), key=lambda x: -x.order)
+
+    @property
+    def cross_cutting(self) -> list[MapLayer]:
+        return sorted((x for x in self.layers if x.cross_cutting), key=lambda x: x.order)
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    key: str
+    label: str
+    href: str
+    order: int
+    cross_cutting: bool
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    key: str
+    label: str
+    href: str
+    layer: str
+    order: int  # position in the source; ties keep the label order
+
+
+def build_map(
+    layers: Iterable[LayerRow],
+    components: Iterable[ComponentRow],
+    offerings_by_component: dict[str, set[str]],
+) -> ArchitectureMap:
+    """Group components under their layers with the number of offerings of each."""
+    by_layer: dict[str, list[ComponentRow]] = {}
+    for c in components:
+        by_layer.setdefault(c.layer, []).append(c)
+    built = []
+    for layer in layers:
+        rows = sorted(by_layer.get(layer.key, []), key=lambda c: (c.order, c.label))
+        offerings: set[str] = set()
+        for c in rows:
+            offerings |= offerings_by_component.get(c.key, set())
+        built.append(
+            MapLayer(
+                key=layer.key,
+                label=layer.label,
+                href=layer.href,
+                order=layer.order,
+                cross_cutting=layer.cross_cutting,
+                count=len(offerings),
+                components=tuple(
+                    MapComponent(c.key, c.label, c.href, len(offerings_by_component.get(c.key, ())))
+                    for c in rows
+                ),
+            )
+        )
+    return ArchitectureMap(tuple(sorted(built, key=lambda x: x.order)))
