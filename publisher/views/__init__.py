@@ -2,10 +2,12 @@
 
 from flask import Blueprint
 
-from publisher.views import catalog, dumps, health
+from publisher.views import catalog, dumps, health, home, resources
 
 BLUEPRINTS: list[Blueprint] = [
     health.bp,
     dumps.bp,
     catalog.bp,
+    home.bp,
+    resources.bp,
 ]
