@@ -35,6 +35,7 @@ def build_page(
     size: int = 50,
     since: datetime | None = None,
     base_url: str | None = None,
+    size_in_links: bool = False,
 ) -> CataloguePage:
     """One page of catalogue ``which`` ("dcat" or "adms") as a graph that stands alone:
     the catalogue, its publisher and the page's items with everything the shapes need,
@@ -46,7 +47,8 @@ def build_page(
         raise PageOutOfRange(f"page {number} does not exist; the last page is {page.last}")
     graph = ctx.graph()
     catalogue = module.add_items(ctx, graph, page.slice(every))
-    add_view(graph, catalogue, base_url or str(catalogue), page, since)
+    add_view(graph, catalogue, base_url or str(catalogue), page, since,
+             page.size if size_in_links else None)
     return CataloguePage(graph, page)
 
 

@@ -32,12 +32,15 @@ class Page:
         return items[self.start : self.start + self.size]
 
 
-def page_url(base_url: str, number: int, modified_since: datetime | None = None) -> URIRef:
+def page_url(base_url: str, number: int, modified_since: datetime | None = None,
+             page_size: int | None = None) -> URIRef:
     """Absolute URL of one page; page 1 carries ``?page=1`` too so that every view IRI is
-    distinct from the collection IRI."""
+    distinct from the collection IRI. A page size the client chose is kept."""
     params: dict[str, str] = {}
     if modified_since is not None:
         params["modified_since"] = modified_since.isoformat()
+    if page_size is not None:
+        params["page_size"] = str(page_size)
     params["page"] = str(number)
     return URIRef(f"{base_url}?{urlencode(params)}")
 
@@ -48,16 +51,21 @@ def add_view(
     base_url: str,
     page: Page,
     modified_since: datetime | None = None,
+    page_size: int | None = None,
 ) -> URIRef:
     """Add the PartialCollectionView of ``page`` to ``graph``; returns the view IRI."""
-    view = page_url(base_url, page.number, modified_since)
+
+    def link(number: int) -> URIRef:
+        return page_url(base_url, number, modified_since, page_size)
+
+    view = link(page.number)
     graph.add((collection, HYDRA.totalItems, Literal(page.total, datatype=XSD.integer)))
     graph.add((collection, HYDRA.view, view))
     graph.add((view, RDF.type, HYDRA.PartialCollectionView))
-    graph.add((view, HYDRA.first, page_url(base_url, 1, modified_since)))
-    graph.add((view, HYDRA.last, page_url(base_url, page.last, modified_since)))
+    graph.add((view, HYDRA.first, link(1)))
+    graph.add((view, HYDRA.last, link(page.last)))
     if page.number > 1:
-        graph.add((view, HYDRA.previous, page_url(base_url, page.number - 1, modified_since)))
+        graph.add((view, HYDRA.previous, link(page.number - 1)))
     if page.number < page.last:
-        graph.add((view, HYDRA.next, page_url(base_url, page.number + 1, modified_since)))
+        graph.add((view, HYDRA.next, link(page.number + 1)))
     return view

@@ -52,7 +52,10 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     suffix = f".{ext}" if ext else ""
     base_url = f"{site.uris.page(path)}{suffix}"
     try:
-        result = build_page(ctx, which, number=number, size=size, since=since, base_url=base_url)
+        result = build_page(
+            ctx, which, number=number, size=size, since=since, base_url=base_url,
+            size_in_links="page_size" in request.args,
+        )
     except PageOutOfRange as exc:
         abort(404, str(exc))
     body = result.graph.serialize(format=fmt.rdflib_name, encoding="utf-8")

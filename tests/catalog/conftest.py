@@ -26,21 +26,48 @@ BASE = "http://localhost:8080/"
 OFFERING = BASE + "id/offering/"
 
 SAMPLE_LEDGER = {
-    OFFERING + "alpha-integrator": {"kind": "offering", "key": "alpha-integrator",
-                             "label": "Alpha integrator", "first_published": "2026-01-10",
-                             "modified": "2026-06-01", "removed": None},
-    OFFERING + "beta-service": {"kind": "offering", "key": "beta-service", "label": "Beta service",
-                         "first_published": "2026-01-10", "modified": "2026-11-20",
-                         "removed": None},
-    OFFERING + "gamma-tool": {"kind": "offering", "key": "gamma-tool", "label": "Gamma tool",
-                       "first_published": "2026-11-21T09:30:00+00:00",
-                       "modified": "2026-11-21T09:30:00+00:00", "removed": None},
-    OFFERING + "old-portal": {"kind": "offering", "key": "old-portal", "label": "Old portal",
-                       "first_published": "2025-03-01", "modified": "2025-03-01",
-                       "removed": "2026-11-25", "replaced_by": OFFERING + "alpha-integrator"},
-    OFFERING + "dropped-tool": {"kind": "offering", "key": "dropped-tool", "label": "Dropped tool",
-                         "first_published": "2025-03-01", "modified": "2025-03-01",
-                         "removed": "2025-12-31", "replaced_by": None},
+    OFFERING + "alpha-integrator": {
+        "kind": "offering",
+        "key": "alpha-integrator",
+        "label": "Alpha integrator",
+        "first_published": "2026-01-10",
+        "modified": "2026-06-01",
+        "removed": None,
+    },
+    OFFERING + "beta-service": {
+        "kind": "offering",
+        "key": "beta-service",
+        "label": "Beta service",
+        "first_published": "2026-01-10",
+        "modified": "2026-11-20",
+        "removed": None,
+    },
+    OFFERING + "gamma-tool": {
+        "kind": "offering",
+        "key": "gamma-tool",
+        "label": "Gamma tool",
+        "first_published": "2026-11-21T09:30:00+00:00",
+        "modified": "2026-11-21T09:30:00+00:00",
+        "removed": None,
+    },
+    OFFERING + "old-portal": {
+        "kind": "offering",
+        "key": "old-portal",
+        "label": "Old portal",
+        "first_published": "2025-03-01",
+        "modified": "2025-03-01",
+        "removed": "2026-11-25",
+        "replaced_by": OFFERING + "alpha-integrator",
+    },
+    OFFERING + "dropped-tool": {
+        "kind": "offering",
+        "key": "dropped-tool",
+        "label": "Dropped tool",
+        "first_published": "2025-03-01",
+        "modified": "2025-03-01",
+        "removed": "2025-12-31",
+        "replaced_by": None,
+    },
 }
 
 
@@ -54,15 +81,23 @@ def make_publication(out: Path) -> Path:
     store.flush()
     del store
     dumps = {}
-    for name, media_type, fmt in (("avoinkunta.ttl", "text/turtle", ox.RdfFormat.TURTLE),
-                                  ("avoinkunta.nt", "application/n-triples",
-                                   ox.RdfFormat.N_TRIPLES)):
+    for name, media_type, fmt in (
+        ("avoinkunta.ttl", "text/turtle", ox.RdfFormat.TURTLE),
+        ("avoinkunta.nt", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ):
         body = ox.serialize(ox.parse(data, ox.RdfFormat.TURTLE), format=fmt)
         (pub / "dumps" / name).write_bytes(body)
-        dumps[name] = {"media_type": media_type, "bytes": len(body),
-                       "sha256": hashlib.sha256(body).hexdigest()}
-    manifest = {"build_id": "test", "built_at": "2026-11-26T12:00:00+00:00",
-                "base_uri": BASE, "dumps": dumps}
+        dumps[name] = {
+            "media_type": media_type,
+            "bytes": len(body),
+            "sha256": hashlib.sha256(body).hexdigest(),
+        }
+    manifest = {
+        "build_id": "test",
+        "built_at": "2026-11-26T12:00:00+00:00",
+        "base_uri": BASE,
+        "dumps": dumps,
+    }
     (pub / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     (pub / "ledger.json").write_text(json.dumps(SAMPLE_LEDGER), encoding="utf-8")
     os.symlink(os.path.relpath(pub, out), out / "current")

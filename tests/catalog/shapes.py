@@ -67,7 +67,8 @@ def load_dcatap_shapes(root: Path = DCATAP) -> OfficialShapes:
     for name in ("shacl/dcat-ap-SHACL.ttl", "shacl/ranges.ttl"):
         shapes.parse(root / name, format="turtle")
     pruned = tuple(
-        (node, ref) for node, ref in shapes.subject_objects(SH.property)
+        (node, ref)
+        for node, ref in shapes.subject_objects(SH.property)
         if (ref, SH.path, None) not in shapes
     )
     for node, ref in pruned:
@@ -95,15 +96,21 @@ def load_adms_shapes(path: Path = ADMS_SHAPES) -> Graph:
 
 def check(data: Graph, shapes: Graph) -> Report:
     conforms, results, text = validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
     )
     found: dict[URIRef, list[str]] = {SH.Violation: [], SH.Warning: [], SH.Info: []}
     # Top-level results only: pyshacl also lists each sh:node failure's inner results
     # (sh:detail), whose severity is that of the inner shape, not of the constraint.
     for result in results.objects(None, SH.result):
         severity = results.value(result, SH.resultSeverity)
-        line = " | ".join(str(results.value(result, p)) for p in (
-            SH.focusNode, SH.resultPath, SH.value, SH.resultMessage))
+        line = " | ".join(
+            str(results.value(result, p))
+            for p in (SH.focusNode, SH.resultPath, SH.value, SH.resultMessage)
+        )
         found.setdefault(severity, []).append(line)
     violations = found[SH.Violation]
     return Report(not violations, sorted(violations), sorted(found[SH.Warning]), text)
