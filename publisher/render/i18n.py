@@ -7,7 +7,7 @@ test checks.
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
-    "site": {"fi": "Avoin kunta", "sv": "Öppen kommun", "en": "Open Municipality"},
+    "site": {"fi": "Avoin kunta", "sv": "Avoin kunta", "en": "Avoin kunta"},
     "tagline": {
         "fi": "Avoimet tuotteet ja palvelut kunnille — linkitettynä avoimena datana",
         "sv": "Öppna produkter och tjänster för kommuner — som länkade öppna data",

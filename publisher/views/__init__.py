@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from publisher.views import catalog, dumps, health, home, resources
+from publisher.views import catalog, dumps, health, home, resources, vocabulary, wellknown
 
 BLUEPRINTS: list[Blueprint] = [
     health.bp,
@@ -10,4 +10,6 @@ BLUEPRINTS: list[Blueprint] = [
     catalog.bp,
     home.bp,
     resources.bp,
+    vocabulary.bp,
+    wellknown.bp,
 ]

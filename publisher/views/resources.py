@@ -136,6 +136,7 @@ def _render(
     assert lang is not None
     related = _related_offerings(store, iri, vocab)
     _add_labels(store, graph, list(related))
+    _add_licence_facts(store, graph, vocab)
     lens = Lens(graph, lang, local_href)
     html = render_page(
         f"kinds/{kind}.html",
@@ -212,6 +213,20 @@ def _add_labels(store: ReadStore, graph: Graph, iris: list[str]) -> None:
     query = (
         f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o . "
         f"FILTER(?p IN ({predicates})) }}"
+    )
+    for row in store.query(query):
+        graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+
+
+def _add_licence_facts(store: ReadStore, graph: Graph, vocab: str) -> None:
+    """Whether each licence the page shows is open source (for the HTML at-a-glance)."""
+    licences = {str(o) for o in graph.objects(None, DCTERMS.license) if isinstance(o, URIRef)}
+    if not licences:
+        return
+    values = " ".join(f"<{i}>" for i in sorted(licences))
+    query = (
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ <{vocab}openSource> "
+        f"<{vocab}osiApproved> }} ?s ?p ?o }}"
     )
     for row in store.query(query):
         graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))

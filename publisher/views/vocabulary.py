@@ -1,0 +1,171 @@
+"""The vocabulary at its namespace: ``/ontology`` (HTML by pyLODE, Turtle, JSON-LD,
+RDF/XML, N-Triples), ``/ontology.{ext}``, and ``/ontology/{version}[.ext]``.
+
+Terms are hash IRIs (``/ontology#Supplier``); the HTML gives every term an anchor equal
+to its local name, so they resolve in a browser.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from flask import Blueprint, Response, current_app, render_template_string
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import OWL, SKOS
+
+from publisher.caching import LruCache
+from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
+from publisher.render.rdf import serialise
+from publisher.site import Site
+from publisher.store import new_graph
+from publisher.terms import to_rdflib
+from publisher.views.representations import serve
+
+bp = Blueprint("vocabulary", __name__)
+
+OFFERED: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
+_BODIES: LruCache[tuple[str, str, str], bytes] = LruCache(32)
+# pyLODE builds its page with dominate, whose document context is global state.
+_PYLODE_LOCK = threading.Lock()
+
+
+def site() -> Site:
+    return current_app.extensions["avoinkunta"]
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<ext>")
+def ontology(ext: str | None = None) -> Response:
+    return _serve("/ontology", ext)
+
+
+@bp.get("/ontology/<version>")
+def version(version: str) -> Response:
+    stem, dot, ext = version.rpartition(".")
+    name, ext_or_none = (stem, ext) if dot and ext.isalpha() else (version, None)
+    graph = ontology_graph(site())
+    current = _version(graph, site())
+    if name != current:
+        return Response(
+            f"404 Not Found: vocabulary version {name!r} is not published here; the current "
+            f"version is {current!r} at {site().uris.base}ontology/{current}\n",
+            status=404,
+            mimetype="text/plain",
+        )
+    return _serve(f"/ontology/{name}", ext_or_none)
+
+
+def _serve(path: str, ext: str | None) -> Response:
+    s = site()
+    publication = s.publication()
+
+    def render(fmt: Format) -> bytes:
+        return _BODIES.get_or_create(
+            (publication.build_id, path, fmt.ext), lambda: _render(s, fmt)
+        )
+
+    return serve(path, OFFERED, ext, render, publication.built_at)
+
+
+def _render(s: Site, fmt: Format) -> bytes:
+    graph = ontology_graph(s)
+    if fmt.rdflib_name is not None:
+        return serialise(graph, fmt)
+    return ontology_html(graph, s).encode("utf-8")
+
+
+def ontology_graph(s: Site) -> Graph:
+    """The ontology's own triples (not the concept schemes) from the vocabulary graph."""
+    vocab_graph = str(s.uris.graph("vocabulary"))
+    prefix = str(s.uris.ontology)
+    full = Graph()
+    for row in s.store().query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocab_graph}> {{ ?s ?p ?o }} }}",
+                               use_default_graph_as_union=False):
+        full.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+    graph = new_graph(str(s.uris.vocab))
+    todo = [x for x in set(full.subjects()) if isinstance(x, URIRef) and str(x).startswith(prefix)]
+    seen: set[object] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in full.predicate_objects(node):
+            graph.add((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return graph
+
+
+def _version(graph: Graph, s: Site) -> str:
+    info = graph.value(s.uris.ontology, OWL.versionInfo)
+    return str(info) if info is not None else "current"
+
+
+def ontology_html(graph: Graph, s: Site) -> str:
+    """pyLODE's documentation page, with anchors at the terms' local names, a link bar and
+    the concept schemes (which pyLODE's OWL profile does not show)."""
+    from pylode import OntPub  # imported late: it loads its background ontologies
+
+    namespace = str(s.uris.vocab)
+    with _PYLODE_LOCK:
+        doc = OntPub(graph)
+        for term in {x for x in graph.subjects() if isinstance(x, URIRef)}:
+            local = str(term)[len(namespace):]
+            if str(term).startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w-]*", local):
+                doc.fids[str(term)] = local  # pyLODE would use the (Finnish) label
+        html = doc.make_html()
+    extra = render_template_string(
+        _EXTRA, schemes=_schemes(s), formats=[(f.label, f"/ontology.{f.ext}") for f in OFFERED]
+    )
+    return re.sub(r"(<div id=\"content\">)", lambda m: m.group(1) + extra, html, count=1)
+
+
+def _schemes(s: Site) -> list[dict[str, object]]:
+    """Concept schemes with their top concepts, labels in fi and en."""
+    query = f"""
+    PREFIX skos: <{SKOS}>
+    SELECT ?scheme ?c ?lang ?label WHERE {{
+      ?scheme a skos:ConceptScheme .
+      {{ ?scheme skos:prefLabel ?label BIND(?scheme AS ?c) }}
+      UNION {{ ?scheme skos:hasTopConcept ?c . ?c skos:prefLabel ?label }}
+      BIND(LANG(?label) AS ?lang)
+    }}"""
+    schemes: dict[str, dict[str, object]] = {}
+    base = s.uris.base
+    for row in s.store().query(query):
+        scheme, concept = row["scheme"].value, row["c"].value
+        entry = schemes.setdefault(scheme, {"iri": scheme, "href": "/" + scheme[len(base):]
+                                            .replace("id/", "doc/", 1), "labels": {},
+                                            "concepts": {}})
+        target = entry if concept == scheme else entry["concepts"].setdefault(  # type: ignore[union-attr]
+            concept, {"iri": concept, "href": "/" + concept[len(base):].replace("id/", "doc/", 1),
+                      "labels": {}})
+        target["labels"][row["lang"].value] = row["label"].value  # type: ignore[index]
+    out = sorted(schemes.values(), key=lambda e: str(e["iri"]))
+    for entry in out:
+        entry["concepts"] = sorted(entry["concepts"].values(),  # type: ignore[union-attr]
+                                   key=lambda c: c["labels"].get("en", c["iri"]))
+    return out
+
+
+_EXTRA = """
+<nav class="ak-bar" style="padding:.5rem 0;border-bottom:1px solid #ccc;margin-bottom:1rem">
+  <a href="/">Avoin kunta</a> ·
+  {% for label, href in formats %}<a href="{{ href }}">{{ label }}</a>
+  {%- if not loop.last %} · {% endif %}{% endfor %}
+</nav>
+<section id="conceptschemes">
+  <h2>Käsitteistöt / Concept schemes</h2>
+  {% for sch in schemes %}
+  <h3><a href="{{ sch.href }}">{{ sch.labels.get('fi', '') }}</a>
+    {% if sch.labels.get('en') %}<span lang="en"> / {{ sch.labels.en }}</span>{% endif %}</h3>
+  <p><code>{{ sch.iri }}</code></p>
+  <ul>{% for c in sch.concepts %}
+    <li><a href="{{ c.href }}">{{ c.labels.get('fi', c.iri) }}</a>
+    {% if c.labels.get('en') %}<span lang="en"> — {{ c.labels.en }}</span>{% endif %}</li>
+  {% endfor %}</ul>
+  {% endfor %}
+</section>
+"""
