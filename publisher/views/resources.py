@@ -270,6 +270,7 @@ def _tombstone(
             key=key,
             entry=entry,
             label=_ledger_label(entry, lang) or key,
+            reason=lens.text(URIRef(iri), RDFS.comment),
             replaced_by=lens.link(URIRef(replaced)) if replaced else None,
             formats=_format_links(kind, key),
         ).encode("utf-8")
@@ -305,8 +306,12 @@ def tombstone_graph(uris: UriScheme, iri: str, kind: str, entry: dict[str, Any])
     ):
         if entry.get(field):
             graph.add((s, prop, URIRef(entry[field])))
-    if entry.get("reason"):
-        graph.add((s, RDFS.comment, Literal(str(entry["reason"]))))
+    reason = entry.get("reason")
+    if isinstance(reason, dict):
+        for lang, text in sorted(reason.items()):
+            graph.add((s, RDFS.comment, Literal(str(text), lang=lang or None)))
+    elif reason:
+        graph.add((s, RDFS.comment, Literal(str(reason))))
     return graph
 
 

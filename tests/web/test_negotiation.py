@@ -28,7 +28,10 @@ RAPPER = (
 )
 
 TTL, JSONLD, RDF, NT, HTML = (
-    "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples",
+    "text/turtle",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/n-triples",
     "text/html",
 )
 
@@ -73,8 +76,12 @@ CASES = [
     # nothing offered fits: 406
     ("image/png", None, None),
     ("application/pdf, image/*", None, None),
-    ("text/turtle;q=0, application/ld+json;q=0, application/rdf+xml;q=0,"
-     " application/n-triples;q=0, text/html;q=0", None, None),
+    (
+        "text/turtle;q=0, application/ld+json;q=0, application/rdf+xml;q=0,"
+        " application/n-triples;q=0, text/html;q=0",
+        None,
+        None,
+    ),
     ("*/*;q=0", None, None),
     # ?format= overrides Accept in both directions
     (CHROME, "ttl", TTL),
