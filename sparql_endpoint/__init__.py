@@ -30,7 +30,7 @@ def init_app(
 ) -> None:
     """Register ``/sparql`` on ``app``; ``store_path()`` names the current store directory."""
     settings = settings or SparqlSettings.from_env()
-    pool = WorkerPool(settings)
+    pool = WorkerPool(settings, store_path)
     atexit.register(pool.close)
     app.extensions[EXTENSION] = Endpoint(
         settings=settings,

@@ -34,8 +34,13 @@ from sparql_endpoint.service_description import (
 from sparql_endpoint.settings import SparqlSettings, settings_help
 from sparql_endpoint.vocabulary import all_prefixes, prologue
 
-bp = Blueprint("sparql_endpoint", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/sparql-static")
+bp = Blueprint(
+    "sparql_endpoint",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/sparql-static",
+)
 
 METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
 EXPOSED = "SPARQL-Results-Truncated, SPARQL-Row-Limit, Retry-After, Content-Disposition"
@@ -63,9 +68,14 @@ class Endpoint:
     def run_json(self, query: str) -> dict[str, Any]:
         """Run an internal SELECT through the pool (same limits) and parse its JSON."""
         execution = start(
-            self.pool, self.settings, QueryRequest(query), self.store_path(),
+            self.pool,
+            self.settings,
+            QueryRequest(query),
+            self.store_path(),
             {"solutions": "json", "boolean": "json", "graph": "nt"},
-            self.base_uri, self.prefixes, max_rows=0,
+            self.base_uri,
+            self.prefixes,
+            max_rows=0,
         )
         return json.loads(execution.read_all())
 
@@ -114,8 +124,9 @@ def sparql() -> Response:
 
 
 def _error(error: SparqlError) -> Response:
-    response = Response(error.message + "\n", status=error.status,
-                        content_type="text/plain; charset=utf-8")
+    response = Response(
+        error.message + "\n", status=error.status, content_type="text/plain; charset=utf-8"
+    )
     response.headers.update(error.headers)
     return response
 
@@ -132,11 +143,13 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
     body = b""
     if request.method == "POST":
         if (request.content_length or 0) > settings.max_query_length:
-            raise SparqlError(413, f"Request body is longer than {settings.max_query_length} "
-                                   "bytes.")
+            raise SparqlError(
+                413, f"Request body is longer than {settings.max_query_length} bytes."
+            )
         body = request.stream.read(settings.max_query_length + 1)
-    raw = RawRequest(request.method, request.query_string, request.headers.get("Content-Type"),
-                     body)
+    raw = RawRequest(
+        request.method, request.query_string, request.headers.get("Content-Type"), body
+    )
     query_request = parse(raw, settings.max_query_length)
     format_param = request.args.get("format")
     if query_request is None:
@@ -146,8 +159,7 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
     accept = request.headers.get("Accept")
     offered_solutions = (*F.SOLUTION_FORMATS, F.HTML)
     offered_graph = (*F.GRAPH_FORMATS, F.HTML)
-    chosen = F.negotiate(accept, offered_graph if graph_form else offered_solutions,
-                         format_param)
+    chosen = F.negotiate(accept, offered_graph if graph_form else offered_solutions, format_param)
     other = offered_solutions if graph_form else offered_graph
     try:
         fallback = F.negotiate(accept, other, None)
@@ -160,12 +172,23 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
         solutions_fmt = F.JSON
     if graph_fmt is F.HTML:
         graph_fmt = F.TURTLE
-    wanted = {"solutions": solutions_fmt.name, "boolean": solutions_fmt.name,
-              "graph": graph_fmt.name}
+    wanted = {
+        "solutions": solutions_fmt.name,
+        "boolean": solutions_fmt.name,
+        "graph": graph_fmt.name,
+    }
     slot = ep.limiter.acquire(request.remote_addr or "unknown")
     try:
-        execution = start(ep.pool, settings, query_request, ep.store_path(), wanted,
-                          ep.base_uri, ep.prefixes, arrived=arrived)
+        execution = start(
+            ep.pool,
+            settings,
+            query_request,
+            ep.store_path(),
+            wanted,
+            ep.base_uri,
+            ep.prefixes,
+            arrived=arrived,
+        )
     except BaseException:
         if slot:
             slot.release()
@@ -192,8 +215,9 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
             if slot:
                 slot.release()
 
-    return Response(stream(), content_type=fmt.content_type, headers=headers,
-                    direct_passthrough=True)
+    return Response(
+        stream(), content_type=fmt.content_type, headers=headers, direct_passthrough=True
+    )
 
 
 def _no_query(ep: Endpoint, format_param: str | None) -> Response:
@@ -203,23 +227,27 @@ def _no_query(ep: Endpoint, format_param: str | None) -> Response:
     if not format_param and accept and "text/html" in accept.lower():
         chosen = F.negotiate(accept, offered, None)
     else:
-        chosen = F.negotiate(accept, offered[1:] if not format_param else offered,
-                             format_param)
+        chosen = F.negotiate(accept, offered[1:] if not format_param else offered, format_param)
     if chosen is F.HTML:
         return _page(ep, None, time.monotonic())
     default_stats, graph_stats = ep.statistics()
     endpoint_url = request.base_url.rstrip("/")
     triples = describe(endpoint_url, ep.settings, default_stats, graph_stats)
-    prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#",
-                "void": "http://rdfs.org/ns/void#", "dct": "http://purl.org/dc/terms/",
-                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                "formats": "http://www.w3.org/ns/formats/"}
-    data = ox.serialize(triples, format=chosen.rdf,
-                        prefixes=prefixes if chosen.name in ("ttl", "rdf") else None)
+    prefixes = {
+        "sd": "http://www.w3.org/ns/sparql-service-description#",
+        "void": "http://rdfs.org/ns/void#",
+        "dct": "http://purl.org/dc/terms/",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "formats": "http://www.w3.org/ns/formats/",
+    }
+    data = ox.serialize(
+        triples, format=chosen.rdf, prefixes=prefixes if chosen.name in ("ttl", "rdf") else None
+    )
     return Response(data, content_type=chosen.content_type)
 
 
 # --- the query page -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -248,10 +276,10 @@ def _shorten(iri: str, prefixes: dict[str, str]) -> str:
     best = ""
     for name, namespace in prefixes.items():
         if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")):
-            local = iri[len(namespace):]
+            local = iri[len(namespace) :]
             if local and all(c.isalnum() or c in "-_." for c in local):
                 best = name
-    return f"{best}:{iri[len(prefixes[best]):]}" if best else iri
+    return f"{best}:{iri[len(prefixes[best]) :]}" if best else iri
 
 
 def _ntriples_cell(term: Any, prefixes: dict[str, str]) -> Cell:
@@ -267,26 +295,37 @@ def _ntriples_cell(term: Any, prefixes: dict[str, str]) -> Cell:
 
 def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> Response:
     base = ep.base_uri
-    default_query = (
-        query_request.query if query_request else examples()[0].text(base)
-    )
+    default_query = query_request.query if query_request else examples()[0].text(base)
     context: dict[str, Any] = {
         "query": default_query,
         "examples": [(ex, ex.text(base)) for ex in examples()],
         "prologue": prologue(ep.prefixes),
         "settings": ep.settings,
         "settings_help": settings_help(),
-        "columns": [], "rows": [], "boolean": None, "error": None, "truncated": False,
-        "downloads": [], "ran": query_request is not None, "status": 200,
+        "columns": [],
+        "rows": [],
+        "boolean": None,
+        "error": None,
+        "truncated": False,
+        "downloads": [],
+        "ran": query_request is not None,
+        "status": 200,
     }
     if query_request is not None:
         slot = None
         try:
             check_policy(query_request.query, ep.settings)
             slot = ep.limiter.acquire(request.remote_addr or "unknown")
-            execution = start(ep.pool, ep.settings, query_request, ep.store_path(),
-                              {"solutions": "json", "boolean": "json", "graph": "nt"},
-                              ep.base_uri, ep.prefixes, arrived=arrived)
+            execution = start(
+                ep.pool,
+                ep.settings,
+                query_request,
+                ep.store_path(),
+                {"solutions": "json", "boolean": "json", "graph": "nt"},
+                ep.base_uri,
+                ep.prefixes,
+                arrived=arrived,
+            )
             data = execution.read_all()
             context["truncated"] = execution.head["truncated"]
             _fill_results(context, execution.head["kind"], data, ep.prefixes)
@@ -305,20 +344,25 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
     return Response(html, status=context["status"], content_type="text/html; charset=utf-8")
 
 
-def _fill_results(context: dict[str, Any], kind: str, data: bytes,
-                  prefixes: dict[str, str]) -> None:
+def _fill_results(
+    context: dict[str, Any], kind: str, data: bytes, prefixes: dict[str, str]
+) -> None:
     if kind == "boolean":
         context["boolean"] = json.loads(data)["boolean"]
     elif kind == "solutions":
         parsed = json.loads(data)
         columns = parsed["head"]["vars"]
         context["columns"] = columns
-        context["rows"] = [[_cell(b.get(c), prefixes) for c in columns]
-                           for b in parsed["results"]["bindings"]]
+        context["rows"] = [
+            [_cell(b.get(c), prefixes) for c in columns] for b in parsed["results"]["bindings"]
+        ]
     else:
         context["columns"] = ["subject", "predicate", "object"]
         context["rows"] = [
-            [_ntriples_cell(t.subject, prefixes), _ntriples_cell(t.predicate, prefixes),
-             _ntriples_cell(t.object, prefixes)]
+            [
+                _ntriples_cell(t.subject, prefixes),
+                _ntriples_cell(t.predicate, prefixes),
+                _ntriples_cell(t.object, prefixes),
+            ]
             for t in ox.parse(data, ox.RdfFormat.N_TRIPLES)
         ]

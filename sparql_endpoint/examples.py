@@ -45,6 +45,7 @@ def examples() -> tuple[Example, ...]:
                 body_lines.append(line)
         if not {"fi", "en"} <= title.keys():
             raise ValueError(f"{path.name}: needs '# title-fi:' and '# title-en:' lines")
-        found.append(Example(path.stem.split("-", 1)[-1], title, note,
-                             "\n".join(body_lines).strip() + "\n"))
+        found.append(
+            Example(path.stem.split("-", 1)[-1], title, note, "\n".join(body_lines).strip() + "\n")
+        )
     return tuple(found)

@@ -33,9 +33,7 @@ def check_policy(text: str, settings: SparqlSettings) -> Scan:
             raise SparqlError(
                 403,
                 f"SERVICE {where} is not allowed: this endpoint does not query other "
-                "endpoints" + (
-                    f" except {', '.join(sorted(allowed))}." if allowed else "."
-                ),
+                "endpoints" + (f" except {', '.join(sorted(allowed))}." if allowed else "."),
             )
     return found
 
@@ -121,6 +119,8 @@ def start(
     }
     worker = pool.acquire(deadline)
     try:
+        # A worker still starting up (after a restart) is not the query's fault.
+        deadline += worker.wait_ready()
         worker.send(job)
         kind, payload = worker.receive(deadline)
     except Overrun:
@@ -136,7 +136,8 @@ def start(
     except WorkerDied:
         pool.discard(worker)
         raise SparqlError(
-            503, "The query's worker process ended unexpectedly; try again.",
+            503,
+            "The query's worker process ended unexpectedly; try again.",
         ) from None
     if kind == "error":
         pool.release(worker)

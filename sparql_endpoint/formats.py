@@ -35,33 +35,69 @@ class ResultFormat:
         return self.media_type
 
 
-JSON = ResultFormat("json", "application/sparql-results+json", "SPARQL JSON",
-                    results=ox.QueryResultsFormat.JSON, aliases=("application/json",))
-XML = ResultFormat("xml", "application/sparql-results+xml", "SPARQL XML",
-                   results=ox.QueryResultsFormat.XML, aliases=("application/xml", "text/xml"))
+JSON = ResultFormat(
+    "json",
+    "application/sparql-results+json",
+    "SPARQL JSON",
+    results=ox.QueryResultsFormat.JSON,
+    aliases=("application/json",),
+)
+XML = ResultFormat(
+    "xml",
+    "application/sparql-results+xml",
+    "SPARQL XML",
+    results=ox.QueryResultsFormat.XML,
+    aliases=("application/xml", "text/xml"),
+)
 CSV = ResultFormat("csv", "text/csv", "CSV", results=ox.QueryResultsFormat.CSV)
 TSV = ResultFormat("tsv", "text/tab-separated-values", "TSV", results=ox.QueryResultsFormat.TSV)
-TURTLE = ResultFormat("ttl", "text/turtle", "Turtle", rdf=ox.RdfFormat.TURTLE,
-                      aliases=("application/x-turtle",))
-NTRIPLES = ResultFormat("nt", "application/n-triples", "N-Triples", rdf=ox.RdfFormat.N_TRIPLES,
-                        aliases=("text/plain",))
-JSONLD = ResultFormat("jsonld", "application/ld+json", "JSON-LD", rdf=ox.RdfFormat.JSON_LD,
-                      aliases=("application/json",))
-RDFXML = ResultFormat("rdf", "application/rdf+xml", "RDF/XML", rdf=ox.RdfFormat.RDF_XML,
-                      aliases=("application/xml", "text/xml"))
+TURTLE = ResultFormat(
+    "ttl", "text/turtle", "Turtle", rdf=ox.RdfFormat.TURTLE, aliases=("application/x-turtle",)
+)
+NTRIPLES = ResultFormat(
+    "nt", "application/n-triples", "N-Triples", rdf=ox.RdfFormat.N_TRIPLES, aliases=("text/plain",)
+)
+JSONLD = ResultFormat(
+    "jsonld",
+    "application/ld+json",
+    "JSON-LD",
+    rdf=ox.RdfFormat.JSON_LD,
+    aliases=("application/json",),
+)
+RDFXML = ResultFormat(
+    "rdf",
+    "application/rdf+xml",
+    "RDF/XML",
+    rdf=ox.RdfFormat.RDF_XML,
+    aliases=("application/xml", "text/xml"),
+)
 
 # The query page with the results as a table: only for clients that ask for HTML.
-HTML = ResultFormat("html", "text/html", "HTML", aliases=("application/xhtml+xml",),
-                    explicit_only=True)
+HTML = ResultFormat(
+    "html", "text/html", "HTML", aliases=("application/xhtml+xml",), explicit_only=True
+)
 
 SOLUTION_FORMATS: tuple[ResultFormat, ...] = (JSON, XML, CSV, TSV)
 BOOLEAN_FORMATS: tuple[ResultFormat, ...] = (JSON, XML, CSV, TSV)
 GRAPH_FORMATS: tuple[ResultFormat, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML)
 
 _FORMAT_NAMES = {
-    "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
-    "ttl": "ttl", "turtle": "ttl", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
-    "jsonld": "jsonld", "json-ld": "jsonld", "rdf": "rdf", "rdfxml": "rdf", "rdf-xml": "rdf",
+    "json": "json",
+    "srj": "json",
+    "xml": "xml",
+    "srx": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "ttl": "ttl",
+    "turtle": "ttl",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "rdf": "rdf",
+    "rdfxml": "rdf",
+    "rdf-xml": "rdf",
     "html": "html",
 }
 
@@ -129,7 +165,8 @@ def negotiate(
         raise SparqlError(
             406,
             f"format={format_param!r} is not available for this result; use one of: "
-            + ", ".join(f.name for f in offered) + ".",
+            + ", ".join(f.name for f in offered)
+            + ".",
         )
     if not accept or not accept.strip():
         return offered[0]
@@ -150,6 +187,7 @@ def negotiate(
         raise SparqlError(
             406,
             "None of the media types in Accept can represent this result. Available: "
-            + ", ".join(f.media_type for f in offered) + ".",
+            + ", ".join(f.media_type for f in offered)
+            + ".",
         )
     return best[1]

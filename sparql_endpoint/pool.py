@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from sparql_endpoint.errors import SparqlError
 from sparql_endpoint.settings import SparqlSettings
 
+STARTUP_LIMIT = 60.0  # seconds a new worker may take to start and open the store
 _WATCH_INTERVAL = 0.1  # seconds between memory checks of a busy worker
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
@@ -44,12 +46,21 @@ class Overrun(Exception):
 
 
 class Worker:
-    def __init__(self, settings: SparqlSettings):
+    def __init__(self, settings: SparqlSettings, store_path: str = ""):
         parent_end, child_end = socket.socketpair()
         network = "1" if settings.service_allowlist else "0"
+        # The store is opened before the worker reports ready, so that a fresh worker
+        # answers its first query as fast as a warm one.
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _BOOT, _PACKAGE_PARENT, str(child_end.fileno()),
-             network],
+            [
+                sys.executable,
+                "-c",
+                _BOOT,
+                _PACKAGE_PARENT,
+                str(child_end.fileno()),
+                network,
+                store_path,
+            ],
             pass_fds=[child_end.fileno()],
             stdin=subprocess.DEVNULL,
             close_fds=True,
@@ -93,6 +104,23 @@ class Worker:
                 continue
             return message
 
+    def wait_ready(self, limit: float = STARTUP_LIMIT) -> float:
+        """Block until the worker has started; the seconds waited (0 if it already had)."""
+        if self.ready:
+            return 0.0
+        began = time.monotonic()
+        try:
+            if not self.conn.poll(limit):
+                raise WorkerDied("the worker did not start in time")
+            message = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise WorkerDied from exc
+        if message[0] != "ready":
+            raise WorkerDied(f"unexpected first message {message[0]!r}")
+        self.ready = True
+        self.sandboxed = message[1]["sandboxed"]
+        return time.monotonic() - began
+
     def send(self, job: dict[str, Any]) -> None:
         try:
             self.conn.send(job)
@@ -109,8 +137,9 @@ class Worker:
 
 
 class WorkerPool:
-    def __init__(self, settings: SparqlSettings):
+    def __init__(self, settings: SparqlSettings, store_path: Callable[[], Path] | None = None):
         self.settings = settings
+        self._store_path = store_path
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._pid: int | None = None
@@ -130,8 +159,17 @@ class WorkerPool:
                 self._add()
             self._pid = os.getpid()
 
+    def _new_worker(self) -> Worker:
+        path = ""
+        if self._store_path is not None:
+            try:
+                path = str(self._store_path())
+            except Exception:  # no publication yet: the worker opens it with its first job
+                path = ""
+        return Worker(self.settings, path)
+
     def _add(self) -> None:
-        worker = Worker(self.settings)
+        worker = self._new_worker()
         self._all.add(worker)
         self._idle.put(worker)
 
@@ -149,7 +187,7 @@ class WorkerPool:
         if not worker.alive:
             self.discard(worker, replace=False)
             with self._lock:
-                self._all.add(worker := Worker(self.settings))
+                self._all.add(worker := self._new_worker())
         return worker
 
     def release(self, worker: Worker) -> None:

@@ -56,7 +56,8 @@ def parse(raw: RawRequest, max_length: int) -> QueryRequest | None:
         return _build(url_params, url_params, max_length, status_too_long=414)
     if raw.method != "POST":
         raise SparqlError(
-            405, f"Method {raw.method} is not allowed: send queries by GET or POST.",
+            405,
+            f"Method {raw.method} is not allowed: send queries by GET or POST.",
             {"Allow": "GET, HEAD, POST, OPTIONS"},
         )
     if len(raw.body) > max_length:

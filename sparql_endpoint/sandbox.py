@@ -57,17 +57,19 @@ def forbid_inet_sockets() -> bool:
     if libc is None or arch is None:
         return False
     audit_arch, nr_socket = arch
-    program = b"".join([
-        _insn(_LD_W_ABS, 0, 0, 4),             # A = seccomp_data.arch
-        _insn(_JEQ_K, 0, 5, audit_arch),       # other ABI → allow (filter not applicable)
-        _insn(_LD_W_ABS, 0, 0, 0),             # A = seccomp_data.nr
-        _insn(_JEQ_K, 0, 3, nr_socket),        # not socket() → allow
-        _insn(_LD_W_ABS, 0, 0, 16),            # A = low word of args[0] (the domain)
-        _insn(_JEQ_K, 2, 0, _AF_INET),         # AF_INET → deny
-        _insn(_JEQ_K, 1, 0, _AF_INET6),        # AF_INET6 → deny
-        _insn(_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
-        _insn(_RET_K, 0, 0, _SECCOMP_RET_ERRNO | _EPERM),
-    ])
+    program = b"".join(
+        [
+            _insn(_LD_W_ABS, 0, 0, 4),  # A = seccomp_data.arch
+            _insn(_JEQ_K, 0, 5, audit_arch),  # other ABI → allow (filter not applicable)
+            _insn(_LD_W_ABS, 0, 0, 0),  # A = seccomp_data.nr
+            _insn(_JEQ_K, 0, 3, nr_socket),  # not socket() → allow
+            _insn(_LD_W_ABS, 0, 0, 16),  # A = low word of args[0] (the domain)
+            _insn(_JEQ_K, 2, 0, _AF_INET),  # AF_INET → deny
+            _insn(_JEQ_K, 1, 0, _AF_INET6),  # AF_INET6 → deny
+            _insn(_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
+            _insn(_RET_K, 0, 0, _SECCOMP_RET_ERRNO | _EPERM),
+        ]
+    )
     count = len(program) // 8
     buffer = ctypes.create_string_buffer(program, len(program))
 

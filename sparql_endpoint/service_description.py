@@ -24,9 +24,14 @@ FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 # W3C unique URIs for file formats (https://www.w3.org/ns/formats/)
 _FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV",
-    "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF_XML",
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "ttl": "Turtle",
+    "nt": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdf": "RDF_XML",
 }
 
 # Statistics asked of the store through the worker pool (so they obey the time limit).
@@ -43,8 +48,11 @@ WHERE { ?s ?p ?o }
 STATS_CLASSES = "SELECT (COUNT(DISTINCT ?c) AS ?classes) WHERE { [] a ?c }"
 
 _VOID_TERMS = {
-    "triples": "triples", "subjects": "distinctSubjects", "properties": "properties",
-    "objects": "distinctObjects", "classes": "classes",
+    "triples": "triples",
+    "subjects": "distinctSubjects",
+    "properties": "properties",
+    "objects": "distinctObjects",
+    "classes": "classes",
 }
 
 
@@ -66,8 +74,9 @@ def describe(
     service = _n(endpoint)
     triples: list[ox.Triple] = []
 
-    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
-            ) -> None:
+    def add(
+        s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
         triples.append(ox.Triple(s, _n(p), o))
 
     triples.append(ox.Triple(service, RDF_TYPE, _n(SD + "Service")))
@@ -88,8 +97,11 @@ def describe(
         f"{settings.max_rows} rows (header SPARQL-Results-Truncated); queries may be "
         f"{settings.max_query_length} characters long; {settings.per_client_concurrency} "
         "concurrent queries per client address. "
-        + ("SERVICE is allowed to: " + " ".join(settings.service_allowlist) + "."
-           if settings.service_allowlist else "SERVICE is not available.")
+        + (
+            "SERVICE is allowed to: " + " ".join(settings.service_allowlist) + "."
+            if settings.service_allowlist
+            else "SERVICE is not available."
+        )
     )
     add(service, RDFS + "comment", ox.Literal(limits, language="en"))
 
@@ -100,8 +112,11 @@ def describe(
     default_graph = ox.BlankNode()
     add(dataset, SD + "defaultGraph", default_graph)
     triples.append(ox.Triple(default_graph, RDF_TYPE, _n(SD + "Graph")))
-    add(default_graph, RDFS + "comment",
-        ox.Literal("The union of all the named graphs.", language="en"))
+    add(
+        default_graph,
+        RDFS + "comment",
+        ox.Literal("The union of all the named graphs.", language="en"),
+    )
     for key, value in default_stats.items():
         if key in _VOID_TERMS:
             add(default_graph, VOID + _VOID_TERMS[key], _int(value))

@@ -74,9 +74,7 @@ class SparqlSettings:
     )
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> SparqlSettings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> SparqlSettings:
         """Defaults, then ``AVOINKUNTA_SPARQL_*`` variables, then keyword overrides."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}

@@ -7,8 +7,16 @@ the top of the example queries, and used to abbreviate IRIs in Turtle and RDF/XM
 from __future__ import annotations
 
 KINDS = (
-    "supplier", "offering", "licence", "layer", "component",
-    "aspect", "domain", "phase", "route", "scheme",
+    "supplier",
+    "offering",
+    "licence",
+    "layer",
+    "component",
+    "aspect",
+    "domain",
+    "phase",
+    "route",
+    "scheme",
 )
 
 STANDARD = {

@@ -6,7 +6,7 @@ or ``("error", {"status", "message"})`` at any point. The web process enforces t
 time limit by killing this process, which is why queries never run in the web
 process itself (pyoxigraph cannot be interrupted, and a thread cannot be killed).
 
-Started as ``python -c 'from sparql_endpoint.worker import main; main()' FD NET``.
+Started as ``python -c 'from sparql_endpoint.worker import main; main()' FD NET [STORE]``.
 """
 
 from __future__ import annotations
@@ -112,8 +112,9 @@ def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
         raise QueryFailed(400, f"Invalid graph IRI in the dataset parameters: {exc}") from None
     cap = int(job["max_rows"])
     try:
-        result = store.query(job["query"], base_iri=job.get("base_iri"),
-                             prefixes=job.get("prefixes"), **options)
+        result = store.query(
+            job["query"], base_iri=job.get("base_iri"), prefixes=job.get("prefixes"), **options
+        )
         if isinstance(result, ox.QueryBoolean):
             kind, items, truncated = "boolean", None, False
         else:
@@ -136,8 +137,17 @@ def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
         raise QueryFailed(500, f"Query evaluation failed: {exc}") from None
 
     fmt_name = job["formats"][kind]
-    conn.send(("head", {"kind": kind, "format": fmt_name, "truncated": truncated,
-                        "count": None if items is None else len(items)}))
+    conn.send(
+        (
+            "head",
+            {
+                "kind": kind,
+                "format": fmt_name,
+                "truncated": truncated,
+                "count": None if items is None else len(items),
+            },
+        )
+    )
     writer = _ChunkWriter(conn)
     try:
         if kind == "boolean":
@@ -162,8 +172,7 @@ def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
     conn.send(("end", None))
 
 
-def serve(conn: Connection) -> None:
-    stores = _Stores()
+def serve(conn: Connection, stores: _Stores) -> None:
     while True:
         try:
             job = conn.recv()
@@ -178,11 +187,18 @@ def serve(conn: Connection) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     fd, network = int(argv[0]), argv[1] == "1"
+    store_path = argv[2] if len(argv) > 2 else ""
     sandbox.die_with_parent()
     sandboxed = False if network else sandbox.forbid_inet_sockets()
     conn = Connection(fd)
+    stores = _Stores()
+    if store_path:
+        try:
+            stores.get(store_path)
+        except QueryFailed:
+            pass  # reported with the first job that needs the store
     try:
         conn.send(("ready", {"sandboxed": sandboxed}))
     except OSError:  # the web process is already gone
         return
-    serve(conn)
+    serve(conn, stores)

@@ -1,9 +1,4 @@
-"""Fixtures: a small pyoxigraph store built from Turtle, and apps serving it.
-
-The store holds the real vocabulary (ontology/*.ttl, the SKOS schemes) in
-``{BASE}graph/vocabulary``, a fictional catalogue (data/catalogue.ttl) in
-``{BASE}graph/catalogue``, and the three graphs the W3C protocol tests expect.
-"""
+"""Fixtures for the SPARQL endpoint tests (helpers in sparql_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -11,30 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import flask
-import pyoxigraph as ox
 import pytest
-
-import sparql_endpoint
-from sparql_endpoint.settings import SparqlSettings
-
-BASE = "http://localhost:8080/"
-ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(__file__).parent / "data"
-VOCABULARY = ox.NamedNode(f"{BASE}graph/vocabulary")
-CATALOGUE = ox.NamedNode(f"{BASE}graph/catalogue")
-
-
-def build_store(path: Path) -> Path:
-    store = ox.Store(str(path))
-    for ttl in sorted([*ROOT.glob("ontology/*.ttl"), *ROOT.glob("ontology/schemes/*.ttl")]):
-        store.load(path=str(ttl), format=ox.RdfFormat.TURTLE, base_iri=BASE,
-                   to_graph=VOCABULARY)
-    store.load(path=str(DATA / "catalogue.ttl"), format=ox.RdfFormat.TURTLE, base_iri=BASE,
-               to_graph=CATALOGUE)
-    store.load(path=str(DATA / "w3c-protocol.trig"), format=ox.RdfFormat.TRIG)
-    store.flush()
-    del store
-    return path
+from sparql_fixtures import build_store, make_app
 
 
 @pytest.fixture(scope="session")
@@ -42,18 +15,8 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_store(tmp_path_factory.mktemp("sparql-store") / "store")
 
 
-def make_app(store_dir: Path, lock_dir: Path, **overrides: object) -> flask.Flask:
-    settings = SparqlSettings(**{"lock_dir": str(lock_dir), "per_client_concurrency": 8,
-                                 "workers": 2, **overrides})
-    app = flask.Flask("sparql-test")
-    sparql_endpoint.init_app(app, store_path=lambda: store_dir, base_uri=BASE,
-                             settings=settings)
-    return app
-
-
 @pytest.fixture(scope="session")
-def sparql_app(store_dir: Path, tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[flask.Flask]:
+def sparql_app(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[flask.Flask]:
     app = make_app(store_dir, tmp_path_factory.mktemp("locks"))
     yield app
     app.extensions["sparql_endpoint"].pool.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import flask
 import pytest
-from conftest import make_app
+from sparql_fixtures import make_app
 
 from sparql_endpoint.pool import Worker
 from sparql_endpoint.settings import SparqlSettings
@@ -67,10 +67,16 @@ def listener() -> Iterator[Listener]:
 
 
 @pytest.fixture(scope="module")
-def strict_app(store_dir: Path, tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[flask.Flask]:
-    app = make_app(store_dir, tmp_path_factory.mktemp("locks"), timeout=1.5, max_rows=50,
-                   workers=2, worker_memory_mb=300, max_query_length=20_000)
+def strict_app(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[flask.Flask]:
+    app = make_app(
+        store_dir,
+        tmp_path_factory.mktemp("locks"),
+        timeout=1.5,
+        max_rows=50,
+        workers=2,
+        worker_memory_mb=300,
+        max_query_length=20_000,
+    )
     yield app
     app.extensions["sparql_endpoint"].pool.close()
 
@@ -81,8 +87,9 @@ def _ordinary_ok(client: flask.testing.FlaskClient) -> None:
     assert len(json.loads(response.data)["results"]["bindings"]) == ORDINARY_COUNT
 
 
-def _while_running(app: flask.Flask, send: Callable[[flask.testing.FlaskClient], object]
-                   ) -> flask.Response:
+def _while_running(
+    app: flask.Flask, send: Callable[[flask.testing.FlaskClient], object]
+) -> flask.Response:
     """Send a hostile request in a thread; once it occupies a worker, run an ordinary one."""
     pool = app.extensions["sparql_endpoint"].pool
     _ordinary_ok(app.test_client())  # workers started and idle
@@ -98,13 +105,14 @@ def _while_running(app: flask.Flask, send: Callable[[flask.testing.FlaskClient],
 
 
 HEAVY = {
-    "cartesian product of the whole store":
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-    "deep property paths":
+    "cartesian product of the whole store": (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    ),
+    "deep property paths": (
         "SELECT (COUNT(*) AS ?n) WHERE { ?a (!rdf:nil)* ?b . ?b (^!rdf:nil)* ?c . "
-        "?c (!rdf:nil)+ ?d }",
-    "huge ORDER BY":
-        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(?c) ?f ?a ?d",
+        "?c (!rdf:nil)+ ?d }"
+    ),
+    "huge ORDER BY": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(?c) ?f ?a ?d",
 }
 
 
@@ -112,8 +120,7 @@ HEAVY = {
 def test_runaway_query_is_stopped_and_others_served(strict_app, query: str) -> None:
     pool = strict_app.extensions["sparql_endpoint"].pool
     restarts = pool.restarts
-    response = _while_running(
-        strict_app, lambda c: c.get("/sparql", query_string={"query": query}))
+    response = _while_running(strict_app, lambda c: c.get("/sparql", query_string={"query": query}))
     assert response.status_code == 503
     text = response.get_data(as_text=True)
     assert "was stopped" in text
@@ -122,8 +129,7 @@ def test_runaway_query_is_stopped_and_others_served(strict_app, query: str) -> N
 
 def test_memory_hog_is_stopped(strict_app) -> None:
     query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c"
-    response = _while_running(
-        strict_app, lambda c: c.get("/sparql", query_string={"query": query}))
+    response = _while_running(strict_app, lambda c: c.get("/sparql", query_string={"query": query}))
     assert response.status_code == 503
     assert "was stopped" in response.get_data(as_text=True)
 
@@ -137,7 +143,8 @@ def test_service_is_refused_and_nothing_is_fetched(strict_app, listener: Listene
         f"SELECT * WHERE {{ BIND(<{listener.url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
     ):
         response = _while_running(
-            strict_app, lambda c, q=query: c.get("/sparql", query_string={"query": q}))
+            strict_app, lambda c, q=query: c.get("/sparql", query_string={"query": q})
+        )
         assert response.status_code == 403
         assert "SERVICE" in response.get_data(as_text=True)
     assert listener.connections == []
@@ -152,23 +159,27 @@ def test_from_never_fetches(strict_app, listener: Listener) -> None:
         response = client.get("/sparql", query_string={"query": query})
         assert response.status_code == 200
         assert json.loads(response.data)["results"]["bindings"] == []
-    response = client.get("/sparql", query_string={
-        "query": "ASK { ?s ?p ?o }", "default-graph-uri": listener.url})
+    response = client.get(
+        "/sparql", query_string={"query": "ASK { ?s ?p ?o }", "default-graph-uri": listener.url}
+    )
     assert json.loads(response.data)["boolean"] is False
     assert listener.connections == []
 
 
 def test_worker_cannot_reach_the_network_even_past_the_text_check(
-        store_dir: Path, listener: Listener) -> None:
+    store_dir: Path, listener: Listener
+) -> None:
     """Second guard: the worker's seccomp filter stops SERVICE inside the engine."""
     worker = Worker(SparqlSettings())
     try:
-        worker.send({
-            "store_path": str(store_dir),
-            "query": f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
-            "formats": {"solutions": "json", "boolean": "json", "graph": "nt"},
-            "max_rows": 10,
-        })
+        worker.send(
+            {
+                "store_path": str(store_dir),
+                "query": f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
+                "formats": {"solutions": "json", "boolean": "json", "graph": "nt"},
+                "max_rows": 10,
+            }
+        )
         kind, payload = worker.receive(time.monotonic() + 30)
         assert worker.sandboxed is True
         assert kind == "error"
@@ -185,8 +196,18 @@ def _load(listener: Listener) -> str:
     return f"LOAD <{listener.url}>"
 
 
-@pytest.mark.parametrize("form", ["get-update", "get-query", "form-update", "form-query",
-                                  "direct-update", "direct-query", "query-then-update"])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "get-update",
+        "get-query",
+        "form-update",
+        "form-query",
+        "direct-update",
+        "direct-query",
+        "query-then-update",
+    ],
+)
 def test_updates_refused_in_every_form(strict_app, listener: Listener, form: str) -> None:
     client = strict_app.test_client()
     for text in (UPDATE, _load(listener), "CLEAR ALL", "DROP GRAPH <http://x/g>"):
@@ -199,14 +220,13 @@ def test_updates_refused_in_every_form(strict_app, listener: Listener, form: str
         elif form == "form-query":
             response = client.post("/sparql", data={"query": text})
         elif form == "direct-update":
-            response = client.post("/sparql", data=text,
-                                   content_type="application/sparql-update")
+            response = client.post("/sparql", data=text, content_type="application/sparql-update")
         elif form == "direct-query":
-            response = client.post("/sparql", data=text,
-                                   content_type="application/sparql-query")
+            response = client.post("/sparql", data=text, content_type="application/sparql-query")
         else:
-            response = client.post("/sparql", data="ASK {} ; " + text,
-                                   content_type="application/sparql-query")
+            response = client.post(
+                "/sparql", data="ASK {} ; " + text, content_type="application/sparql-query"
+            )
         assert response.status_code == 403, (form, text)
         assert "read-only" in response.get_data(as_text=True)
     response = client.get("/sparql", query_string={"query": "ASK { <http://x/s> ?p ?o }"})
@@ -232,28 +252,40 @@ def test_megabyte_query_refused(strict_app, how: str, status: int) -> None:
 
 
 def test_malformed_utf8_refused(strict_app) -> None:
-    response = _while_running(strict_app, lambda c: c.post(
-        "/sparql", data=b"SELECT * WHERE { ?s ?p \"\xed\xa0\x80\" }",
-        content_type="application/sparql-query"))
+    response = _while_running(
+        strict_app,
+        lambda c: c.post(
+            "/sparql",
+            data=b'SELECT * WHERE { ?s ?p "\xed\xa0\x80" }',
+            content_type="application/sparql-query",
+        ),
+    )
     assert response.status_code == 400
     assert "UTF-8" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("accept", "parse"), [
-    ("application/sparql-results+json", lambda d: len(json.loads(d)["results"]["bindings"])),
-    ("text/csv", lambda d: len(d.decode().strip().splitlines()) - 1),
-    ("text/tab-separated-values", lambda d: len(d.decode().strip().splitlines()) - 1),
-])
+@pytest.mark.parametrize(
+    ("accept", "parse"),
+    [
+        ("application/sparql-results+json", lambda d: len(json.loads(d)["results"]["bindings"])),
+        ("text/csv", lambda d: len(d.decode().strip().splitlines()) - 1),
+        ("text/tab-separated-values", lambda d: len(d.decode().strip().splitlines()) - 1),
+    ],
+)
 def test_row_cap_truncates_and_says_so(strict_app, accept: str, parse) -> None:
     client = strict_app.test_client()
-    response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"},
-                          headers={"Accept": accept})
+    response = client.get(
+        "/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}, headers={"Accept": accept}
+    )
     assert response.status_code == 200
     assert response.headers["SPARQL-Results-Truncated"] == "true"
     assert response.headers["SPARQL-Row-Limit"] == "50"
     assert parse(response.data) == 50
-    small = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o } LIMIT 50"},
-                       headers={"Accept": accept})
+    small = client.get(
+        "/sparql",
+        query_string={"query": "SELECT * { ?s ?p ?o } LIMIT 50"},
+        headers={"Accept": accept},
+    )
     assert "SPARQL-Results-Truncated" not in small.headers
     assert parse(small.data) == 50
 
@@ -262,16 +294,18 @@ def test_row_cap_applies_to_graphs(strict_app) -> None:
     import rdflib
 
     response = strict_app.test_client().get(
-        "/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-        headers={"Accept": "application/n-triples"})
+        "/sparql",
+        query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert response.headers["SPARQL-Results-Truncated"] == "true"
     assert len(rdflib.Graph().parse(data=response.data, format="nt")) == 50
 
 
 def test_row_cap_noted_on_the_page(strict_app) -> None:
     response = strict_app.test_client().get(
-        "/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"},
-        headers={"Accept": "text/html"})
+        "/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}, headers={"Accept": "text/html"}
+    )
     assert response.status_code == 200
     assert "was cut at 50 rows" in response.get_data(as_text=True)
 
@@ -281,14 +315,18 @@ def test_per_client_concurrency(store_dir: Path, tmp_path: Path) -> None:
     try:
         pool = app.extensions["sparql_endpoint"].pool
         _ordinary_ok(app.test_client())
-        slow = threading.Thread(target=lambda: app.test_client().get(
-            "/sparql", query_string={"query": HEAVY["huge ORDER BY"]}))
+        slow = threading.Thread(
+            target=lambda: app.test_client().get(
+                "/sparql", query_string={"query": HEAVY["huge ORDER BY"]}
+            )
+        )
         slow.start()
         while slow.is_alive() and pool._idle.qsize() == 3:
             time.sleep(0.01)
         same = app.test_client().get("/sparql", query_string={"query": ORDINARY})
-        other = app.test_client().get("/sparql", query_string={"query": ORDINARY},
-                                      environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        other = app.test_client().get(
+            "/sparql", query_string={"query": ORDINARY}, environ_base={"REMOTE_ADDR": "192.0.2.7"}
+        )
         slow.join()
         assert same.status_code == 429
         assert same.headers["Retry-After"]
@@ -303,13 +341,17 @@ def test_busy_pool_answers_503_with_retry_after(store_dir: Path, tmp_path: Path)
     try:
         pool = app.extensions["sparql_endpoint"].pool
         _ordinary_ok(app.test_client())
-        slow = threading.Thread(target=lambda: app.test_client().get(
-            "/sparql", query_string={"query": HEAVY["huge ORDER BY"]}))
+        slow = threading.Thread(
+            target=lambda: app.test_client().get(
+                "/sparql", query_string={"query": HEAVY["huge ORDER BY"]}
+            )
+        )
         slow.start()
         while slow.is_alive() and pool._idle.qsize() == 1:
             time.sleep(0.01)
-        busy = app.test_client().get("/sparql", query_string={"query": ORDINARY},
-                                     environ_base={"REMOTE_ADDR": "192.0.2.8"})
+        busy = app.test_client().get(
+            "/sparql", query_string={"query": ORDINARY}, environ_base={"REMOTE_ADDR": "192.0.2.8"}
+        )
         slow.join()
         assert busy.status_code == 503
         assert "busy" in busy.get_data(as_text=True)

@@ -1,0 +1,48 @@
+"""Helpers for the SPARQL endpoint tests: build a small store from Turtle, make an app.
+
+The store holds the real vocabulary (ontology/*.ttl, the SKOS schemes) in
+``{BASE}graph/vocabulary``, a fictional catalogue (data/catalogue.ttl) in
+``{BASE}graph/catalogue``, and the three graphs the W3C protocol tests expect.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask
+import pyoxigraph as ox
+
+import sparql_endpoint
+from sparql_endpoint.settings import SparqlSettings
+
+BASE = "http://localhost:8080/"
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).parent / "data"
+VOCABULARY = ox.NamedNode(f"{BASE}graph/vocabulary")
+CATALOGUE = ox.NamedNode(f"{BASE}graph/catalogue")
+
+
+def build_store(path: Path) -> Path:
+    store = ox.Store(str(path))
+    for ttl in sorted([*ROOT.glob("ontology/*.ttl"), *ROOT.glob("ontology/schemes/*.ttl")]):
+        store.load(path=str(ttl), format=ox.RdfFormat.TURTLE, base_iri=BASE, to_graph=VOCABULARY)
+    store.load(
+        path=str(DATA / "catalogue.ttl"),
+        format=ox.RdfFormat.TURTLE,
+        base_iri=BASE,
+        to_graph=CATALOGUE,
+    )
+    store.load(path=str(DATA / "w3c-protocol.trig"), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+    return path
+
+
+def make_app(store_dir: Path, lock_dir: Path, **overrides: object) -> flask.Flask:
+    settings = SparqlSettings(
+        **{"lock_dir": str(lock_dir), "per_client_concurrency": 8, "workers": 2, **overrides}
+    )
+    app = flask.Flask("sparql-test")
+    sparql_endpoint.init_app(app, store_path=lambda: store_dir, base_uri=BASE, settings=settings)
+    return app

@@ -1,0 +1,118 @@
+"""The query page: works without JavaScript, escapes what it echoes, links our URIs."""
+
+from __future__ import annotations
+
+import html
+import html.parser
+
+from sparql_endpoint.examples import examples
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+class _Collect(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.cells: list[str] = []
+        self.scripts = 0
+        self.forms: list[dict[str, str | None]] = []
+        self._in_td = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a":
+            self.links.append(attributes.get("href") or "")
+        if tag == "script":
+            self.scripts += 1
+        if tag == "form":
+            self.forms.append(attributes)
+        if tag == "td":
+            self._in_td = True
+            self.cells.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._in_td = False
+
+    def handle_data(self, data):
+        if self._in_td:
+            self.cells[-1] += data
+
+
+def _parse(text: str) -> _Collect:
+    parser = _Collect()
+    parser.feed(text)
+    return parser
+
+
+def test_page_lists_every_example_with_both_titles(sparql_client) -> None:
+    text = sparql_client.get("/sparql", headers=BROWSER).get_data(as_text=True)
+    assert len(examples()) >= 12
+    for example in examples():
+        assert example.title["fi"] in html.unescape(text)
+        assert example.title["en"] in html.unescape(text)
+    page = _parse(text)
+    assert page.forms and page.forms[0]["method"] == "post"
+    assert page.scripts == 0  # the plain form works without JavaScript
+
+
+def test_form_post_shows_results_table_with_links(sparql_client) -> None:
+    response = sparql_client.post(
+        "/sparql",
+        data={
+            "query": "SELECT ?s ?name WHERE { ?s a ak:Supplier ; foaf:name ?name } ORDER BY ?name"
+        },
+        headers=BROWSER,
+    )
+    assert response.status_code == 200
+    page = _parse(response.get_data(as_text=True))
+    assert "http://localhost:8080/id/supplier/testikunta" in page.links
+    assert "supplier:testikunta" in page.cells
+    assert "Test Municipality en" in page.cells  # the value and its language tag
+    downloads = [link for link in page.links if "download=1" in link]
+    assert {link.split("format=")[1].split("&")[0] for link in downloads} == {
+        "json",
+        "xml",
+        "csv",
+        "tsv",
+    }
+
+
+def test_download_links_work(sparql_client) -> None:
+    response = sparql_client.get(
+        "/sparql", query_string={"query": "CONSTRUCT WHERE { ?s a ak:Supplier }"}, headers=BROWSER
+    )
+    page = _parse(response.get_data(as_text=True))
+    links = [link for link in page.links if "download=1" in link]
+    assert len(links) == 4
+    for link in links:
+        got = sparql_client.get("/sparql" + link)
+        assert got.status_code == 200
+        assert got.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_echoed_query_and_errors_are_escaped(sparql_client) -> None:
+    hostile = 'SELECT * { ?s ?p "</textarea><script>alert(1)</script>" }'
+    response = sparql_client.get("/sparql", query_string={"query": hostile + " ("}, headers=BROWSER)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;" in text
+    assert "syntax error" in text
+
+
+def test_literal_values_are_escaped_in_table(sparql_client) -> None:
+    response = sparql_client.get(
+        "/sparql", query_string={"query": 'SELECT ("<b>bold</b>" AS ?x) {}'}, headers=BROWSER
+    )
+    text = response.get_data(as_text=True)
+    assert "<b>bold</b>" not in text
+    assert "&lt;b&gt;bold&lt;/b&gt;" in text
+
+
+def test_ask_on_page(sparql_client) -> None:
+    response = sparql_client.get(
+        "/sparql", query_string={"query": "ASK { ?s a ak:Offering }"}, headers=BROWSER
+    )
+    assert '<p class="boolean">true</p>' in response.get_data(as_text=True)
