@@ -1,0 +1,95 @@
+"""End to end: the app served by gunicorn (`avoinkunta serve`) on 127.0.0.1, fetched with a
+real HTTP client and opened in headless Chromium. Screenshots of the home page and of an
+offering page are kept in tests/artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import Graph, URIRef
+
+from tests.conftest import LiveServer
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+OFFERING = "linked-events"
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("headless Chromium is not installed (Debian package `chromium`; .ci/run "
+                "installs it)")
+
+
+def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    profile = tmp_path / "chromium-profile"  # fresh profile every run
+    return subprocess.run(
+        [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_dereference_over_http(live_server: LiveServer) -> None:
+    thing = f"{live_server.url}id/offering/{OFFERING}"
+    redirect = requests.get(thing, allow_redirects=False, timeout=10)
+    assert redirect.status_code == 303
+    assert redirect.headers["Location"] == f"/doc/offering/{OFFERING}"
+    for accept, parser in (("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+                           ("application/rdf+xml", "xml"), ("application/n-triples", "nt")):
+        response = requests.get(thing, headers={"Accept": accept}, timeout=10)
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith(accept)
+        graph = Graph().parse(data=response.content, format=parser)
+        assert (URIRef(thing), None, None) in graph
+    again = requests.get(f"{live_server.url}doc/offering/{OFFERING}.ttl", timeout=10)
+    cached = requests.get(f"{live_server.url}doc/offering/{OFFERING}.ttl", timeout=10,
+                          headers={"If-None-Match": again.headers["ETag"]})
+    assert cached.status_code == 304
+
+
+@pytest.mark.browser
+def test_pages_in_headless_chromium(live_server: LiveServer, tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = {
+        "home": live_server.url,
+        "offering": f"{live_server.url}id/offering/{OFFERING}",  # through the 303
+    }
+    for name, url in pages.items():
+        shot = ARTIFACTS / f"{name}.png"
+        shot.unlink(missing_ok=True)
+        result = run_chromium(tmp_path, "--window-size=1280,2000", f"--screenshot={shot}", url)
+        assert shot.exists(), result.stderr[-2000:]
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert shot.stat().st_size > 20_000  # a drawn page, not a blank one
+
+    home = run_chromium(tmp_path, "--dump-dom", f"{live_server.url}?lang=fi")
+    assert home.returncode == 0, home.stderr[-2000:]
+    dom = home.stdout
+    assert '<html lang="fi">' in dom
+    assert dom.count('class="layer ') == 7
+    assert "Tiedolla johtaminen" in dom
+
+    offering = run_chromium(tmp_path, "--dump-dom", f"{live_server.url}id/offering/{OFFERING}")
+    assert offering.returncode == 0, offering.stderr[-2000:]
+    assert "Linked Events" in offering.stdout
+    assert 'type="application/ld+json"' in offering.stdout
