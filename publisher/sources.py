@@ -179,7 +179,17 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # An impossible date such as 2014-13-45 stays text, so that the date check can report
+    # it with its field instead of the YAML parser failing.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:

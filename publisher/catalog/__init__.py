@@ -47,8 +47,14 @@ def build_page(
         raise PageOutOfRange(f"page {number} does not exist; the last page is {page.last}")
     graph = ctx.graph()
     catalogue = module.add_items(ctx, graph, page.slice(every))
-    add_view(graph, catalogue, base_url or str(catalogue), page, since,
-             page.size if size_in_links else None)
+    add_view(
+        graph,
+        catalogue,
+        base_url or str(catalogue),
+        page,
+        since,
+        page.size if size_in_links else None,
+    )
     return CataloguePage(graph, page)
 
 

@@ -32,8 +32,9 @@ class Page:
         return items[self.start : self.start + self.size]
 
 
-def page_url(base_url: str, number: int, modified_since: datetime | None = None,
-             page_size: int | None = None) -> URIRef:
+def page_url(
+    base_url: str, number: int, modified_since: datetime | None = None, page_size: int | None = None
+) -> URIRef:
     """Absolute URL of one page; page 1 carries ``?page=1`` too so that every view IRI is
     distinct from the collection IRI. A page size the client chose is kept."""
     params: dict[str, str] = {}

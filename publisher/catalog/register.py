@@ -1,9 +1,12 @@
 """``/catalog``: the DCAT-AP 3.0.1 description of the register itself.
 
-Items, in this order: the offering register (a ``dcat:Dataset`` whose distributions are
-the publication's dumps), the vocabularies (the ontology and each concept scheme) as
-datasets, and the SPARQL endpoint as a ``dcat:DataService``. Each item has a catalogue
-record with ``dct:modified``.
+Items (what is paged and counted), in this order: the offering register (a ``dcat:Dataset``
+whose distributions are the publication's dumps) and the vocabularies (the ontology and
+each concept scheme) as datasets. Each has a catalogue record with ``dct:modified``. The
+SPARQL endpoint, a ``dcat:DataService``, is repeated on every page like the catalogue
+itself, serving (``dcat:servesDataset``) the datasets of that page: each page stands alone
+and the union of the pages says that it serves them all, without describing a dataset on
+two pages.
 """
 
 from __future__ import annotations
@@ -53,9 +56,8 @@ SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # "dataset" | "service"
     iri: URIRef
-    key: str  # what the builder needs: "offerings", "ontology", a scheme key, "sparql"
+    key: str  # what the builder needs: "offerings", "ontology" or a scheme key
     modified: Any
 
 
@@ -67,13 +69,12 @@ def items(ctx: Context, since: datetime | None = None) -> list[Item]:
     """The catalogue's items, filtered to those modified at or after ``since``."""
     register_modified = _register_modified(ctx)
     found = [
-        Item("dataset", _local(ctx, "offerings"), "offerings", register_modified),
-        Item("dataset", ctx.uris.ontology, "ontology", _modified(ctx, ctx.uris.ontology)),
+        Item(_local(ctx, "offerings"), "offerings", register_modified),
+        Item(ctx.uris.ontology, "ontology", _modified(ctx, ctx.uris.ontology)),
     ]
     for key in SCHEME_KINDS:
         iri = ctx.uris.thing("scheme", key)
-        found.append(Item("dataset", iri, key, _modified(ctx, iri)))
-    found.append(Item("service", _local(ctx, "sparql-service"), "sparql", register_modified))
+        found.append(Item(iri, key, _modified(ctx, iri)))
     if since is not None:
         found = [item for item in found if at_or_after(item.modified, since)]
     return found
@@ -88,15 +89,15 @@ def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
         description=DESCRIPTION,
         homepage=ctx.uris.page(""),
     )
-    # Datasets first, so that the service's servesDataset finds them already described.
-    for item in sorted(page_items, key=lambda i: i.kind == "service"):
-        if item.kind == "service":
-            _add_service(ctx, g, catalogue, item)
-        elif item.key == "offerings":
+    for item in page_items:
+        if item.key == "offerings":
             _add_register(ctx, g, catalogue, item)
         else:
             _add_vocabulary(ctx, g, catalogue, item)
         _add_record(ctx, g, catalogue, item)
+    service = Item(_local(ctx, "sparql-service"), "sparql-service", _register_modified(ctx))
+    _add_service(ctx, g, catalogue, service, page_items)
+    _add_record(ctx, g, catalogue, service)
     return catalogue
 
 
@@ -105,7 +106,10 @@ def _local(ctx: Context, name: str) -> URIRef:
 
 
 def _modified(ctx: Context, iri: URIRef) -> Any:
-    return modified(ctx.ledger, str(iri)) or ctx.built_at
+    """When a vocabulary last changed: the ledger's date (changes of its description), else
+    the ``dct:modified`` it states, else the build time."""
+    stated = ctx.store.describe(str(iri)).value(iri, DCT.modified)
+    return modified(ctx.ledger, str(iri)) or (stated.toPython() if stated else ctx.built_at)
 
 
 def _register_modified(ctx: Context) -> Any:
@@ -122,12 +126,9 @@ def _register_modified(ctx: Context) -> Any:
     return max(moments, default=None) or ctx.built_at
 
 
-def _dataset_common(
-    ctx: Context, g: Graph, catalogue: URIRef | None, dataset: URIRef, item: Item
-) -> None:
+def _dataset_common(ctx: Context, g: Graph, catalogue: URIRef, dataset: URIRef, item: Item) -> None:
     publisher = ctx.uris.thing("supplier", PUBLISHER_KEY)
-    if catalogue is not None:
-        g.add((catalogue, DCAT.dataset, dataset))
+    g.add((catalogue, DCAT.dataset, dataset))
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, DCT.publisher, publisher))
     add_contact_point(ctx, g, dataset, publisher)
@@ -147,7 +148,7 @@ def _dataset_common(
             g.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
 
 
-def _add_register(ctx: Context, g: Graph, catalogue: URIRef | None, item: Item) -> None:
+def _add_register(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     dataset = item.iri
     _dataset_common(ctx, g, catalogue, dataset, item)
     texts(
@@ -219,7 +220,7 @@ def _add_dump(ctx: Context, g: Graph, dataset: URIRef, name: str, entry: dict) -
         g.add((checksum, SPDX.checksumValue, Literal(entry["sha256"], datatype=XSD.hexBinary)))
 
 
-def _add_vocabulary(ctx: Context, g: Graph, catalogue: URIRef | None, item: Item) -> None:
+def _add_vocabulary(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     dataset = item.iri
     _dataset_common(ctx, g, catalogue, dataset, item)
     src = ctx.store.describe(str(dataset))
@@ -291,7 +292,7 @@ def _availability(g: Graph, dist: URIRef) -> None:
     )
 
 
-def _add_service(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+def _add_service(ctx: Context, g: Graph, catalogue: URIRef, item: Item, served: list[Item]) -> None:
     service = item.iri
     endpoint = ctx.uris.page("sparql")
     publisher = ctx.uris.thing("supplier", PUBLISHER_KEY)
@@ -331,15 +332,8 @@ def _add_service(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     }.items():
         for word in words:
             g.add((service, DCAT.keyword, Literal(word, lang=lang)))
-    for served in items(ctx):
-        if served.kind != "dataset":
-            continue
-        g.add((service, DCAT.servesDataset, served.iri))
-        # A dataset served may be listed on another page: describe it here too (without
-        # listing it) so that this page stands alone.
-        if (served.iri, RDF.type, DCAT.Dataset) not in g:
-            builder = _add_register if served.key == "offerings" else _add_vocabulary
-            builder(ctx, g, None, served)
+    for dataset in served:
+        g.add((service, DCAT.servesDataset, dataset.iri))
 
 
 def _add_record(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:

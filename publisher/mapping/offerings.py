@@ -3,6 +3,8 @@ licence, pricing, parts, procurement route and provenance."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
@@ -88,10 +90,19 @@ def _pricing(ctx: MappingContext, pricing: Pricing, origin: Origin, where: str) 
     node = ctx.node(origin, where)
     g.add((node, RDF.type, ak.PriceSpecification))
     if pricing.amount is not None:
-        g.add((node, SCHEMA.price, Literal(pricing.amount, datatype=XSD.decimal)))
+        g.add(
+            (node, SCHEMA.price, Literal(_canonical_decimal(pricing.amount), datatype=XSD.decimal))
+        )
     if pricing.currency:
         g.add((node, SCHEMA.priceCurrency, Literal(pricing.currency)))
     ctx.add_texts(node, SCHEMA.unitText, pricing.unit)
     ctx.add_iri(node, ak.priceList, pricing.price_list)
     ctx.add_texts(node, DCT.description, pricing.note)
     return node
+
+
+def _canonical_decimal(amount: Decimal) -> str:
+    """The canonical xsd:decimal form ("120.5", "0.0"): the same lexical form whatever the
+    source wrote (120.50, 0), so that descriptions compare equal across builds and syntaxes."""
+    text = format(amount.normalize(), "f")
+    return text if "." in text else f"{text}.0"

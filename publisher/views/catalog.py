@@ -53,7 +53,12 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     base_url = f"{site.uris.page(path)}{suffix}"
     try:
         result = build_page(
-            ctx, which, number=number, size=size, since=since, base_url=base_url,
+            ctx,
+            which,
+            number=number,
+            size=size,
+            since=since,
+            base_url=base_url,
             size_in_links="page_size" in request.args,
         )
     except PageOutOfRange as exc:

@@ -92,8 +92,14 @@ def home() -> Response:
     response = Response(body, mimetype="text/html")
     response.headers["Content-Language"] = lang
     add_vary(response, "Accept-Language")
-    return finish(response, request, body=body, last_modified=publication.built_at,
-                  max_age=s.settings.cache_max_age, cors=False)
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=publication.built_at,
+        max_age=s.settings.cache_max_age,
+        cors=False,
+    )
 
 
 @bp.get("/search")
@@ -107,8 +113,14 @@ def search() -> Response:
     response = Response(body, mimetype="text/html")
     response.headers["Content-Language"] = lang
     add_vary(response, "Accept-Language")
-    return finish(response, request, body=body, last_modified=publication.built_at,
-                  max_age=s.settings.cache_max_age, cors=False)
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=publication.built_at,
+        max_age=s.settings.cache_max_age,
+        cors=False,
+    )
 
 
 # --- the map and the facets ------------------------------------------------------------
@@ -138,8 +150,11 @@ def _facets(index: Index, lang: str) -> list[dict[str, Any]]:
                 "href": _href(iri),
                 "count": len(counts.get(iri, ())),
                 "badge": (
-                    None if iri not in index.open_licences
-                    else "open" if index.open_licences[iri] else "closed"
+                    None
+                    if iri not in index.open_licences
+                    else "open"
+                    if index.open_licences[iri]
+                    else "closed"
                 ),
             }
             for iri in values
@@ -203,8 +218,9 @@ def _shorten(text: str, limit: int = 240) -> str:
 
 def _index(s: Site) -> Index:
     publication = s.publication()
-    return _INDEXES.get_or_create(publication.build_id, lambda: read_index(s.store(),
-                                                                           str(s.uris.vocab)))
+    return _INDEXES.get_or_create(
+        publication.build_id, lambda: read_index(s.store(), str(s.uris.vocab))
+    )
 
 
 def read_index(store: ReadStore, vocab: str) -> Index:

@@ -38,8 +38,9 @@ def serve(
         )
         if media is None:
             lines = "\n".join(f"{f.media_type}\t{root}{path}.{f.ext}" for f in offered)
-            response = Response(f"406 Not Acceptable. Offered:\n{lines}\n", status=406,
-                                mimetype="text/plain")
+            response = Response(
+                f"406 Not Acceptable. Offered:\n{lines}\n", status=406, mimetype="text/plain"
+            )
             _headers(response, path, offered, None)
             return add_cors(response)
         fmt = BY_MEDIA_TYPE[media]
@@ -47,8 +48,14 @@ def serve(
     response = Response(body, mimetype=fmt.media_type)
     _headers(response, path, offered, fmt)
     settings = current_app.extensions["avoinkunta"].settings
-    return finish(response, request, body=body, last_modified=last_modified,
-                  max_age=settings.cache_max_age, cors=fmt.rdflib_name is not None)
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=last_modified,
+        max_age=settings.cache_max_age,
+        cors=fmt.rdflib_name is not None,
+    )
 
 
 def _headers(response: Response, path: str, offered: Sequence[Format], fmt: Format | None) -> None:

@@ -61,9 +61,7 @@ def _serve(path: str, ext: str | None) -> Response:
     publication = s.publication()
 
     def render(fmt: Format) -> bytes:
-        return _BODIES.get_or_create(
-            (publication.build_id, path, fmt.ext), lambda: _render(s, fmt)
-        )
+        return _BODIES.get_or_create((publication.build_id, path, fmt.ext), lambda: _render(s, fmt))
 
     return serve(path, OFFERED, ext, render, publication.built_at)
 
@@ -80,8 +78,10 @@ def ontology_graph(s: Site) -> Graph:
     vocab_graph = str(s.uris.graph("vocabulary"))
     prefix = str(s.uris.ontology)
     full = Graph()
-    for row in s.store().query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocab_graph}> {{ ?s ?p ?o }} }}",
-                               use_default_graph_as_union=False):
+    for row in s.store().query(
+        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocab_graph}> {{ ?s ?p ?o }} }}",
+        use_default_graph_as_union=False,
+    ):
         full.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
     graph = new_graph(str(s.uris.vocab))
     todo = [x for x in set(full.subjects()) if isinstance(x, URIRef) and str(x).startswith(prefix)]
@@ -112,7 +112,7 @@ def ontology_html(graph: Graph, s: Site) -> str:
     with _PYLODE_LOCK:
         doc = OntPub(graph)
         for term in {x for x in graph.subjects() if isinstance(x, URIRef)}:
-            local = str(term)[len(namespace):]
+            local = str(term)[len(namespace) :]
             if str(term).startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w-]*", local):
                 doc.fids[str(term)] = local  # pyLODE would use the (Finnish) label
         html = doc.make_html()
@@ -136,17 +136,34 @@ def _schemes(s: Site) -> list[dict[str, object]]:
     base = s.uris.base
     for row in s.store().query(query):
         scheme, concept = row["scheme"].value, row["c"].value
-        entry = schemes.setdefault(scheme, {"iri": scheme, "href": "/" + scheme[len(base):]
-                                            .replace("id/", "doc/", 1), "labels": {},
-                                            "concepts": {}})
-        target = entry if concept == scheme else entry["concepts"].setdefault(  # type: ignore[union-attr]
-            concept, {"iri": concept, "href": "/" + concept[len(base):].replace("id/", "doc/", 1),
-                      "labels": {}})
+        entry = schemes.setdefault(
+            scheme,
+            {
+                "iri": scheme,
+                "href": "/" + scheme[len(base) :].replace("id/", "doc/", 1),
+                "labels": {},
+                "concepts": {},
+            },
+        )
+        target = (
+            entry
+            if concept == scheme
+            else entry["concepts"].setdefault(  # type: ignore[union-attr]
+                concept,
+                {
+                    "iri": concept,
+                    "href": "/" + concept[len(base) :].replace("id/", "doc/", 1),
+                    "labels": {},
+                },
+            )
+        )
         target["labels"][row["lang"].value] = row["label"].value  # type: ignore[index]
     out = sorted(schemes.values(), key=lambda e: str(e["iri"]))
     for entry in out:
-        entry["concepts"] = sorted(entry["concepts"].values(),  # type: ignore[union-attr]
-                                   key=lambda c: c["labels"].get("en", c["iri"]))
+        entry["concepts"] = sorted(
+            entry["concepts"].values(),  # type: ignore[union-attr]
+            key=lambda c: c["labels"].get("en", c["iri"]),
+        )
     return out
 
 

@@ -61,21 +61,46 @@ def void_graph(s: Site, publication: Publication) -> Graph:
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, DCTERMS.title, Literal("Avoin kunta -tarjooma", lang="fi")))
     g.add((dataset, DCTERMS.title, Literal("Avoin kunta offering", lang="en")))
-    g.add((dataset, DCTERMS.description, Literal(
-        "Suomalaisten toimittajien kunnille tarjoamat avoimet tuotteet ja palvelut.", lang="fi")))
-    g.add((dataset, DCTERMS.description, Literal(
-        "Open products and services Finnish suppliers offer to municipalities.", lang="en")))
+    g.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Suomalaisten toimittajien kunnille tarjoamat avoimet tuotteet ja palvelut.",
+                lang="fi",
+            ),
+        )
+    )
+    g.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Open products and services Finnish suppliers offer to municipalities.", lang="en"
+            ),
+        )
+    )
     g.add((dataset, FOAF.homepage, uris.page("")))
     g.add((dataset, DCTERMS.license, EU_LICENCE.CC_BY_4_0))  # as the DCAT catalogue states
-    g.add((dataset, DCTERMS.modified, Literal(publication.built_at.isoformat(timespec="seconds"),
-                                              datatype=XSD.dateTime)))
+    g.add(
+        (
+            dataset,
+            DCTERMS.modified,
+            Literal(publication.built_at.isoformat(timespec="seconds"), datatype=XSD.dateTime),
+        )
+    )
     g.add((dataset, VOID.uriSpace, Literal(f"{uris.base}id/")))
     g.add((dataset, VOID.sparqlEndpoint, uris.page("sparql")))
     g.add((dataset, VOID.rootResource, uris.page("catalog")))
     g.add((dataset, VOID.vocabulary, URIRef(str(uris.vocab))))
-    for ns in ("http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/",
-               "http://www.w3.org/ns/adms#", "http://www.w3.org/2004/02/skos/core#",
-               "http://xmlns.com/foaf/0.1/", "http://schema.org/"):
+    for ns in (
+        "http://www.w3.org/ns/dcat#",
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/ns/adms#",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://xmlns.com/foaf/0.1/",
+        "http://schema.org/",
+    ):
         g.add((dataset, VOID.vocabulary, URIRef(ns)))
     g.add((dataset, VOID.triples, Literal(int(publication.manifest.get("triples", 0)))))
     live = {iri: e for iri, e in publication.ledger.items() if not e.get("removed")}
@@ -111,8 +136,14 @@ def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
         turtle=serialise(g, TURTLE).decode("utf-8"),
         dumps=dumps,
         manifest=publication.manifest,
-        formats=[{"label": f.label, "href": f"{request.script_root}/.well-known/void.{f.ext}",
-                  "type": f.media_type} for f in OFFERED],
+        formats=[
+            {
+                "label": f.label,
+                "href": f"{request.script_root}/.well-known/void.{f.ext}",
+                "type": f.media_type,
+            }
+            for f in OFFERED
+        ],
     ).encode("utf-8")
 
 
@@ -125,7 +156,7 @@ def sitemap() -> Response:
     for iri, entry in publication.ledger.items():
         if entry.get("removed") or not iri.startswith(s.uris.base + "id/"):
             continue
-        path = "doc/" + iri[len(s.uris.base) + 3:]
+        path = "doc/" + iri[len(s.uris.base) + 3 :]
         urls.append((f"{root}/{path}", (entry.get("modified") or "")[:10]))
     urls.append((f"{root}/ontology", publication.built_at.date().isoformat()))
     items = "".join(
@@ -139,8 +170,14 @@ def sitemap() -> Response:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + items + "</urlset>\n"
     ).encode("utf-8")
     response = Response(body, mimetype="application/xml")
-    return finish(response, request, body=body, last_modified=publication.built_at,
-                  max_age=s.settings.cache_max_age, cors=True)
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=publication.built_at,
+        max_age=s.settings.cache_max_age,
+        cors=True,
+    )
 
 
 @bp.get("/robots.txt")
@@ -154,5 +191,11 @@ def robots() -> Response:
     ).encode()
     response = Response(body, mimetype="text/plain")
     s = site()
-    return finish(response, request, body=body, last_modified=None,
-                  max_age=s.settings.cache_max_age, cors=False)
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=None,
+        max_age=s.settings.cache_max_age,
+        cors=False,
+    )
