@@ -54,11 +54,13 @@ def test_deletions_are_visible_as_withdrawn_records(sample_client) -> None:
     graph = Graph()
     for number in (1, 2, 3):
         graph += _graph(sample_client.get(f"/catalog/adms?page={number}"))
-    removed = {str(graph.value(r, FOAF.primaryTopic))
-               for r in graph.subjects(ADMS.status, WITHDRAWN)}
+    removed = {
+        str(graph.value(r, FOAF.primaryTopic)) for r in graph.subjects(ADMS.status, WITHDRAWN)
+    }
     assert removed == {OFFERING + "old-portal", OFFERING + "dropped-tool"}
     assert graph.value(URIRef(OFFERING + "old-portal"), DCT.isReplacedBy) == URIRef(
-        OFFERING + "alpha-integrator")
+        OFFERING + "alpha-integrator"
+    )
     assert (URIRef(OFFERING + "old-portal"), RDF.type, DCAT.Dataset) not in graph
 
 
@@ -87,9 +89,13 @@ def test_bad_modified_since_is_400(sample_client) -> None:
 
 @pytest.mark.parametrize(
     "path,media_type",
-    [("/catalog.ttl", "text/turtle"), ("/catalog.rdf", "application/rdf+xml"),
-     ("/catalog.jsonld", "application/ld+json"), ("/catalog.nt", "application/n-triples"),
-     ("/catalog/adms.nt", "application/n-triples")],
+    [
+        ("/catalog.ttl", "text/turtle"),
+        ("/catalog.rdf", "application/rdf+xml"),
+        ("/catalog.jsonld", "application/ld+json"),
+        ("/catalog.nt", "application/n-triples"),
+        ("/catalog/adms.nt", "application/n-triples"),
+    ],
 )
 def test_extensions_fix_the_format(sample_client, path, media_type) -> None:
     response = sample_client.get(path, headers={"Accept": "text/html"})
@@ -100,8 +106,12 @@ def test_extensions_fix_the_format(sample_client, path, media_type) -> None:
 
 @pytest.mark.parametrize(
     "accept,media_type",
-    [(None, "text/turtle"), ("*/*", "text/turtle"), ("application/ld+json", "application/ld+json"),
-     ("application/rdf+xml;q=0.9, text/turtle;q=0.5", "application/rdf+xml")],
+    [
+        (None, "text/turtle"),
+        ("*/*", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml;q=0.9, text/turtle;q=0.5", "application/rdf+xml"),
+    ],
 )
 def test_negotiation(sample_client, accept, media_type) -> None:
     headers = {"Accept": accept} if accept else {}
@@ -122,8 +132,11 @@ def test_register_dataset_lists_every_dump_with_checksum(sample_client, sample_o
     manifest = Publication.current(sample_out).manifest
     graph = _graph(sample_client.get("/catalog?page_size=50"))
     register = URIRef(BASE + "catalog#offerings")
-    urls = {str(graph.value(d, DCAT.downloadURL)) for d in graph.objects(register,
-                                                                          DCAT.distribution)}
+    urls = {
+        str(graph.value(d, DCAT.downloadURL)) for d in graph.objects(register, DCAT.distribution)
+    }
     assert urls == {BASE + "dumps/" + name for name in manifest["dumps"]}
-    values = {str(o) for o in graph.objects(None, URIRef("http://spdx.org/rdf/terms#checksumValue"))}
+    values = {
+        str(o) for o in graph.objects(None, URIRef("http://spdx.org/rdf/terms#checksumValue"))
+    }
     assert values == {e["sha256"] for e in manifest["dumps"].values()}
