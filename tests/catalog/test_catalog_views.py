@@ -140,3 +140,19 @@ def test_register_dataset_lists_every_dump_with_checksum(sample_client, sample_o
         str(o) for o in graph.objects(None, URIRef("http://spdx.org/rdf/terms#checksumValue"))
     }
     assert values == {e["sha256"] for e in manifest["dumps"].values()}
+
+
+def test_catalog_increment_keeps_catalogue_and_service(sample_client) -> None:
+    """The register dataset changes with its offerings (last removal 2026-11-25); a page
+    with nothing changed still names the catalogue, its publisher and the service."""
+    graph = _graph(sample_client.get("/catalog?modified_since=2026-11-25&page_size=50"))
+    assert URIRef(BASE + "catalog#offerings") in set(graph.subjects(RDF.type, DCAT.Dataset))
+    empty = _graph(sample_client.get("/catalog?modified_since=2030-01-01"))
+    catalogue = URIRef(BASE + "catalog")
+    assert not set(empty.subjects(RDF.type, DCAT.Dataset))
+    assert empty.value(catalogue, HYDRA.totalItems) == Literal(0)
+    service = empty.value(catalogue, DCAT.service)
+    assert empty.value(service, DCAT.endpointURL) == URIRef(BASE + "sparql")
+    full = _graph(sample_client.get("/catalog?page_size=50"))
+    served = set(full.objects(full.value(catalogue, DCAT.service), DCAT.servesDataset))
+    assert served == set(full.objects(catalogue, DCAT.dataset)) and len(served) == 7
