@@ -151,7 +151,7 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
         request.method, request.query_string, request.headers.get("Content-Type"), body
     )
     query_request = parse(raw, settings.max_query_length)
-    format_param = request.args.get("format")
+    format_param = request.args.getlist("format")
     if query_request is None:
         return _no_query(ep, format_param)
     found = check_policy(query_request.query, settings)
@@ -220,7 +220,7 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
     )
 
 
-def _no_query(ep: Endpoint, format_param: str | None) -> Response:
+def _no_query(ep: Endpoint, format_param: list[str]) -> Response:
     """GET without a query: the service description, or the query page for a browser."""
     offered = (F.HTML, *F.GRAPH_FORMATS)
     accept = request.headers.get("Accept")

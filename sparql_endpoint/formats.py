@@ -99,6 +99,12 @@ _FORMAT_NAMES = {
     "rdfxml": "rdf",
     "rdf-xml": "rdf",
     "html": "html",
+    "rdf+xml": "rdf",
+    "application/rdf+xml": "rdf",
+    "text/turtle": "ttl",
+    "application/turtle": "ttl",
+    "sparql-results+json": "json",
+    "sparql-results+xml": "xml",
 }
 
 
@@ -152,19 +158,43 @@ def _quality(media_type: str, ranges: Sequence[_Range]) -> tuple[float, int, int
     return best
 
 
+def _by_format_param(value: str, offered: Sequence[ResultFormat]) -> ResultFormat | None:
+    wanted = value.strip().lower()
+    name = _FORMAT_NAMES.get(wanted)
+    for fmt in offered:
+        if fmt.name == name or fmt.media_type == wanted or wanted in fmt.aliases:
+            return fmt
+    return None
+
+
+def _known_format_value(value: str) -> bool:
+    wanted = value.strip().lower()
+    return wanted in _FORMAT_NAMES or "/" in wanted
+
+
 def negotiate(
-    accept: str | None, offered: Sequence[ResultFormat], format_param: str | None = None
+    accept: str | None,
+    offered: Sequence[ResultFormat],
+    format_param: str | Sequence[str] | None = None,
 ) -> ResultFormat:
-    """Pick the format for a result; the first offered format is the default."""
-    if format_param:
-        wanted = format_param.strip().lower()
-        name = _FORMAT_NAMES.get(wanted)
-        for fmt in offered:
-            if fmt.name == name or fmt.media_type == wanted:
-                return fmt
+    """Pick the format for a result; the first offered format is the default.
+
+    ``format=`` values are tried in order (SPARQLWrapper sends several, such as
+    ``format=rdf+xml&format=application/rdf+xml``); a known value that does not fit this
+    kind of result (``csv`` for a CONSTRUCT) is ignored in favour of ``Accept``; a value
+    we do not know at all is a 406.
+    """
+    values = [format_param] if isinstance(format_param, str) else list(format_param or ())
+    values = [v for v in values if v.strip()]
+    for value in values:
+        fmt = _by_format_param(value, offered)
+        if fmt is not None:
+            return fmt
+    unknown = [v for v in values if not _known_format_value(v)]
+    if unknown:
         raise SparqlError(
             406,
-            f"format={format_param!r} is not available for this result; use one of: "
+            f"format={unknown[0]!r} is not a result format this endpoint knows; use one of: "
             + ", ".join(f.name for f in offered)
             + ".",
         )

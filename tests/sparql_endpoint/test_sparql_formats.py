@@ -187,6 +187,11 @@ NEGOTIATION = [
     ("text/turtle", F.GRAPH_FORMATS, "rdf", "rdf"),
     ("text/turtle", F.GRAPH_FORMATS, "application/ld+json", "jsonld"),
     ("text/html", F.SOLUTION_FORMATS, "tsv", "tsv"),
+    # format= values that fit another kind of result defer to Accept (SPARQLWrapper)
+    (None, F.SOLUTION_FORMATS, "ttl", "json"),
+    ("application/rdf+xml", F.GRAPH_FORMATS, ["rdf+xml", "application/rdf+xml"], "rdf"),
+    ("application/rdf+xml", F.GRAPH_FORMATS, ["xml"], "rdf"),
+    ("text/turtle", F.GRAPH_FORMATS, ["csv"], "ttl"),
 ]
 
 
@@ -202,7 +207,8 @@ def test_negotiate_table(accept, offered, param, expected) -> None:
         ("image/png", F.GRAPH_FORMATS, None),
         ("text/html", F.GRAPH_FORMATS, None),
         ("*/*;q=0", F.GRAPH_FORMATS, None),
-        (None, F.SOLUTION_FORMATS, "ttl"),
+        (None, F.SOLUTION_FORMATS, "pdf"),
+        ("*/*", F.GRAPH_FORMATS, ["csv", "spreadsheet"]),
     ],
 )
 def test_negotiate_406(accept, offered, param) -> None:

@@ -1,0 +1,157 @@
+"""End to end: real clients (SPARQLWrapper, rdflib's SPARQLStore, requests) against the
+app served by gunicorn on 127.0.0.1 (``live_server`` from tests/conftest.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+import requests
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from sparql_endpoint.examples import examples
+
+pytestmark = pytest.mark.e2e
+
+EXAMPLES = {example.slug: example for example in examples()}
+
+
+@pytest.fixture(scope="module")
+def endpoint(live_server) -> str:
+    return live_server.url + "sparql"
+
+
+def _wrapper(endpoint: str, query: str, fmt: str = JSON) -> SPARQLWrapper:
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+@pytest.mark.parametrize("slug", list(EXAMPLES))
+def test_sparqlwrapper_runs_every_example(live_server, endpoint: str, slug: str) -> None:
+    query = EXAMPLES[slug].text(live_server.url)
+    if slug == "offering-cards":
+        graph = _wrapper(endpoint, query, RDFXML).query().convert()
+        assert isinstance(graph, rdflib.Graph) and len(graph) > 0
+        return
+    result = _wrapper(endpoint, query).query().convert()
+    if "boolean" in result:
+        assert result["boolean"] is False
+    elif slug != "closed-parts-and-prices":  # the bundled catalogue has no closed parts
+        assert result["results"]["bindings"]
+
+
+@pytest.mark.parametrize("method", [POST, POSTDIRECTLY])
+def test_sparqlwrapper_post_forms_and_xml(live_server, endpoint: str, method: str) -> None:
+    client = _wrapper(endpoint, EXAMPLES["suppliers"].text(live_server.url), XML)
+    client.setMethod(POST)
+    client.setRequestMethod(method)
+    document = client.query().convert()  # xml.dom.minidom.Document
+    results = document.getElementsByTagName("result")
+    assert len(results) >= 6
+
+
+def test_sparqlwrapper_update_is_refused(endpoint: str) -> None:
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setQuery("INSERT DATA { <http://x/s> <http://x/p> <http://x/o> }")
+    with pytest.raises((SPARQLWrapperException, OSError)) as info:
+        client.query()
+    assert "403" in str(info.value) or "read-only" in str(info.value)
+
+
+def test_rdflib_sparqlstore(live_server, endpoint: str) -> None:
+    ak = rdflib.Namespace(live_server.url + "ontology#")
+    graph = rdflib.Graph(SPARQLStore(endpoint, returnFormat="json"))
+    rows = list(graph.query(EXAMPLES["open-source-by-layer"].text(live_server.url)))
+    assert rows and all(int(row.offerings) > 0 for row in rows)
+    suppliers = set(graph.subjects(rdflib.RDF.type, ak.Supplier))
+    assert rdflib.URIRef(live_server.url + "id/supplier/city-of-helsinki") in suppliers
+    assert graph.query("ASK { ?s a ak:Offering }", initNs={"ak": ak}).askAnswer is True
+
+
+def test_cors_and_service_description_over_http(endpoint: str) -> None:
+    reply = requests.get(endpoint, headers={"Accept": "text/turtle"}, timeout=30)
+    assert reply.status_code == 200
+    assert reply.headers["Access-Control-Allow-Origin"] == "*"
+    graph = rdflib.Graph().parse(data=reply.text, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert (rdflib.URIRef(endpoint), rdflib.RDF.type, sd.Service) in graph
+    preflight = requests.options(
+        endpoint,
+        headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"},
+        timeout=30,
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def _shared_conftest():
+    """tests/conftest.py as a module (the name 'conftest' is this folder's own)."""
+    path = Path(__file__).resolve().parents[1] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("avoinkunta_tests_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def strict_server(live_server, tmp_path_factory) -> Iterator[str]:
+    """A second server over the same publication with a 2 s limit and one slot per client."""
+    shared = _shared_conftest()
+    free_port, start_server = shared.free_port, shared.start_server
+    port = free_port()
+    log: Path = tmp_path_factory.mktemp("strict") / "server.log"
+    saved = dict(os.environ)
+    os.environ.update(
+        {"AVOINKUNTA_SPARQL_TIMEOUT": "2", "AVOINKUNTA_SPARQL_PER_CLIENT_CONCURRENCY": "4"}
+    )
+    try:
+        process = start_server(live_server.out_dir, port, log)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    try:
+        yield f"http://127.0.0.1:{port}/sparql"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_runaway_query_over_http_while_others_are_served(live_server, strict_server) -> None:
+    hostile = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    answers: list[requests.Response] = []
+    threads = [
+        threading.Thread(
+            target=lambda: answers.append(
+                requests.post(strict_server, data={"query": hostile}, timeout=60)
+            )
+        )
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    ordinary = EXAMPLES["suppliers"].text(live_server.url)
+    while any(t.is_alive() for t in threads):
+        result = _wrapper(strict_server, ordinary).query().convert()
+        assert len(result["results"]["bindings"]) > 0
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [503, 503]
+    assert all("was stopped" in a.text for a in answers)
+    # and the server still answers afterwards
+    assert _wrapper(strict_server, ordinary).query().convert()["results"]["bindings"]
