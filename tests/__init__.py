@@ -1,0 +1,1 @@
+"""The test suite (a package, so that an installed package named `tests` cannot shadow it)."""
