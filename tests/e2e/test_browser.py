@@ -7,12 +7,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from tests.conftest import LiveServer
+if TYPE_CHECKING:  # not imported at run time: ckan's tests package can shadow ours
+    from tests.conftest import LiveServer
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 OFFERING = "linked-events"

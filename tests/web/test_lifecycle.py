@@ -14,7 +14,20 @@ from rdflib.namespace import DCTERMS, PROV
 
 from publisher.app import create_app
 from publisher.build import build
-from tests.conftest import BASE, make_settings, quiet
+from publisher.config import PROJECT_ROOT, Settings
+
+# Like tests/conftest.py's helpers; not imported from there because `tests` can resolve to
+# another installed package (ckan's) once that is imported in the same session.
+BASE = "http://localhost:8080/"
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+def make_settings(out: Path, data_dir: Path) -> Settings:
+    return Settings(base_uri=BASE, data_dir=data_dir, out_dir=out)
+
+
+def quiet(_message: str) -> None:
+    pass
 
 HOSTILE = '<script>alert("x")</script> & <b>Co</b>'
 
@@ -34,8 +47,6 @@ def _without(document: dict, offering_id: str) -> None:  # type: ignore[type-arg
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     import shutil
-
-    from tests.conftest import DATA_DIR
 
     data = tmp_path_factory.mktemp("lifecycle") / "data"
     shutil.copytree(DATA_DIR, data)
