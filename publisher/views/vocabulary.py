@@ -11,8 +11,8 @@ import re
 import threading
 
 from flask import Blueprint, Response, current_app, render_template_string
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import OWL, SKOS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
 
 from publisher.caching import LruCache
 from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
@@ -110,16 +110,39 @@ def ontology_html(graph: Graph, s: Site) -> str:
 
     namespace = str(s.uris.vocab)
     with _PYLODE_LOCK:
-        doc = OntPub(graph)
+        doc = OntPub(_bilingual_labels(graph))
         for term in {x for x in graph.subjects() if isinstance(x, URIRef)}:
             local = str(term)[len(namespace) :]
             if str(term).startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w-]*", local):
                 doc.fids[str(term)] = local  # pyLODE would use the (Finnish) label
         html = doc.make_html()
-    extra = render_template_string(
-        _EXTRA, schemes=_schemes(s), formats=[(f.label, f"/ontology.{f.ext}") for f in OFFERED]
+    extra = render_template_string(_EXTRA, schemes=_schemes(s))
+    bar = render_template_string(
+        _BAR, formats=[(f.label, f"/ontology.{f.ext}") for f in OFFERED]
     )
-    return re.sub(r"(<div id=\"content\">)", lambda m: m.group(1) + extra, html, count=1)
+    # The link bar first, the concept schemes after the terms (before the namespaces).
+    html = re.sub(r'(<div id="content">)', lambda m: m.group(1) + bar, html, count=1)
+    return re.sub(r'(<div id="namespaces">)', lambda m: extra + m.group(1), html, count=1)
+
+
+def _bilingual_labels(graph: Graph) -> Graph:
+    """pyLODE joins every label of a term without a separator ("SupplierToimittaja");
+    give it one label per term, "English / suomi", instead."""
+    copy = Graph()
+    for prefix, ns in graph.namespaces():
+        copy.bind(prefix, ns)
+    label_properties = {RDFS.label, DCTERMS.title, SKOS.prefLabel}
+    for triple in graph:
+        if triple[1] not in label_properties:
+            copy.add(triple)
+    for subject, predicate in {(s_, p) for s_, p, _ in graph if p in label_properties}:
+        texts = {lit.language or "": str(lit) for lit in graph.objects(subject, predicate)
+                 if isinstance(lit, Literal)}
+        ordered = [texts[k] for k in ("en", "fi", "sv", "") if k in texts]
+        ordered += [v for k, v in sorted(texts.items()) if k not in ("en", "fi", "sv", "")]
+        joined = " / ".join(dict.fromkeys(ordered))
+        copy.add((subject, predicate, Literal(joined, lang="en")))
+    return copy
 
 
 def _schemes(s: Site) -> list[dict[str, object]]:
@@ -167,12 +190,15 @@ def _schemes(s: Site) -> list[dict[str, object]]:
     return out
 
 
-_EXTRA = """
+_BAR = """
 <nav class="ak-bar" style="padding:.5rem 0;border-bottom:1px solid #ccc;margin-bottom:1rem">
   <a href="/">Avoin kunta</a> ·
   {% for label, href in formats %}<a href="{{ href }}">{{ label }}</a>
   {%- if not loop.last %} · {% endif %}{% endfor %}
 </nav>
+"""
+
+_EXTRA = """
 <section id="conceptschemes">
   <h2>Käsitteistöt / Concept schemes</h2>
   {% for sch in schemes %}
