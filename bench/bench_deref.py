@@ -74,15 +74,21 @@ def timed(fn: Callable[[], object], n: int) -> list[float]:
 
 def report(name: str, samples: list[float]) -> None:
     p90 = statistics.quantiles(samples, n=10)[-1] if len(samples) >= 10 else max(samples)
-    print(f"  {name:<46} median {statistics.median(samples):7.2f} ms   "
-          f"p90 {p90:7.2f} ms   n={len(samples)}")
+    print(
+        f"  {name:<46} median {statistics.median(samples):7.2f} ms   "
+        f"p90 {p90:7.2f} ms   n={len(samples)}"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--out", type=Path, help="an already built OUT folder (base URI must "
-                        "match the port; default: build into a temporary folder)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="an already built OUT folder (base URI must "
+        "match the port; default: build into a temporary folder)",
+    )
     parser.add_argument("--offering", default="linked-events")
     args = parser.parse_args()
 
@@ -95,14 +101,30 @@ def main() -> int:
     out = args.out or tmp / "out"
     if args.out is None:
         started = time.perf_counter()
-        build(Settings(base_uri=base, data_dir=ROOT / "data", out_dir=out),
-              progress=lambda _m: None)
+        build(
+            Settings(base_uri=base, data_dir=ROOT / "data", out_dir=out), progress=lambda _m: None
+        )
         print(f"built the bundled catalogue in {time.perf_counter() - started:.1f} s")
     env = dict(os.environ, AVOINKUNTA_BASE_URI=base)
     server = subprocess.Popen(
-        [sys.executable, "-m", "publisher.cli", "serve", "--out", str(out), "--host",
-         "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "publisher.cli",
+            "serve",
+            "--out",
+            str(out),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
     )
     peer = None
     try:
@@ -119,9 +141,18 @@ def main() -> int:
         (static / "doc.ttl").write_bytes(ttl)
         (static / "doc.html").write_bytes(html)
         peer = subprocess.Popen(
-            [sys.executable, "-m", "http.server", str(peer_port), "--bind", "127.0.0.1",
-             "--directory", str(static)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                str(peer_port),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(static),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_until_up(f"http://127.0.0.1:{peer_port}/doc.ttl", peer)
 
@@ -130,26 +161,44 @@ def main() -> int:
 
         publication = Publication.current(out)
         assert publication is not None
-        offerings = sorted(e["key"] for e in publication.ledger.values()
-                           if e["kind"] == "offering" and not e.get("removed"))
-        cold_ttl = [timed(lambda k=k: get(port, f"/doc/offering/{k}.ttl", {}), 1)[0]
-                    for k in offerings if k != args.offering]
-        cold_html = [timed(lambda k=k: get(port, f"/doc/offering/{k}.html", {}), 1)[0]
-                     for k in offerings if k != args.offering]
+        offerings = sorted(
+            e["key"]
+            for e in publication.ledger.values()
+            if e["kind"] == "offering" and not e.get("removed")
+        )
+        cold_ttl = [
+            timed(lambda k=k: get(port, f"/doc/offering/{k}.ttl", {}), 1)[0]
+            for k in offerings
+            if k != args.offering
+        ]
+        cold_html = [
+            timed(lambda k=k: get(port, f"/doc/offering/{k}.html", {}), 1)[0]
+            for k in offerings
+            if k != args.offering
+        ]
 
         n = args.requests
-        print(f"\nGET on a new connection each, {ttl_path} ({len(ttl)} bytes) and "
-              f"{html_path} ({len(html)} bytes):")
+        print(
+            f"\nGET on a new connection each, {ttl_path} ({len(ttl)} bytes) and "
+            f"{html_path} ({len(html)} bytes):"
+        )
         print("avoinkunta serve (gunicorn, 2 workers x 4 threads)")
         report("Turtle, warm", timed(lambda: get(port, ttl_path, {}), n))
         report("HTML, warm", timed(lambda: get(port, html_path, {"Accept-Language": "fi"}), n))
-        report("Turtle via /id 303 + negotiated /doc",
-               timed(lambda: (get(port, f"/id/offering/{args.offering}",
-                                  {"Accept": "text/turtle"}),
-                              get(port, f"/doc/offering/{args.offering}",
-                                  {"Accept": "text/turtle"})), n))
-        report("304 (If-None-Match)",
-               timed(lambda: get(port, ttl_path, {"If-None-Match": headers["ETag"]}), n))
+        report(
+            "Turtle via /id 303 + negotiated /doc",
+            timed(
+                lambda: (
+                    get(port, f"/id/offering/{args.offering}", {"Accept": "text/turtle"}),
+                    get(port, f"/doc/offering/{args.offering}", {"Accept": "text/turtle"}),
+                ),
+                n,
+            ),
+        )
+        report(
+            "304 (If-None-Match)",
+            timed(lambda: get(port, ttl_path, {"If-None-Match": headers["ETag"]}), n),
+        )
         report(f"Turtle, cold (first request, {len(cold_ttl)} offerings)", cold_ttl)
         report(f"HTML, cold (first request, {len(cold_html)} offerings)", cold_html)
         print("peer: python -m http.server, same bytes as static files")

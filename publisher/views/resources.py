@@ -323,9 +323,12 @@ def not_found(kind: str | None = None, key: str | None = None) -> Response:
             status=404,
             mimetype="text/plain",
         )
+        add_vary(response, "Accept")
         return add_cors(response)
     body = render_page("not_found.html", query=key or "")
-    return Response(body, status=404, mimetype="text/html")
+    response = Response(body, status=404, mimetype="text/html")
+    add_vary(response, "Accept")
+    return response
 
 
 # --- negotiation and headers ---------------------------------------------------------

@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
 
 from publisher.caching import LruCache
 from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
+from publisher.render.html import local_href
 from publisher.render.rdf import serialise
 from publisher.site import Site
 from publisher.store import new_graph
@@ -117,9 +118,7 @@ def ontology_html(graph: Graph, s: Site) -> str:
                 doc.fids[str(term)] = local  # pyLODE would use the (Finnish) label
         html = doc.make_html()
     extra = render_template_string(_EXTRA, schemes=_schemes(s))
-    bar = render_template_string(
-        _BAR, formats=[(f.label, f"/ontology.{f.ext}") for f in OFFERED]
-    )
+    bar = render_template_string(_BAR, formats=[(f.label, f"/ontology.{f.ext}") for f in OFFERED])
     # The link bar first, the concept schemes after the terms (before the namespaces).
     html = re.sub(r'(<div id="content">)', lambda m: m.group(1) + bar, html, count=1)
     return re.sub(r'(<div id="namespaces">)', lambda m: extra + m.group(1), html, count=1)
@@ -136,8 +135,11 @@ def _bilingual_labels(graph: Graph) -> Graph:
         if triple[1] not in label_properties:
             copy.add(triple)
     for subject, predicate in {(s_, p) for s_, p, _ in graph if p in label_properties}:
-        texts = {lit.language or "": str(lit) for lit in graph.objects(subject, predicate)
-                 if isinstance(lit, Literal)}
+        texts = {
+            lit.language or "": str(lit)
+            for lit in graph.objects(subject, predicate)
+            if isinstance(lit, Literal)
+        }
         ordered = [texts[k] for k in ("en", "fi", "sv", "") if k in texts]
         ordered += [v for k, v in sorted(texts.items()) if k not in ("en", "fi", "sv", "")]
         joined = " / ".join(dict.fromkeys(ordered))
@@ -156,14 +158,13 @@ def _schemes(s: Site) -> list[dict[str, object]]:
       BIND(LANG(?label) AS ?lang)
     }}"""
     schemes: dict[str, dict[str, object]] = {}
-    base = s.uris.base
     for row in s.store().query(query):
         scheme, concept = row["scheme"].value, row["c"].value
         entry = schemes.setdefault(
             scheme,
             {
                 "iri": scheme,
-                "href": "/" + scheme[len(base) :].replace("id/", "doc/", 1),
+                "href": local_href(scheme),
                 "labels": {},
                 "concepts": {},
             },
@@ -175,7 +176,7 @@ def _schemes(s: Site) -> list[dict[str, object]]:
                 concept,
                 {
                     "iri": concept,
-                    "href": "/" + concept[len(base) :].replace("id/", "doc/", 1),
+                    "href": local_href(concept),
                     "labels": {},
                 },
             )

@@ -37,8 +37,9 @@ def chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    pytest.skip("headless Chromium is not installed (Debian package `chromium`; .ci/run "
-                "installs it)")
+    pytest.skip(
+        "headless Chromium is not installed (Debian package `chromium`; .ci/run installs it)"
+    )
 
 
 def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -57,15 +58,22 @@ def test_dereference_over_http(live_server: LiveServer) -> None:
     redirect = requests.get(thing, allow_redirects=False, timeout=10)
     assert redirect.status_code == 303
     assert redirect.headers["Location"] == f"/doc/offering/{OFFERING}"
-    for accept, parser in (("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-                           ("application/rdf+xml", "xml"), ("application/n-triples", "nt")):
+    for accept, parser in (
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
+    ):
         response = requests.get(thing, headers={"Accept": accept}, timeout=10)
         assert response.status_code == 200 and response.headers["Content-Type"].startswith(accept)
         graph = Graph().parse(data=response.content, format=parser)
         assert (URIRef(thing), None, None) in graph
     again = requests.get(f"{live_server.url}doc/offering/{OFFERING}.ttl", timeout=10)
-    cached = requests.get(f"{live_server.url}doc/offering/{OFFERING}.ttl", timeout=10,
-                          headers={"If-None-Match": again.headers["ETag"]})
+    cached = requests.get(
+        f"{live_server.url}doc/offering/{OFFERING}.ttl",
+        timeout=10,
+        headers={"If-None-Match": again.headers["ETag"]},
+    )
     assert cached.status_code == 304
 
 

@@ -48,8 +48,13 @@ def test_home_draws_the_architecture_with_counts(
 
 def test_home_lists_by_facet(client: FlaskClient) -> None:
     html = client.get("/?lang=en").text
-    for heading in ("By supplier", "By licence", "By openness aspect", "By service domain",
-                    "By delivery phase"):
+    for heading in (
+        "By supplier",
+        "By licence",
+        "By openness aspect",
+        "By service domain",
+        "By delivery phase",
+    ):
         assert heading in html
     assert 'href="/doc/supplier/city-of-helsinki?lang=en"' in html
     assert 'href="/doc/licence/MIT?lang=en"' in html
@@ -91,8 +96,11 @@ def test_ontology_negotiates(client: FlaskClient) -> None:
         assert f'id="{term}"' in html.text  # /ontology#Term resolves
     assert 'id="conceptschemes"' in html.text
     assert html.headers["Content-Location"] == "/ontology.html"
-    for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-                        ("application/rdf+xml", "xml")):
+    for accept, fmt in (
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ):
         response = client.get("/ontology", headers={"Accept": accept})
         assert response.status_code == 200 and response.mimetype == accept
         assert "Accept" in response.headers["Vary"]
@@ -135,8 +143,9 @@ def test_void(client: FlaskClient, publication: Publication) -> None:
         size = graph.value(dump, URIRef("http://www.w3.org/ns/dcat#byteSize"))
         assert size is not None and int(size) > 0
     examples = list(graph.objects(dataset, VOID.exampleResource))
-    assert examples and all(client.get(str(e)[len(BASE) - 1:]).status_code == 303
-                            for e in examples)
+    assert examples and all(
+        client.get(str(e)[len(BASE) - 1 :]).status_code == 303 for e in examples
+    )
     html = client.get("/.well-known/void", headers={"Accept": "text/html"})
     assert html.mimetype == "text/html" and "avoinkunta.ttl" in html.text
 

@@ -29,6 +29,7 @@ def make_settings(out: Path, data_dir: Path) -> Settings:
 def quiet(_message: str) -> None:
     pass
 
+
 HOSTILE = '<script>alert("x")</script> & <b>Co</b>'
 
 
@@ -36,8 +37,7 @@ def _edit_supplier(data: Path, supplier: str, edit) -> None:  # type: ignore[no-
     path = data / "suppliers" / f"{supplier}.yaml"
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     edit(document)
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _without(document: dict, offering_id: str) -> None:  # type: ignore[type-arg]
@@ -70,10 +70,16 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
         yaml.safe_dump(
             {
                 "retired": [
-                    {"id": "servicemap", "kind": "offering", "removed": "2026-11-01",
-                     "replaced_by": "smbackend",
-                     "reason": {"fi": "Yhdistetty taustapalveluun.",
-                                "en": "Merged into the backend."}}
+                    {
+                        "id": "servicemap",
+                        "kind": "offering",
+                        "removed": "2026-11-01",
+                        "replaced_by": "smbackend",
+                        "reason": {
+                            "fi": "Yhdistetty taustapalveluun.",
+                            "en": "Merged into the backend.",
+                        },
+                    }
                 ],
                 "renamed": {"respa": "varaamo-respa"},
             }

@@ -64,8 +64,12 @@ def test_every_ui_string_has_every_language() -> None:
 
 @pytest.mark.parametrize(
     ("value", "lang", "expected"),
-    [("1200", "fi", "1\u00a0200"), ("12.5", "fi", "12,50"), ("12.5", "en", "12.50"),
-     ("0", "en", "0")],
+    [
+        ("1200", "fi", "1\u00a0200"),
+        ("12.5", "fi", "12,50"),
+        ("12.5", "en", "12.50"),
+        ("0", "en", "0"),
+    ],
 )
 def test_format_amount(value: str, lang: str, expected: str) -> None:
     from rdflib.namespace import XSD

@@ -25,8 +25,10 @@ RDF_FORMATS = {
     "rdf": ("application/rdf+xml", "xml"),
     "nt": ("application/n-triples", "nt"),
 }
-CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
-          "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
+CHROME = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +44,23 @@ def subjects(publication: Publication) -> list[tuple[str, str, str]]:
 
 
 def path(iri: str) -> str:
-    return "/" + iri[len(BASE):]
+    return "/" + iri[len(BASE) :]
 
 
 def test_catalogue_has_every_kind(subjects: list[tuple[str, str, str]]) -> None:
     kinds = {kind for _, kind, _ in subjects}
-    assert {"offering", "supplier", "licence", "scheme", "layer", "component", "aspect",
-            "domain", "phase", "route"} <= kinds
+    assert {
+        "offering",
+        "supplier",
+        "licence",
+        "scheme",
+        "layer",
+        "component",
+        "aspect",
+        "domain",
+        "phase",
+        "route",
+    } <= kinds
 
 
 def test_every_thing_answers_303_to_its_document(
@@ -118,7 +130,9 @@ def test_rapper_parses_a_sample(client: FlaskClient, tmp_path) -> None:  # type:
         file.write_bytes(data)
         result = subprocess.run(
             [rapper, "-i", syntax, "-o", "ntriples", str(file), BASE],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         assert f"<{BASE}id/offering/linked-events>" in result.stdout
@@ -149,13 +163,19 @@ def test_negotiated_document(
     assert response.status_code == 200
     assert response.mimetype == expected
     assert "Accept" in response.headers["Vary"]
-    ext = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "jsonld",
-           "application/rdf+xml": "rdf", "application/n-triples": "nt"}[expected]
+    ext = {
+        "text/html": "html",
+        "text/turtle": "ttl",
+        "application/ld+json": "jsonld",
+        "application/rdf+xml": "rdf",
+        "application/n-triples": "nt",
+    }[expected]
     assert response.headers["Content-Location"] == f"/doc/offering/linked-events.{ext}"
     alternates = dict(
         (m.group(2), m.group(1))
-        for m in re.finditer(r'<([^>]+)>; rel="alternate"; type="([^"]+)"',
-                             response.headers["Link"])
+        for m in re.finditer(
+            r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"]
+        )
     )
     assert len(alternates) == 4 and expected not in alternates
     for media_type, url in alternates.items():
@@ -166,8 +186,13 @@ def test_negotiated_document(
 def test_406_lists_the_offered_types(client: FlaskClient) -> None:
     response = client.get("/doc/offering/linked-events", headers={"Accept": "image/png"})
     assert response.status_code == 406
-    for media_type in ("text/html", "text/turtle", "application/ld+json",
-                       "application/rdf+xml", "application/n-triples"):
+    for media_type in (
+        "text/html",
+        "text/turtle",
+        "application/ld+json",
+        "application/rdf+xml",
+        "application/n-triples",
+    ):
         assert media_type in response.text
     assert response.headers["Vary"] == "Accept"
     unknown_format = client.get("/doc/offering/linked-events?format=docx")
@@ -182,8 +207,14 @@ def test_303_keeps_the_query(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/id/offering/no-such-thing", "/doc/offering/no-such-thing", "/doc/offering/no-such.ttl",
-     "/id/nokind/x", "/doc/offering/Bad_Key", "/id/supplier/linked-events"],
+    [
+        "/id/offering/no-such-thing",
+        "/doc/offering/no-such-thing",
+        "/doc/offering/no-such.ttl",
+        "/id/nokind/x",
+        "/doc/offering/Bad_Key",
+        "/id/supplier/linked-events",
+    ],
 )
 def test_unknown_uris_are_404_with_a_search_link(client: FlaskClient, url: str) -> None:
     response = client.get(url, headers={"Accept": CHROME})
@@ -196,13 +227,19 @@ def test_unknown_uris_are_404_with_a_search_link(client: FlaskClient, url: str) 
 # --- caching ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/doc/offering/linked-events.ttl",
-                                 "/doc/offering/linked-events.html", "/doc/supplier/coss.jsonld"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/doc/offering/linked-events.ttl",
+        "/doc/offering/linked-events.html",
+        "/doc/supplier/coss.jsonld",
+    ],
+)
 def test_conditional_requests_give_304(client: FlaskClient, url: str) -> None:
     first = client.get(url)
     assert first.status_code == 200
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
-    assert etag.startswith('"') and not etag.startswith('W/')  # strong
+    assert etag.startswith('"') and not etag.startswith("W/")  # strong
     assert "max-age=" in first.headers["Cache-Control"]
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
@@ -217,8 +254,10 @@ def test_conditional_requests_give_304(client: FlaskClient, url: str) -> None:
 
 
 def test_etag_differs_per_representation(client: FlaskClient) -> None:
-    tags = {client.get(f"/doc/offering/linked-events.{ext}").headers["ETag"]
-            for ext in ("html", "ttl", "jsonld", "rdf", "nt")}
+    tags = {
+        client.get(f"/doc/offering/linked-events.{ext}").headers["ETag"]
+        for ext in ("html", "ttl", "jsonld", "rdf", "nt")
+    }
     assert len(tags) == 5
     fi = client.get("/doc/offering/linked-events.html?lang=fi").headers["ETag"]
     en = client.get("/doc/offering/linked-events.html?lang=en").headers["ETag"]
@@ -230,8 +269,9 @@ def test_cors_on_machine_formats_only(client: FlaskClient) -> None:
         response = client.get(f"/doc/offering/linked-events.{ext}")
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         assert "Link" in response.headers["Access-Control-Expose-Headers"]
-    assert "Access-Control-Allow-Origin" not in client.get(
-        "/doc/offering/linked-events.html").headers
+    assert (
+        "Access-Control-Allow-Origin" not in client.get("/doc/offering/linked-events.html").headers
+    )
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -249,7 +289,11 @@ def test_cors_on_machine_formats_only(client: FlaskClient) -> None:
     ],
 )
 def test_html_in_each_language(
-    client: FlaskClient, headers: dict[str, str], query: str, lang: str, ui_word: str,
+    client: FlaskClient,
+    headers: dict[str, str],
+    query: str,
+    lang: str,
+    ui_word: str,
     data_text: str,
 ) -> None:
     response = client.get(f"/doc/offering/linked-events.html{query}", headers=headers)
@@ -292,8 +336,8 @@ def test_service_offerings_are_schema_org_services(
 ) -> None:
     store = ReadStore(publication.store_path)
     services = [
-        r["s"].value for r in store.query(
-            f"SELECT ?s WHERE {{ ?s a <{URIS.vocab}Service> }} LIMIT 1")
+        r["s"].value
+        for r in store.query(f"SELECT ?s WHERE {{ ?s a <{URIS.vocab}Service> }} LIMIT 1")
     ]
     if not services:
         pytest.skip("the catalogue has no service offering")
