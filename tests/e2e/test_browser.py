@@ -68,6 +68,19 @@ def test_dereference_over_http(live_server: LiveServer) -> None:
         assert response.status_code == 200 and response.headers["Content-Type"].startswith(accept)
         graph = Graph().parse(data=response.content, format=parser)
         assert (URIRef(thing), None, None) in graph
+    # every subject of the published dump, through the real server
+    from publisher.publication import Publication
+
+    publication = Publication.current(live_server.out_dir)
+    assert publication is not None
+    dump = Graph().parse(publication.dumps_dir / "avoinkunta.nt", format="nt")
+    subjects = sorted({str(s).split("#", 1)[0] for s in dump.subjects() if isinstance(s, URIRef)})
+    with requests.Session() as session:
+        for subject in subjects:
+            for accept in ("text/html", "text/turtle"):
+                reply = session.get(subject, headers={"Accept": accept}, timeout=10)
+                assert reply.status_code == 200, (subject, accept)
+                assert reply.headers["Content-Type"].startswith(accept)
     again = requests.get(f"{live_server.url}doc/offering/{OFFERING}.ttl", timeout=10)
     cached = requests.get(
         f"{live_server.url}doc/offering/{OFFERING}.ttl",

@@ -365,3 +365,24 @@ def test_pages_need_no_javascript(client: FlaskClient) -> None:
     for url in ("/", "/doc/offering/linked-events.html", "/search?q=kartta"):
         html = client.get(url).text
         assert all("ld+json" in tag for tag in iter_scripts(html)), url
+
+
+def test_every_subject_of_the_dump_dereferences(
+    client: FlaskClient, publication: Publication
+) -> None:
+    """The "done when" of the issue: every subject IRI in the N-Triples dump answers in
+    all five formats (things through their 303, vocabulary terms at /ontology)."""
+    dump = Graph().parse(publication.dumps_dir / "avoinkunta.nt", format="nt")
+    subjects = {s for s in dump.subjects() if isinstance(s, URIRef)}
+    assert subjects and all(str(s).startswith(BASE) for s in subjects)
+    media_types = ("text/html", *(media for media, _ in RDF_FORMATS.values()))
+    parsers = {media: parser for media, parser in RDF_FORMATS.values()}
+    for subject in sorted(subjects):
+        url = path(str(subject).split("#", 1)[0])
+        for media_type in media_types:
+            response = client.get(url, headers={"Accept": media_type}, follow_redirects=True)
+            assert response.status_code == 200, (url, media_type)
+            assert response.mimetype == media_type, (url, media_type)
+            if media_type in parsers and "#" in str(subject):
+                graph = Graph().parse(data=response.data, format=parsers[media_type])
+                assert (subject, None, None) in graph, (subject, media_type)
