@@ -76,7 +76,8 @@ YAML_CASES = [
     ),
     (
         "offering-visible-pricing",
-        "    pricing:\n      amount: 0\n      currency: EUR\n      unit: {fi: lisenssimaksu, en: licence fee}\n",
+        "    pricing:\n      amount: 0\n      currency: EUR\n"
+        "      unit: {fi: lisenssimaksu, en: licence fee}\n",
         "",
         KARTTA,
         "pricing",
