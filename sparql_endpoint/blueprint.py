@@ -47,6 +47,7 @@ EXPOSED = "SPARQL-Results-Truncated, SPARQL-Row-Limit, Retry-After, Content-Disp
 TRUNCATED = "SPARQL-Results-Truncated"
 ROW_LIMIT = "SPARQL-Row-Limit"
 EXTENSION = "sparql_endpoint"
+PREFETCH_BYTES = 256 * 1024  # results up to this size are sent whole, with Content-Length
 
 
 @dataclass
@@ -200,23 +201,32 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
         headers[TRUNCATED] = "true"
     if format_param and request.args.get("download"):
         headers["Content-Disposition"] = f'attachment; filename="results.{fmt.name}"'
-    if request.method == "HEAD":
-        try:
-            execution.read_all()
-        finally:
-            if slot:
-                slot.release()
-        return Response(b"", content_type=fmt.content_type, headers=headers)
+    # Most results are small: read them whole, free the worker, send a Content-Length.
+    # Larger ones stream on from the worker as the client reads.
+    streaming = False
+    try:
+        first, rest = execution.prefetch(PREFETCH_BYTES)
+        if rest is not None and request.method == "HEAD":
+            for _ in rest:  # finish the result so that the worker is reusable
+                pass
+            rest = None
+        if rest is None:
+            return Response(first, content_type=fmt.content_type, headers=headers)
+        streaming = True
+    finally:
+        if slot and not streaming:
+            slot.release()
 
-    def stream() -> Iterator[bytes]:
+    def stream(rest: Iterator[bytes]) -> Iterator[bytes]:
         try:
-            yield from execution.chunks()
+            yield first
+            yield from rest
         finally:
             if slot:
                 slot.release()
 
     return Response(
-        stream(), content_type=fmt.content_type, headers=headers, direct_passthrough=True
+        stream(rest), content_type=fmt.content_type, headers=headers, direct_passthrough=True
     )
 
 

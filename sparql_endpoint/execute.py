@@ -79,6 +79,22 @@ class Execution:
             else:
                 self.pool.discard(worker)
 
+    def prefetch(self, limit: int) -> tuple[bytes, Iterator[bytes] | None]:
+        """Read up to ``limit`` bytes ahead. A result that ends within them comes back
+        whole (and its worker is free at once): ``(body, None)``. A longer one comes back
+        as ``(first bytes, iterator over the rest)`` to be streamed."""
+        chunks = self.chunks()
+        buffered: list[bytes] = []
+        size = 0
+        for chunk in chunks:
+            buffered.append(chunk)
+            size += len(chunk)
+            if size >= limit:
+                return b"".join(buffered), chunks
+        if not self.ended:
+            raise timeout_error(self.settings)
+        return b"".join(buffered), None
+
     def read_all(self) -> bytes:
         """The whole result, or SparqlError 503 if it could not be finished in time."""
         body = b"".join(self.chunks())

@@ -215,3 +215,17 @@ def test_negotiate_406(accept, offered, param) -> None:
     with pytest.raises(SparqlError) as info:
         F.negotiate(accept, offered, param)
     assert info.value.status == 406
+
+
+def test_large_result_streams_and_frees_its_slot(sparql_client) -> None:
+    """Beyond 256 KiB a result streams (no Content-Length); slots and workers come back:
+    more requests than the per-client limit (8), one after another, all succeed."""
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 3000"
+    for _ in range(10):
+        response = sparql_client.get("/sparql", query_string={"query": query})
+        assert response.status_code == 200
+        assert response.is_streamed
+        assert "Content-Length" not in response.headers
+        assert len(json.loads(response.data)["results"]["bindings"]) == 3000
+    small = sparql_client.get("/sparql", query_string={"query": "ASK {}"})
+    assert int(small.headers["Content-Length"]) == len(small.data)
