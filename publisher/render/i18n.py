@@ -188,6 +188,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "phase": {"fi": "Vaihe", "sv": "Fas", "en": "Delivery phase"},
     "route": {"fi": "Hankintatapa", "sv": "Upphandlingssätt", "en": "Procurement route"},
     "scheme": {"fi": "Käsitteistö", "sv": "Begreppsschema", "en": "Concept scheme"},
+    # ADMS status vocabulary (http://purl.org/adms/status/), which has English labels only.
+    "status_Completed": {"fi": "Valmis", "sv": "Färdig", "en": "Completed"},
+    "status_UnderDevelopment": {
+        "fi": "Kehitteillä",
+        "sv": "Under utveckling",
+        "en": "Under development",
+    },
+    "status_Deprecated": {"fi": "Vanhentumassa", "sv": "Föråldrad", "en": "Deprecated"},
+    "status_Withdrawn": {"fi": "Poistettu käytöstä", "sv": "Tillbakadragen", "en": "Withdrawn"},
 }
 
 

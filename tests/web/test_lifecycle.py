@@ -64,6 +64,23 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
                 offering["id"] = "varaamo-respa"
             if offering["id"] == "linked-events":
                 offering["title"]["en"] = HOSTILE
+            if offering["id"] == "smbackend":  # an open core with a closed, priced add-on
+                offering["parts"] = [
+                    {
+                        "title": {"fi": "Ydin", "en": "Core"},
+                        "licence": "AGPL-3.0-only",
+                        "pricing": {"amount": 0, "currency": "EUR"},
+                    },
+                    {
+                        "title": {"fi": "Lisäosa", "en": "Add-on"},
+                        "licence": "proprietary",
+                        "pricing": {
+                            "amount": 1200,
+                            "currency": "EUR",
+                            "unit": {"fi": "vuodessa", "en": "per year"},
+                        },
+                    },
+                ]
 
     _edit_supplier(data, "city-of-helsinki", rename)
     (data / "retired.yaml").write_text(
@@ -142,3 +159,16 @@ def test_html_looking_data_is_escaped(two_builds: FlaskClient) -> None:
 
 def test_never_published_is_still_404(two_builds: FlaskClient) -> None:
     assert two_builds.get("/id/offering/never-was-here").status_code == 404
+
+
+def test_offering_page_shows_open_and_closed_parts(two_builds: FlaskClient) -> None:
+    html = two_builds.get("/doc/offering/smbackend.html?lang=en").text
+    table = html.split('<table class="parts">', 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tr>")[2:]  # after the header row
+    assert len(rows) == 2
+    core, addon = rows
+    assert "Core" in core and "pill open" in core and "0 EUR" in core
+    assert "Add-on" in addon and "pill closed" in addon
+    assert "1\u00a0200 EUR" in addon and "per year" in addon
+    fi = two_builds.get("/doc/offering/smbackend.html?lang=fi").text
+    assert "1\u00a0200 EUR" in fi and "suljettu" in fi and "vuodessa" in fi
