@@ -83,8 +83,8 @@ FILE_TYPES = _concepts(
     RDF_N_TRIPLES={"en": "RDF N-Triples"},
     RDF_N_QUADS={"en": "RDF N-Quads"},
     JSON_LD={"en": "JSON-LD"},
-    RDF_XML={"en": "RDF/XML"},
-    SPARQLQ={"en": "SPARQL query"},
+    RDF_XML={"en": "RDF XML"},
+    SPARQLQ={"en": "SPARQL"},
     HTML={"en": "HTML"},
 )
 LICENCES = _concepts(
