@@ -86,6 +86,7 @@ def home() -> Response:
             facets=_facets(index, lang),
             counts={"offerings": index.offerings, "suppliers": index.suppliers},
             build_id=publication.build_id,
+            schemaorg=_website(s),
         ).encode("utf-8")
 
     body = _PAGES.get_or_create(key, render)
@@ -121,6 +122,25 @@ def search() -> Response:
         max_age=s.settings.cache_max_age,
         cors=False,
     )
+
+
+def _website(s: Site) -> dict[str, Any]:
+    """schema.org for the home page: the site, its search, and the data catalogue."""
+    base = s.settings.base_uri
+    return {
+        "@context": {"@vocab": "http://schema.org/"},
+        "@type": "WebSite",
+        "@id": base,
+        "name": "Avoin kunta",
+        "url": base,
+        "inLanguage": ["fi", "sv", "en"],
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": f"{base}search?q={{search_term_string}}",
+            "query-input": "required name=search_term_string",
+        },
+        "about": {"@type": "DataCatalog", "@id": f"{base}catalog", "url": f"{base}catalog"},
+    }
 
 
 # --- the map and the facets ------------------------------------------------------------

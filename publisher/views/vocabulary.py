@@ -47,7 +47,7 @@ def version(version: str) -> Response:
     name, ext_or_none = (stem, ext) if dot and ext.isalpha() else (version, None)
     graph = ontology_graph(site())
     current = _version(graph, site())
-    if name != current:
+    if name not in _version_names(graph, site()):
         return Response(
             f"404 Not Found: vocabulary version {name!r} is not published here; the current "
             f"version is {current!r} at {site().uris.base}ontology/{current}\n",
@@ -97,6 +97,19 @@ def ontology_graph(s: Site) -> Graph:
             if isinstance(o, BNode):
                 todo.append(o)
     return graph
+
+
+def _version_names(graph: Graph, s: Site) -> set[str]:
+    """What /ontology/{version} accepts for the version served: owl:versionInfo, the last
+    segment of owl:versionIRI, and the date of dct:modified (a dated version)."""
+    names = {_version(graph, s)}
+    version_iri = graph.value(s.uris.ontology, OWL.versionIRI)
+    if version_iri is not None:
+        names.add(str(version_iri).rstrip("/").rsplit("/", 1)[-1])
+    modified = graph.value(s.uris.ontology, DCTERMS.modified)
+    if modified is not None:
+        names.add(str(modified)[:10])
+    return names
 
 
 def _version(graph: Graph, s: Site) -> str:

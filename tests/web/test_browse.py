@@ -60,6 +60,18 @@ def test_home_lists_by_facet(client: FlaskClient) -> None:
     assert 'href="/doc/licence/MIT?lang=en"' in html
 
 
+def test_home_describes_the_site_and_its_search(client: FlaskClient) -> None:
+    import json
+
+    html = client.get("/").text
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert block
+    data = json.loads(block.group(1))
+    graph = Graph().parse(data=json.dumps(data), format="json-ld")
+    assert (URIRef(BASE), RDF.type, URIRef("http://schema.org/WebSite")) in graph
+    assert "{search_term_string}" in data["potentialAction"]["target"]
+
+
 def test_home_is_cacheable(client: FlaskClient) -> None:
     first = client.get("/")
     assert client.get("/", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
@@ -121,6 +133,9 @@ def test_ontology_version(client: FlaskClient) -> None:
     assert response.headers["Content-Location"] == f"/ontology/{version}.ttl"
     assert client.get(f"/ontology/{version}.jsonld").mimetype == "application/ld+json"
     assert client.get("/ontology/0.0.0-never").status_code == 404
+    modified = graph.value(URIRef(f"{BASE}ontology"), URIRef("http://purl.org/dc/terms/modified"))
+    dated = client.get(f"/ontology/{str(modified)[:10]}.ttl")
+    assert dated.status_code == 200 and dated.data == client.get("/ontology.ttl").data
 
 
 # --- dataset description ------------------------------------------------------------------
