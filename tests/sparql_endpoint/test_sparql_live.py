@@ -155,3 +155,33 @@ def test_runaway_query_over_http_while_others_are_served(live_server, strict_ser
     assert all("was stopped" in a.text for a in answers)
     # and the server still answers afterwards
     assert _wrapper(strict_server, ordinary).query().convert()["results"]["bindings"]
+
+
+def test_query_page_editor_in_headless_chromium(endpoint: str, tmp_path: Path) -> None:
+    """With JavaScript, the bundled YASQE editor replaces the textarea (served by us)."""
+    import shutil
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("headless Chromium is not installed (Debian package `chromium`)")
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            endpoint,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout
+    assert "has-yasqe" in dom  # our enhancement script ran
+    assert "CodeMirror" in dom  # and YASQE built its editor
+    assert 'name="query"' in dom  # the form is still there to submit

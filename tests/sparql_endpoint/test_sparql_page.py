@@ -15,7 +15,8 @@ class _Collect(html.parser.HTMLParser):
         super().__init__()
         self.links: list[str] = []
         self.cells: list[str] = []
-        self.scripts = 0
+        self.scripts: list[str] = []
+        self.stylesheets: list[str] = []
         self.forms: list[dict[str, str | None]] = []
         self._in_td = False
 
@@ -24,7 +25,9 @@ class _Collect(html.parser.HTMLParser):
         if tag == "a":
             self.links.append(attributes.get("href") or "")
         if tag == "script":
-            self.scripts += 1
+            self.scripts.append(attributes.get("src") or "")
+        if tag == "link" and attributes.get("rel") == "stylesheet":
+            self.stylesheets.append(attributes.get("href") or "")
         if tag == "form":
             self.forms.append(attributes)
         if tag == "td":
@@ -54,7 +57,13 @@ def test_page_lists_every_example_with_both_titles(sparql_client) -> None:
         assert example.title["en"] in html.unescape(text)
     page = _parse(text)
     assert page.forms and page.forms[0]["method"] == "post"
-    assert page.scripts == 0  # the plain form works without JavaScript
+    # The plain form works without JavaScript: a POST form with a 'query' field; the
+    # editor is an enhancement, loaded from our own static files (no CDN).
+    assert 'name="query"' in text
+    assert page.scripts and page.stylesheets
+    for url in page.scripts + page.stylesheets:
+        assert url.startswith("/sparql-static/"), url
+        assert sparql_client.get(url).status_code == 200
 
 
 def test_form_post_shows_results_table_with_links(sparql_client) -> None:
