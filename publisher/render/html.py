@@ -11,7 +11,7 @@ from flask import current_app, render_template, request
 from publisher.namespaces import ADMS, DCAT, DCT, FOAF, OWL, RDFS, SCHEMA, SKOS, VCARD
 from publisher.render.i18n import translate
 from publisher.render.lang import LANGUAGES, choose_language
-from publisher.render.lens import format_amount
+from publisher.render.lens import format_amount, is_web_url
 
 # Namespaces the templates use to name properties (`dct.title`, `schema.price`…).
 TEMPLATE_NAMESPACES = {
@@ -91,6 +91,7 @@ def render_page(template: str, **context: Any) -> str:
         language_links=language_links(),
         site_path=site_path,
         format_amount=format_amount,
+        is_web_url=is_web_url,
         **TEMPLATE_NAMESPACES,
         **context,
     )

@@ -79,7 +79,8 @@ class Lens:
             return None
         iri = str(node)
         local = self._href(iri)
-        return Link(iri=iri, href=local or iri, label=self.label(node), local=local is not None)
+        href = local or (iri if is_web_url(iri) else "")
+        return Link(iri=iri, href=href, label=self.label(node), local=local is not None)
 
     def links(self, node: Node, predicate: URIRef) -> list[Link]:
         found = [self.link(o) for o in self.graph.objects(node, predicate)]
@@ -126,6 +127,12 @@ def format_amount(value: Node | None, lang: str = "en") -> str | None:
     text = f"{number:,.2f}" if number != number.to_integral_value() else f"{number:,.0f}"
     text = text.replace(",", "\u00a0")
     return text.replace(".", ",") if lang in {"fi", "sv"} else text
+
+
+def is_web_url(value: str) -> bool:
+    """Only these become links: an IRI such as ``javascript:…`` or ``urn:…`` is shown as
+    text."""
+    return value.lower().startswith(("http://", "https://", "mailto:"))
 
 
 def _local_name(iri: str) -> str:

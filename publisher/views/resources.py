@@ -23,7 +23,7 @@ from publisher.negotiation import negotiate as choose_media_type
 from publisher.publication import Publication
 from publisher.render.html import explicit_language, local_href, page_language, render_page
 from publisher.render.i18n import translate
-from publisher.render.lens import Lens
+from publisher.render.lens import Lens, is_web_url
 from publisher.render.rdf import serialise
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
@@ -32,6 +32,9 @@ from publisher.terms import to_rdflib
 from publisher.uris import DOC_EXTENSIONS, UriScheme
 
 bp = Blueprint("resources", __name__)
+# Templates and their imported macros (which do not see the render context) decide
+# with this whether a value may become a link.
+bp.add_app_template_global(is_web_url, "is_web_url")
 
 # Rendered bodies per (build, path, format, language…); a publication never changes.
 _RENDERED: LruCache[tuple[Any, ...], Rendered] = LruCache(2048)
