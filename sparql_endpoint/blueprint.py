@@ -310,6 +310,7 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
         "query": default_query,
         "examples": [(ex, ex.text(base)) for ex in examples()],
         "prologue": prologue(ep.prefixes),
+        "prefixes": ep.prefixes,
         "settings": ep.settings,
         "settings_help": settings_help(),
         "columns": [],

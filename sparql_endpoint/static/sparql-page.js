@@ -23,6 +23,21 @@
     resizeable: true,
     editorHeight: "22rem"
   });
+  // The endpoint predeclares our prefixes; write the ones the query uses into it, so
+  // that the editor (which checks prefixes) and anyone copying the query agree.
+  var known = JSON.parse(textarea.getAttribute("data-prefixes") || "{}");
+  var missing = {};
+  var text = yasqe.getValue();
+  Object.keys(known).forEach(function (name) {
+    var used = new RegExp("(^|[^\\w:<#?$-])" + name + ":", "m").test(text);
+    var declared = new RegExp("PREFIX\\s+" + name + ":", "i").test(text);
+    if (used && !declared) {
+      missing[name] = known[name];
+    }
+  });
+  if (Object.keys(missing).length && typeof yasqe.addPrefixes === "function") {
+    yasqe.addPrefixes(missing);
+  }
   var submit = function () {
     textarea.value = yasqe.getValue();
     form.submit();
