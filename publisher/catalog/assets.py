@@ -141,6 +141,9 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     ):
         for o in src.objects(asset, p):
             g.add((asset, p, o))
+    for standard in src.objects(asset, DCT.conformsTo):  # the open standards it implements
+        g.add((asset, DCT.conformsTo, standard))
+        g.add((standard, RDF.type, DCT.Standard))
     if (asset, DCAT.keyword, None) not in g:  # tags for harvesters: the component labels
         for component in src.objects(asset, DCAT.theme):
             for label in src.objects(component, SKOS.prefLabel):

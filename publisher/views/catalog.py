@@ -72,9 +72,12 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = f"public, max-age={site.settings.cache_max_age}"
     response.headers["Last-Modified"] = publication.built_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    # The same page in every format (the query, hence the page, is kept).
     plain = site.uris.page(path)
+    query = f"?{request.query_string.decode()}" if request.query_string else ""
     links = [
-        f'<{plain}.{e}>; rel="alternate"; type="{BY_EXT[e].media_type}"' for e in RDF_EXTENSIONS
+        f'<{plain}.{e}{query}>; rel="alternate"; type="{BY_EXT[e].media_type}"'
+        for e in RDF_EXTENSIONS
     ]
     response.headers["Link"] = ", ".join(links)
     response.set_etag(f"{publication.build_id}-{which}-{fmt.ext}-{request.query_string.decode()}")

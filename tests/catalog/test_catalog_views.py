@@ -156,3 +156,18 @@ def test_catalog_increment_keeps_catalogue_and_service(sample_client) -> None:
     full = _graph(sample_client.get("/catalog?page_size=50"))
     served = set(full.objects(full.value(catalogue, DCAT.service), DCAT.servesDataset))
     assert served == set(full.objects(catalogue, DCAT.dataset)) and len(served) == 7
+
+
+def test_conditional_requests_and_alternates(sample_client) -> None:
+    first = sample_client.get("/catalog/adms?page=2")
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = sample_client.get(
+        "/catalog/adms?page=2", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    other_page = sample_client.get(
+        "/catalog/adms?page=3", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert other_page.status_code == 200
+    assert f'<{BASE}catalog/adms.jsonld?page=2>; rel="alternate"' in first.headers["Link"]
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
