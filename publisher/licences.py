@@ -133,7 +133,7 @@ class LicenceRegister:
             members=(),
             osi_approved=bool(entry.osi_approved),
             open_source=bool(entry.osi_approved),
-            adms_type="ViralEffect" if _COPYLEFT.match(spdx_id) else "Attribution",
+            adms_type="ViralEffect-ShareAlike" if _COPYLEFT.match(spdx_id) else "Attribution",
             url=f"https://spdx.org/licenses/{spdx_id}.html",
             eu_code=EU_LICENCE_CODES.get(spdx_id),
         )

@@ -154,8 +154,6 @@ def add_licence(ctx: Context, g: Graph, licence: URIRef) -> URIRef:
     return target
 
 
-# Licence-type codes as the store may write them → ADMS v1.00 code list local names.
-_LICENCE_TYPE_ALIASES = {"ViralEffect": "ViralEffect-ShareAlike"}
 _RESTRICTIVENESS = ("PublicDomain", "Attribution", "ViralEffect-ShareAlike")
 
 
@@ -165,9 +163,8 @@ def _licence_type_of(ctx: Context, licence: URIRef, src: Graph) -> URIRef | None
     ``AND`` as restrictive as its most restrictive one."""
     for kind in src.objects(licence, DCT.type):
         local = str(kind).rsplit("/", 1)[-1]
-        code = _LICENCE_TYPE_ALIASES.get(local, local)
-        if code in authority.LICENCE_TYPES:
-            return authority.LICENCE_TYPES[code].iri
+        if local in authority.LICENCE_TYPES:
+            return authority.LICENCE_TYPES[local].iri
     expression = src.value(licence, ctx.uris.vocab.licenseExpression)
     members = list(src.objects(licence, ctx.uris.vocab.licenceMember))
     if expression is None or not members:
