@@ -136,6 +136,35 @@ class Worker:
         self.conn.close()
 
 
+class _Spawner:
+    """Starts worker processes from one long-lived thread.
+
+    Workers ask the kernel to kill them when their parent dies (PR_SET_PDEATHSIG), and
+    for Linux the "parent" is the thread that forked them. Request threads come and go
+    (werkzeug starts one per request), so they must not be that thread.
+    """
+
+    def __init__(self) -> None:
+        self._requests: queue.Queue[tuple[SparqlSettings, str, queue.Queue[Any]]] = queue.Queue()
+        threading.Thread(target=self._run, name="sparql-spawner", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            settings, path, reply = self._requests.get()
+            try:
+                reply.put(Worker(settings, path))
+            except Exception as exc:  # reported to the caller
+                reply.put(exc)
+
+    def spawn(self, settings: SparqlSettings, path: str) -> Worker:
+        reply: queue.Queue[Any] = queue.Queue()
+        self._requests.put((settings, path, reply))
+        result = reply.get()
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+
 class WorkerPool:
     def __init__(self, settings: SparqlSettings, store_path: Callable[[], Path] | None = None):
         self.settings = settings
@@ -155,6 +184,7 @@ class WorkerPool:
                 return
             self._idle = queue.Queue()
             self._all = set()
+            self._spawner = _Spawner()
             for _ in range(max(1, self.settings.workers)):
                 self._add()
             self._pid = os.getpid()
@@ -166,7 +196,7 @@ class WorkerPool:
                 path = str(self._store_path())
             except Exception:  # no publication yet: the worker opens it with its first job
                 path = ""
-        return Worker(self.settings, path)
+        return self._spawner.spawn(self.settings, path)
 
     def _add(self) -> None:
         worker = self._new_worker()
