@@ -62,6 +62,17 @@ class Endpoint:
     _stats: dict[str, Any] = field(default_factory=dict)
     _stats_lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def current_store(self) -> Path:
+        """The store to query, or 503 when nothing is published (yet)."""
+        try:
+            return Path(self.store_path())
+        except Exception:
+            raise SparqlError(
+                503,
+                "Nothing is published yet: there is no store to query.",
+                {"Retry-After": "60"},
+            ) from None
+
     @property
     def prefixes(self) -> dict[str, str]:
         return all_prefixes(self.base_uri)
@@ -72,7 +83,7 @@ class Endpoint:
             self.pool,
             self.settings,
             QueryRequest(query),
-            self.store_path(),
+            self.current_store(),
             {"solutions": "json", "boolean": "json", "graph": "nt"},
             self.base_uri,
             self.prefixes,
@@ -82,7 +93,7 @@ class Endpoint:
 
     def statistics(self) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
         """VoID figures of the current publication, computed once per store path."""
-        path = str(self.store_path())
+        path = str(self.current_store())
         with self._stats_lock:
             if path in self._stats:
                 return self._stats[path]
@@ -184,7 +195,7 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
             ep.pool,
             settings,
             query_request,
-            ep.store_path(),
+            ep.current_store(),
             wanted,
             ep.base_uri,
             ep.prefixes,
@@ -331,7 +342,7 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
                 ep.pool,
                 ep.settings,
                 query_request,
-                ep.store_path(),
+                ep.current_store(),
                 {"solutions": "json", "boolean": "json", "graph": "nt"},
                 ep.base_uri,
                 ep.prefixes,

@@ -58,3 +58,27 @@ def test_switched_publication_is_served(tmp_path: Path) -> None:
         assert "void:triples 1 " in turtle
     finally:
         pool.close()
+
+
+def test_nothing_published_yet_is_503(tmp_path: Path) -> None:
+    def no_publication() -> Path:
+        raise AttributeError("'NoneType' object has no attribute 'store_path'")
+
+    app = flask.Flask("unpublished")
+    sparql_endpoint.init_app(
+        app,
+        store_path=no_publication,
+        base_uri=BASE,
+        settings=SparqlSettings(workers=1, lock_dir=str(tmp_path / "locks")),
+    )
+    try:
+        for headers in ({}, {"Accept": "text/turtle"}):
+            response = app.test_client().get(
+                "/sparql",
+                query_string={"query": "ASK {}"} if not headers else None,
+                headers=headers,
+            )
+            assert response.status_code == 503
+            assert "Nothing is published yet" in response.get_data(as_text=True)
+    finally:
+        app.extensions["sparql_endpoint"].pool.close()
