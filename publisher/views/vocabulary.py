@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import threading
 
-from flask import Blueprint, Response, current_app, render_template_string
+from flask import Blueprint, Response, current_app, render_template
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from publisher.caching import LruCache
 from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
@@ -118,6 +118,51 @@ def _version(graph: Graph, s: Site) -> str:
 
 
 def ontology_html(graph: Graph, s: Site) -> str:
+    """pyLODE's documentation page; our own plainer page if pyLODE fails (a broken
+    release, or a read-only site-packages where it cannot write its cache)."""
+    try:
+        return pylode_html(graph, s)
+    except Exception:
+        current_app.logger.exception("pyLODE failed; serving the plain vocabulary page")
+        return plain_html(graph, s)
+
+
+def plain_html(graph: Graph, s: Site) -> str:
+    """Classes and properties with their fi/en labels, comments and alignments, each at
+    an anchor equal to its local name."""
+    namespace = str(s.uris.vocab)
+    terms: dict[str, list[dict[str, object]]] = {"classes": [], "properties": []}
+    for term in sorted({x for x in graph.subjects() if isinstance(x, URIRef)}):
+        local = str(term)[len(namespace) :]
+        if not str(term).startswith(namespace) or not local:
+            continue
+        group = "classes" if (term, RDF.type, OWL.Class) in graph else "properties"
+        terms[group].append(
+            {
+                "iri": str(term),
+                "local": local,
+                "labels": {lit.language: str(lit) for lit in graph.objects(term, RDFS.label)},
+                "comments": {lit.language: str(lit) for lit in graph.objects(term, RDFS.comment)},
+                "related": sorted(
+                    (graph.namespace_manager.normalizeUri(p), str(o))
+                    for p, o in graph.predicate_objects(term)
+                    if isinstance(o, URIRef) and p not in (RDFS.isDefinedBy,)
+                ),
+            }
+        )
+    return render_template(
+        "ontology/plain.html",
+        title=str(graph.value(s.uris.ontology, DCTERMS.title) or "Avoin kunta"),
+        iri=str(s.uris.ontology),
+        terms=terms,
+        bar=render_template(
+            "ontology/_bar.html", formats=[(f.label, f"/ontology.{f.ext}") for f in OFFERED]
+        ),
+        schemes=render_template("ontology/_schemes.html", schemes=_schemes(s)),
+    )
+
+
+def pylode_html(graph: Graph, s: Site) -> str:
     """pyLODE's documentation page, with anchors at the terms' local names, a link bar and
     the concept schemes (which pyLODE's OWL profile does not show)."""
     from pylode import OntPub  # imported late: it loads its background ontologies
@@ -130,8 +175,10 @@ def ontology_html(graph: Graph, s: Site) -> str:
             if str(term).startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w-]*", local):
                 doc.fids[str(term)] = local  # pyLODE would use the (Finnish) label
         html = doc.make_html()
-    extra = render_template_string(_EXTRA, schemes=_schemes(s))
-    bar = render_template_string(_BAR, formats=[(f.label, f"/ontology.{f.ext}") for f in OFFERED])
+    extra = render_template("ontology/_schemes.html", schemes=_schemes(s))
+    bar = render_template(
+        "ontology/_bar.html", formats=[(f.label, f"/ontology.{f.ext}") for f in OFFERED]
+    )
     # The link bar first, the concept schemes after the terms (before the namespaces).
     html = re.sub(r'(<div id="content">)', lambda m: m.group(1) + bar, html, count=1)
     return re.sub(r'(<div id="namespaces">)', lambda m: extra + m.group(1), html, count=1)
@@ -202,27 +249,3 @@ def _schemes(s: Site) -> list[dict[str, object]]:
             key=lambda c: c["labels"].get("en", c["iri"]),
         )
     return out
-
-
-_BAR = """
-<nav class="ak-bar" style="padding:.5rem 0;border-bottom:1px solid #ccc;margin-bottom:1rem">
-  <a href="/">Avoin kunta</a> ·
-  {% for label, href in formats %}<a href="{{ href }}">{{ label }}</a>
-  {%- if not loop.last %} · {% endif %}{% endfor %}
-</nav>
-"""
-
-_EXTRA = """
-<section id="conceptschemes">
-  <h2>Käsitteistöt / Concept schemes</h2>
-  {% for sch in schemes %}
-  <h3><a href="{{ sch.href }}">{{ sch.labels.get('fi', '') }}</a>
-    {% if sch.labels.get('en') %}<span lang="en"> / {{ sch.labels.en }}</span>{% endif %}</h3>
-  <p><code>{{ sch.iri }}</code></p>
-  <ul>{% for c in sch.concepts %}
-    <li><a href="{{ c.href }}">{{ c.labels.get('fi', c.iri) }}</a>
-    {% if c.labels.get('en') %}<span lang="en"> — {{ c.labels.en }}</span>{% endif %}</li>
-  {% endfor %}</ul>
-  {% endfor %}
-</section>
-"""

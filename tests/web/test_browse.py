@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import html5lib
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, VOID
@@ -182,3 +184,33 @@ def test_robots(client: FlaskClient) -> None:
     text = client.get("/robots.txt").text
     assert "Sitemap: http://localhost/sitemap.xml" in text
     assert "Disallow: /sparql" in text
+
+
+def test_ontology_page_survives_a_broken_pylode(
+    app: Flask, publication: Publication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If pyLODE fails (as 3.4.1 does at import), /ontology still documents every term."""
+    import pylode
+
+    from publisher.views import vocabulary
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise FileNotFoundError("pyproject.toml")
+
+    monkeypatch.setattr(pylode, "OntPub", broken)
+    with app.test_request_context("/ontology"):
+        site = app.extensions["avoinkunta"]
+        graph = vocabulary.ontology_graph(site)
+        html = vocabulary.ontology_html(graph, site)
+    assert "made by" not in html  # not pyLODE's page
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    document = parser.parse(html)
+    ids = {el.get("id") for el in document.iter() if el.get("id")}
+    terms = {
+        str(t)[len(f"{BASE}ontology#") :]
+        for t in graph.subjects()
+        if isinstance(t, URIRef) and str(t).startswith(f"{BASE}ontology#")
+    }
+    assert terms and terms <= ids
+    assert "Toimittaja" in html and "Supplier" in html
+    assert 'id="conceptschemes"' in html
