@@ -19,6 +19,19 @@ from publisher.render.lang import pick, pick_all
 LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
 
 
+class Terms:
+    """`ak.Offering` → the IRI of a term of the vocabulary. Unlike an rdflib Namespace
+    (a str), no term name can collide with a string method (`ak.count`, `ak.format`)."""
+
+    def __init__(self, namespace: str) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return URIRef(self._namespace + name)
+
+
 @dataclass(frozen=True)
 class Link:
     iri: str

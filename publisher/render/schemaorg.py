@@ -11,14 +11,14 @@ from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS
 
 from publisher.namespaces import SCHEMA, SPDX_LICENSES
-from publisher.render.lens import Lens
+from publisher.render.lens import Lens, Terms
 
 CONTEXT = {"@vocab": str(SCHEMA)}
 
 
 def describe(lens: Lens, subject: URIRef, kind: str, vocab: str) -> dict[str, Any] | None:
     """A schema.org node for `subject`, or None for kinds schema.org has no good type for."""
-    ak = _Ns(vocab)
+    ak = Terms(vocab)
     lang = lens.lang
     if kind == "offering":
         node = _offering(lens, subject, ak)
@@ -48,15 +48,7 @@ def describe(lens: Lens, subject: URIRef, kind: str, vocab: str) -> dict[str, An
     return node
 
 
-class _Ns:
-    def __init__(self, vocab: str) -> None:
-        self.vocab = vocab
-
-    def __getattr__(self, name: str) -> URIRef:
-        return URIRef(self.vocab + name)
-
-
-def _offering(lens: Lens, s: URIRef, ak: _Ns) -> dict[str, Any]:
+def _offering(lens: Lens, s: URIRef, ak: Terms) -> dict[str, Any]:
     is_product = lens.has_type(s, ak.Product)
     node: dict[str, Any] = {
         "@type": "SoftwareApplication" if is_product else "Service",
@@ -94,7 +86,7 @@ def _offering(lens: Lens, s: URIRef, ak: _Ns) -> dict[str, Any]:
     return node
 
 
-def _organization(lens: Lens, s: URIRef, ak: _Ns) -> dict[str, Any]:
+def _organization(lens: Lens, s: URIRef, ak: Terms) -> dict[str, Any]:
     node: dict[str, Any] = {"@type": "Organization", "name": lens.label(s)}
     homepage = lens.one(s, FOAF.homepage)
     if homepage is not None:

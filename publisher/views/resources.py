@@ -23,7 +23,7 @@ from publisher.negotiation import negotiate as choose_media_type
 from publisher.publication import Publication
 from publisher.render.html import explicit_language, local_href, page_language, render_page
 from publisher.render.i18n import translate
-from publisher.render.lens import Lens, is_web_url
+from publisher.render.lens import Lens, Terms, is_web_url
 from publisher.render.rdf import serialise
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
@@ -148,7 +148,7 @@ def _render(
         s=subject,
         kind=kind,
         key=key,
-        ak=_Vocab(vocab),
+        ak=Terms(vocab),
         related=[lens.link(URIRef(r)) for r in related],
         related_types=related,
         schemaorg=schemaorg(lens, subject, kind, vocab),
@@ -157,16 +157,6 @@ def _render(
     )
     # HTML shows other resources' data too (backlinks): it changes with any build.
     return Rendered(html.encode("utf-8"), publication.built_at, lang)
-
-
-class _Vocab:
-    """`ak.Term` in templates → the vocabulary IRI of Term."""
-
-    def __init__(self, vocab: str) -> None:
-        self._vocab = vocab
-
-    def __getattr__(self, name: str) -> URIRef:
-        return URIRef(self._vocab + name)
 
 
 def _last_modified(publication: Publication, graph: Graph, iri: str) -> datetime:
