@@ -151,7 +151,9 @@ def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
 def sitemap() -> Response:
     s = site()
     publication = s.publication()
-    root = request.host_url.rstrip("/") + request.script_root
+    # The canonical URLs, under the base URI the publication mints (not whatever host
+    # name this request came in on, e.g. behind a proxy).
+    root = s.uris.base.rstrip("/")
     urls = [(f"{root}/", publication.built_at.date().isoformat())]
     for iri, entry in publication.ledger.items():
         if entry.get("removed") or not iri.startswith(s.uris.base + "id/"):
@@ -182,7 +184,7 @@ def sitemap() -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    root = request.host_url.rstrip("/") + request.script_root
+    root = site().uris.base.rstrip("/")
     body = (
         "User-agent: *\n"
         "Disallow: /sparql\n"  # queries are for people and programs, not crawlers

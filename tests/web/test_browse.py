@@ -177,12 +177,12 @@ def test_sitemap_lists_every_published_document(
     locs = {el.text for el in root.findall("s:url/s:loc", ns)}
     live = [iri for iri, e in publication.ledger.items() if not e.get("removed")]
     assert len(locs) == len(live) + 2
-    assert "http://localhost/doc/offering/linked-events" in locs
+    assert f"{BASE}doc/offering/linked-events" in locs
 
 
 def test_robots(client: FlaskClient) -> None:
     text = client.get("/robots.txt").text
-    assert "Sitemap: http://localhost/sitemap.xml" in text
+    assert f"Sitemap: {BASE}sitemap.xml" in text
     assert "Disallow: /sparql" in text
 
 
