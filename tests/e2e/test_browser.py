@@ -116,3 +116,22 @@ def test_pages_in_headless_chromium(live_server: LiveServer, tmp_path: Path) -> 
     assert offering.returncode == 0, offering.stderr[-2000:]
     assert "Linked Events" in offering.stdout
     assert 'type="application/ld+json"' in offering.stdout
+
+
+def test_raptor_dereferences_over_http(live_server: LiveServer) -> None:
+    """Raptor's rapper, an independent linked-data client: it sends its own Accept header,
+    follows the 303 and parses what it gets."""
+    rapper = shutil.which("rapper")
+    if rapper is None:
+        pytest.skip("rapper is not installed (Debian package `raptor2-utils`; .ci/run installs it)")
+    thing = f"{live_server.url}id/offering/{OFFERING}"
+    for syntax in ("guess", "turtle", "rdfxml", "ntriples"):
+        result = subprocess.run(
+            [rapper, "-i", syntax, "-o", "ntriples", thing],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, (syntax, result.stderr)
+        assert f"<{thing}> " in result.stdout, syntax
