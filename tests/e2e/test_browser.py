@@ -68,6 +68,10 @@ def test_dereference_over_http(live_server: LiveServer) -> None:
         assert response.status_code == 200 and response.headers["Content-Type"].startswith(accept)
         graph = Graph().parse(data=response.content, format=parser)
         assert (URIRef(thing), None, None) in graph
+    # rdflib as a linked-data client: its own Accept header, the 303 followed
+    for syntax in ("turtle", "xml", "json-ld"):
+        fetched = Graph().parse(thing, format=syntax)
+        assert (URIRef(thing), None, None) in fetched, syntax
     # every subject of the published dump, through the real server
     from publisher.publication import Publication
 
