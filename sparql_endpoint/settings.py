@@ -41,9 +41,10 @@ class SparqlSettings:
         "413 (POST) or 414 (GET).",
     )
     workers: int = _setting(
-        2,
+        4,
         "Query worker processes per server process. Queries run only in these workers, "
-        "never in the web process, so that a runaway query can be killed.",
+        "never in the web process, so that a runaway query can be killed. Keep it above "
+        "per_client_concurrency, so that one client cannot occupy every worker.",
     )
     queue_wait: float = _setting(
         5.0,
