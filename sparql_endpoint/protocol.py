@@ -47,8 +47,7 @@ def parse(raw: RawRequest, max_length: int) -> QueryRequest | None:
     """The query request, or None for a GET/HEAD without any query (service description)."""
     url_params = _decode_params(raw.query_string, "URL")
     if raw.method in ("GET", "HEAD"):
-        if "update" in url_params:
-            raise SparqlError(403, READ_ONLY)
+        _refuse_update(url_params)
         if "query" not in url_params:
             if url_params.getlist("default-graph-uri") or url_params.getlist("named-graph-uri"):
                 raise SparqlError(400, "Missing 'query' parameter.")
@@ -76,8 +75,7 @@ def parse(raw: RawRequest, max_length: int) -> QueryRequest | None:
     if media_type == FORM:
         _require_utf8(charset)
         body_params = _decode_params(raw.body, "request body")
-        if "update" in body_params or "update" in url_params:
-            raise SparqlError(403, READ_ONLY)
+        _refuse_update(body_params, url_params)
         if "query" in url_params:
             raise SparqlError(
                 400, "With a URL-encoded POST, send 'query' in the body, not in the URL."
@@ -102,6 +100,14 @@ def parse(raw: RawRequest, max_length: int) -> QueryRequest | None:
         f"Unsupported Content-Type {media_type!r}: use application/x-www-form-urlencoded "
         "or application/sparql-query.",
     )
+
+
+def _refuse_update(*params: MultiDict[str, str]) -> None:
+    has_query = any("query" in p for p in params)
+    if any("update" in p for p in params):
+        if has_query:
+            raise SparqlError(400, "The request has both 'query' and 'update'; send one operation.")
+        raise SparqlError(403, READ_ONLY)
 
 
 def _require_utf8(charset: str) -> None:

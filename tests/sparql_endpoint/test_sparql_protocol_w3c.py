@@ -365,9 +365,12 @@ def test_get_edge_cases(sparql_client, query_string: str, status: int, words: st
 
 
 def test_query_and_update_together_refused(sparql_client) -> None:
-    response = sparql_client.post("/sparql", data={"query": "ASK {}", "update": "CLEAR ALL"})
-    assert response.status_code == 403
-    assert "read-only" in response.get_data(as_text=True)
+    for response in (
+        sparql_client.post("/sparql", data={"query": "ASK {}", "update": "CLEAR ALL"}),
+        sparql_client.get("/sparql", query_string={"query": "ASK {}", "update": "CLEAR ALL"}),
+    ):
+        assert response.status_code == 400
+        assert "both 'query' and 'update'" in response.get_data(as_text=True)
 
 
 def test_non_utf8_form_body(sparql_client) -> None:
