@@ -1,6 +1,6 @@
 """Loading the official DCAT-AP 3.0.1 SHACL shapes (and our ADMS-AP shapes) for pyshacl.
 
-The official files (../shared/standards/dcat-ap-3.0.1/, copied unmodified from
+The official files (tests/standards/dcat-ap-3.0.1/, pinned unmodified copies of
 SEMICeu/DCAT-AP) cannot be used as they are. What this loader does, and why:
 
 1. ``shacl/dcat-ap-SHACL.ttl`` and ``shacl/ranges.ttl`` are loaded into one graph: the
@@ -39,8 +39,9 @@ from rdflib.namespace import RDFS
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 REPO = Path(__file__).resolve().parents[2]
+# Pinned copies (tests/standards/README.md); AVOINKUNTA_STANDARDS may point elsewhere.
 STANDARDS = Path(
-    __import__("os").environ.get("AVOINKUNTA_STANDARDS", REPO.parent / "shared" / "standards")
+    __import__("os").environ.get("AVOINKUNTA_STANDARDS", REPO / "tests" / "standards")
 )
 DCATAP = STANDARDS / "dcat-ap-3.0.1"
 ADMS_SHAPES = REPO / "shapes" / "adms-ap.ttl"
