@@ -107,7 +107,7 @@ def test_iris_follow_the_base_in_rdflib_and_pyoxigraph(path: Path, base: str) ->
     own = {iri for iri in ours if iri.startswith(base)}
     assert own, "no IRI followed the base"
     # Relative references resolved against the base: the vocabulary's and the ids' paths.
-    assert all(iri[len(base):].startswith(("ontology", "id/")) for iri in own), own
+    assert all(iri[len(base) :].startswith(("ontology", "id/")) for iri in own), own
     if "localhost" not in base:
         assert not any("localhost" in iri for iri in ours)
 
@@ -347,13 +347,17 @@ def test_architecture_has_seven_ordered_layers(schemes: dict[str, Graph]) -> Non
     layers = set(graph.subjects(ns.RDF.type, AK.ArchitectureLayer))
     assert len(layers) == 7
     assert layers == set(graph.objects(scheme_iri("architecture"), ns.SKOS.hasTopConcept))
-    orders = {URIS.parse(str(layer))[1]: graph.value(layer, AK.order).toPython()
-              for layer in layers}
+    orders = {
+        URIS.parse(str(layer))[1]: graph.value(layer, AK.order).toPython() for layer in layers
+    }
     assert sorted(orders.values()) == list(range(1, 8))
     assert orders["ict-infrastructure"] == 1  # 1 = bottom of the stack on slide 14
     assert orders["service-channels"] == 6
-    crossing = {URIS.parse(str(layer))[1] for layer in layers
-                if graph.value(layer, AK.crossCutting).toPython() is True}
+    crossing = {
+        URIS.parse(str(layer))[1]
+        for layer in layers
+        if graph.value(layer, AK.crossCutting).toPython() is True
+    }
     assert crossing == {"knowledge-management"}
 
 
@@ -369,7 +373,9 @@ def test_architecture_has_fifty_components_each_under_one_layer(
         parents = list(graph.objects(component, ns.SKOS.broader))
         assert len(parents) == 1 and parents[0] in layers, component
         assert graph.value(component, AK.confidence) in {
-            Literal("high"), Literal("medium"), Literal("low")
+            Literal("high"),
+            Literal("medium"),
+            Literal("low"),
         }
         assert langs(graph, component, ns.SKOS.editorialNote)["fi"] >= 1
         assert langs(graph, component, ns.SKOS.editorialNote)["en"] >= 1
@@ -411,11 +417,17 @@ def test_service_domains_are_grouped_as_on_slide_nine(schemes: dict[str, Graph])
 @pytest.mark.parametrize(
     ("scheme", "cls", "keys"),
     [
-        ("openness-aspects", "OpennessAspect",
-         {"open-source", "open-standards", "open-interface", "open-architecture", "open-data"}),
+        (
+            "openness-aspects",
+            "OpennessAspect",
+            {"open-source", "open-standards", "open-interface", "open-architecture", "open-data"},
+        ),
         ("delivery-phases", "DeliveryPhase", {"strategy", "development", "production-support"}),
-        ("procurement-routes", "ProcurementRoute",
-         {"direct-purchase", "joint-procurement", "in-house", "competitive-tender", "no-charge"}),
+        (
+            "procurement-routes",
+            "ProcurementRoute",
+            {"direct-purchase", "joint-procurement", "in-house", "competitive-tender", "no-charge"},
+        ),
     ],
 )
 def test_flat_schemes_hold_the_contracted_ids(
@@ -428,9 +440,7 @@ def test_flat_schemes_hold_the_contracted_ids(
 
 
 @pytest.mark.parametrize("scheme", ["delivery-phases", "procurement-routes"])
-def test_phases_and_routes_are_defined_in_fi_and_en(
-    schemes: dict[str, Graph], scheme: str
-) -> None:
+def test_phases_and_routes_are_defined_in_fi_and_en(schemes: dict[str, Graph], scheme: str) -> None:
     graph = schemes[scheme]
     for concept in concepts_of(graph):
         assert langs(graph, concept, ns.SKOS.definition) == Counter({"fi": 1, "en": 1}), concept
@@ -446,9 +456,7 @@ def test_direct_purchase_states_both_thresholds(schemes: dict[str, Graph]) -> No
     assert "30 000 euroa" in definition["fi"] and "60 000 euroa" in definition["fi"]
 
 
-def test_concept_values_have_the_declared_datatypes(
-    vocabulary: Graph, everything: Graph
-) -> None:
+def test_concept_values_have_the_declared_datatypes(vocabulary: Graph, everything: Graph) -> None:
     for prop in vocabulary.subjects(ns.RDF.type, ns.OWL.DatatypeProperty):
         declared = vocabulary.value(prop, ns.RDFS.range)
         if not isinstance(declared, URIRef) or declared == ns.RDF.langString:
@@ -502,9 +510,7 @@ def test_readme_queries_run_on_the_vocabulary() -> None:
     for path in ALL_FILES:
         with path.open("rb") as stream:
             store.load(stream, format=ox.RdfFormat.TURTLE, base_iri=BASE)
-    results = [
-        list(store.query(q.replace("http://localhost:8080/", BASE))) for q in queries
-    ]
+    results = [list(store.query(q.replace("http://localhost:8080/", BASE))) for q in queries]
     layers = [(int(row["components"].value)) for row in results[0]]
     assert layers == [5, 6, 9, 4, 8, 6, 12]
     assert results[1] == []  # no offerings in the vocabulary alone
@@ -534,8 +540,15 @@ def test_generator_check_notices_a_hand_edit(tmp_path: Path) -> None:
     edited = tmp_path / "delivery-phases.ttl"
     edited.write_text(edited.read_text(encoding="utf-8").replace("Strategia", "Strategy"))
     result = subprocess.run(
-        [sys.executable, str(GENERATOR), "--source", str(REFERENCE_YAML),
-         "--out", str(tmp_path), "--check"],
+        [
+            sys.executable,
+            str(GENERATOR),
+            "--source",
+            str(REFERENCE_YAML),
+            "--out",
+            str(tmp_path),
+            "--check",
+        ],
         capture_output=True,
         text=True,
         check=False,
