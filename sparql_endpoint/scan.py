@@ -19,6 +19,10 @@ _TOKEN = re.compile(
     | (?P<comment>\#[^\n\r]*)
     | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                  |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    # An unterminated string (a syntax error anyway) runs to the end of its line, or of
+    # the text for long strings, so that a failed match is never retried char by char.
+    | (?P<badstring>'''(?:[^'\\]|\\.|'(?!''))*|\"\"\"(?:[^"\\]|\\.|"(?!""))*
+                 |'(?:[^'\\\n\r]|\\.)*|"(?:[^"\\\n\r]|\\.)*)
     | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
     | (?P<var>[?$][\w\u00B7\u00C0-\uFFFF]+)
     | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*)?:

@@ -358,3 +358,23 @@ def test_busy_pool_answers_503_with_retry_after(store_dir: Path, tmp_path: Path)
         assert "Retry-After" in busy.headers
     finally:
         app.extensions["sparql_endpoint"].pool.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { ?s ?p " + '"\\' * 6000 + " }",
+        "SELECT * { ?s ?p '''" + "\\'" * 9000 + " }",
+        "ASK { " + "<a" * 9000 + " }",
+    ],
+    ids=["escaped quotes", "unterminated long string", "unclosed IRIs"],
+)
+def test_pathological_text_is_a_syntax_error(strict_app, text: str) -> None:
+    """Inputs that make a naive tokenizer backtrack (the web process scans every query
+    before a worker sees it): answered with 400 while others are served."""
+    response = _while_running(
+        strict_app,
+        lambda c: c.post("/sparql", data=text, content_type="application/sparql-query"),
+    )
+    assert response.status_code == 400
+    assert "syntax error" in response.get_data(as_text=True)
