@@ -39,6 +39,9 @@ class ClientLimiter:
         )
         self.directory = Path(directory)
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # In a shared temporary directory, refuse a folder someone else prepared.
+        if self.directory.stat().st_uid != os.getuid():
+            raise RuntimeError(f"{self.directory} belongs to another user; set lock_dir")
 
     def acquire(self, client: str) -> ClientSlot | None:
         """A slot for this client, or SparqlError 429; None when the limit is off."""
