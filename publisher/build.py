@@ -13,6 +13,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -23,7 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import OWL, RDF, XSD
 
 from publisher import __version__
 from publisher.config import Settings
@@ -39,6 +40,7 @@ from publisher.publication import (
     MANIFEST,
     PREVIOUS,
     PUBLICATIONS,
+    VOCABULARY_ARCHIVE,
     Publication,
 )
 from publisher.sources import Catalogue, read_catalogue
@@ -127,6 +129,7 @@ def build(
         dumps = _write_dumps(staging / "dumps", dataset, mapped)
         progress(f"  dumps: {', '.join(dumps)} ({_since(started)})")
         _write_json(staging / LEDGER, ledger)
+        _archive_vocabulary(staging / VOCABULARY_ARCHIVE, mapped, uris, previous)
         manifest = _manifest(build_id, now, settings, mapped, uris, dumps, previous, ledger)
         _write_json(staging / MANIFEST, manifest)
         _fsync_tree(staging)
@@ -227,6 +230,22 @@ def _manifest(
         "vocabulary_files": [str(p) for p in vocabulary_files(settings.ontology_dir)],
         "previous": previous.build_id if previous else None,
     }
+
+
+def _archive_vocabulary(
+    folder: Path, mapped: Mapped, uris: UriScheme, previous: Publication | None
+) -> None:
+    """Keep every published version of the vocabulary, so that ``/ontology/{version}`` goes
+    on meaning that version after the next one is published. The version (owl:versionInfo)
+    of the current vocabulary is (re)written; earlier ones are carried over unchanged."""
+    folder.mkdir(parents=True)
+    if previous is not None and (previous.path / VOCABULARY_ARCHIVE).is_dir():
+        for old in (previous.path / VOCABULARY_ARCHIVE).glob("*.nt"):
+            shutil.copy2(old, folder / old.name)
+    version = mapped.vocabulary.value(uris.ontology, OWL.versionInfo)
+    if version is not None and re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.-]*", str(version)):
+        data = mapped.vocabulary.serialize(format="nt", encoding="utf-8")
+        (folder / f"{version}.nt").write_bytes(data)
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -8,6 +8,7 @@ Layout of ``OUT`` (see build.py, which writes it)::
     OUT/publications/<build-id>/dumps/avoinkunta.{ttl,nt,nq,jsonld,rdf}
     OUT/publications/<build-id>/manifest.json  (build id, time, counts, checksums)
     OUT/publications/<build-id>/ledger.json    (every URI ever published and its fate)
+    OUT/publications/<build-id>/vocabulary/<version>.nt  (every published vocabulary version)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ LEDGER = "ledger.json"
 CURRENT = "current"
 PREVIOUS = "previous"
 PUBLICATIONS = "publications"
+VOCABULARY_ARCHIVE = "vocabulary"  # every published version of the vocabulary, as N-Triples
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ class Publication:
     @property
     def dumps_dir(self) -> Path:
         return self.path / "dumps"
+
+    def vocabulary_version(self, version: str) -> Path | None:
+        """The archived vocabulary (N-Triples) of ``version``, if it was ever published."""
+        path = self.path / VOCABULARY_ARCHIVE / f"{version}.nt"
+        return path if "/" not in version and path.is_file() else None
 
     @cached_property
     def ledger(self) -> dict[str, dict[str, Any]]:

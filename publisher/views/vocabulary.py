@@ -48,6 +48,8 @@ def version(version: str) -> Response:
     graph = ontology_graph(site())
     current = _version(graph, site())
     if name not in _version_names(graph, site()):
+        if site().publication().vocabulary_version(name) is not None:
+            return _serve(f"/ontology/{name}", ext_or_none, archived=name)
         return Response(
             f"404 Not Found: vocabulary version {name!r} is not published here; the current "
             f"version is {current!r} at {site().uris.base}ontology/{current}\n",
@@ -57,33 +59,40 @@ def version(version: str) -> Response:
     return _serve(f"/ontology/{name}", ext_or_none)
 
 
-def _serve(path: str, ext: str | None) -> Response:
+def _serve(path: str, ext: str | None, archived: str | None = None) -> Response:
     s = site()
     publication = s.publication()
 
     def render(fmt: Format) -> bytes:
-        return _BODIES.get_or_create((publication.build_id, path, fmt.ext), lambda: _render(s, fmt))
+        return _BODIES.get_or_create(
+            (publication.build_id, path, fmt.ext), lambda: _render(s, fmt, archived)
+        )
 
     return serve(path, OFFERED, ext, render, publication.built_at)
 
 
-def _render(s: Site, fmt: Format) -> bytes:
-    graph = ontology_graph(s)
+def _render(s: Site, fmt: Format, archived: str | None = None) -> bytes:
+    graph = ontology_graph(s, archived)
     if fmt.rdflib_name is not None:
         return serialise(graph, fmt)
     return ontology_html(graph, s).encode("utf-8")
 
 
-def ontology_graph(s: Site) -> Graph:
-    """The ontology's own triples (not the concept schemes) from the vocabulary graph."""
-    vocab_graph = str(s.uris.graph("vocabulary"))
+def ontology_graph(s: Site, archived: str | None = None) -> Graph:
+    """The ontology's own triples (not the concept schemes) from the vocabulary graph of the
+    current publication, or from the archive of an earlier ``archived`` version."""
     prefix = str(s.uris.ontology)
     full = Graph()
-    for row in s.store().query(
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocab_graph}> {{ ?s ?p ?o }} }}",
-        use_default_graph_as_union=False,
-    ):
-        full.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+    archive = s.publication().vocabulary_version(archived) if archived else None
+    if archive is not None:
+        full.parse(archive, format="nt")
+    else:
+        vocab_graph = str(s.uris.graph("vocabulary"))
+        for row in s.store().query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocab_graph}> {{ ?s ?p ?o }} }}",
+            use_default_graph_as_union=False,
+        ):
+            full.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
     graph = new_graph(str(s.uris.vocab))
     todo = [x for x in set(full.subjects()) if isinstance(x, URIRef) and str(x).startswith(prefix)]
     seen: set[object] = set()
