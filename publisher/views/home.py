@@ -89,28 +89,22 @@ def home() -> Response:
             schemaorg=_website(s),
         ).encode("utf-8")
 
-    body = _PAGES.get_or_create(key, render)
-    response = Response(body, mimetype="text/html")
-    response.headers["Content-Language"] = lang
-    add_vary(response, "Accept-Language")
-    return finish(
-        response,
-        request,
-        body=body,
-        last_modified=publication.built_at,
-        max_age=s.settings.cache_max_age,
-        cors=False,
-    )
+    return _html_page(_PAGES.get_or_create(key, render), lang)
 
 
 @bp.get("/search")
 def search() -> Response:
     s = site()
-    publication = s.publication()
     lang = page_language()
     query = (request.args.get("q") or "").strip()[:200]
     results = find(_index(s), query, lang) if query else []
     body = render_page("search.html", lang=lang, query=query, results=results).encode("utf-8")
+    return _html_page(body, lang)
+
+
+def _html_page(body: bytes, lang: str) -> Response:
+    """An HTML page in ``lang`` that changes only with the publication."""
+    s = site()
     response = Response(body, mimetype="text/html")
     response.headers["Content-Language"] = lang
     add_vary(response, "Accept-Language")
@@ -118,7 +112,7 @@ def search() -> Response:
         response,
         request,
         body=body,
-        last_modified=publication.built_at,
+        last_modified=s.publication().built_at,
         max_age=s.settings.cache_max_age,
         cors=False,
     )
