@@ -78,9 +78,8 @@ def query_mix(base: str) -> list[tuple[str, str]]:
 
 
 def ask(url: str, query: str) -> tuple[int, bytes]:
-    graph = query.lstrip().split("\n")[-1] if False else query
     wants_graph = any(
-        line.strip().upper().startswith(("CONSTRUCT", "DESCRIBE")) for line in graph.splitlines()
+        line.strip().upper().startswith(("CONSTRUCT", "DESCRIBE")) for line in query.splitlines()
     )
     request = urllib.request.Request(
         url,
@@ -126,6 +125,13 @@ def client(args: tuple[str, list[tuple[str, str]], float, int]) -> tuple[int, in
     return done, errors, latencies
 
 
+def _timed(url: str, query: str) -> float:
+    began = time.perf_counter()
+    status, _ = ask(url, query)
+    assert status == 200, (url, status)
+    return (time.perf_counter() - began) * 1000
+
+
 def measure(url: str, mix: list[tuple[str, str]], clients: int, seconds: float) -> dict:
     with multiprocessing.get_context("spawn").Pool(clients) as pool:
         results = pool.map(client, [(url, mix, seconds, i * 3) for i in range(clients)])
@@ -145,6 +151,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (ours)")
+    parser.add_argument("--repeat", type=int, default=20, help="runs per query, latency table")
     args = parser.parse_args()
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(oxigraph).exists():
@@ -232,6 +239,13 @@ def main() -> int:
                 f"  {'ok ' if same else 'DIFF'} {name:34s} ours {ours_status} "
                 f"{summary(ours_body):12s} oxigraph {oxi_status} {summary(oxi_body)}"
             )
+
+        print(f"\nmedian latency per query, one client, {args.repeat} runs each (ms):")
+        print(f"  {'query':34s} {'ours':>8} {'oxigraph':>9} {'ratio':>6}")
+        for name, query in mix:
+            ours_ms = statistics.median(_timed(ours_url, query) for _ in range(args.repeat))
+            oxi_ms = statistics.median(_timed(oxi_url, query) for _ in range(args.repeat))
+            print(f"  {name:34s} {ours_ms:8.2f} {oxi_ms:9.2f} {oxi_ms / ours_ms:6.2f}")
 
         print()
         print(
