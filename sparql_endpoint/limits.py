@@ -20,7 +20,8 @@ BUCKETS = 65536
 
 
 class ClientSlot:
-    """A held slot; release() (or garbage collection of the fd) frees it."""
+    """A held slot; release() frees it (and so, as a safety net, does garbage collection,
+    so that a slot can never stay taken by a response object that was dropped)."""
 
     def __init__(self, fd: int):
         self._fd: int | None = fd
@@ -29,6 +30,8 @@ class ClientSlot:
         if self._fd is not None:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = None
+
+    __del__ = release
 
 
 class ClientLimiter:
