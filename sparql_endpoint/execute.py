@@ -54,9 +54,13 @@ class Execution:
     head: dict[str, Any]
     settings: SparqlSettings
     ended: bool = False  # True once the worker said the whole result was sent
+    buffered: bytes = b""  # a result that came whole with its head
 
     def chunks(self) -> Iterator[bytes]:
         """The serialised result; the worker goes back to the pool only after 'end'."""
+        if self.buffered:
+            data, self.buffered = self.buffered, b""
+            yield data
         worker, self.worker = self.worker, None
         if worker is None:
             return
@@ -158,4 +162,7 @@ def start(
     if kind == "error":
         pool.release(worker)
         raise SparqlError(payload["status"], payload["message"])
+    if kind == "whole":  # small result: the worker is free already
+        pool.release(worker)
+        return Execution(pool, None, deadline, payload["head"], settings, True, payload["data"])
     return Execution(pool, worker, deadline, payload, settings)

@@ -1,7 +1,8 @@
 """The query worker: a separate process that opens the store read-only and runs queries.
 
 The web process sends one job at a time over a Unix socket and reads back a stream of
-messages: ``("head", info)``, then ``("data", bytes)`` chunks, then ``("end", None)``;
+messages: ``("head", info)``, then ``("data", bytes)`` chunks, then ``("end", None)``
+(or, for a result that fits in one chunk, the single message ``("whole", {head, data})``);
 or ``("error", {"status", "message"})`` at any point. The web process enforces the
 time limit by killing this process, which is why queries never run in the web
 process itself (pyoxigraph cannot be interrupted, and a thread cannot be killed).
@@ -43,15 +44,22 @@ class QueryFailed(Exception):
 
 
 class _ChunkWriter:
-    """A binary file-like object that forwards what is written in CHUNK-sized messages."""
+    """A binary file-like object that forwards what is written in CHUNK-sized messages.
 
-    def __init__(self, conn: Connection):
+    The result's head goes out with the first chunk; a result that fits in one chunk
+    travels as a single ``("whole", {"head", "data"})`` message (one round trip)."""
+
+    def __init__(self, conn: Connection, head: dict[str, Any]):
         self._conn = conn
+        self._head: dict[str, Any] | None = head
         self._buffer = bytearray()
 
     def write(self, data: bytes) -> int:
         self._buffer += data
         if len(self._buffer) >= CHUNK:
+            if self._head is not None:
+                self._conn.send(("head", self._head))
+                self._head = None
             self._conn.send(("data", bytes(self._buffer)))
             self._buffer.clear()
         return len(data)
@@ -59,10 +67,14 @@ class _ChunkWriter:
     def flush(self) -> None:
         pass
 
-    def close(self) -> None:
-        if self._buffer:
-            self._conn.send(("data", bytes(self._buffer)))
-            self._buffer.clear()
+    def finish(self) -> None:
+        if self._head is not None:
+            self._conn.send(("whole", {"head": self._head, "data": bytes(self._buffer)}))
+        else:
+            if self._buffer:
+                self._conn.send(("data", bytes(self._buffer)))
+            self._conn.send(("end", None))
+        self._buffer.clear()
 
 
 class _Stores:
@@ -137,18 +149,13 @@ def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
         raise QueryFailed(500, f"Query evaluation failed: {exc}") from None
 
     fmt_name = job["formats"][kind]
-    conn.send(
-        (
-            "head",
-            {
-                "kind": kind,
-                "format": fmt_name,
-                "truncated": truncated,
-                "count": None if items is None else len(items),
-            },
-        )
-    )
-    writer = _ChunkWriter(conn)
+    head = {
+        "kind": kind,
+        "format": fmt_name,
+        "truncated": truncated,
+        "count": None if items is None else len(items),
+    }
+    writer = _ChunkWriter(conn, head)
     try:
         if kind == "boolean":
             result.serialize(writer, _FORMATS_RESULTS[fmt_name])
@@ -168,8 +175,7 @@ def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
             ox.serialize(triples, writer, _FORMATS_RDF[fmt_name], prefixes=prefixes)
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise QueryFailed(500, f"Query evaluation failed while writing results: {exc}") from None
-    writer.close()
-    conn.send(("end", None))
+    writer.finish()
 
 
 def serve(conn: Connection, stores: _Stores) -> None:
