@@ -352,9 +352,13 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
             context["truncated"] = execution.head["truncated"]
             _fill_results(context, execution.head["kind"], data, ep.prefixes)
             kinds = F.GRAPH_FORMATS if execution.head["kind"] == "graph" else F.SOLUTION_FORMATS
-            params = {"query": query_request.query}
+            params = {
+                "query": query_request.query,
+                "default-graph-uri": list(query_request.default_graph_uris),
+                "named-graph-uri": list(query_request.named_graph_uris),
+            }
             for fmt in kinds:
-                href = "?" + urlencode({**params, "format": fmt.name, "download": "1"})
+                href = "?" + urlencode({**params, "format": fmt.name, "download": "1"}, doseq=True)
                 context["downloads"].append((fmt, href))
         except SparqlError as error:
             context["error"] = error.message

@@ -125,3 +125,16 @@ def test_ask_on_page(sparql_client) -> None:
         "/sparql", query_string={"query": "ASK { ?s a ak:Offering }"}, headers=BROWSER
     )
     assert '<p class="boolean">true</p>' in response.get_data(as_text=True)
+
+
+def test_download_links_keep_the_dataset(sparql_client) -> None:
+    graph = "http://kasei.us/2009/09/sparql/data/data1.rdf"
+    response = sparql_client.get(
+        "/sparql",
+        query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }", "default-graph-uri": graph},
+        headers=BROWSER,
+    )
+    page = _parse(response.get_data(as_text=True))
+    link = next(link for link in page.links if "format=csv" in link)
+    got = sparql_client.get("/sparql" + link).get_data(as_text=True).split()
+    assert got == ["s", graph]
