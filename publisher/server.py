@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from publisher.config import Settings
-from publisher.errors import NotPublished
+from publisher.errors import NotPublished, PublisherError
 from publisher.publication import Publication
 
 
@@ -40,7 +43,22 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def serve(settings: Settings) -> None:
-    if Publication.current(settings.out_dir) is None:
+def serve(settings: Settings, environ: Mapping[str, str] = os.environ) -> None:
+    _Server(serving_settings(settings, environ), gunicorn_options(settings)).run()
+
+
+def serving_settings(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    """The settings to serve ``settings.out_dir`` with: its URIs are those it was built
+    with, so the base URI comes from the publication unless it was set explicitly, in which
+    case the two must agree."""
+    publication = Publication.current(settings.out_dir)
+    if publication is None:
         raise NotPublished(f"No publication in {settings.out_dir}: run `avoinkunta build` first.")
-    _Server(settings, gunicorn_options(settings)).run()
+    if publication.base_uri == settings.base_uri:
+        return settings
+    if "AVOINKUNTA_BASE_URI" in environ:
+        raise PublisherError(
+            f"{settings.out_dir} was built for {publication.base_uri}, but AVOINKUNTA_BASE_URI "
+            f"is {settings.base_uri}: build with the base URI you serve under"
+        )
+    return replace(settings, base_uri=publication.base_uri)

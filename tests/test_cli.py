@@ -64,3 +64,21 @@ def test_build_publishes_and_prints_the_publication(tmp_path: Path, data_copy: P
     failed = run("build", "--data", str(data_copy), "--out", str(out))
     assert failed.returncode == 1
     assert "coss.yaml" in failed.stderr and "yaml-syntax" in failed.stderr
+
+
+def test_serve_takes_the_base_uri_of_the_publication(tmp_path: Path, data_copy: Path) -> None:
+    from publisher.config import Settings
+    from publisher.errors import PublisherError
+    from publisher.server import serving_settings
+
+    out = tmp_path / "out"
+    assert run("build", "--data", str(data_copy), "--out", str(out)).returncode == 0
+    other_port = Settings(out_dir=out, base_uri="http://localhost:8099/")
+    assert serving_settings(other_port, {}).base_uri == "http://localhost:8080/"
+    explicit = {"AVOINKUNTA_BASE_URI": "http://localhost:8099/"}
+    try:
+        serving_settings(other_port, explicit)
+    except PublisherError as exc:
+        assert "was built for http://localhost:8080/" in str(exc)
+    else:
+        raise AssertionError("a conflicting explicit base URI must be refused")
