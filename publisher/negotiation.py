@@ -54,7 +54,7 @@ _FORMAT_ALIASES = {
 
 
 @dataclass(frozen=True)
-class _Range:
+class AcceptRange:
     type: str
     subtype: str
     q: float
@@ -79,7 +79,7 @@ def negotiate(
         fmt = format_from_param(format_param)
         return fmt.media_type if fmt and fmt.media_type in offered else None
     fallback = default if default in offered else offered[0]
-    ranges = _parse_accept(accept or "")
+    ranges = parse_accept(accept or "")
     if not ranges:
         return fallback
     if all(r.type == "*" for r in ranges):
@@ -120,11 +120,11 @@ def _format_for_type(media_type: str) -> Format | None:
     return None
 
 
-def _best_match(media_type: str, ranges: list[_Range]) -> tuple[_Range, int] | None:
+def _best_match(media_type: str, ranges: list[AcceptRange]) -> tuple[AcceptRange, int] | None:
     """The most specific range matching `media_type` (or one of its aliases)."""
     fmt = BY_MEDIA_TYPE.get(media_type)
     names = (media_type, *(fmt.aliases if fmt else ()))
-    best: tuple[_Range, int] | None = None
+    best: tuple[AcceptRange, int] | None = None
     for rng in ranges:
         spec = max(_specificity(name, rng) for name in names)
         if spec < 0:
@@ -135,7 +135,7 @@ def _best_match(media_type: str, ranges: list[_Range]) -> tuple[_Range, int] | N
     return best
 
 
-def _specificity(media_type: str, rng: _Range) -> int:
+def _specificity(media_type: str, rng: AcceptRange) -> int:
     """-1 when `rng` does not match; 0 for */*, 1 for type/*, 2 for an exact match."""
     mtype, _, subtype = media_type.partition("/")
     if rng.type == "*":
@@ -147,14 +147,16 @@ def _specificity(media_type: str, rng: _Range) -> int:
     return 2 if rng.subtype == subtype else -1
 
 
-def _parse_accept(header: str) -> list[_Range]:
+def parse_accept(header: str) -> list[AcceptRange]:
     """Parse an Accept header into ranges; malformed members are skipped."""
-    ranges: list[_Range] = []
+    ranges: list[AcceptRange] = []
     for position, member in enumerate(_split_outside_quotes(header, ",")):
         parts = _split_outside_quotes(member, ";")
         if not parts:
             continue
         full = parts[0].strip().lower()
+        if full == "*":  # a bare '*' (old Java clients send "*; q=.2") means */*
+            full = "*/*"
         mtype, slash, subtype = full.partition("/")
         if not slash or not mtype or not subtype or (mtype == "*" and subtype != "*"):
             continue
@@ -172,7 +174,7 @@ def _parse_accept(header: str) -> list[_Range]:
                 valid = False
             break  # parameters after q are accept-extensions
         if valid:
-            ranges.append(_Range(mtype, subtype, q, position))
+            ranges.append(AcceptRange(mtype, subtype, q, position))
     return ranges
 
 

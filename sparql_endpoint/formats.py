@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from publisher.negotiation import AcceptRange, parse_accept
 from sparql_endpoint.errors import SparqlError
 
 
@@ -108,39 +109,7 @@ _FORMAT_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class _Range:
-    type: str
-    subtype: str
-    q: float
-    position: int
-
-
-def _parse_accept(accept: str) -> list[_Range]:
-    ranges = []
-    for position, part in enumerate(accept.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        if not media:
-            continue
-        if media == "*":
-            media = "*/*"
-        if "/" not in media:
-            continue
-        q = 1.0
-        for param in pieces[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value.strip())))
-                except ValueError:
-                    q = 0.0
-        type_, _, subtype = media.partition("/")
-        ranges.append(_Range(type_, subtype, q, position))
-    return ranges
-
-
-def _quality(media_type: str, ranges: Sequence[_Range]) -> tuple[float, int, int] | None:
+def _quality(media_type: str, ranges: Sequence[AcceptRange]) -> tuple[float, int, int] | None:
     """(q, specificity, -position) of the most specific range matching, or None."""
     type_, _, subtype = media_type.partition("/")
     best: tuple[float, int, int] | None = None
@@ -200,7 +169,7 @@ def negotiate(
         )
     if not accept or not accept.strip():
         return offered[0]
-    ranges = _parse_accept(accept)
+    ranges = parse_accept(accept)
     if not ranges:
         return offered[0]
     best: tuple[tuple[float, int, int, int], ResultFormat] | None = None
