@@ -86,7 +86,7 @@ def check_sources(
     if not outcome.conforms:
         if not outcome.problems:
             raise BuildError(f"SHACL validation failed:\n{outcome.report_text}")
-        raise SourceErrors(outcome.problems)
+        raise SourceErrors(outcome.problems, stage="rules")
     return catalogue, mapped
 
 

@@ -115,6 +115,11 @@ def _print_problems(errors: SourceErrors) -> None:
         f"{len(errors.problems)} problem(s) in {files} file(s); nothing was published.",
         file=sys.stderr,
     )
+    if errors.stage == "sources":
+        print(
+            "The Avoin kunta rule checks (SHACL) run once these are fixed, and may find more.",
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ class Problem:
 class SourceErrors(Exception):
     """Raised when source files have problems; carries all of them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], stage: str = "sources") -> None:
         super().__init__(f"{len(problems)} problem(s) in the source files")
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.record, p.field))
+        # "sources": found while reading the files, so the rule checks (SHACL) did not run
+        # yet; "rules": found by the rule checks.
+        self.stage = stage

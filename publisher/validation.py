@@ -62,6 +62,7 @@ def field_names(ak: object) -> dict[URIRef, str]:
         SCHEMA.unitText: "unit",
         a.priceList: "price_list",  # type: ignore[attr-defined]
         a.evidence: "evidence",  # type: ignore[attr-defined]
+        a.aspect: "aspect",  # type: ignore[attr-defined]
         FOAF.name: "name",
         FOAF.homepage: "homepage",
         DCT.type: "kind",
@@ -130,8 +131,8 @@ def _problem(
     messages = [str(m) for m in report.objects(result, SH.resultMessage)]
     message = messages[0] if messages else "does not meet the rule"
     value = report.value(result, SH.value)
-    if value is not None and isinstance(value, Literal):
-        message = f"{message} (value: {value!r})" if "value" not in message else message
+    if isinstance(value, Literal):
+        message = f"{message} (value: {str(value)!r})"
     return Problem(origin.file, origin.record, field, rule, message)
 
 

@@ -31,6 +31,13 @@ OPEN_SOURCE_CLAIM = "      open-source: {evidence: https://example.org/git/kartt
 # (rule, text to replace, replacement, record, field)
 YAML_CASES = [
     (
+        "claim-has-evidence",
+        OPEN_SOURCE_CLAIM,
+        "      open-source: {}\n",
+        KARTTA,
+        "aspects.open-source.evidence",
+    ),
+    (
         "open-source-needs-open-licence",
         "licence: EUPL-1.2",
         "licence: proprietary-test",
@@ -213,3 +220,28 @@ def test_business_id_rule_agrees_with_python_stdnum(
 def test_every_concept_the_rules_name_exists(minimal_mapped: Mapped) -> None:
     for aspect in ("open-source", "open-standards", "open-interface"):
         assert (URIS.thing("aspect", aspect), RDF.type, SKOS.Concept) in minimal_mapped.vocabulary
+
+
+def test_open_licence_with_a_closed_part_says_which_part_is_closed(tmp_path: Path) -> None:
+    """An open-source offering (EUPL) with one closed add-on part is valid: the offering's
+    own licence says what is open, the part says what is not."""
+    closed_part = (
+        "    parts:\n"
+        "      - title: {fi: Suljettu lisäosa, en: Closed add-on}\n"
+        "        licence: proprietary-test\n"
+        "        pricing: {amount: 50, currency: EUR}\n"
+        "    procurement: no-charge\n"
+    )
+    data = broken_copy(tmp_path, SUPPLIER, "    procurement: no-charge\n", closed_part)
+    catalogue, _mapped = check_sources(Settings(data_dir=data), progress=lambda _m: None)
+    assert len(catalogue.offerings[0].parts) == 1
+
+
+def test_rule_values_are_shown_as_plain_text(tmp_path: Path) -> None:
+    data = broken_copy(tmp_path, SUPPLIER, "business_id: 2077474-0", "business_id: 2077474-1")
+    with pytest.raises(SourceErrors) as caught:
+        check_sources(Settings(data_dir=data), progress=lambda _m: None)
+    (problem,) = caught.value.problems
+    assert problem.message.endswith("(value: '2077474-1')")
+    assert "rdflib" not in problem.message
+    assert caught.value.stage == "rules"
