@@ -121,12 +121,18 @@ def _format_for_type(media_type: str) -> Format | None:
 
 
 def _best_match(media_type: str, ranges: list[AcceptRange]) -> tuple[AcceptRange, int] | None:
-    """The most specific range matching `media_type` (or one of its aliases)."""
+    """The most specific range matching `media_type`, or exactly naming one of its aliases.
+
+    Aliases match only a range that names them exactly: `application/*` must not select
+    Turtle through its alias `application/x-turtle`, nor `text/*` HTML through XHTML.
+    """
     fmt = BY_MEDIA_TYPE.get(media_type)
-    names = (media_type, *(fmt.aliases if fmt else ()))
+    aliases = fmt.aliases if fmt else ()
     best: tuple[AcceptRange, int] | None = None
     for rng in ranges:
-        spec = max(_specificity(name, rng) for name in names)
+        spec = _specificity(media_type, rng)
+        if spec < 2 and f"{rng.type}/{rng.subtype}" in aliases:
+            spec = 2
         if spec < 0:
             continue
         # Among equally specific ranges for the same type the first one listed counts.

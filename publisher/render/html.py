@@ -7,9 +7,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
+from markupsafe import Markup, escape
 
 from publisher.namespaces import ADMS, DCAT, DCT, FOAF, OWL, RDFS, SCHEMA, SKOS, VCARD
-from publisher.render.i18n import translate
+from publisher.render.i18n import translate, translate_lang
 from publisher.render.lang import LANGUAGES, choose_language
 from publisher.render.lens import format_amount, is_web_url
 
@@ -82,12 +83,21 @@ def language_links() -> list[dict[str, Any]]:
     return links
 
 
+def translated_markup(key: str, lang: str) -> Markup:
+    """A UI string as HTML; a fallback in another language carries its own ``lang``."""
+    text, text_lang = translate_lang(key, lang)
+    if text_lang == lang:
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(text_lang, text)
+
+
 def render_page(template: str, **context: Any) -> str:
     lang = context.pop("lang", None) or page_language()
     return render_template(
         template,
         lang=lang,
         t=lambda key: translate(key, lang),
+        tl=lambda key: translated_markup(key, lang),
         language_links=language_links(),
         site_path=site_path,
         format_amount=format_amount,

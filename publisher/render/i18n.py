@@ -1,7 +1,8 @@
 """The user-interface strings of the HTML pages in Finnish, Swedish and English.
 
-These are the site's own words (not data): every key has all three languages, which a
-test checks.
+These are the site's own words (not data): every key has Finnish and English, which a
+test checks; Swedish is given where the wording is certain, otherwise pages fall back to
+English and mark it with its own ``lang`` attribute (``tl`` in the templates).
 """
 
 from __future__ import annotations
@@ -175,6 +176,63 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Partners, authorities",
     },
     "build": {"fi": "Julkaisu", "sv": "Publicering", "en": "Publication"},
+    # The VoID summary page. Swedish only where the term is certain; the others fall back
+    # to English (marked lang="en" on the page, see `translate_lang`).
+    "void_title": {
+        "fi": "Aineiston kuvaus (VoID)",
+        "sv": "Beskrivning av datamängden (VoID)",
+        "en": "Dataset description (VoID)",
+    },
+    "triples": {"fi": "Kolmikot", "en": "Triples"},
+    "distinct_subjects": {"fi": "Eri subjektit", "en": "Distinct subjects"},
+    "entities": {"fi": "Entiteetit", "sv": "Entiteter", "en": "Entities"},
+    "uri_space": {"fi": "URI-avaruus", "en": "URI space"},
+    "classes": {"fi": "Luokat", "sv": "Klasser", "en": "Classes"},
+    "class": {"fi": "Luokka", "sv": "Klass", "en": "Class"},
+    "file": {"fi": "Tiedosto", "sv": "Fil", "en": "File"},
+    "media_type": {"fi": "Mediatyyppi", "sv": "Medietyp", "en": "Media type"},
+    "bytes": {"fi": "Tavua", "sv": "Byte", "en": "Bytes"},
+    "checksum": {"fi": "Tarkistussumma", "sv": "Kontrollsumma", "en": "Checksum"},
+    "as_turtle": {"fi": "Turtle-muodossa", "sv": "I Turtle-format", "en": "As Turtle"},
+    # The human page about the harvest interfaces (/catalog.html).
+    "harvest_title": {
+        "fi": "Haravointirajapinnat",
+        "sv": "Gränssnitt för skördning",
+        "en": "Harvest interfaces",
+    },
+    "harvest_intro": {
+        "fi": "Avoimen datan portaalit ja ohjelmistorekisterit voivat haravoida tarjooman "
+        "koneluettavina luetteloina. Luettelot ovat RDF-muodossa; ne on tarkoitettu "
+        "ohjelmille, eivät luettaviksi.",
+        "sv": "Portaler för öppna data och programvaruregister kan skörda erbjudandet som "
+        "maskinläsbara kataloger. Katalogerna är i RDF och är avsedda för program, inte "
+        "för att läsas.",
+        "en": "Open-data portals and software registries can harvest the offering as "
+        "machine-readable catalogues. They are RDF, meant for programs rather than reading.",
+    },
+    "dcat_text": {
+        "fi": "Rekisteri itse DCAT-AP 3.0.1 -luettelona: aineistot, jakelut, "
+        "sanastot ja SPARQL-palvelu.",
+        "sv": "Registret självt som en DCAT-AP 3.0.1-katalog: datamängder, distributioner, "
+        "vokabulärer och SPARQL-tjänsten.",
+        "en": "The register itself as a DCAT-AP 3.0.1 catalogue: datasets, distributions, "
+        "vocabularies and the SPARQL service.",
+    },
+    "adms_text": {
+        "fi": "Jokainen tuote ja palvelu ADMS-AP-resurssina toimittajineen ja jakeluineen.",
+        "sv": "Varje produkt och tjänst som en ADMS-AP-tillgång med leverantör och distributioner.",
+        "en": "Every product and service as an ADMS-AP asset with its supplier and distributions.",
+    },
+    "harvest_paging": {
+        "fi": "Luettelot tulevat sivuina (?page=, hydra:next). ?modified_since=ISO-8601 "
+        "palauttaa vain muuttuneet ja poistetut. Ilman Accept-otsaketta vastaus on Turtlea.",
+        "sv": "Katalogerna kommer i sidor (?page=, hydra:next). ?modified_since=ISO-8601 "
+        "ger bara det som ändrats eller tagits bort. Utan Accept-huvud blir svaret Turtle.",
+        "en": "The catalogues come in pages (?page=, hydra:next). ?modified_since=ISO-8601 "
+        "returns only what changed or was removed. Without an Accept header the answer is "
+        "Turtle.",
+    },
+    "offered": {"fi": "Saatavilla", "sv": "Tillgängligt", "en": "Offered"},
     "suppliers": {"fi": "Toimittajat", "sv": "Leverantörer", "en": "Suppliers"},
     "product": {"fi": "Tuote", "sv": "Produkt", "en": "Product"},
     "service": {"fi": "Palvelu", "sv": "Tjänst", "en": "Service"},
@@ -201,7 +259,14 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 def translate(key: str, lang: str) -> str:
+    return translate_lang(key, lang)[0]
+
+
+def translate_lang(key: str, lang: str) -> tuple[str, str]:
+    """The string for `key` in `lang`, or its English fallback: (text, its language)."""
     entry = STRINGS.get(key)
     if entry is None:
-        return key
-    return entry.get(lang) or entry["en"]
+        return key, "en"
+    if entry.get(lang):
+        return entry[lang], lang
+    return entry["en"], "en"

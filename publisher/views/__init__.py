@@ -2,9 +2,21 @@
 
 from flask import Blueprint
 
-from publisher.views import catalog, dumps, health, home, resources, vocabulary, wellknown
+from publisher.views import (
+    catalog,
+    cors,
+    dumps,
+    errorpages,
+    health,
+    home,
+    resources,
+    vocabulary,
+    wellknown,
+)
 
 BLUEPRINTS: list[Blueprint] = [
+    cors.bp,  # first: it answers CORS preflights before any view
+    errorpages.bp,
     health.bp,
     dumps.bp,
     catalog.bp,

@@ -3,15 +3,20 @@
 ``?page=N`` (size: setting ``page_size``, or ``?page_size=`` up to 500) and
 ``?modified_since=ISO-8601`` select what to send; the format comes from the extension
 (``/catalog.ttl``, ``.rdf``, ``.jsonld``, ``.nt``), ``?format=``, or ``Accept``. With no
-preference (ckanext-dcat sends ``*/*``) a harvester gets Turtle.
+preference (ckanext-dcat sends ``*/*``) a harvester gets Turtle. ``/catalog.html`` is a
+page for people about both interfaces (the site footer links it).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from publisher.caching import finish
 from publisher.catalog import BadTimestamp, Context, PageOutOfRange, build_page, parse_since
-from publisher.negotiation import BY_EXT, RDF_FORMATS, format_from_param, negotiate
+from publisher.negotiation import BY_EXT, RDF_FORMATS, Format, format_from_param, negotiate
+from publisher.render.html import explicit_language, page_language, render_page
+from publisher.site import Site
+from publisher.views.representations import not_acceptable
 
 bp = Blueprint("catalog", __name__)
 
@@ -33,7 +38,17 @@ def adms(ext: str | None) -> Response:
 
 def _serve(which: str, path: str, ext: str | None) -> Response:
     site = current_app.extensions["avoinkunta"]
+    if ext == "html":
+        return _harvest_page(site)
     fmt = _format(ext)
+    if fmt is None:
+        offered = [(f.media_type, f"{site.uris.page(path)}.{f.ext}") for f in RDF_FORMATS]
+        response = not_acceptable(offered)
+        # People who asked for a page are pointed at the one about these interfaces.
+        response.headers["Link"] = (
+            f'<{request.script_root}/catalog.html>; rel="alternate"; type="text/html"'
+        )
+        return response
     try:
         since = parse_since(request.args.get("modified_since"))
     except BadTimestamp as exc:
@@ -84,7 +99,8 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     return response.make_conditional(request)
 
 
-def _format(ext: str | None):  # -> publisher.negotiation.Format
+def _format(ext: str | None) -> Format | None:
+    """The format asked for, or None when negotiation finds none (406)."""
     if ext is not None:
         if ext not in RDF_EXTENSIONS:
             abort(404, f"No catalogue format {ext!r}; use one of {', '.join(RDF_EXTENSIONS)}.")
@@ -92,10 +108,49 @@ def _format(ext: str | None):  # -> publisher.negotiation.Format
     offered = [f.media_type for f in RDF_FORMATS]
     chosen = negotiate(request.headers.get("Accept"), offered, request.args.get("format"))
     if chosen is None:
-        abort(406, "The catalogue is available as " + ", ".join(offered) + ".")
+        return None
     fmt = format_from_param(chosen)
     assert fmt is not None
     return fmt
+
+
+def _harvest_page(site: Site) -> Response:
+    """For people: what the two catalogues are and where each format is (the footer links
+    here; the catalogues themselves are RDF only)."""
+    catalogues = [
+        {
+            "title": title,
+            "text": text,
+            "formats": [
+                {
+                    "label": f.label,
+                    "type": f.media_type,
+                    "href": f"{request.script_root}/{path}.{f.ext}",
+                }
+                for f in RDF_FORMATS
+            ],
+            "iri": str(site.uris.page(path)),
+        }
+        for path, title, text in (
+            ("catalog", "DCAT-AP 3.0.1", "dcat_text"),
+            ("catalog/adms", "ADMS-AP 2.0", "adms_text"),
+        )
+    ]
+    lang = page_language()
+    body = render_page("harvest.html", lang=lang, catalogues=catalogues).encode("utf-8")
+    response = Response(body, mimetype="text/html")
+    response.charset = "utf-8"
+    response.headers["Content-Language"] = lang
+    if not explicit_language():
+        response.headers["Vary"] = "Accept-Language"
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=site.publication().built_at,
+        max_age=site.settings.cache_max_age,
+        cors=False,
+    )
 
 
 def _int_arg(name: str, default: int) -> int:

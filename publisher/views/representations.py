@@ -11,6 +11,8 @@ from flask import Response, current_app, request
 
 from publisher.caching import add_cors, add_vary, finish
 from publisher.negotiation import BY_EXT, BY_MEDIA_TYPE, Format, negotiate
+from publisher.render.html import explicit_language, page_language
+from publisher.render.i18n import translate
 
 
 def serve(
@@ -37,12 +39,9 @@ def serve(
             **({"default": default} if default else {}),
         )
         if media is None:
-            lines = "\n".join(f"{f.media_type}\t{root}{path}.{f.ext}" for f in offered)
-            response = Response(
-                f"406 Not Acceptable. Offered:\n{lines}\n", status=406, mimetype="text/plain"
-            )
+            response = not_acceptable([(f.media_type, f"{root}{path}.{f.ext}") for f in offered])
             _headers(response, path, offered, None)
-            return add_cors(response)
+            return response
         fmt = BY_MEDIA_TYPE[media]
     body = render(fmt)
     response = Response(body, mimetype=fmt.media_type)
@@ -58,9 +57,25 @@ def serve(
     )
 
 
+def not_acceptable(offered: Sequence[tuple[str, str]]) -> Response:
+    """406 with the offered (media type, URL) pairs, in the page language throughout."""
+    lang = page_language()
+    lines = "".join(f"{media_type}\t{url}\n" for media_type, url in offered)
+    body = (
+        f"406 Not Acceptable: {translate('not_acceptable', lang)}.\n"
+        f"{translate('offered', lang)}:\n{lines}"
+    )
+    response = Response(body, status=406, mimetype="text/plain")
+    response.headers["Content-Language"] = lang
+    add_vary(response, "Accept", "Accept-Language")
+    return add_cors(response)
+
+
 def _headers(response: Response, path: str, offered: Sequence[Format], fmt: Format | None) -> None:
     root = request.script_root
     add_vary(response, "Accept")
+    if fmt is not None and fmt.rdflib_name is None and not explicit_language():
+        add_vary(response, "Accept-Language")  # the HTML follows the reader's language
     if fmt is not None:
         response.headers["Content-Location"] = f"{root}{path}.{fmt.ext}"
     response.headers["Link"] = ", ".join(

@@ -22,7 +22,6 @@ from publisher.negotiation import ALL_MEDIA_TYPES, BY_EXT, BY_MEDIA_TYPE, FORMAT
 from publisher.negotiation import negotiate as choose_media_type
 from publisher.publication import Publication
 from publisher.render.html import explicit_language, local_href, page_language, render_page
-from publisher.render.i18n import translate
 from publisher.render.lens import Lens, Terms, is_web_url
 from publisher.render.rdf import serialise
 from publisher.render.schemaorg import describe as schemaorg
@@ -30,6 +29,7 @@ from publisher.site import Site
 from publisher.store import LABEL_PROPERTIES, ReadStore, new_graph
 from publisher.terms import to_rdflib
 from publisher.uris import DOC_EXTENSIONS, UriScheme
+from publisher.views.representations import not_acceptable
 
 bp = Blueprint("resources", __name__)
 # Templates and their imported macros (which do not see the render context) decide
@@ -337,12 +337,9 @@ def _format(ext: str | None) -> Format | None:
 
 
 def _not_acceptable(kind: str, key: str) -> Response:
-    lines = [f"{f.media_type}\t{_doc_path(kind, key, ext=f.ext)}" for f in FORMATS]
-    lang = page_language()
-    body = f"406 {translate('not_acceptable', lang)}. Offered:\n" + "\n".join(lines) + "\n"
-    response = Response(body, status=406, mimetype="text/plain")
+    response = not_acceptable([(f.media_type, _doc_path(kind, key, ext=f.ext)) for f in FORMATS])
     _add_document_headers(response, kind, key, None, negotiated=True)
-    return add_cors(response)
+    return response
 
 
 def _add_document_headers(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Response, current_app, request
@@ -9,22 +10,20 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
 from publisher.caching import LruCache, finish
-from publisher.namespaces import DCAT, EU_LICENCE
+from publisher.namespaces import DCAT, EU_LICENCE, PREFIXES
 from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from publisher.publication import Publication
 from publisher.render.html import page_language, render_page
 from publisher.render.lens import Lens
 from publisher.render.rdf import serialise
 from publisher.site import Site
-from publisher.store import new_graph
+from publisher.store import ReadStore, new_graph
 from publisher.views.representations import serve
 
 bp = Blueprint("wellknown", __name__)
 
 OFFERED: tuple[Format, ...] = (TURTLE, JSONLD, RDFXML, NTRIPLES, HTML)
 _BODIES: LruCache[tuple[str, ...], bytes] = LruCache(32)
-# The kinds of thing listed in the sitemap and counted as VoID class partitions.
-CLASS_PARTITIONS = {"offering": "Offering", "supplier": "Supplier", "licence": "Licence"}
 
 
 def site() -> Site:
@@ -102,16 +101,16 @@ def void_graph(s: Site, publication: Publication) -> Graph:
         "http://schema.org/",
     ):
         g.add((dataset, VOID.vocabulary, URIRef(ns)))
-    g.add((dataset, VOID.triples, Literal(int(publication.manifest.get("triples", 0)))))
-    live = {iri: e for iri, e in publication.ledger.items() if not e.get("removed")}
-    g.add((dataset, VOID.entities, Literal(len(live))))
-    g.add((dataset, VOID.distinctSubjects, Literal(len(live))))
-    for kind, cls in CLASS_PARTITIONS.items():
-        count = sum(1 for e in live.values() if e.get("kind") == kind)
-        partition = URIRef(f"{description}#class-{kind}")
+    stats = store_statistics(s.store(), f"{uris.base}id/")
+    g.add((dataset, VOID.triples, Literal(stats.triples)))
+    g.add((dataset, VOID.distinctSubjects, Literal(stats.distinct_subjects)))
+    g.add((dataset, VOID.entities, Literal(len(stats.entities))))
+    for cls, count in sorted(stats.classes.items()):
+        partition = URIRef(f"{description}#class-{_fragment(cls, str(uris.vocab))}")
         g.add((dataset, VOID.classPartition, partition))
-        g.add((partition, VOID["class"], uris.vocab[cls]))
+        g.add((partition, VOID["class"], URIRef(cls)))
         g.add((partition, VOID.entities, Literal(count)))
+    live = {iri: e for iri, e in publication.ledger.items() if not e.get("removed")}
     examples = sorted(iri for iri, e in live.items() if e.get("kind") == "offering")[:3]
     for iri in examples:
         g.add((dataset, VOID.exampleResource, URIRef(iri)))
@@ -121,6 +120,50 @@ def void_graph(s: Site, publication: Publication) -> Graph:
         g.add((url, DCAT.mediaType, Literal(dump["media_type"])))
         g.add((url, DCAT.byteSize, Literal(int(dump["bytes"]), datatype=XSD.nonNegativeInteger)))
     return g
+
+
+@dataclass(frozen=True)
+class StoreStatistics:
+    """What VoID states about the data, counted in the store the site serves."""
+
+    triples: int
+    distinct_subjects: int  # IRIs and blank nodes, as void:distinctSubjects counts them
+    entities: tuple[str, ...]  # IRIs under void:uriSpace that are subjects (sorted)
+    classes: dict[str, int]  # class IRI → entities of that class
+
+
+def store_statistics(store: ReadStore, uri_space: str) -> StoreStatistics:
+    def number(query: str) -> int:
+        return int(next(iter(store.query(query)))["n"].value)
+
+    # uri_space comes from the settings (a validated base URI), never from a request.
+    in_space = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{uri_space}"))'
+    entities = tuple(
+        sorted(
+            r["s"].value for r in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o {in_space} }}")
+        )
+    )
+    classes = {
+        r["c"].value: int(r["n"].value)
+        for r in store.query(
+            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c {in_space} }} GROUP BY ?c"
+        )
+    }
+    return StoreStatistics(
+        triples=number("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_subjects=number("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        entities=entities,
+        classes=classes,
+    )
+
+
+def _fragment(iri: str, vocab: str) -> str:
+    """A readable, unique fragment for a class partition: ``ak-Offering``, ``skos-Concept``."""
+    namespaces = {"ak": vocab, **{p: str(ns) for p, ns in PREFIXES.items()}}
+    for prefix, ns in namespaces.items():
+        if iri.startswith(ns) and iri[len(ns) :].isalnum():
+            return f"{prefix}-{iri[len(ns) :]}"
+    return "".join(ch if ch.isalnum() else "-" for ch in iri)
 
 
 def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
@@ -134,6 +177,8 @@ def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
         lang=lang,
         lens=Lens(g, lang, lambda iri: None),
         turtle=serialise(g, TURTLE).decode("utf-8"),
+        stats=store_statistics(s.store(), f"{s.uris.base}id/"),
+        uri_space=f"{s.uris.base}id/",
         dumps=dumps,
         manifest=publication.manifest,
         formats=[
@@ -154,12 +199,15 @@ def sitemap() -> Response:
     # The canonical URLs, under the base URI the publication mints (not whatever host
     # name this request came in on, e.g. behind a proxy).
     root = s.uris.base.rstrip("/")
-    urls = [(f"{root}/", publication.built_at.date().isoformat())]
-    for iri, entry in publication.ledger.items():
-        if entry.get("removed") or not iri.startswith(s.uris.base + "id/"):
-            continue
-        path = "doc/" + iri[len(s.uris.base) + 3 :]
-        urls.append((f"{root}/{path}", (entry.get("modified") or "")[:10]))
+    built = publication.built_at.date().isoformat()
+    urls = [(f"{root}/", built)]
+    # Every thing the store describes (offerings, suppliers, licences and every concept),
+    # not only what the ledger tracks; lastmod from the ledger where it knows one.
+    space = f"{s.uris.base}id/"
+    for iri in store_statistics(s.store(), space).entities:
+        entry = publication.ledger.get(iri) or {}
+        path = "doc/" + iri[len(space) :]
+        urls.append((f"{root}/{path}", (entry.get("modified") or built)[:10]))
     urls.append((f"{root}/ontology", publication.built_at.date().isoformat()))
     items = "".join(
         f"<url><loc>{xml_escape(loc)}</loc>"

@@ -73,6 +73,15 @@ CASES = [
     # malformed members are skipped, valid ones still count
     ("garbage, text/turtle;q=abc, application/rdf+xml;q=0.7", None, RDF),
     ("text/turtle;q=2, application/n-triples;q=0.1", None, NT),
+    # aliases match only a range naming them exactly, never through a wildcard:
+    # application/* wants a real application/ type (JSON-LD first by server order)
+    ("application/*", None, JSONLD),
+    ("application/*;q=0.9, text/html;q=0.1", None, JSONLD),
+    ("application/*, application/n-triples", None, NT),
+    ("application/*, application/ld+json;q=0", None, RDF),
+    ("application/x-turtle", None, TTL),
+    ("application/xhtml+xml", None, HTML),
+    ("text/*", None, TTL),
     # nothing offered fits: 406
     ("image/png", None, None),
     ("application/pdf, image/*", None, None),

@@ -194,7 +194,8 @@ def test_406_lists_the_offered_types(client: FlaskClient) -> None:
         "application/n-triples",
     ):
         assert media_type in response.text
-    assert response.headers["Vary"] == "Accept"
+    # The message follows Accept-Language, so a cache keys on both.
+    assert response.headers["Vary"] == "Accept, Accept-Language"
     unknown_format = client.get("/doc/offering/linked-events?format=docx")
     assert unknown_format.status_code == 406
 
