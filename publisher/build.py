@@ -111,8 +111,9 @@ def build(
             f"{out_dir} publishes under {previous.base_uri}, not {settings.base_uri}: published "
             "URIs never change meaning; build a new deployment into another --out folder"
         )
+    # Every thing of ours, concepts and schemes included, so that none can become a 404.
     ledger = update_ledger(
-        previous.ledger if previous else {}, mapped.catalogue, catalogue, uris, now
+        previous.ledger if previous else {}, mapped.union(), catalogue, uris, now
     )
     _add_modified(mapped.catalogue, ledger)
 

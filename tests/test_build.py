@@ -206,3 +206,9 @@ def test_out_folder_prunes_old_publications(tmp_path: Path, data_copy: Path) -> 
     assert len(kept) == settings.keep_publications
     assert (out / "current").resolve() in kept and (out / "previous").resolve() in kept
     shutil.rmtree(out)
+
+
+def test_ledger_covers_concepts_and_schemes(publication: Publication) -> None:
+    kinds = {entry["kind"] for entry in publication.ledger.values()}
+    assert {"layer", "component", "scheme", "aspect", "domain", "phase", "route"} <= kinds
+    assert publication.manifest["entities"]["component"] == 50
