@@ -12,6 +12,13 @@ class MapComponent:
     label: str
     href: str
     count: int
+    lang: str | None = None  # the label's language when it is a fallback
+    confidence: str | None = None  # how sure its placement in the layer is (ak:confidence)
+
+    @property
+    def uncertain(self) -> bool:
+        """Placed in its layer by a low-confidence inference (marked on the map)."""
+        return self.confidence == "low"
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,7 @@ class MapLayer:
     cross_cutting: bool
     count: int  # distinct offerings classified under any of its components
     components: tuple[MapComponent, ...]
+    lang: str | None = None  # the label's language when it is a fallback
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class LayerRow:
     href: str
     order: int
     cross_cutting: bool
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ class ComponentRow:
     href: str
     layer: str
     order: int  # position in the source; ties keep the label order
+    lang: str | None = None
+    confidence: str | None = None
 
 
 def build_map(
@@ -81,9 +92,17 @@ def build_map(
                 cross_cutting=layer.cross_cutting,
                 count=len(offerings),
                 components=tuple(
-                    MapComponent(c.key, c.label, c.href, len(offerings_by_component.get(c.key, ())))
+                    MapComponent(
+                        c.key,
+                        c.label,
+                        c.href,
+                        len(offerings_by_component.get(c.key, ())),
+                        lang=c.lang,
+                        confidence=c.confidence,
+                    )
                     for c in rows
                 ),
+                lang=layer.lang,
             )
         )
     return ArchitectureMap(tuple(sorted(built, key=lambda x: x.order)))

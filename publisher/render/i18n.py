@@ -41,9 +41,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Lager och komponenter enligt Avoin kunta-presentationen (COSS ry 2014, bild 15; "
         "källa Kuntien Tiera Oy). Talet anger hur många produkter eller tjänster som är "
         "klassificerade under komponenten.",
-        "en": "Layers and components as the Avoin kunta deck draws them (COSS ry 2014, "
+        "en": "Layers and components named in the Avoin kunta deck (COSS ry 2014, "
         "slide 15; source Kuntien Tiera Oy). The number is how many offerings are "
         "classified under the component.",
+    },
+    "architecture_inferred": {
+        "fi": "Esityksen tekstiversio litistää dian, joten se, mihin kerrokseen komponentti "
+        "kuuluu, on osin päätelty; † merkitsee epävarmaa sijoitusta.",
+        "sv": "Presentationens textversion återger inte bildens uppställning, så vilket lager "
+        "en komponent hör till är delvis härlett; † markerar en osäker placering.",
+        "en": "The deck's transcript flattens the slide, so which layer a component belongs "
+        "to is partly inferred; † marks an uncertain placement.",
+    },
+    "low_confidence": {
+        "fi": "Kerros on päätelty esityksestä; varmuus: matala",
+        "sv": "Lagret är härlett ur presentationen; säkerhet: låg",
+        "en": "Layer inferred from the deck; confidence: low",
     },
     "offerings_count": {"fi": "tarjousta", "sv": "erbjudanden", "en": "offerings"},
     "offerings": {
@@ -119,6 +132,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Med denna licens",
         "en": "Under this licence",
     },
+    "as_part_of": {"fi": "osana lisenssiä", "sv": "som del av", "en": "as part of"},
     "members": {"fi": "Osalisenssit", "sv": "Ingående licenser", "en": "Member licences"},
     "narrower": {"fi": "Alakäsitteet", "sv": "Underbegrepp", "en": "Narrower concepts"},
     "broader": {"fi": "Yläkäsite", "sv": "Överbegrepp", "en": "Broader concept"},

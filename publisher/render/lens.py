@@ -38,6 +38,7 @@ class Link:
     href: str
     label: str
     local: bool  # one of our own resources (href is a path on this site)
+    lang: str | None = None  # the label's language when it is not the page's (a fallback)
 
 
 class Lens:
@@ -61,6 +62,11 @@ class Lens:
         lit = pick(self.graph.objects(node, predicate), self.lang)
         return str(lit) if lit is not None else None
 
+    def text_fallback(self, node: Node, predicate: URIRef) -> tuple[str, str | None] | None:
+        """The text and its language when that is not the page's (see `label_lang`)."""
+        lit = pick(self.graph.objects(node, predicate), self.lang)
+        return (str(lit), other_language(lit, self.lang)) if lit is not None else None
+
     def text_lang(self, node: Node, predicate: URIRef) -> tuple[str, str | None] | None:
         """Like `text`, with the language the text is actually in (for `lang=` attributes)."""
         lit = pick(self.graph.objects(node, predicate), self.lang)
@@ -68,6 +74,13 @@ class Lens:
 
     def texts(self, node: Node, predicate: URIRef) -> list[str]:
         return [str(lit) for lit in pick_all(self.graph.objects(node, predicate), self.lang)]
+
+    def texts_fallback(self, node: Node, predicate: URIRef) -> list[tuple[str, str | None]]:
+        """Like `texts`, each with its language when that is not the page's."""
+        return [
+            (str(lit), other_language(lit, self.lang))
+            for lit in pick_all(self.graph.objects(node, predicate), self.lang)
+        ]
 
     def has_type(self, node: Node, cls: URIRef) -> bool:
         return (node, RDF.type, cls) in self.graph
@@ -79,13 +92,18 @@ class Lens:
     # --- labels and links ------------------------------------------------------------
 
     def label(self, node: Node) -> str:
+        return self.label_lang(node)[0]
+
+    def label_lang(self, node: Node) -> tuple[str, str | None]:
+        """The label and, when it is a fallback in another language, that language (for a
+        ``lang`` attribute); None when the label is in the page's language or untagged."""
         for predicate in LABEL_PROPERTIES:
             lit = pick(self.graph.objects(node, predicate), self.lang)
             if lit is not None:
-                return str(lit)
+                return str(lit), other_language(lit, self.lang)
         if isinstance(node, URIRef):
-            return _local_name(str(node))
-        return str(node)
+            return _local_name(str(node)), None
+        return str(node), None
 
     def link(self, node: Node) -> Link | None:
         if not isinstance(node, URIRef):
@@ -93,7 +111,8 @@ class Lens:
         iri = str(node)
         local = self._href(iri)
         href = local or (iri if is_web_url(iri) else "")
-        return Link(iri=iri, href=href, label=self.label(node), local=local is not None)
+        label, lang = self.label_lang(node)
+        return Link(iri=iri, href=href, label=label, local=local is not None, lang=lang)
 
     def links(self, node: Node, predicate: URIRef) -> list[Link]:
         found = [self.link(o) for o in self.graph.objects(node, predicate)]
@@ -127,6 +146,12 @@ class Lens:
         except (KeyError, ValueError):
             return str(iri)
         return f"{prefix}:{name}" if prefix else str(iri)
+
+
+def other_language(lit: Node, lang: str) -> str | None:
+    """`lit`'s language tag when it differs from the page language `lang`, else None."""
+    tag = getattr(lit, "language", None)
+    return tag if tag and tag.split("-")[0].lower() != lang else None
 
 
 def format_amount(value: Node | None, lang: str = "en") -> str | None:

@@ -14,6 +14,7 @@ from publisher.caching import LruCache, add_vary, finish
 from publisher.render.archmap import ArchitectureMap, ComponentRow, LayerRow, build_map
 from publisher.render.html import explicit_language, local_href, page_language, render_page
 from publisher.render.lang import pick
+from publisher.render.lens import other_language
 from publisher.site import Site
 from publisher.store import LABEL_PROPERTIES, ReadStore
 from publisher.terms import to_rdflib
@@ -56,7 +57,7 @@ class Index:
 
     labels: dict[str, list[Literal]]
     layers: list[tuple[str, int, bool]]
-    components: list[tuple[str, str, int]]
+    components: list[tuple[str, str, int, str | None]]  # iri, layer, order, confidence
     themes: dict[str, set[str]]
     facets: dict[str, dict[str, set[str]]]
     facet_values: dict[str, set[str]]
@@ -142,12 +143,27 @@ def _website(s: Site) -> dict[str, Any]:
 
 def architecture_map(index: Index, lang: str) -> ArchitectureMap:
     layers = [
-        LayerRow(_key(iri), _label(index, iri, lang), _href(iri), order, cross)
+        LayerRow(
+            _key(iri),
+            _label(index, iri, lang),
+            _href(iri),
+            order,
+            cross,
+            lang=_label_lang(index, iri, lang)[1],
+        )
         for iri, order, cross in index.layers
     ]
     components = [
-        ComponentRow(_key(iri), _label(index, iri, lang), _href(iri), _key(layer), order)
-        for iri, layer, order in index.components
+        ComponentRow(
+            _key(iri),
+            _label(index, iri, lang),
+            _href(iri),
+            _key(layer),
+            order,
+            lang=_label_lang(index, iri, lang)[1],
+            confidence=confidence,
+        )
+        for iri, layer, order, confidence in index.components
     ]
     themes = {_key(iri): offerings for iri, offerings in index.themes.items()}
     return build_map(layers, components, themes)
@@ -161,6 +177,7 @@ def _facets(index: Index, lang: str) -> list[dict[str, Any]]:
         items = [
             {
                 "label": _label(index, iri, lang),
+                "lang": _label_lang(index, iri, lang)[1],
                 "href": _href(iri),
                 "count": len(counts.get(iri, ())),
                 "badge": (
@@ -215,8 +232,10 @@ def find(index: Index, query: str, lang: str) -> list[dict[str, Any]]:
                     {
                         "href": _href(doc.iri),
                         "label": _label(index, doc.iri, lang),
+                        "lang": _label_lang(index, doc.iri, lang)[1],
                         "kind": doc.kind,
                         "snippet": _shorten(str(snippet)) if snippet is not None else "",
+                        "snippet_lang": other_language(snippet, lang) if snippet else None,
                     },
                 )
             )
@@ -257,10 +276,15 @@ def read_index(store: ReadStore, vocab: str) -> Index:
         )
     ]
     components = [
-        (r["c"].value, r["l"].value, int(r["order"].value) if r["order"] is not None else 0)
+        (
+            r["c"].value,
+            r["l"].value,
+            int(r["order"].value) if r["order"] is not None else 0,
+            r["conf"].value if r["conf"] is not None else None,
+        )
         for r in rows(
-            "SELECT ?c ?l ?order WHERE { ?c a ak:ArchitectureComponent ; skos:broader ?l "
-            "OPTIONAL { ?c ak:order ?order } }"
+            "SELECT ?c ?l ?order ?conf WHERE { ?c a ak:ArchitectureComponent ; skos:broader ?l "
+            "OPTIONAL { ?c ak:order ?order } OPTIONAL { ?c ak:confidence ?conf } }"
         )
     ]
     themes: dict[str, set[str]] = defaultdict(set)
@@ -325,8 +349,15 @@ def _kind_from_iri(iri: str, kind: str) -> str:
 
 
 def _label(index: Index, iri: str, lang: str) -> str:
+    return _label_lang(index, iri, lang)[0]
+
+
+def _label_lang(index: Index, iri: str, lang: str) -> tuple[str, str | None]:
+    """The label in the best language, and that language when it is not `lang`."""
     lit = pick(index.labels.get(iri, ()), lang)
-    return str(lit) if lit is not None else _key(iri)
+    if lit is None:
+        return _key(iri), None
+    return str(lit), other_language(lit, lang)
 
 
 def _key(iri: str) -> str:

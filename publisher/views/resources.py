@@ -138,7 +138,12 @@ def _render(
         return Rendered(serialise(graph, fmt), _last_modified(publication, graph, iri))
     assert lang is not None
     related = _related_offerings(store, iri, vocab)
-    _add_labels(store, graph, list(related))
+    # A licence is also used through the expressions it is a member of (MIT OR EUPL-1.1).
+    via = _offerings_via_expressions(store, iri, vocab) if kind == "licence" else {}
+    for offering, (offering_type, _) in via.items():
+        related.setdefault(offering, offering_type)
+    expressions = sorted({e for _, found in via.values() for e in found})
+    _add_labels(store, graph, [*related, *expressions])
     _add_licence_facts(store, graph, vocab)
     lens = Lens(graph, lang, local_href)
     html = render_page(
@@ -151,6 +156,9 @@ def _render(
         ak=Terms(vocab),
         related=[lens.link(URIRef(r)) for r in related],
         related_types=related,
+        related_via={
+            offering: [lens.link(URIRef(e)) for e in found] for offering, (_, found) in via.items()
+        },
         schemaorg=schemaorg(lens, subject, kind, vocab),
         formats=_format_links(kind, key),
         publication=publication,
@@ -194,6 +202,32 @@ def _related_offerings(store: ReadStore, iri: str, vocab: str) -> dict[str, str]
     for row in store.query(query):
         found[row["s"].value] = "product" if row["type"].value.endswith("Product") else "service"
     found.pop(iri, None)
+    return found
+
+
+_VIA_EXPRESSION_QUERY = """
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?s ?type ?expr WHERE {
+  ?expr <VOCABlicenceMember> <IRI> .
+  { ?s dct:license ?expr } UNION { ?s dct:hasPart ?part . ?part dct:license ?expr }
+  ?s a <VOCABOffering> ; a ?type .
+  FILTER(?type IN (<VOCABProduct>, <VOCABService>))
+}
+"""
+
+
+def _offerings_via_expressions(
+    store: ReadStore, iri: str, vocab: str
+) -> dict[str, tuple[str, list[str]]]:
+    """Offerings under a licence expression that has `iri` as a member → ("product" or
+    "service", the expressions' IRIs)."""
+    query = _VIA_EXPRESSION_QUERY.replace("<IRI>", f"<{iri}>").replace("<VOCAB", f"<{vocab}")
+    found: dict[str, tuple[str, list[str]]] = {}
+    for row in store.query(query):
+        kind = "product" if row["type"].value.endswith("Product") else "service"
+        found.setdefault(row["s"].value, (kind, []))[1].append(row["expr"].value)
+    for _, expressions in found.values():
+        expressions.sort()
     return found
 
 

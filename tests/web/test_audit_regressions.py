@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pyoxigraph as ox
@@ -279,3 +280,139 @@ def test_favicon(client: FlaskClient) -> None:
     assert svg.status_code == 200 and b"<svg" in svg.data
     home = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'rel="icon"' in home
+
+
+# --- 7. every fallback text carries its own lang -----------------------------------------
+
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class _LangOfText(HTMLParser):
+    """Each text node of a page with the language it inherits (the nearest ``lang``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.texts: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID_TAGS:
+            return
+        inherited = self.stack[-1][1] if self.stack else None
+        self.stack.append((tag, dict(attrs).get("lang", inherited)))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and not (self.stack and self.stack[-1][0] in {"script", "style"}):
+            self.texts.append((data.strip(), self.stack[-1][1] if self.stack else None))
+
+
+def finnish_only_texts(publication: Publication) -> set[str]:
+    """Finnish literals of the data that no Swedish, English or untagged literal repeats:
+    on a Swedish page they can only appear as fallbacks."""
+    store = ox.Store.read_only(str(publication.store_path))
+    by_text: dict[str, set[str]] = {}
+    for quad in store.quads_for_pattern(None, None, None, None):
+        if isinstance(quad.object, ox.Literal):
+            by_text.setdefault(quad.object.value, set()).add(quad.object.language or "")
+    return {text for text, langs in by_text.items() if langs == {"fi"}}
+
+
+@pytest.mark.parametrize(
+    ("path", "must_see"),
+    [
+        ("/?lang=sv", 40),  # the map's layers and components have no Swedish labels
+        ("/doc/offering/oskari?lang=sv", 3),  # price unit, procurement route, title…
+        ("/doc/layer/ict-infrastructure?lang=sv", 3),
+        ("/search?q=kartt&lang=sv", 1),  # (a query that is itself no label)
+    ],
+)
+def test_finnish_fallbacks_on_swedish_pages_say_so(
+    client: FlaskClient, publication: Publication, path: str, must_see: int
+) -> None:
+    finnish = finnish_only_texts(publication)
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    parser = _LangOfText()
+    parser.feed(html)
+    fallbacks = [(text, lang) for text, lang in parser.texts if text in finnish]
+    assert len(fallbacks) >= must_see
+    assert [t for t, lang in fallbacks if lang != "fi"] == []
+
+
+def test_no_swedish_document_leaves_a_finnish_fallback_unmarked(
+    client: FlaskClient, publication: Publication
+) -> None:
+    finnish = finnish_only_texts(publication)
+    _, _, things, _ = store_facts(publication)
+    unmarked: dict[str, str] = {}
+    for iri in sorted(things):
+        path = f"/doc/{iri[len(ID_SPACE) :]}?lang=sv"
+        parser = _LangOfText()
+        parser.feed(client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True))
+        for text, lang in parser.texts:
+            if text in finnish and lang != "fi":
+                unmarked.setdefault(text[:60], path)
+    assert unmarked == {}
+
+
+def test_price_unit_and_route_carry_lang(client: FlaskClient) -> None:
+    html = client.get("/doc/offering/oskari?lang=sv", headers={"Accept": "text/html"}).text
+    assert '<span lang="fi">lisenssimaksu</span>' in html
+    route = re.search(r'<a href="/doc/route/[^"]+"( lang="fi")?>', html)
+    assert route is not None and route.group(1) == ' lang="fi"'
+
+
+# --- 9. licence expressions keep their members' backlinks ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "as part of"), ("fi", "osana lisenssiä"), ("sv", "som del av")]
+)
+def test_member_licence_lists_offerings_under_its_expressions(
+    client: FlaskClient, lang: str, words: str
+) -> None:
+    html = client.get(f"/doc/licence/EUPL-1.1?lang={lang}", headers={"Accept": "text/html"}).text
+    section = html[html.index('<ul class="cards">') : html.index("</ul>", html.index("cards"))]
+    assert f'href="/doc/offering/oskari?lang={lang}"' in section
+    # (the expression's title may be a Finnish fallback, marked lang="fi")
+    via = rf'\({words} <a href="/doc/licence/MIT-OR-EUPL-1\.1\?lang={lang}"( lang="fi")?>'
+    assert re.search(via + r"MIT OR EUPL-1\.1</a>\)", section)
+    # The expression's own page lists Oskari directly, without the note.
+    own = client.get("/doc/licence/MIT-OR-EUPL-1.1?lang=en", headers={"Accept": "text/html"}).text
+    assert 'href="/doc/offering/oskari?lang=en"' in own and "as part of" not in own
+
+
+# --- 10. the map says which placements are inferred ---------------------------------------
+
+
+def test_map_marks_low_confidence_placements(client: FlaskClient, publication: Publication) -> None:
+    store = ox.Store.read_only(str(publication.store_path))
+    low = {
+        r["c"].value.rsplit("/", 1)[-1]
+        for r in store.query(
+            'SELECT ?c WHERE { ?c <http://localhost:8080/ontology#confidence> "low" }',
+            use_default_graph_as_union=True,
+        )
+    }
+    assert low  # the architecture scheme records some
+    for lang, caption, title in (
+        ("en", "partly inferred", "confidence: low"),
+        ("fi", "osin päätelty", "varmuus: matala"),
+        ("sv", "delvis härlett", "säkerhet: låg"),
+    ):
+        html = client.get(f"/?lang={lang}", headers={"Accept": "text/html"}).text
+        figcaption = html[html.index("<figcaption") : html.index("</figcaption>")]
+        assert caption in figcaption and "†" in figcaption
+        marked = set(
+            re.findall(
+                r'href="/doc/component/([^"?]+)[^"]*"><span[^>]*>[^<]*</span>'
+                r'<span class="inferred" title="([^"]+)">†',
+                html,
+            )
+        )
+        assert {key for key, _ in marked} == low
+        assert all(title in t for _, t in marked)

@@ -36,7 +36,8 @@ def test_home_draws_the_architecture_with_counts(
     for iri, n in counts.items():
         key = iri.rsplit("/", 1)[1]
         match = re.search(
-            rf'href="/doc/component/{re.escape(key)}\?lang=fi">[^<]*'
+            rf'href="/doc/component/{re.escape(key)}\?lang=fi"><span[^>]*>[^<]+</span>'
+            r'(?:<span class="inferred"[^>]*>†<span[^>]*>[^<]*</span></span>)?'
             r'<span class="count"[^>]*>(\d+)</span>',
             html,
         )
