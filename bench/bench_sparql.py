@@ -10,11 +10,19 @@ clients against each and prints the ratio.
 
 Our endpoint is run with its per-client limit raised to the number of clients (every
 bench client comes from 127.0.0.1); its other limits are the defaults.
+
+    python bench/bench_sparql.py --flood [--flood-clients 7] [--workers 3]
+
+instead floods our endpoint (no Oxigraph needed): two runaway queries from each of
+``--flood-clients`` addresses (127.0.0.2, …), then an ordinary ``ASK {}``, ``/healthz`` and a
+``/doc/…`` page from other addresses, and prints how long each took and what it got,
+beside the same three requests on the idle server in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import multiprocessing
 import os
@@ -24,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -146,13 +155,86 @@ def measure(url: str, mix: list[tuple[str, str]], clients: int, seconds: float) 
     }
 
 
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def fetch(url: str, source: str, data: bytes | None = None) -> tuple[int, float, str]:
+    """(status, seconds, Retry-After) of one request sent from the address ``source``."""
+    parts = urllib.parse.urlsplit(url)
+    began = time.monotonic()
+    conn = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=120, source_address=(source, 0)
+    )
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {"Connection": "close"}
+        if "/sparql" in path:
+            headers["Accept"] = JSON_TYPES
+        if data is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request("POST" if data is not None else "GET", path, body=data, headers=headers)
+        reply = conn.getresponse()
+        reply.read()
+        return reply.status, time.monotonic() - began, reply.getheader("Retry-After") or ""
+    finally:
+        conn.close()
+
+
+def flood(base: str, clients: int) -> None:
+    """Runaway queries from ``clients`` addresses, and ordinary requests in between."""
+    sparql = base + "sparql"
+    slow = urllib.parse.urlencode({"query": SLOW}).encode()
+    ordinary = [
+        ("ASK {}", sparql + "?" + urllib.parse.urlencode({"query": "ASK {}"}), "127.0.1.1"),
+        ("/healthz", base + "healthz", "127.0.1.2"),
+        ("/doc/offering/linked-events", base + "doc/offering/linked-events", "127.0.1.3"),
+    ]
+    idle = {name: fetch(url, source) for name, url, source in ordinary}
+    results: dict[str, tuple[int, float, str]] = {}
+
+    def run(name: str, url: str, source: str, data: bytes | None = None) -> None:
+        results[name] = fetch(url, source, data)
+
+    threads = [
+        threading.Thread(target=run, args=(f"slow {i}", sparql, f"127.0.0.{2 + i // 2}", slow))
+        for i in range(2 * clients)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)  # the runaway queries are in
+    others = [threading.Thread(target=run, args=item) for item in ordinary]
+    for thread in others:
+        thread.start()
+    for thread in threads + others:
+        thread.join()
+    print(f"{2 * clients} runaway queries from {clients} addresses, sent at once:")
+    for i in range(2 * clients):
+        status, seconds, retry = results[f"slow {i}"]
+        print(
+            f"  slow {i:2d} from 127.0.0.{2 + i // 2}: {status} after {seconds:5.2f} s"
+            + (f" (Retry-After {retry})" if retry else "")
+        )
+    print("ordinary requests, 1 s into the flood vs on the idle server before it:")
+    for name, _, _ in ordinary:
+        status, seconds, _ = results[name]
+        idle_status, idle_seconds, _ = idle[name]
+        print(
+            f"  {name:30s} flood {status} after {seconds:6.3f} s | "
+            f"idle {idle_status} after {idle_seconds:6.3f} s"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (ours)")
     parser.add_argument("--repeat", type=int, default=20, help="runs per query, latency table")
+    parser.add_argument("--flood", action="store_true", help="the flood test instead")
+    parser.add_argument("--flood-clients", type=int, default=7)
     args = parser.parse_args()
+    if args.flood:
+        return run_flood(args.workers, args.flood_clients)
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(oxigraph).exists():
         print("The oxigraph CLI is missing: pip install 'oxigraph>=0.5,<0.6'", file=sys.stderr)
@@ -272,6 +354,47 @@ def main() -> int:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def run_flood(workers: int, clients: int) -> int:
+    work = Path(tempfile.mkdtemp(prefix="bench-sparql-flood-"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    out = work / "out"
+    build(Settings(base_uri=base, data_dir=ROOT / "data", out_dir=out), progress=lambda m: None)
+    log = work / "server.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "publisher.cli",
+            "serve",
+            "--out",
+            str(out),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=dict(os.environ, AVOINKUNTA_BASE_URI=base),
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    try:
+        wait_for(base + "sparql", process, log)
+        print(f"avoinkunta serve, {workers} gunicorn workers, {os.cpu_count()} CPUs")
+        flood(base, clients)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

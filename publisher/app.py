@@ -31,4 +31,5 @@ def _init_sparql(app: Flask, site: Site) -> None:
             app,
             store_path=lambda: site.publication().store_path,
             base_uri=site.settings.base_uri,
+            state_dir=site.settings.out_dir / ".sparql",
         )

@@ -35,7 +35,7 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
         "worker_class": "gthread",
-        "threads": 4,
+        "threads": 16,  # well above SPARQL workers + queue_length per process
         "timeout": 60,
         "graceful_timeout": 10,
         "accesslog": "-",

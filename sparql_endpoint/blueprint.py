@@ -18,11 +18,14 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from publisher.render.lang import choose_language
 from sparql_endpoint import formats as F
+from sparql_endpoint.admission import Admission, Ticket
 from sparql_endpoint.errors import SparqlError
 from sparql_endpoint.examples import examples
 from sparql_endpoint.execute import check_policy, start
-from sparql_endpoint.limits import ClientLimiter
+from sparql_endpoint.limits import ClientLimiter, ClientSlot
+from sparql_endpoint.page_text import LANGUAGES, in_language, translate
 from sparql_endpoint.pool import WorkerPool
 from sparql_endpoint.protocol import QueryRequest, RawRequest, parse
 from sparql_endpoint.service_description import (
@@ -59,6 +62,7 @@ class Endpoint:
     base_uri: str
     pool: WorkerPool
     limiter: ClientLimiter
+    admission: Admission
     _stats: dict[str, Any] = field(default_factory=dict)
     _stats_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -73,23 +77,39 @@ class Endpoint:
                 {"Retry-After": "60"},
             ) from None
 
+    def admit(self, client: str | None) -> Permit:
+        """Let one query in: 429 if ``client`` has its share running, 503 if this process
+        is full. Both are decided at once, so a refused query never holds a thread."""
+        slot = self.limiter.acquire(client) if client is not None else None
+        try:
+            ticket = self.admission.enter()
+        except BaseException:
+            if slot:
+                slot.release()
+            raise
+        return Permit(slot, ticket)
+
     @property
     def prefixes(self) -> dict[str, str]:
         return all_prefixes(self.base_uri)
 
     def run_json(self, query: str) -> dict[str, Any]:
         """Run an internal SELECT through the pool (same limits) and parse its JSON."""
-        execution = start(
-            self.pool,
-            self.settings,
-            QueryRequest(query),
-            self.current_store(),
-            {"solutions": "json", "boolean": "json", "graph": "nt"},
-            self.base_uri,
-            self.prefixes,
-            max_rows=0,
-        )
-        return json.loads(execution.read_all())
+        permit = self.admit(None)
+        try:
+            execution = start(
+                self.pool,
+                self.settings,
+                QueryRequest(query),
+                self.current_store(),
+                {"solutions": "json", "boolean": "json", "graph": "nt"},
+                self.base_uri,
+                self.prefixes,
+                max_rows=0,
+            )
+            return json.loads(execution.read_all())
+        finally:
+            permit.release()
 
     def statistics(self) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
         """VoID figures of the current publication, computed once per store path."""
@@ -111,6 +131,19 @@ class Endpoint:
         with self._stats_lock:
             self._stats = {path: (default, graphs)}
         return default, graphs
+
+
+@dataclass
+class Permit:
+    """An admitted query's client slot and process ticket; release() frees both."""
+
+    slot: ClientSlot | None
+    ticket: Ticket
+
+    def release(self) -> None:
+        if self.slot:
+            self.slot.release()
+        self.ticket.release()
 
 
 def endpoint() -> Endpoint:
@@ -189,7 +222,7 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
         "boolean": solutions_fmt.name,
         "graph": graph_fmt.name,
     }
-    slot = ep.limiter.acquire(request.remote_addr or "unknown")
+    permit = ep.admit(request.remote_addr or "unknown")
     try:
         execution = start(
             ep.pool,
@@ -202,8 +235,7 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
             arrived=arrived,
         )
     except BaseException:
-        if slot:
-            slot.release()
+        permit.release()
         raise
     head = execution.head
     fmt = {f.name: f for f in (*F.SOLUTION_FORMATS, *F.GRAPH_FORMATS)}[head["format"]]
@@ -225,16 +257,15 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
             return Response(first, content_type=fmt.content_type, headers=headers)
         streaming = True
     finally:
-        if slot and not streaming:
-            slot.release()
+        if not streaming:
+            permit.release()
 
     def stream(rest: Iterator[bytes]) -> Iterator[bytes]:
         try:
             yield first
             yield from rest
         finally:
-            if slot:
-                slot.release()
+            permit.release()
 
     return Response(
         stream(rest), content_type=fmt.content_type, headers=headers, direct_passthrough=True
@@ -317,9 +348,24 @@ def _ntriples_cell(term: Any, prefixes: dict[str, str]) -> Cell:
 def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> Response:
     base = ep.base_uri
     default_query = query_request.query if query_request else examples()[0].text(base)
+    lang_param = request.args.get("lang")
+    lang = choose_language(lang_param, request.headers.get("Accept-Language"))
     context: dict[str, Any] = {
+        "lang": lang,
+        "languages": LANGUAGES,
+        # the home page keeps a language that was chosen with ?lang=
+        "lang_query": "?" + urlencode({"lang": lang}) if lang_param else "",
+        "t": lambda key: translate(key, lang),
+        # switching language keeps a query given in the URL
+        "lang_links": {
+            code: "?" + urlencode({**request.args.to_dict(flat=False), "lang": code}, doseq=True)
+            for code in LANGUAGES
+        },
         "query": default_query,
-        "examples": [(ex, ex.text(base)) for ex in examples()],
+        "examples": [
+            (ex, ex.text(base), in_language(ex.title, lang), in_language(ex.note, lang))
+            for ex in examples()
+        ],
         "prologue": prologue(ep.prefixes),
         "prefixes": ep.prefixes,
         "settings": ep.settings,
@@ -334,10 +380,10 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
         "status": 200,
     }
     if query_request is not None:
-        slot = None
+        permit = None
         try:
             check_policy(query_request.query, ep.settings)
-            slot = ep.limiter.acquire(request.remote_addr or "unknown")
+            permit = ep.admit(request.remote_addr or "unknown")
             execution = start(
                 ep.pool,
                 ep.settings,
@@ -364,10 +410,12 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
             context["error"] = error.message
             context["status"] = error.status
         finally:
-            if slot:
-                slot.release()
+            if permit:
+                permit.release()
     html = render_template("sparql_endpoint/query.html", **context)
-    return Response(html, status=context["status"], content_type="text/html; charset=utf-8")
+    response = Response(html, status=context["status"], content_type="text/html; charset=utf-8")
+    response.vary.add("Accept-Language")
+    return response
 
 
 def _fill_results(

@@ -139,12 +139,16 @@ def start(
     }
     worker = pool.acquire(deadline)
     try:
-        # A worker still starting up (after a restart) is not the query's fault.
-        deadline += worker.wait_ready()
+        # A worker still starting (after a restart) counts against the query's time too:
+        # the client is answered within `timeout` of arrival, whatever it waited for.
+        worker.wait_ready(deadline)
         worker.send(job)
         kind, payload = worker.receive(deadline)
     except Overrun:
-        pool.discard(worker)
+        if worker.ready or worker.stuck:
+            pool.discard(worker)  # it is running the query (or will never start): stop it
+        else:
+            pool.release(worker)  # still starting, and will serve the next query
         raise timeout_error(settings) from None
     except OutOfMemory:
         pool.discard(worker)

@@ -34,15 +34,27 @@ class ClientSlot:
     __del__ = release
 
 
+def lock_directory(lock_dir: str, state_dir: Path | None, base_uri: str) -> Path:
+    """Where one deployment keeps its lock files: ``lock_dir`` if set, else its state
+    directory, else a folder per base URI in the temporary directory. Deployments must not
+    share one: a client's queries on one server would take its slots on another."""
+    if lock_dir:
+        return Path(lock_dir)
+    if state_dir is not None:
+        return Path(state_dir) / "client-slots"
+    mine = Path(tempfile.gettempdir()) / f"avoinkunta-sparql-{os.getuid()}"
+    mine.mkdir(mode=0o700, exist_ok=True)
+    # In a shared temporary directory, refuse a folder someone else prepared.
+    if mine.stat().st_uid != os.getuid():
+        raise RuntimeError(f"{mine} belongs to another user; set lock_dir")
+    return mine / hashlib.sha256(base_uri.encode()).hexdigest()[:16]
+
+
 class ClientLimiter:
-    def __init__(self, slots: int, lock_dir: str = ""):
+    def __init__(self, slots: int, lock_dir: str | Path = ""):
         self.slots = slots
-        directory = lock_dir or os.path.join(
-            tempfile.gettempdir(), f"avoinkunta-sparql-{os.getuid()}"
-        )
-        self.directory = Path(directory)
+        self.directory = Path(lock_dir or lock_directory("", None, ""))
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # In a shared temporary directory, refuse a folder someone else prepared.
         if self.directory.stat().st_uid != os.getuid():
             raise RuntimeError(f"{self.directory} belongs to another user; set lock_dir")
 

@@ -8,6 +8,7 @@ query costs one process restart and never blocks anyone else.
 
 from __future__ import annotations
 
+import collections
 import os
 import queue
 import socket
@@ -68,6 +69,7 @@ class Worker:
         child_end.close()
         self.conn = Connection(parent_end.detach())
         self.ready = False
+        self.born = time.monotonic()
         self.sandboxed: bool | None = None
         self.memory_limit = settings.worker_memory_mb * 1024 * 1024
 
@@ -104,14 +106,15 @@ class Worker:
                 continue
             return message
 
-    def wait_ready(self, limit: float = STARTUP_LIMIT) -> float:
-        """Block until the worker has started; the seconds waited (0 if it already had)."""
+    def wait_ready(self, deadline: float) -> None:
+        """Block until the worker has started: Overrun at the deadline (it goes on
+        starting), WorkerDied if it ended or said something else first."""
         if self.ready:
-            return 0.0
-        began = time.monotonic()
+            return
+        remaining = deadline - time.monotonic()
         try:
-            if not self.conn.poll(limit):
-                raise WorkerDied("the worker did not start in time")
+            if remaining <= 0 or not self.conn.poll(remaining):
+                raise Overrun
             message = self.conn.recv()
         except (EOFError, OSError) as exc:
             raise WorkerDied from exc
@@ -119,7 +122,24 @@ class Worker:
             raise WorkerDied(f"unexpected first message {message[0]!r}")
         self.ready = True
         self.sandboxed = message[1]["sandboxed"]
-        return time.monotonic() - began
+
+    def poll_ready(self) -> bool:
+        """Has the worker started? Reads its 'ready' message if one is waiting."""
+        if not self.ready:
+            try:
+                if self.conn.poll(0):
+                    message = self.conn.recv()
+                    if message[0] == "ready":
+                        self.ready = True
+                        self.sandboxed = message[1]["sandboxed"]
+            except (EOFError, OSError):
+                return False
+        return self.ready
+
+    @property
+    def stuck(self) -> bool:
+        """Still not started long after it was: something is wrong with it."""
+        return not self.ready and time.monotonic() - self.born > STARTUP_LIMIT
 
     def send(self, job: dict[str, Any]) -> None:
         try:
@@ -165,15 +185,61 @@ class _Spawner:
         return result
 
 
+class _Idle:
+    """The idle workers. take() prefers one that has started, so that a query does not
+    wait for a replacement still opening the store while a warm worker sits idle."""
+
+    def __init__(self) -> None:
+        self._workers: collections.deque[Worker] = collections.deque()
+        self._changed = threading.Condition()
+
+    def put(self, worker: Worker) -> None:
+        with self._changed:
+            self._workers.append(worker)
+            self._changed.notify()
+
+    def qsize(self) -> int:
+        return len(self._workers)
+
+    def take(self, timeout: float) -> Worker | None:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not self._workers:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._changed.wait(remaining)
+            for worker in self._workers:
+                if worker.poll_ready():
+                    self._workers.remove(worker)
+                    return worker
+            return self._workers.popleft()
+
+
 class WorkerPool:
     def __init__(self, settings: SparqlSettings, store_path: Callable[[], Path] | None = None):
         self.settings = settings
         self._store_path = store_path
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._idle = _Idle()
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._all: set[Worker] = set()
         self.restarts = 0
+
+    def start(self, wait: float = 0.0) -> bool:
+        """Start the workers now (they open the store in the background), so that the
+        first queries of a new server process do not wait for them; with ``wait``, wait up
+        to that many seconds until every one has started. True if all have."""
+        self._ensure_started()
+        deadline = time.monotonic() + wait
+        while True:
+            with self._lock:
+                workers = list(self._all)
+            if all(worker.ready or worker.poll_ready() for worker in workers):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
 
     def _ensure_started(self) -> None:
         # Lazily, and again after a fork (gunicorn --preload): workers belong to one process.
@@ -182,7 +248,7 @@ class WorkerPool:
         with self._lock:
             if self._pid == os.getpid():
                 return
-            self._idle = queue.Queue()
+            self._idle = _Idle()
             self._all = set()
             self._spawner = _Spawner()
             for _ in range(max(1, self.settings.workers)):
@@ -206,14 +272,13 @@ class WorkerPool:
     def acquire(self, deadline: float) -> Worker:
         self._ensure_started()
         wait = min(deadline - time.monotonic(), self.settings.queue_wait)
-        try:
-            worker = self._idle.get(timeout=max(0.0, wait))
-        except queue.Empty:
+        worker = self._idle.take(max(0.0, wait))
+        if worker is None:
             raise SparqlError(
                 503,
                 "All query workers are busy; try again in a moment.",
                 {"Retry-After": str(max(1, round(self.settings.queue_wait)))},
-            ) from None
+            )
         if not worker.alive:
             self.discard(worker, replace=False)
             with self._lock:

@@ -51,6 +51,13 @@ class SparqlSettings:
         "Seconds a query may wait for a free worker before the client gets 503 with "
         "Retry-After (never longer than 'timeout').",
     )
+    queue_length: int = _setting(
+        2,
+        "Queries per server process that may wait (at most queue_wait) for a free worker "
+        "while all 'workers' are busy. A query beyond workers + queue_length in one process "
+        "gets 503 with Retry-After at once, so that queries never hold every thread of the "
+        "web server; keep workers + queue_length well below its threads per process (16).",
+    )
     per_client_concurrency: int = _setting(
         2,
         "Queries one client address may have running at the same time; more get 429 Too "
@@ -70,8 +77,9 @@ class SparqlSettings:
     )
     lock_dir: str = _setting(
         "",
-        "Directory for the per-client lock files; empty = a directory under the system "
-        "temporary directory, private to the user.",
+        "Directory for the per-client lock files; empty = 'client-slots' in the "
+        "deployment's state directory (OUT/.sparql under avoinkunta serve), or, for an app "
+        "given none, a folder per base URI under the system temporary directory.",
     )
 
     @classmethod

@@ -3,10 +3,7 @@ app served by gunicorn on 127.0.0.1 (``live_server`` from tests/conftest.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +12,7 @@ import pytest
 import rdflib
 import requests
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from sparql_server import serve
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -96,43 +94,15 @@ def test_cors_and_service_description_over_http(endpoint: str) -> None:
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def _shared_conftest():
-    """tests/conftest.py as a module (the name 'conftest' is this folder's own)."""
-    path = Path(__file__).resolve().parents[1] / "conftest.py"
-    spec = importlib.util.spec_from_file_location("avoinkunta_tests_conftest", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def strict_server(live_server, tmp_path_factory) -> Iterator[str]:
-    """A second server over the same publication with a 2 s limit and one slot per client."""
-    shared = _shared_conftest()
-    free_port, start_server = shared.free_port, shared.start_server
-    port = free_port()
-    log: Path = tmp_path_factory.mktemp("strict") / "server.log"
-    saved = dict(os.environ)
-    os.environ.update(
-        {"AVOINKUNTA_SPARQL_TIMEOUT": "2", "AVOINKUNTA_SPARQL_PER_CLIENT_CONCURRENCY": "4"}
-    )
-    try:
-        process = start_server(live_server.out_dir, port, log)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    try:
-        yield f"http://127.0.0.1:{port}/sparql"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def strict_server(tmp_path_factory) -> Iterator[str]:
+    """A second server, over its own build, with a 2 s limit and four slots per client."""
+    env = {"AVOINKUNTA_SPARQL_TIMEOUT": "2", "AVOINKUNTA_SPARQL_PER_CLIENT_CONCURRENCY": "4"}
+    with serve(tmp_path_factory.mktemp("strict"), env, workers=2) as served:
+        yield served.sparql
 
 
-def test_runaway_query_over_http_while_others_are_served(live_server, strict_server) -> None:
+def test_runaway_query_over_http_while_others_are_served(strict_server: str) -> None:
     hostile = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     answers: list[requests.Response] = []
     threads = [
@@ -145,7 +115,7 @@ def test_runaway_query_over_http_while_others_are_served(live_server, strict_ser
     ]
     for thread in threads:
         thread.start()
-    ordinary = EXAMPLES["suppliers"].text(live_server.url)
+    ordinary = EXAMPLES["suppliers"].text(strict_server.removesuffix("sparql"))
     while any(t.is_alive() for t in threads):
         result = _wrapper(strict_server, ordinary).query().convert()
         assert len(result["results"]["bindings"]) > 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import html.parser
 
+import pytest
+
 from sparql_endpoint.examples import examples
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -49,12 +51,14 @@ def _parse(text: str) -> _Collect:
     return parser
 
 
-def test_page_lists_every_example_with_both_titles(sparql_client) -> None:
+def test_page_lists_every_example_in_the_pages_language(sparql_client) -> None:
+    english = sparql_client.get("/sparql?lang=en", headers=BROWSER).get_data(as_text=True)
     text = sparql_client.get("/sparql", headers=BROWSER).get_data(as_text=True)
     assert len(examples()) >= 12
     for example in examples():
         assert example.title["fi"] in html.unescape(text)
-        assert example.title["en"] in html.unescape(text)
+        assert example.title["en"] in html.unescape(english)
+        assert example.title["en"] not in html.unescape(text)
     page = _parse(text)
     assert page.forms and page.forms[0]["method"] == "post"
     # The plain form works without JavaScript: a POST form with a 'query' field; the
@@ -138,3 +142,64 @@ def test_download_links_keep_the_dataset(sparql_client) -> None:
     link = next(link for link in page.links if "format=csv" in link)
     got = sparql_client.get("/sparql" + link).get_data(as_text=True).split()
     assert got == ["s", graph]
+
+
+def _html_lang(text: str) -> str:
+    start = text.index('<html lang="') + len('<html lang="')
+    return text[start : text.index('"', start)]
+
+
+def test_page_links_home(sparql_client) -> None:
+    page = _parse(sparql_client.get("/sparql", headers=BROWSER).get_data(as_text=True))
+    assert "/" in page.links
+    swedish = _parse(sparql_client.get("/sparql?lang=sv", headers=BROWSER).get_data(as_text=True))
+    assert "/?lang=sv" in swedish.links  # the chosen language goes along
+    ran = sparql_client.get("/sparql?query=ASK%7B%7D&lang=sv", headers=BROWSER)
+    assert "?query=ASK%7B%7D&lang=en" in _parse(ran.get_data(as_text=True)).links
+
+
+@pytest.mark.parametrize(
+    ("query", "accept_language", "lang", "words", "not_words"),
+    [
+        ("", None, "fi", ["Suorita", "Esimerkkikyselyt", "Etusivu"], ["Example queries"]),
+        ("?lang=en", None, "en", ["Run", "Example queries", "Home"], ["Esimerkkikyselyt"]),
+        ("?lang=sv", None, "sv", ["Kör", "Exempelfrågor", "Startsida"], ["Example queries"]),
+        ("", "sv-FI,sv;q=0.9,en;q=0.5", "sv", ["Exempelfrågor"], ["Esimerkkikyselyt"]),
+        ("", "en-GB,en;q=0.9", "en", ["Example queries"], ["Esimerkkikyselyt"]),
+        ("?lang=en", "sv", "en", ["Example queries"], ["Exempelfrågor"]),  # ?lang wins
+        ("?lang=de", "de,fi;q=0.5", "fi", ["Esimerkkikyselyt"], ["Example queries"]),
+    ],
+)
+def test_page_language(sparql_client, query, accept_language, lang, words, not_words) -> None:
+    headers = dict(BROWSER)
+    if accept_language:
+        headers["Accept-Language"] = accept_language
+    response = sparql_client.get("/sparql" + query, headers=headers)
+    text = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "Accept-Language" in response.headers["Vary"]
+    assert _html_lang(text) == lang
+    for word in words:
+        assert word in text
+    for word in not_words:
+        assert word not in text
+
+
+def test_swedish_page_shows_example_titles_in_finnish_marked_so(sparql_client) -> None:
+    text = sparql_client.get("/sparql?lang=sv", headers=BROWSER).get_data(as_text=True)
+    first = examples()[0]
+    assert f'lang="fi">{html.escape(first.title["fi"])}</a>' in text
+
+
+def test_results_page_in_the_chosen_language(sparql_client) -> None:
+    response = sparql_client.post(
+        "/sparql?lang=sv",
+        data={"query": "SELECT ?s WHERE { ?s a ak:Offering }"},
+        headers=BROWSER,
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert _html_lang(text) == "sv"
+    assert "Resultat" in text and "rader" in text and "Ladda ner" in text
+    page = _parse(text)
+    assert page.forms[0]["action"].endswith("?lang=sv")  # running again keeps the language

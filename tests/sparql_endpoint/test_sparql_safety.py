@@ -304,7 +304,9 @@ def test_row_cap_applies_to_graphs(strict_app) -> None:
 
 def test_row_cap_noted_on_the_page(strict_app) -> None:
     response = strict_app.test_client().get(
-        "/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}, headers={"Accept": "text/html"}
+        "/sparql",
+        query_string={"query": "SELECT * { ?s ?p ?o }", "lang": "en"},
+        headers={"Accept": "text/html"},
     )
     assert response.status_code == 200
     assert "was cut at 50 rows" in response.get_data(as_text=True)
@@ -378,3 +380,51 @@ def test_pathological_text_is_a_syntax_error(strict_app, text: str) -> None:
     )
     assert response.status_code == 400
     assert "syntax error" in response.get_data(as_text=True)
+
+
+def test_full_process_refuses_at_once_and_releases(store_dir: Path, tmp_path: Path) -> None:
+    """Admission: beyond workers + queue_length queries in the process, 503 at once (the
+    refused request waits for nothing); a finished query lets the next one in."""
+    app = make_app(store_dir, tmp_path, workers=1, queue_length=1, queue_wait=30.0)
+    try:
+        ep = app.extensions["sparql_endpoint"]
+        held = [ep.admit("192.0.2.20"), ep.admit("192.0.2.21")]  # one running, one queued
+        refused = app.test_client().get(
+            "/sparql", query_string={"query": ORDINARY}, environ_base={"REMOTE_ADDR": "192.0.2.9"}
+        )
+        assert refused.status_code == 503
+        assert "as many queries as it takes (2 per server process)" in refused.get_data(True)
+        assert int(refused.headers["Retry-After"]) >= 1
+        assert refused.headers["Access-Control-Allow-Origin"] == "*"
+        page = app.test_client().get(
+            "/sparql",
+            query_string={"query": ORDINARY, "lang": "en"},
+            headers={"Accept": "text/html"},
+        )
+        assert page.status_code == 503 and "as many queries" in page.get_data(True)
+        held.pop().release()
+        _ordinary_ok(app.test_client())
+        held.pop().release()
+        # a refused query released the client slot it had taken
+        limited = make_app(
+            store_dir, tmp_path / "one", workers=1, queue_length=0, per_client_concurrency=1
+        )
+        try:
+            blocker = limited.extensions["sparql_endpoint"].admit("192.0.2.30")
+            again = limited.test_client().get(
+                "/sparql",
+                query_string={"query": ORDINARY},
+                environ_base={"REMOTE_ADDR": "192.0.2.31"},
+            )
+            assert again.status_code == 503
+            blocker.release()
+            response = limited.test_client().get(
+                "/sparql",
+                query_string={"query": ORDINARY},
+                environ_base={"REMOTE_ADDR": "192.0.2.31"},
+            )
+            assert response.status_code == 200  # not 429: its earlier slot was given back
+        finally:
+            limited.extensions["sparql_endpoint"].pool.close()
+    finally:
+        app.extensions["sparql_endpoint"].pool.close()
