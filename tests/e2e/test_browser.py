@@ -4,6 +4,7 @@ offering page are kept in tests/artifacts/."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -139,3 +140,35 @@ def test_raptor_dereferences_over_http(live_server: LiveServer) -> None:
         )
         assert result.returncode == 0, (syntax, result.stderr)
         assert f"<{thing}> " in result.stdout, syntax
+
+
+def test_browser_preflight_and_footer_over_http(live_server: LiveServer) -> None:
+    """What a script on another origin and a person clicking the footer meet on the real
+    server: the preflight, the revalidating GET it allows, and footer links that answer."""
+    doc = f"{live_server.url}doc/offering/{OFFERING}"
+    preflight = requests.options(
+        doc,
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+        timeout=10,
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "if-none-match" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    first = requests.get(doc, headers={"Accept": "text/turtle", "Origin": "https://x"}, timeout=10)
+    again = requests.get(
+        doc,
+        headers={"Accept": "text/turtle", "If-None-Match": first.headers["ETag"]},
+        timeout=10,
+    )
+    assert again.status_code == 304
+    home = requests.get(live_server.url, headers={"Accept": "text/html"}, timeout=10).text
+    footer = home[home.index("<footer") :]
+    hrefs = sorted(set(re.findall(r'href="(/[^"]*)"', footer)))
+    assert "/catalog.html" in hrefs
+    for href in [*hrefs, "/favicon.ico"]:
+        reply = requests.get(live_server.url + href.lstrip("/"), timeout=10)
+        assert reply.status_code == 200, href

@@ -15,8 +15,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID
 
 from publisher.publication import Publication
-from tests.conftest import BASE
 
+BASE = "http://localhost:8080/"  # the base URI of the session build (tests/conftest.py)
 ID_SPACE = f"{BASE}id/"
 DOC = "/doc/offering/x-road"
 
