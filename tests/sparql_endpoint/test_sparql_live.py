@@ -45,7 +45,7 @@ def test_sparqlwrapper_runs_every_example(live_server, endpoint: str, slug: str)
     result = _wrapper(endpoint, query).query().convert()
     if "boolean" in result:
         assert result["boolean"] is False
-    elif slug != "closed-parts-and-prices":  # the bundled catalogue has no closed parts
+    else:
         assert result["results"]["bindings"]
 
 
