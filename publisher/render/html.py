@@ -43,12 +43,11 @@ def explicit_language() -> str | None:
 def local_href(iri: str) -> str | None:
     """The path on this site of one of our IRIs (things go straight to their document),
     or None for anyone else's IRI."""
-    base = current_app.extensions["avoinkunta"].settings.base_uri
-    if not iri.startswith(base):
+    uris = current_app.extensions["avoinkunta"].uris
+    if not iri.startswith(uris.base):
         return None
-    rest = iri[len(base) :]
-    if rest.startswith("id/"):
-        rest = "doc/" + rest[3:]
+    thing = uris.parse(iri)
+    rest = uris.doc(*thing)[len(uris.base) :] if thing else iri[len(uris.base) :]
     path, hash_, fragment = rest.partition("#")
     lang = explicit_language()
     query = f"?{urlencode({'lang': lang})}" if lang and not path.startswith("ontology") else ""
