@@ -231,6 +231,8 @@ class WorkerPool:
         first queries of a new server process do not wait for them; with ``wait``, wait up
         to that many seconds until every one has started. True if all have."""
         self._ensure_started()
+        if wait <= 0:  # only spawned; no looking at workers a request may be using
+            return all(worker.ready for worker in list(self._all))
         deadline = time.monotonic() + wait
         while True:
             with self._lock:
