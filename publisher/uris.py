@@ -65,6 +65,12 @@ class UriScheme:
         self._check(kind, key)
         return URIRef(f"{self.base}id/{kind}/{quote(key, safe='+')}")
 
+    def thing_namespace(self, kind: str) -> str:
+        """The common start of every thing IRI of ``kind`` (a SPARQL prefix, a VoID space)."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
+        return f"{self.base}id/{kind}/"
+
     def doc(self, kind: str, key: str, ext: str | None = None) -> URIRef:
         self._check(kind, key)
         suffix = f".{ext}" if ext else ""

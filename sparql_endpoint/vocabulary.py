@@ -6,18 +6,7 @@ the top of the example queries, and used to abbreviate IRIs in Turtle and RDF/XM
 
 from __future__ import annotations
 
-KINDS = (
-    "supplier",
-    "offering",
-    "licence",
-    "layer",
-    "component",
-    "aspect",
-    "domain",
-    "phase",
-    "route",
-    "scheme",
-)
+from publisher.uris import KINDS, UriScheme
 
 STANDARD = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -37,16 +26,18 @@ STANDARD = {
 
 def vocabulary_prefixes(base: str) -> dict[str, str]:
     """ak: and the standard vocabularies."""
-    return {"ak": f"{base}ontology#", **STANDARD}
+    return {"ak": str(UriScheme(base).vocab), **STANDARD}
 
 
 def all_prefixes(base: str) -> dict[str, str]:
     """Vocabulary prefixes plus one per kind of thing: ``offering:`` = ``{base}id/offering/``."""
-    return {**vocabulary_prefixes(base), **{kind: f"{base}id/{kind}/" for kind in KINDS}}
+    uris = UriScheme(base)
+    return {**vocabulary_prefixes(base), **{kind: uris.thing_namespace(kind) for kind in KINDS}}
 
 
 def graph_iris(base: str) -> tuple[str, str]:
-    return f"{base}graph/vocabulary", f"{base}graph/catalogue"
+    uris = UriScheme(base)
+    return str(uris.graph("vocabulary")), str(uris.graph("catalogue"))
 
 
 def prologue(prefixes: dict[str, str], body: str | None = None) -> str:
