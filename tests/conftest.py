@@ -94,35 +94,47 @@ class LiveServer:
     process: subprocess.Popen[bytes]
 
 
-def start_server(out_dir: Path, port: int, log: Path, workers: int = 2) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, AVOINKUNTA_BASE_URI=f"http://127.0.0.1:{port}/")
-    command = [
-        sys.executable,
-        "-m",
-        "publisher.cli",
-        "serve",
-        "--out",
-        str(out_dir),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
-    process = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
+def start_server(
+    out_dir: Path,
+    port: int,
+    log: Path,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    ready_path: str = "healthz",
+) -> subprocess.Popen[bytes]:
+    """`avoinkunta serve` (gunicorn) on 127.0.0.1:``port`` over ``out_dir``, once
+    ``ready_path`` answers 200; ``env`` is added to the environment."""
+    base = f"http://127.0.0.1:{port}/"
+    command = [sys.executable, "-m", "publisher.cli", "serve", "--out", str(out_dir)]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, "AVOINKUNTA_BASE_URI": base, **(env or {})},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+    )
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+            with urllib.request.urlopen(base + ready_path, timeout=5) as reply:
                 if reply.status == 200:
                     return process
         except OSError:
             time.sleep(0.2)
-    process.terminate()
+    stop_server(process)
     raise RuntimeError(f"server did not answer in time:\n{log.read_text(errors='replace')}")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -138,8 +150,4 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     try:
         yield LiveServer(f"http://127.0.0.1:{port}/", out, settings, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_server(process)
