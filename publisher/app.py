@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
+import sparql_endpoint
 from publisher import errors
 from publisher.config import Settings
 from publisher.site import Site
@@ -24,12 +27,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _init_sparql(app: Flask, site: Site) -> None:
-    import sparql_endpoint
-
-    if hasattr(sparql_endpoint, "init_app"):
-        sparql_endpoint.init_app(
-            app,
-            store_path=lambda: site.publication().store_path,
-            base_uri=site.settings.base_uri,
-            state_dir=site.settings.out_dir / ".sparql",
-        )
+    sparql_endpoint.init_app(
+        app,
+        store_path=lambda: site.publication().store_path,
+        base_uri=site.settings.base_uri,
+        state_dir=Path(site.settings.out_dir) / ".sparql",
+    )
