@@ -115,9 +115,7 @@ class Resource:
 
 
 def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
 def integer(n: int) -> Lit:
@@ -257,12 +255,21 @@ def architecture(ref: dict[str, Any]) -> list[Resource]:
         )
     ]
     for layer in layers:
-        r = concept(f"id/layer/{layer['id']}", "ak:ArchitectureLayer", "architecture",
-                    layer["id"], layer["fi"], layer["en"], layer["order"])
+        r = concept(
+            f"id/layer/{layer['id']}",
+            "ak:ArchitectureLayer",
+            "architecture",
+            layer["id"],
+            layer["fi"],
+            layer["en"],
+            layer["order"],
+        )
         r.add("skos:topConceptOf", IRI("id/scheme/architecture"))
         r.add("ak:crossCutting", boolean(bool(layer.get("cross_cutting", False))))
-        r.add("skos:narrower", *(IRI(f"id/component/{c['id']}") for c in components
-                                 if c["layer"] == layer["id"]))
+        r.add(
+            "skos:narrower",
+            *(IRI(f"id/component/{c['id']}") for c in components if c["layer"] == layer["id"]),
+        )
         r.add("dct:source", IRI(info["source_url"]))
         resources.append(r)
     layer_ids = {layer["id"] for layer in layers}
@@ -271,15 +278,26 @@ def architecture(ref: dict[str, Any]) -> list[Resource]:
             raise ValueError(f"component {c['id']}: unknown layer {c['layer']!r}")
         # fi_qualified keeps fi prefLabels unique in the scheme; the short form stays findable.
         fi = c.get("fi_qualified", c["fi"])
-        r = concept(f"id/component/{c['id']}", "ak:ArchitectureComponent", "architecture",
-                    c["id"], fi, c["en"], order)
+        r = concept(
+            f"id/component/{c['id']}",
+            "ak:ArchitectureComponent",
+            "architecture",
+            c["id"],
+            fi,
+            c["en"],
+            order,
+        )
         if "fi_qualified" in c:
             r.add("skos:altLabel", Lit(c["fi"], "fi"))
         r.add("skos:broader", IRI(f"id/layer/{c['layer']}"))
         confidence = c["confidence"]
         r.add("ak:confidence", Lit(confidence))
-        notes = [texts(MEMBERSHIP_NOTE[0].format(fi=CONFIDENCE_FI[confidence]),
-                       MEMBERSHIP_NOTE[1].format(en=confidence))]
+        notes = [
+            texts(
+                MEMBERSHIP_NOTE[0].format(fi=CONFIDENCE_FI[confidence]),
+                MEMBERSHIP_NOTE[1].format(en=confidence),
+            )
+        ]
         if "note" in c:
             if c["id"] not in COMPONENT_NOTES_FI:
                 raise ValueError(f"component {c['id']}: note has no Finnish translation here")
@@ -351,8 +369,15 @@ def openness_aspects(ref: dict[str, Any]) -> list[Resource]:
         )
     ]
     for order, a in enumerate(aspects, start=1):
-        r = concept(f"id/aspect/{a['id']}", "ak:OpennessAspect", "openness-aspects",
-                    a["id"], a["fi"], a["en"], order)
+        r = concept(
+            f"id/aspect/{a['id']}",
+            "ak:OpennessAspect",
+            "openness-aspects",
+            a["id"],
+            a["fi"],
+            a["en"],
+            order,
+        )
         r.add("skos:topConceptOf", IRI("id/scheme/openness-aspects"))
         r.add("skos:scopeNote", *ASPECT_SCOPE[a["id"]])
         r.add("dct:source", IRI(DECK))
@@ -403,13 +428,22 @@ def service_domains(ref: dict[str, Any]) -> list[Resource]:
         group_name = next(name for name, g in DOMAIN_GROUPS.items() if g[0] == key)
         r = concept(f"id/domain/{key}", None, "service-domains", key, fi, en, order)
         r.add("skos:topConceptOf", IRI("id/scheme/service-domains"))
-        r.add("skos:narrower", *(IRI(f"id/domain/{d['id']}") for d in domains
-                                 if d["group"] == group_name))
+        r.add(
+            "skos:narrower",
+            *(IRI(f"id/domain/{d['id']}") for d in domains if d["group"] == group_name),
+        )
         r.add("dct:source", IRI(DECK))
         resources.append(r)
     for order, d in enumerate(domains, start=1):
-        r = concept(f"id/domain/{d['id']}", "ak:ServiceDomain", "service-domains",
-                    d["id"], d["fi"], d["en"], order)
+        r = concept(
+            f"id/domain/{d['id']}",
+            "ak:ServiceDomain",
+            "service-domains",
+            d["id"],
+            d["fi"],
+            d["en"],
+            order,
+        )
         r.add("skos:broader", IRI(f"id/domain/{DOMAIN_GROUPS[d['group']][0]}"))
         r.add("dct:source", IRI(DECK))
         resources.append(r)
@@ -470,17 +504,27 @@ def delivery_phases(ref: dict[str, Any]) -> list[Resource]:
             ),
             [f"id/phase/{p['id']}" for p in phases],
             [DECK],
-            [SOURCING_NOTE, texts(
-                "Määritelmät on tiivistetty diojen 7 ja 8 teksteistä esityksen sanoin; "
-                "englanninkieliset määritelmät ovat tätä julkaisua varten tehtyjä käännöksiä.",
-                "The definitions are condensed from the text of slides 7 and 8 in the deck's "
-                "words; the English definitions are translations written for this publication.",
-            )],
+            [
+                SOURCING_NOTE,
+                texts(
+                    "Määritelmät on tiivistetty diojen 7 ja 8 teksteistä esityksen sanoin; "
+                    "englanninkieliset määritelmät ovat tätä julkaisua varten tehtyjä käännöksiä.",
+                    "The definitions are condensed from the text of slides 7 and 8 in the deck's "
+                    "words; the English definitions are translations written for this publication.",
+                ),
+            ],
         )
     ]
     for order, p in enumerate(phases, start=1):
-        r = concept(f"id/phase/{p['id']}", "ak:DeliveryPhase", "delivery-phases",
-                    p["id"], p["fi"], p["en"], order)
+        r = concept(
+            f"id/phase/{p['id']}",
+            "ak:DeliveryPhase",
+            "delivery-phases",
+            p["id"],
+            p["fi"],
+            p["en"],
+            order,
+        )
         r.add("skos:topConceptOf", IRI("id/scheme/delivery-phases"))
         r.add("skos:definition", *PHASE_DEFINITIONS[p["id"]])
         r.add("dct:source", IRI(DECK))
@@ -510,8 +554,10 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     Route(
         "direct-purchase",
-        texts("Kansallisen kynnysarvon alittava hankinta",
-              "Direct purchase below the national threshold"),
+        texts(
+            "Kansallisen kynnysarvon alittava hankinta",
+            "Direct purchase below the national threshold",
+        ),
         texts(
             "Kunta ostaa suoraan toimittajalta ilman kilpailutusta, koska koko hankinnan "
             "arvioitu arvo (kokonaiselinkaarikustannus ilman arvonlisäveroa, optiot mukaan "
@@ -599,17 +645,26 @@ def procurement_routes(ref: dict[str, Any]) -> list[Resource]:
             ),
             [f"id/route/{route.key}" for route in ROUTES],
             [DECK, KIVISTO, TEM_THRESHOLDS, HANKINNAT_THRESHOLDS],
-            [texts(
-                "Nimet ja määritelmät on kirjoitettu tätä julkaisua varten suomeksi ja "
-                "englanniksi lähteiden pohjalta; ne eivät ole virallisia termejä.",
-                "Labels and definitions were written in Finnish and English for this "
-                "publication from the sources; they are not official terms.",
-            )],
+            [
+                texts(
+                    "Nimet ja määritelmät on kirjoitettu tätä julkaisua varten suomeksi ja "
+                    "englanniksi lähteiden pohjalta; ne eivät ole virallisia termejä.",
+                    "Labels and definitions were written in Finnish and English for this "
+                    "publication from the sources; they are not official terms.",
+                )
+            ],
         )
     ]
     for order, route in enumerate(ROUTES, start=1):
-        r = concept(f"id/route/{route.key}", "ak:ProcurementRoute", "procurement-routes",
-                    route.key, route.label[0].text, route.label[1].text, order)
+        r = concept(
+            f"id/route/{route.key}",
+            "ak:ProcurementRoute",
+            "procurement-routes",
+            route.key,
+            route.label[0].text,
+            route.label[1].text,
+            order,
+        )
         r.add("skos:topConceptOf", IRI("id/scheme/procurement-routes"))
         r.add("skos:definition", *route.definition)
         r.add("dct:source", *iris(route.sources))
@@ -639,25 +694,37 @@ IRIs are relative: parse with the base URI as publicID (no @base on purpose)."""
 def render(ref: dict[str, Any]) -> dict[str, str]:
     """File name → Turtle text for every scheme."""
     return {
-        f"{key}.ttl": document(HEADER.format(key=key), build(ref))
-        for key, build in SCHEMES.items()
+        f"{key}.ttl": document(HEADER.format(key=key), build(ref)) for key, build in SCHEMES.items()
     }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
-                        help="architecture-layers.yaml (default: %(default)s)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="directory for the .ttl files (default: %(default)s)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if a file differs from what would be written")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help="architecture-layers.yaml (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="directory for the .ttl files (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a file differs from what would be written",
+    )
     args = parser.parse_args(argv)
     ref = yaml.safe_load(args.source.read_text(encoding="utf-8"))
     files = render(ref)
-    stale = [name for name, text in files.items()
-             if not (args.out / name).is_file()
-             or (args.out / name).read_text(encoding="utf-8") != text]
+    stale = [
+        name
+        for name, text in files.items()
+        if not (args.out / name).is_file() or (args.out / name).read_text(encoding="utf-8") != text
+    ]
     if args.check:
         for name in stale:
             print(f"{args.out / name}: differs from the generator's output", file=sys.stderr)

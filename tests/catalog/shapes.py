@@ -40,9 +40,7 @@ from rdflib.namespace import RDFS
 SH = Namespace("http://www.w3.org/ns/shacl#")
 REPO = Path(__file__).resolve().parents[2]
 # Pinned copies (tests/standards/README.md); AVOINKUNTA_STANDARDS may point elsewhere.
-STANDARDS = Path(
-    __import__("os").environ.get("AVOINKUNTA_STANDARDS", REPO / "tests" / "standards")
-)
+STANDARDS = Path(__import__("os").environ.get("AVOINKUNTA_STANDARDS", REPO / "tests" / "standards"))
 DCATAP = STANDARDS / "dcat-ap-3.0.1"
 ADMS_SHAPES = REPO / "shapes" / "adms-ap.ttl"
 SPDX_PATTERN = "^https?://spdx.org/rdf/terms#"
