@@ -28,7 +28,7 @@ test: $(STAMP) $(VENV)/.ckan-installed
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check publisher sparql_endpoint
+	$(BIN)/ruff format --check publisher sparql_endpoint tests bench ontology
 
 ## bench: the benchmarks (not tests): SPARQL throughput and dereferencing, against peers
 bench: $(STAMP)
