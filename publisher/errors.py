@@ -28,18 +28,30 @@ def error_response(status: int, title: str, message: str) -> Response:
     """One error shape: ``{"ok": false, "status", "error", "message"}`` for machines, a
     small escaped page for browsers."""
     if wants_html(request):
-        body = (
-            "<!doctype html><html lang=en><meta charset=utf-8>"
-            f"<title>{status} {escape(title)}</title><h1>{status} {escape(title)}</h1>"
-            f"<p>{escape(message)}</p><p><a href='/'>Avoin kunta</a> · "
-            "<a href='/search'>Search</a></p></html>"
-        )
-        response = Response(body, status=status, mimetype="text/html")
+        response = Response(_html_page(status, title, message), status=status, mimetype="text/html")
+        response.headers["Vary"] = "Accept, Accept-Language"
     else:
         response = jsonify(ok=False, status=status, error=title, message=message)
         response.status_code = status
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _html_page(status: int, title: str, message: str) -> str:
+    """The site's own page in the reader's language; a bare page when even that fails
+    (an error page must not fail)."""
+    try:
+        # Imported here: the render layer imports this module.
+        from publisher.render.html import render_page
+
+        return render_page("error.html", status=status, title=title, message=message)
+    except Exception:
+        return (
+            "<!doctype html><html lang=en><meta charset=utf-8>"
+            f"<title>{status} {escape(title)}</title><h1>{status} {escape(title)}</h1>"
+            f"<p>{escape(message)}</p><p><a href='/'>Avoin kunta</a> · "
+            "<a href='/search'>Search</a></p></html>"
+        )
 
 
 def init_app(app: Flask) -> None:

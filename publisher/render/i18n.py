@@ -156,6 +156,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "replaced_by": {"fi": "Korvaaja", "sv": "Ersatt av", "en": "Replaced by"},
     "not_found_title": {"fi": "Ei löytynyt", "sv": "Hittades inte", "en": "Not found"},
+    "error_title": {"fi": "Virhe", "sv": "Fel", "en": "Error"},
+    "error_text": {
+        "fi": "Pyyntöä ei voitu käsitellä. Alla palvelimen selitys (englanniksi).",
+        "sv": "Begäran kunde inte behandlas. Nedan serverns förklaring (på engelska).",
+        "en": "The request could not be handled. The server's explanation is below.",
+    },
     "not_found_text": {
         "fi": "Tällä osoitteella ei ole koskaan julkaistu mitään. Kokeile hakua.",
         "sv": "Ingenting har någonsin publicerats på denna adress. Pröva att söka.",
