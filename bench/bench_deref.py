@@ -94,6 +94,7 @@ def main() -> int:
 
     from publisher.build import build
     from publisher.config import Settings
+    from publisher.server import serve_command
 
     port, peer_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}/"
@@ -107,20 +108,7 @@ def main() -> int:
         print(f"built the bundled catalogue in {time.perf_counter() - started:.1f} s")
     env = dict(os.environ, AVOINKUNTA_BASE_URI=base)
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "publisher.cli",
-            "serve",
-            "--out",
-            str(out),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
+        serve_command(out, port, 2),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

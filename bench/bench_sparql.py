@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 from publisher.build import build  # noqa: E402
 from publisher.config import Settings  # noqa: E402
 from publisher.publication import Publication  # noqa: E402
+from publisher.server import serve_command  # noqa: E402
 from sparql_endpoint.examples import examples  # noqa: E402
 
 JSON_TYPES = "application/sparql-results+json"
@@ -281,20 +282,7 @@ def main() -> int:
         )
         processes.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "publisher.cli",
-                    "serve",
-                    "--out",
-                    str(out),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(ours_port),
-                    "--workers",
-                    str(args.workers),
-                ],
+                serve_command(out, ours_port, args.workers),
                 env=env,
                 stdout=ours_log.open("wb"),
                 stderr=subprocess.STDOUT,
@@ -366,20 +354,7 @@ def run_flood(workers: int, clients: int) -> int:
     build(Settings(base_uri=base, data_dir=ROOT / "data", out_dir=out), progress=lambda m: None)
     log = work / "server.log"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "publisher.cli",
-            "serve",
-            "--out",
-            str(out),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
+        serve_command(out, port, workers),
         env=dict(os.environ, AVOINKUNTA_BASE_URI=base),
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

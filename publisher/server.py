@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -28,6 +30,15 @@ class _Server(BaseApplication):  # type: ignore[misc]
         from publisher.app import create_app
 
         return create_app(self.settings)
+
+
+def serve_command(out_dir: Path, port: int, workers: int, host: str = "127.0.0.1") -> list[str]:
+    """The command line of `avoinkunta serve` in this interpreter (tests and benchmarks
+    start real servers with it)."""
+    return [
+        sys.executable, "-m", "publisher.cli", "serve", "--out", str(out_dir),
+        "--host", host, "--port", str(port), "--workers", str(workers),
+    ]  # fmt: skip
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:

@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from publisher.app import create_app
 from publisher.build import build
 from publisher.config import PROJECT_ROOT, Settings
 from publisher.publication import Publication
+from publisher.server import serve_command
 
 DATA_DIR = PROJECT_ROOT / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -105,10 +105,8 @@ def start_server(
     """`avoinkunta serve` (gunicorn) on 127.0.0.1:``port`` over ``out_dir``, once
     ``ready_path`` answers 200; ``env`` is added to the environment."""
     base = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "publisher.cli", "serve", "--out", str(out_dir)]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(
-        command,
+        serve_command(out_dir, port, workers),
         env={**os.environ, "AVOINKUNTA_BASE_URI": base, **(env or {})},
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
