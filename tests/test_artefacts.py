@@ -25,7 +25,8 @@ def write_counts(context: ArtefactContext) -> None:
     SEEN.append(context)
     store = ReadStore(context.store_path)
     offerings = store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?o a <%sontology#Offering> }" % context.uris.base
+        "SELECT (COUNT(*) AS ?n) WHERE { ?o a ak:Offering }",
+        prefixes={"ak": str(context.uris.vocab)},
     )
     reused = None
     if context.previous_folder is not None:
