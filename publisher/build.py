@@ -43,6 +43,7 @@ from publisher.publication import (
     VOCABULARY_ARCHIVE,
     Publication,
 )
+from publisher.siteindex import write_site_index
 from publisher.sources import Catalogue, read_catalogue
 from publisher.uris import UriScheme
 from publisher.validation import load_shapes, validate_mapped
@@ -130,6 +131,15 @@ def build(
         dumps = _write_dumps(staging / "dumps", dataset, mapped)
         progress(f"  dumps: {', '.join(dumps)} ({_since(started)})")
         _write_json(staging / LEDGER, ledger)
+        # Build artefact (discovery): the site index; moves to the artefact registry.
+        write_site_index(
+            staging,
+            store_path=staging / "store",
+            base_uri=settings.base_uri,
+            ledger=ledger,
+            previous=previous.path if previous else None,
+            progress=progress,
+        )
         _archive_vocabulary(staging / VOCABULARY_ARCHIVE, mapped, uris, previous)
         manifest = _manifest(build_id, now, settings, mapped, uris, dumps, previous, ledger)
         _write_json(staging / MANIFEST, manifest)
