@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 
 import Stemmer  # PyStemmer: the Snowball stemmers
 
@@ -46,13 +47,20 @@ def term_of(word: str) -> str:
     return fold(word).replace(":", "").replace("'", "")
 
 
+def _snowball() -> str:
+    try:
+        return f"snowball (PyStemmer {metadata.version('PyStemmer')})"
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "snowball"
+
+
 @dataclass(frozen=True)
 class AnalyserInfo:
     """Which analysers built an index: stored in it, and part of its inputs."""
 
     finnish: str
-    swedish: str = "snowball swedish"
-    english: str = "snowball english"
+    swedish: str = f"{_snowball()} swedish"
+    english: str = f"{_snowball()} english"
 
     def describe(self) -> str:
         return f"fi: {self.finnish}; sv: {self.swedish}; en: {self.english}"
@@ -71,7 +79,7 @@ class Analyser:
         # PyStemmer objects are not safe for concurrent use from threads.
         self._stem_lock = threading.Lock()
         self.info = AnalyserInfo(
-            finnish=self._voikko.version if self._voikko else "snowball finnish (no Voikko)"
+            finnish=self._voikko.version if self._voikko else f"{_snowball()} finnish (no Voikko)"
         )
 
     @property

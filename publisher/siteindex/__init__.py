@@ -1,5 +1,6 @@
-"""The per-publication site index: one SQLite file (``siteindex.sqlite``) written at
-build time beside the store, read by every page that lists, counts or searches things.
+"""The per-publication site index: one SQLite file, the build artefact ``site-index``
+(``<publication>/artefacts/site-index/siteindex.sqlite``), written at build time from the
+store and the ledger, read by every page that lists, counts or searches things.
 
 Write: ``write_site_index(folder, store_path=..., base_uri=..., ledger=..., previous=...)``.
 Read: ``SiteIndex.of(publication.path)``; see ``reader`` for the calls and
@@ -19,11 +20,13 @@ from publisher.siteindex.reader import (
     Snippet,
     Suggestion,
     best_label,
+    index_path,
 )
-from publisher.siteindex.schema import INDEX_FILE, SCHEMA_VERSION
+from publisher.siteindex.schema import ARTEFACT, INDEX_FILE, SCHEMA_VERSION
 from publisher.siteindex.writer import write_site_index
 
 __all__ = [
+    "ARTEFACT",
     "FACETS",
     "INDEX_FILE",
     "SCHEMA_VERSION",
@@ -41,5 +44,6 @@ __all__ = [
     "Snippet",
     "Suggestion",
     "best_label",
+    "index_path",
     "write_site_index",
 ]

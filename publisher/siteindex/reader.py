@@ -30,10 +30,11 @@ from typing import Any
 
 from pyroaring import BitMap, FrozenBitMap
 
+from publisher.publication import ARTEFACTS_DIR
 from publisher.search.analysis import Analyser, default_analyser, fold, words
 from publisher.search.engine import Hit, Outcome, SearchEngine
 from publisher.siteindex.facets import BY_NAME, FACETS, RELEVANCE, SORTS, Selection
-from publisher.siteindex.schema import INDEX_FILE, SCHEMA_VERSION
+from publisher.siteindex.schema import ARTEFACT, INDEX_FILE, SCHEMA_VERSION
 
 LANG_FALLBACK = ("fi", "en", "", "sv")
 
@@ -135,11 +136,9 @@ class SiteIndex:
 
     @classmethod
     def of(cls, path: Path) -> SiteIndex:
-        """The process's one reader of the index at ``path`` (a file or a publication
-        folder)."""
-        path = Path(path)
-        if path.is_dir():
-            path = path / INDEX_FILE
+        """The process's one reader of the index at ``path``: the file, or the folder of
+        a publication."""
+        path = index_path(Path(path))
         with cls._opened_lock:
             found = cls._opened.get(path)
             if found is None:
@@ -535,6 +534,13 @@ class SiteIndex:
                 labels = self.cards([entity_id])[0]["title"] if not labels else labels
             out.append(Suggestion(entity, best_label(labels, lang, fallback=entity.key)))
         return out
+
+
+def index_path(path: Path) -> Path:
+    """The index file of a publication folder (or ``path`` itself when it is a file)."""
+    if path.is_dir():
+        return path / ARTEFACTS_DIR / ARTEFACT / INDEX_FILE
+    return path
 
 
 def best_label(labels: dict[str, str], lang: str, *, fallback: str) -> Label:

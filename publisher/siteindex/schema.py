@@ -5,6 +5,7 @@ and a build never reuses anything from an index of another version."""
 from __future__ import annotations
 
 SCHEMA_VERSION = 1
+ARTEFACT = "site-index"  # its folder under the publication's artefacts/ (publisher.artefacts)
 INDEX_FILE = "siteindex.sqlite"
 
 TABLES = """

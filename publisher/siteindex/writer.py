@@ -18,7 +18,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyroaring import BitMap
 
@@ -28,6 +28,9 @@ from publisher.siteindex.facets import FACETS
 from publisher.siteindex.model import Model, SearchDoc, build_model
 from publisher.siteindex.schema import INDEX_FILE, SCHEMA_VERSION, TABLES
 from publisher.uris import UriScheme
+
+if TYPE_CHECKING:
+    from publisher.artefacts import ArtefactContext
 
 Progress = Callable[[str], None]
 SUGGEST_TOP_LENGTH = 3  # prefixes up to this length get their best suggestions stored
@@ -46,7 +49,7 @@ def write_site_index(
     progress: Progress | None = None,
 ) -> Path:
     """Build ``folder/siteindex.sqlite`` from the store at ``store_path``; ``previous``
-    is the folder of the publication before (its word analyses are reused)."""
+    is the folder of the previous index (its word analyses are reused)."""
     started = time.perf_counter()
     say = progress or (lambda _m: None)
     analyser = analyser or default_analyser()
@@ -86,6 +89,17 @@ def write_site_index(
         f"({time.perf_counter() - started:.2f} s)"
     )
     return target
+
+
+def write_artefact(context: ArtefactContext) -> None:
+    """The build's entry point (publisher.artefacts.ARTEFACTS: "site-index")."""
+    write_site_index(
+        context.folder,
+        store_path=context.store_path,
+        base_uri=context.settings.base_uri,
+        ledger=context.ledger,
+        previous=context.previous_folder,
+    )
 
 
 def _json(data: Any) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from publisher.publication import Publication
-from publisher.siteindex import INDEX_FILE, IndexError_, SiteIndex, write_site_index
+from publisher.siteindex import INDEX_FILE, IndexError_, SiteIndex, index_path, write_site_index
 
 BASE = "http://localhost:8080/"
 
@@ -23,6 +23,8 @@ def digest(path: Path) -> str:
 
 
 def test_every_build_writes_the_index(publication: Publication) -> None:
+    """The index is the build artefact "site-index", listed in the manifest."""
+    assert INDEX_FILE in publication.manifest["artefacts"]["site-index"]["files"]
     index = SiteIndex.of(publication.path)
     counts = index.counts()
     assert counts["offering"] == publication.manifest["entities"]["offering"]
@@ -47,7 +49,7 @@ def test_same_store_same_bytes_with_and_without_reuse(
         )
         written.append(digest(path))
     assert written[0] == written[1] == written[2]
-    assert written[0] == digest(publication.path / INDEX_FILE)
+    assert written[0] == digest(index_path(publication.path))
 
 
 def test_rebuilding_identical_sources_gives_identical_index(
@@ -64,12 +66,12 @@ def test_rebuilding_identical_sources_gives_identical_index(
     assert before is not None
     after = build(make_settings(out), progress=quiet)
     assert after.build_id != before.build_id
-    assert digest(after.path / INDEX_FILE) == digest(before.path / INDEX_FILE)
+    assert digest(index_path(after.path)) == digest(index_path(before.path))
 
 
 def test_another_schema_version_is_refused(publication: Publication, tmp_path: Path) -> None:
     copy = tmp_path / INDEX_FILE
-    shutil.copy(publication.path / INDEX_FILE, copy)
+    shutil.copy(index_path(publication.path), copy)
     db = sqlite3.connect(copy)
     db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     db.commit()
