@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import shutil
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,9 +134,13 @@ def write_artefacts(
             uris=uris,
             code_version=code_version,
         )
+        started = time.perf_counter()
         artefact.load()(context)
         entries[artefact.name] = {"files": _files(folder)}
-        progress(f"  artefact {artefact.name}: {len(entries[artefact.name]['files'])} file(s)")
+        progress(
+            f"  artefact {artefact.name}: {len(entries[artefact.name]['files'])} file(s) "
+            f"in {time.perf_counter() - started:.2f} s"
+        )
     return entries
 
 

@@ -84,7 +84,7 @@ def test_incremental_build_equals_a_full_rebuild(tmp_path: Path, generated: Path
     lines, progress = messages()
     updated = build(make_settings(incremental, data), progress=progress, now=T1)  # type: ignore[arg-type]
     assert any("1 to check" in line for line in lines), lines
-    assert any("store:" in line and "reused" in line for line in lines), lines
+    assert any("store:" in line and "reused the previous store" in line for line in lines), lines
     # The same history, but nothing reused: the previous publication's cache is gone.
     shutil.rmtree((full / "current").resolve() / "cache")
     lines, progress = messages()

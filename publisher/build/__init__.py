@@ -311,10 +311,10 @@ def _build(
         writer = None
         save_chunk_index(staging, index)
         progress(f"  dumps: {', '.join(dumps)} ({_since(started)})")
-        quads = _write_store(
+        quads, how = _write_store(
             staging, previous if reusable else None, previous_chunks, index, pending
         )
-        progress(f"  store: {quads} quads ({_since(started)})")
+        progress(f"  store: {quads} quads, {how} ({_since(started)})")
         _write_json(staging / LEDGER, ledger)
         _archive_vocabulary(staging / VOCABULARY_ARCHIVE, checked.bench, uris, previous)
         artefacts = write_artefacts(
