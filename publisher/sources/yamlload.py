@@ -60,7 +60,8 @@ class YamlIssue:
 
 @dataclass
 class YamlDocument:
-    """The loaded value (None when the file could not be loaded) and its issues."""
+    """The loaded value and its issues. When the file could not be loaded (``loaded`` is
+    False), ``value`` is what was built before the loader stopped, or None."""
 
     value: Any
     issues: list[YamlIssue] = field(default_factory=list)
@@ -89,7 +90,8 @@ def load_yaml_text(data: bytes, limits: SourceLimits) -> YamlDocument:
     try:
         value = builder.run(loader)
     except _Refused as refused:
-        return YamlDocument(None, [refused.issue], loaded=False)
+        # What was built so far names the record the issue is in (its id came first).
+        return YamlDocument(builder.partial(), [refused.issue], loaded=False)
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(exc, limits)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in its stream
@@ -243,6 +245,16 @@ class _Builder:
                     event.start_mark.line + 1,
                 )
             )
+
+    def partial(self) -> Any:
+        """The document as far as it was built, the open mappings and lists included."""
+        stack = self.stack
+        for parent, child in zip(stack[-2::-1], stack[:0:-1], strict=True):
+            if not parent.is_map:
+                parent.container.append(child.container)
+            elif parent.has_key:
+                parent.container[parent.key] = child.container
+        return stack[0].container if stack else None
 
     def path(self) -> Path:
         """Where the builder is: the keys and list positions from the top."""
