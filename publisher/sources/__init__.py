@@ -16,6 +16,12 @@ the field tables of ``publisher.fields``), ``registry`` (the reader interface),
 from __future__ import annotations
 
 from publisher.fields import SUPPLIER
+from publisher.sources._compat import (  # noqa: E402  (until the build's next merge)
+    _check_unique,
+    _read_licences,
+    _read_retired,
+    _read_supplier,
+)
 from publisher.sources.catalogue import assemble, read_catalogue, read_source, source_files
 from publisher.sources.checks import LANGUAGES, SLUG, URL, Checker
 from publisher.sources.fields import FieldContext, read_fields, read_record
@@ -34,6 +40,7 @@ from publisher.sources.records import (
     Retirement,
     Supplier,
 )
+from publisher.sources.register_files import read_licences, read_retired  # noqa: E402
 from publisher.sources.registry import (
     ReadContext,
     Reader,
@@ -54,6 +61,10 @@ SUPPLIER_KINDS: dict[str, str] = {
 }
 
 __all__ = [
+    "_check_unique",
+    "_read_licences",
+    "_read_retired",
+    "_read_supplier",
     "ASPECTS",
     "LANGUAGES",
     "SLUG",
@@ -85,6 +96,8 @@ __all__ = [
     "load_yaml_text",
     "open_source_file",
     "read_catalogue",
+    "read_licences",
+    "read_retired",
     "read_fields",
     "read_record",
     "read_source",
