@@ -66,7 +66,7 @@ from publisher.publication import (
     VOCABULARY_ARCHIVE,
     Publication,
 )
-from publisher.sources import Catalogue, Retirement
+from publisher.sources import Catalogue, Retirement, SourceLimits, Supplier
 from publisher.uris import UriScheme
 from publisher.validation import DEFAULT_ENGINE, SHAPES_FILE
 
@@ -91,20 +91,19 @@ class Checked:
     inputs: Inputs
     bench: Workbench
     units: list[FileUnit]
+    suppliers: list[Supplier]  # every supplier, with its offerings (from any file)
     retired: tuple[Retirement, ...]
     renamed: dict[str, str]
     sources_sha256: str
     licences: FileGraph = field(repr=False)
-    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def catalogue(self) -> Catalogue:
-        suppliers = tuple(u.supplier for u in self.units if u.supplier is not None)
-        return Catalogue(suppliers, self.bench.register, self.retired, self.renamed)
+        return Catalogue(tuple(self.suppliers), self.bench.register, self.retired, self.renamed)
 
     @property
     def offering_ids(self) -> set[str]:
-        return {o.id for u in self.units if u.supplier for o in u.supplier.offerings}
+        return {o.id for s in self.suppliers for o in s.offerings}
 
     def facts(self) -> dict[str, SubjectFacts]:
         facts = subject_facts(self.bench.vocabulary_triples, self.bench.uris)
@@ -133,15 +132,21 @@ def check(
     order, as soon as it is done (the build writes its dump chunks then)."""
     started = time.perf_counter()
     data_dir = Path(settings.data_dir)
-    missing = reading.missing_folder_problems(data_dir)
-    if missing:
-        raise SourceErrors(missing)
+    limits = SourceLimits.from_settings(settings)
+    found, refused = reading.find_sources(data_dir, limits)
+    if not data_dir.is_dir():
+        raise SourceErrors(refused)
     inputs = Inputs(
-        settings.base_uri, data_dir, Path(settings.ontology_dir), Path(settings.shapes_dir), engine
+        settings.base_uri,
+        data_dir,
+        Path(settings.ontology_dir),
+        Path(settings.shapes_dir),
+        engine,
+        limits,
     )
     bench = Workbench(inputs)
     if bench.licence_problems:
-        raise SourceErrors(bench.licence_problems)
+        raise SourceErrors(bench.licence_problems + refused)
     progress(f"  vocabulary: {len(bench.vocabulary_triples)} triples ({_since(started)})")
     dependencies = [
         Path(settings.shapes_dir) / SHAPES_FILE,
@@ -154,17 +159,15 @@ def check(
     jobs: list[Job] = []
     cached: dict[str, FileUnit] = {}
     order: list[str] = []
-    for path in reading.supplier_files(data_dir):
-        content = path.read_bytes()
-        sources.update(content)
-        name = reading.display_name(path, data_dir)
-        key = unit_key(shared, name, content)
+    for reader_name, source in found:
+        sources.update(source.data)
+        key = unit_key(shared, f"{reader_name}:{source.display}", source.data)
         order.append(key)
         unit = cache.get(key)
         if unit is not None:
             cached[key] = unit
         else:
-            jobs.append(Job(str(path), name, key))
+            jobs.append(Job(reader_name, source, key))
     for extra in (reading.LICENCES_FILE, reading.RETIRED_FILE):
         if (data_dir / extra).is_file():
             sources.update((data_dir / extra).read_bytes())
@@ -184,14 +187,13 @@ def check(
         units.append(unit)
     for _ in computed:  # let the workers finish
         pass
-    offerings = sum(len(u.supplier.offerings) for u in units if u.supplier)
     progress(
-        f"  read, mapped, validated: {offerings} offerings, "
-        f"{sum(u.triples for u in units)} triples ({_since(started)})"
+        f"  read, mapped, validated: {sum(u.triples for u in units)} triples ({_since(started)})"
     )
-    suppliers = [u.supplier for u in units if u.supplier is not None]
-    retired, renamed, across = reading.cross_file_checks(data_dir, suppliers)
-    problems = [p for u in units for p in u.problems] + across
+    suppliers, retired, renamed, problems = reading.cross_file_checks(
+        data_dir, [u.result for u in units], limits
+    )
+    problems = refused + problems
     if problems:
         raise SourceErrors(problems)
     used = sorted({name for u in units for name in u.licences_used})
@@ -199,8 +201,8 @@ def check(
     rule_problems = [p for u in units for p in u.rule_problems]
     rule_problems += bench.context_problems(used)
     progress(
-        f"  SHACL ({engine}): {'conforms' if not rule_problems else 'does not conform'} "
-        f"({_since(started)})"
+        f"  SHACL ({engine}): {'conforms' if not rule_problems else 'does not conform'}, "
+        f"{sum(len(s.offerings) for s in suppliers)} offerings ({_since(started)})"
     )
     if rule_problems:
         raise SourceErrors(sorted(set(rule_problems)), stage="rules")
@@ -208,6 +210,7 @@ def check(
         inputs=inputs,
         bench=bench,
         units=units,
+        suppliers=suppliers,
         retired=retired,
         renamed=renamed,
         sources_sha256=sources.hexdigest(),

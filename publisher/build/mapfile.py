@@ -1,17 +1,15 @@
 """One source file's records → its triples, as the build caches and publishes them.
 
-The build works per supplier file: each file's triples, validation result, ledger facts
-and dump chunks depend only on that file (and the vocabulary, the licences and the code),
-so an unchanged file is never mapped again. This module is the one place where the build
-calls the mapper (``publisher.mapping``); it gives every blank node a label derived from
-where it comes from (the record and the field: ``offering x-road`` + ``parts.1.pricing``),
-so that the same sources give the same labels on every build, and every literal its
-canonical form (``terms.Canonical``).
+The build works per source file: each file's triples, validation result, ledger facts and
+dump chunks depend only on that file (and the vocabulary, the licences and the code), so an
+unchanged file is never mapped again. The mapper (``publisher.mapping``) gives blank nodes
+labels derived from where they come from (``_:offering.x-road.parts.1.pricing``) and
+literals in their canonical form; this module turns its N-Triples into sorted pyoxigraph
+triples, and gives the vocabulary stable blank-node labels too.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,9 +18,10 @@ from rdflib import BNode, Graph
 
 from publisher.build.terms import Canonical, from_rdflib, sort_triples
 from publisher.licences import LicenceRegister
-from publisher.mapping import licences, offerings, suppliers
-from publisher.mapping.context import MappingContext, Origin
-from publisher.sources import Supplier
+from publisher.mapping import map_licences as map_licence_part
+from publisher.mapping import map_records
+from publisher.mapping.context import Origin, Terms
+from publisher.sources import ReadResult
 from publisher.uris import UriScheme
 
 
@@ -31,59 +30,30 @@ class FileGraph:
     """The triples of one source file (or of the licences), in the build's order."""
 
     triples: list[ox.Triple]  # canonical literals, sorted (terms.sort_triples)
-    origins: dict[str, Origin]  # N-Triples form of a subject ("<iri>", "_:b…") → origin
+    origins: dict[str, Origin]  # N-Triples form of a subject ("<iri>", "_:…") → origin
     licences_used: frozenset[str]
 
 
-def blank_label(origin: Origin) -> str:
-    """A blank-node label from where the node comes from: the same on every build, and
-    unique because record ids are unique over all files."""
-    key = f"{origin.record}\0{origin.field_prefix}".encode()
-    return "b" + hashlib.sha256(key).hexdigest()[:24]
-
-
-def map_supplier_file(
-    supplier: Supplier, uris: UriScheme, register: LicenceRegister, canonical: Canonical
+def map_file(
+    result: ReadResult, uris: UriScheme, register: LicenceRegister, terms: Terms
 ) -> FileGraph:
-    context = MappingContext(graph=Graph(), uris=uris, ak=uris.vocab, register=register)
-    suppliers.add_supplier(context, supplier)
-    for offering in supplier.offerings:
-        offerings.add_offering(context, offering)
-    return _file_graph(context, canonical)
+    """The records of one source file: its suppliers (with their offerings) and the
+    offerings it holds for suppliers of other files."""
+    part = map_records(result.suppliers, result.offerings, uris, register, terms)
+    return FileGraph(_triples(part.ntriples), dict(part.origins), frozenset(part.licences))
 
 
 def map_licences(
-    register: LicenceRegister, used: Iterable[str], uris: UriScheme, canonical: Canonical
+    register: LicenceRegister, used: Iterable[str], uris: UriScheme, terms: Terms
 ) -> FileGraph:
     """The licences the offerings use, with the members of their expressions."""
-    context = MappingContext(graph=Graph(), uris=uris, ak=uris.vocab, register=register)
-    context.licences_used.update(used)
-    licences.add_licences(context, register)
-    return _file_graph(context, canonical)
+    part = map_licence_part(sorted(used), register, uris, terms)
+    return FileGraph(_triples(part.ntriples), dict(part.origins), frozenset())
 
 
-def _file_graph(context: MappingContext, canonical: Canonical) -> FileGraph:
-    labels: dict[BNode, ox.BlankNode] = {}
-    origins: dict[str, Origin] = {}
-    for node, origin in context.origins.items():
-        if isinstance(node, BNode):
-            label = ox.BlankNode(blank_label(origin))
-            labels[node] = label
-            origins[str(label)] = origin
-        else:
-            origins[f"<{node}>"] = origin
-    triples = []
-    for s, p, o in context.graph:
-        triples.append(
-            canonical.triple(
-                ox.Triple(
-                    from_rdflib(s, labels),  # type: ignore[arg-type]
-                    from_rdflib(p, labels),  # type: ignore[arg-type]
-                    from_rdflib(o, labels),
-                )
-            )
-        )
-    return FileGraph(sort_triples(triples), origins, frozenset(context.licences_used))
+def _triples(ntriples: str) -> list[ox.Triple]:
+    parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
+    return sort_triples(quad.triple for quad in parsed)
 
 
 def map_vocabulary(vocabulary: Graph, canonical: Canonical) -> list[ox.Triple]:

@@ -1,9 +1,10 @@
-"""The build's calls into the source reader (``publisher.sources``), file by file.
+"""The build's calls into the source readers (``publisher.sources``), file by file.
 
-The build reads, maps and validates each supplier file on its own (and caches the result),
-then runs the checks that span files once: unique offering ids, ``retired.yaml``. This
-module is the one place that knows how the source reader is called; the reader itself
-(its records, fields, checks and messages) belongs to ``publisher.sources``.
+The build reads, maps and validates each source file on its own (and caches the result),
+then runs the checks that span files once: unique ids, offerings attached to suppliers of
+other files, ``retired.yaml``. This module is the one place that knows how the readers are
+called; the readers themselves (records, fields, checks, messages, limits) belong to
+``publisher.sources``.
 """
 
 from __future__ import annotations
@@ -11,56 +12,69 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from publisher import sources
 from publisher.licences import LicenceRegister
 from publisher.problems import Problem
-from publisher.sources import KnownIds, Retirement, Supplier
+from publisher.sources import (
+    FieldContext,
+    KnownIds,
+    ReadResult,
+    Retirement,
+    SourceFile,
+    SourceLimits,
+    Supplier,
+    read_source,
+    reader,
+    source_files,
+)
+from publisher.sources.catalogue import assemble
+from publisher.sources.register_files import read_licences as _read_licences
+from publisher.sources.register_files import read_retired
 
 SUPPLIERS_DIR = "suppliers"
 LICENCES_FILE = "licences.yaml"
 RETIRED_FILE = "retired.yaml"
 
 
-def supplier_files(data_dir: Path) -> list[Path]:
-    """The supplier files, in the order the catalogue reads them."""
-    folder = Path(data_dir) / SUPPLIERS_DIR
-    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-
-
-def display_name(path: Path, data_dir: Path) -> str:
-    """The file's name as problems show it (relative to how the data folder was given)."""
-    return str(Path(data_dir) / path.relative_to(data_dir))
-
-
-def missing_folder_problems(data_dir: Path) -> list[Problem]:
+def find_sources(
+    data_dir: Path, limits: SourceLimits
+) -> tuple[list[tuple[str, SourceFile]], list[Problem]]:
+    """Every source file, as (reader name, opened file), in the order the catalogue reads
+    them; and the problems of the folder and of files that cannot be read."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        return [Problem(str(data_dir), "-", "-", "missing", "no such folder")]
-    if not supplier_files(data_dir):
-        folder = data_dir / SUPPLIERS_DIR
-        return [Problem(str(folder), "-", "-", "missing", "no supplier files (*.yaml) found")]
-    return []
-
-
-def read_licences(data_dir: Path) -> tuple[LicenceRegister, list[Problem]]:
+        return [], [Problem(str(data_dir), "-", "-", "missing", "no such folder")]
     problems: list[Problem] = []
-    register = sources._read_licences(Path(data_dir), problems)
+    found = [(r.name, source) for r, source in source_files(data_dir, limits, problems)]
+    if not found and not problems:
+        folder = data_dir / SUPPLIERS_DIR
+        problems.append(
+            Problem(str(folder), "-", "-", "missing", "no supplier files (*.yaml) found")
+        )
+    return found, problems
+
+
+def read_licences(data_dir: Path, limits: SourceLimits) -> tuple[LicenceRegister, list[Problem]]:
+    problems: list[Problem] = []
+    register = _read_licences(Path(data_dir), limits, problems)
     return register, problems
 
 
-def read_supplier_file(
-    path: Path, display: str, known: KnownIds, register: LicenceRegister
-) -> tuple[Supplier | None, list[Problem]]:
-    problems: list[Problem] = []
-    supplier = sources._read_supplier(path, display, known, register, problems)
-    return supplier, problems
+def read_file(
+    reader_name: str,
+    source: SourceFile,
+    known: KnownIds,
+    register: LicenceRegister,
+    limits: SourceLimits,
+) -> ReadResult:
+    return read_source(reader(reader_name), source, FieldContext(known, register, limits))
 
 
 def cross_file_checks(
-    data_dir: Path, suppliers: Sequence[Supplier]
-) -> tuple[tuple[Retirement, ...], dict[str, str], list[Problem]]:
-    """Checks over all files: offering ids unique, ``retired.yaml`` consistent."""
+    data_dir: Path, results: Sequence[ReadResult], limits: SourceLimits
+) -> tuple[list[Supplier], tuple[Retirement, ...], dict[str, str], list[Problem]]:
+    """The catalogue's suppliers (offerings of other files attached), and the checks over
+    all files: unique ids, ``retired.yaml``. Every file's own problems are included."""
     problems: list[Problem] = []
-    sources._check_unique(list(suppliers), problems)
-    retired, renamed = sources._read_retired(Path(data_dir), list(suppliers), problems)
-    return retired, renamed, problems
+    suppliers = assemble(results, problems)
+    retired, renamed = read_retired(Path(data_dir), suppliers, limits, problems)
+    return suppliers, retired, renamed, problems

@@ -30,15 +30,15 @@ from rdflib.term import Node
 
 from publisher.build import reading
 from publisher.build.dumps import Framing
-from publisher.build.mapfile import FileGraph, map_licences, map_supplier_file, map_vocabulary
+from publisher.build.mapfile import FileGraph, map_file, map_licences, map_vocabulary
 from publisher.build.terms import Canonical
 from publisher.ledger import SubjectFacts, subject_facts
 from publisher.mapping import CATALOGUE_GRAPH, VOCABULARY_GRAPH
-from publisher.mapping.context import Origin
+from publisher.mapping.context import Origin, Terms
 from publisher.mapping.vocabulary import known_ids, load_vocabulary
 from publisher.namespaces import PREFIXES
 from publisher.problems import Problem
-from publisher.sources import Supplier
+from publisher.sources import ReadResult, SourceFile, SourceLimits
 from publisher.uris import UriScheme
 from publisher.validation import load_shapes, problems_by_focus, run_shacl
 
@@ -56,13 +56,14 @@ class Inputs:
     ontology_dir: Path
     shapes_dir: Path
     engine: str
+    limits: SourceLimits
 
 
 @dataclass
 class FileUnit:
     name: str  # the file as problems name it (data/suppliers/x.yaml)
     key: str  # cache key: hash of the file and of everything it is checked against
-    supplier: Supplier | None
+    result: ReadResult  # its records (suppliers, offerings of suppliers elsewhere), problems
     problems: list[Problem]  # found while reading the file (no rule checks then)
     rule_problems: list[Problem]  # found by the SHACL rules
     licences_used: tuple[str, ...]
@@ -77,7 +78,7 @@ class FileUnit:
         return FileUnit(
             self.name,
             self.key,
-            self.supplier,
+            self.result,
             self.problems,
             self.rule_problems,
             self.licences_used,
@@ -88,9 +89,13 @@ class FileUnit:
 
 @dataclass(frozen=True)
 class Job:
-    path: str
-    name: str
+    reader: str  # the name of the source reader (publisher.sources registry)
+    source: SourceFile
     key: str
+
+    @property
+    def name(self) -> str:
+        return self.source.display
 
 
 class Workbench:
@@ -100,7 +105,8 @@ class Workbench:
         self.inputs = inputs
         self.uris = UriScheme(inputs.base_uri)
         self.canonical = Canonical()
-        self.register, self.licence_problems = reading.read_licences(inputs.data_dir)
+        self.terms = Terms(self.uris)
+        self.register, self.licence_problems = reading.read_licences(inputs.data_dir, inputs.limits)
         self.framing = Framing(dump_prefixes(self.uris))
         self.catalogue_graph = str(self.uris.graph(CATALOGUE_GRAPH))
         self.vocabulary_graph = str(self.uris.graph(VOCABULARY_GRAPH))
@@ -122,7 +128,7 @@ class Workbench:
         return load_shapes(self.inputs.shapes_dir, self.uris)
 
     def licences(self, used: Iterable[str]) -> FileGraph:
-        return map_licences(self.register, used, self.uris, self.canonical)
+        return map_licences(self.register, used, self.uris, self.terms)
 
     # ------------------------------------------------------------------ units
 
@@ -131,21 +137,22 @@ class Workbench:
         units: list[FileUnit] = []
         graphs: list[FileGraph | None] = []
         for job in jobs:
-            supplier, problems = reading.read_supplier_file(
-                Path(job.path),
-                job.name,
+            result = reading.read_file(
+                job.reader,
+                job.source,
                 self.known,  # type: ignore[arg-type]
                 self.register,
+                self.inputs.limits,
             )
             graph = None
-            if supplier is not None and not problems and not self.licence_problems:
-                graph = map_supplier_file(supplier, self.uris, self.register, self.canonical)
+            if not result.problems and not self.licence_problems:
+                graph = map_file(result, self.uris, self.register, self.terms)
             units.append(
                 FileUnit(
                     name=job.name,
                     key=job.key,
-                    supplier=supplier,
-                    problems=problems,
+                    result=result,
+                    problems=list(result.problems),
                     rule_problems=[],
                     licences_used=tuple(sorted(graph.licences_used)) if graph else (),
                     facts=subject_facts(graph.triples, self.uris) if graph else {},
@@ -175,6 +182,15 @@ class Workbench:
         if not owners:
             return
         self._add_context(store, used)
+        # An offering may be held by another file than its supplier's: the rules need to
+        # know that what it names is a supplier (sh:class), nothing more of it.
+        supplier_type = ox.NamedNode(str(self.uris.vocab.Supplier))
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        for unit in units:
+            for offering in unit.result.offerings:
+                named = f"<{self.uris.thing('supplier', offering.supplier)}>"
+                if named not in owners:
+                    store.add(ox.Quad(ox.NamedNode(named[1:-1]), rdf_type, supplier_type))
         _conforms, report, _text = run_shacl(store, self.shapes, self.inputs.engine)
         for focus, problems in problems_by_focus(report, origins, self.uris).items():
             owner = owners.get(focus.n3())
