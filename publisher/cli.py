@@ -104,10 +104,10 @@ def _validate(args: argparse.Namespace) -> int:
     settings = Settings.from_env(data_dir=args.data)
     _require_folder(settings.data_dir)
     checked = validate_sources(settings, progress=lambda _message: None)
-    catalogue = checked.catalogue
+    offerings = sum(len(s.offerings) for s in checked.suppliers)
     print(
-        f"{settings.data_dir}: valid — {len(catalogue.suppliers)} suppliers, "
-        f"{len(catalogue.offerings)} offerings, {checked.triples} triples "
+        f"{settings.data_dir}: valid — {len(checked.suppliers)} suppliers, "
+        f"{offerings} offerings, {checked.triples} triples "
         f"({time.perf_counter() - started:.2f} s)"
     )
     return EXIT_OK

@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ from publisher.publication import (
     Publication,
 )
 from publisher.sources import Catalogue, Retirement, SourceLimits, Supplier
+from publisher.sources.catalogue import assemble
 from publisher.uris import UriScheme
 from publisher.validation import DEFAULT_ENGINE, SHAPES_FILE
 
@@ -91,15 +93,19 @@ class Checked:
     inputs: Inputs
     bench: Workbench
     units: list[FileUnit]
-    suppliers: list[Supplier]  # every supplier, with its offerings (from any file)
+    suppliers: list[Supplier]  # every supplier's outline (units.outline), offerings attached
     retired: tuple[Retirement, ...]
     renamed: dict[str, str]
     sources_sha256: str
     licences: FileGraph = field(repr=False)
+    cache: UnitCache = field(repr=False)
 
-    @property
+    @cached_property
     def catalogue(self) -> Catalogue:
-        return Catalogue(tuple(self.suppliers), self.bench.register, self.retired, self.renamed)
+        """Every record, loaded from the cache when the units do not hold them."""
+        problems: list[Problem] = []
+        suppliers = assemble([self.cache.records(u) for u in self.units], problems)
+        return Catalogue(tuple(suppliers), self.bench.register, self.retired, self.renamed)
 
     @property
     def offering_ids(self) -> set[str]:
@@ -126,10 +132,13 @@ def check(
     on_unit: Callable[[FileUnit], None] | None = None,
     workers: int | None = None,
     engine: str = DEFAULT_ENGINE,
+    keep_records: bool = True,
 ) -> Checked:
     """Read, map and validate the sources, reusing what ``reuse_from`` already checked;
     raise SourceErrors with every problem found. ``on_unit`` sees each file's unit in file
-    order, as soon as it is done (the build writes its dump chunks then)."""
+    order, as soon as it is done (the build writes its dump chunks then). The records go to
+    the ``staging`` publication's cache; without one they stay in memory (``Checked.
+    catalogue``) unless ``keep_records`` is false."""
     started = time.perf_counter()
     data_dir = Path(settings.data_dir)
     limits = SourceLimits.from_settings(settings)
@@ -144,7 +153,8 @@ def check(
         engine,
         limits,
     )
-    bench = Workbench(inputs)
+    cache = UnitCache(reuse_from.path if reuse_from else None, staging)
+    bench = Workbench(inputs, cache.records_dir, keep_records)
     if bench.licence_problems:
         raise SourceErrors(bench.licence_problems + refused)
     progress(f"  vocabulary: {len(bench.vocabulary_triples)} triples ({_since(started)})")
@@ -154,7 +164,6 @@ def check(
         *vocabulary_files(settings.ontology_dir),
     ]
     shared = inputs_key(inputs, code_version(), dependencies)
-    cache = UnitCache(reuse_from.path if reuse_from else None, staging)
     sources = hashlib.sha256()
     jobs: list[Job] = []
     cached: dict[str, FileUnit] = {}
@@ -191,7 +200,7 @@ def check(
         f"  read, mapped, validated: {sum(u.triples for u in units)} triples ({_since(started)})"
     )
     suppliers, retired, renamed, problems = reading.cross_file_checks(
-        data_dir, [u.result for u in units], limits
+        data_dir, [u.outline for u in units], limits
     )
     problems = refused + problems
     if problems:
@@ -215,6 +224,7 @@ def check(
         renamed=renamed,
         sources_sha256=sources.hexdigest(),
         licences=licences,
+        cache=cache,
     )
 
 
@@ -233,7 +243,7 @@ def validate_sources(settings: Settings, progress: Progress = stderr_progress) -
     """What ``avoinkunta validate`` runs: ``check``, reusing what the current publication
     of ``settings.out_dir`` (if any) already checked with the same inputs."""
     current = Publication.current(Path(settings.out_dir))
-    return check(settings, progress, reuse_from=current)
+    return check(settings, progress, reuse_from=current, keep_records=False)
 
 
 def build(
@@ -323,7 +333,7 @@ def _build(
         artefacts = write_artefacts(
             ARTEFACTS,
             publication_dir=staging,
-            records=checked.catalogue,
+            records=lambda: checked.catalogue,
             ledger=ledger,
             previous=previous,
             previous_reusable=reusable,

@@ -2,11 +2,14 @@
 
 Each publication carries its own cache (``<publication>/cache/``):
 
-* ``units/<key>.pickle`` — one supplier file's unit (records, problems, ledger facts, the
-  licences it uses), keyed by ``unit_key``: a hash of the file's name and bytes and of every
-  input that checking and mapping it depend on (``inputs_key``: the code version, the base
-  URI, the SHACL engine, the shapes, the vocabulary files and the licences file). A file
-  whose key is in the previous publication's cache is not read, mapped or validated again.
+* ``units/<key>.pickle`` — one source file's unit (the ids of its records, its problems, the
+  ledger facts of what it describes, the licences it uses), keyed by ``unit_key``: a hash
+  of the file's name and bytes and of every input that checking and mapping it depend on
+  (``inputs_key``: the code version, the base URI, the SHACL engine, the source limits,
+  the shapes, the vocabulary files and the licences file). A file whose key is in the
+  previous publication's cache is not read, mapped or validated again.
+* ``records/<key>.pickle`` — the file's records (``ReadResult``), loaded only when asked for
+  (build artefacts, ``Checked.catalogue``): a build of 30,000 offerings never holds them all.
 * ``dumps.json`` — where each chunk of the dumps is (``publisher.build.dumps``); a file's
   chunk has the file's unit key, so a reused unit's triples are copied from the previous
   dumps, never serialised again.
@@ -26,17 +29,26 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from publisher.build.dumps import ChunkIndex
-from publisher.build.units import FileUnit, Inputs
+from publisher.build.units import FileUnit, Inputs, load_records
+from publisher.sources import ReadResult
 
 CACHE_DIR = "cache"
 UNITS_DIR = "units"
+RECORDS_DIR = "records"
 CHUNK_INDEX = "dumps.json"
 
 
 def inputs_key(inputs: Inputs, code_version: str, files: Iterable[Path]) -> str:
     """A hash of what every unit depends on besides its own file."""
     digest = hashlib.sha256()
-    for part in (code_version, inputs.base_uri, inputs.engine, str(inputs.data_dir)):
+    parts = (
+        code_version,
+        inputs.base_uri,
+        inputs.engine,
+        str(inputs.data_dir),
+        repr(inputs.limits),
+    )
+    for part in parts:
         digest.update(part.encode() + b"\0")
     for path in files:
         digest.update(str(path).encode() + b"\0")
@@ -55,38 +67,57 @@ class UnitCache:
     """The previous publication's units (to read) and this build's (to write)."""
 
     def __init__(self, previous_dir: Path | None, staging_dir: Path | None) -> None:
-        self._previous = previous_dir / CACHE_DIR / UNITS_DIR if previous_dir else None
-        self._target = staging_dir / CACHE_DIR / UNITS_DIR if staging_dir else None
-        self.chunks = (
-            ChunkIndex.load(previous_dir / CACHE_DIR / CHUNK_INDEX) if previous_dir else None
-        )
+        self._previous = previous_dir / CACHE_DIR if previous_dir else None
+        self._target = staging_dir / CACHE_DIR if staging_dir else None
+        self.chunks = ChunkIndex.load(self._previous / CHUNK_INDEX) if self._previous else None
         if self._target is not None:
-            self._target.mkdir(parents=True, exist_ok=True)
+            (self._target / UNITS_DIR).mkdir(parents=True, exist_ok=True)
+            (self._target / RECORDS_DIR).mkdir(parents=True, exist_ok=True)
+
+    @property
+    def records_dir(self) -> Path | None:
+        """Where this build's records go (None when it keeps no cache)."""
+        return self._target / RECORDS_DIR if self._target else None
 
     def get(self, key: str) -> FileUnit | None:
-        """The previous build's unit of this key, if it has one and its dump chunk."""
+        """The previous build's unit of this key, if it has one, its records and its dump
+        chunk."""
         if self._previous is None or self.chunks is None or key not in self.chunks.triples:
             return None
-        path = self._previous / f"{key}.pickle"
+        unit_file = self._previous / UNITS_DIR / f"{key}.pickle"
+        records_file = self._previous / RECORDS_DIR / f"{key}.pickle"
         try:
-            data = path.read_bytes()
+            data = unit_file.read_bytes()
         except FileNotFoundError:
+            return None
+        if not records_file.is_file():
             return None
         unit = pickle.loads(data)  # noqa: S301 - our own cache, written by this code version
         if not isinstance(unit, FileUnit) or unit.key != key:
             return None
         if self._target is not None:
-            target = self._target / path.name
-            if not target.exists():
-                os.link(path, target)
+            for source, folder in ((unit_file, UNITS_DIR), (records_file, RECORDS_DIR)):
+                target = self._target / folder / source.name
+                if not target.exists():
+                    os.link(source, target)
         return unit
 
     def put(self, unit: FileUnit) -> None:
         if self._target is None:
             return
-        target = self._target / f"{unit.key}.pickle"
+        target = self._target / UNITS_DIR / f"{unit.key}.pickle"
         if not target.exists():
             target.write_bytes(pickle.dumps(unit.cacheable(), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def records(self, unit: FileUnit) -> ReadResult:
+        """The unit's records: kept in the unit, or from this build's or the previous
+        publication's cache."""
+        if unit.records is not None:
+            return unit.records
+        for folder in (self._target, self._previous):
+            if folder is not None and (folder / RECORDS_DIR / f"{unit.key}.pickle").is_file():
+                return load_records(folder / RECORDS_DIR, unit.key)
+        raise FileNotFoundError(f"the records of {unit.name} are in no cache")
 
 
 def save_chunk_index(staging_dir: Path, index: ChunkIndex) -> None:

@@ -17,6 +17,7 @@ tests/test_build_incremental.py checks the equivalence against whole-graph valid
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from publisher.mapping.context import Origin, Terms
 from publisher.mapping.vocabulary import known_ids, load_vocabulary
 from publisher.namespaces import PREFIXES
 from publisher.problems import Problem
-from publisher.sources import ReadResult, SourceFile, SourceLimits
+from publisher.sources import Offering, ReadResult, SourceFile, SourceLimits, Supplier
 from publisher.uris import UriScheme
 from publisher.validation import load_shapes, problems_by_focus, run_shacl
 
@@ -61,9 +62,13 @@ class Inputs:
 
 @dataclass
 class FileUnit:
+    """What the build keeps of one source file while it builds: small, so that a build of
+    30,000 offerings holds only ids, facts and problems; the records themselves wait in the
+    cache (``records``, loaded when someone asks: ``publisher.build.cache``)."""
+
     name: str  # the file as problems name it (data/suppliers/x.yaml)
     key: str  # cache key: hash of the file and of everything it is checked against
-    result: ReadResult  # its records (suppliers, offerings of suppliers elsewhere), problems
+    outline: ReadResult  # its records reduced to what the checks across files use
     problems: list[Problem]  # found while reading the file (no rule checks then)
     rule_problems: list[Problem]  # found by the SHACL rules
     licences_used: tuple[str, ...]
@@ -72,19 +77,44 @@ class FileUnit:
     # Its chunk of each dump (publisher.build.dumps), when made in this build; None when the
     # unit comes from the cache (the previous publication's dumps hold its chunk).
     chunks: dict[str, bytes] | None = field(default=None, repr=False)
+    # The file's records, when this process read them and has not handed them to the cache.
+    records: ReadResult | None = field(default=None, repr=False, compare=False)
 
     def cacheable(self) -> FileUnit:
-        """The unit as the cache keeps it: without its chunks."""
+        """The unit as the cache keeps it: without its chunks and records."""
         return FileUnit(
             self.name,
             self.key,
-            self.result,
+            self.outline,
             self.problems,
             self.rule_problems,
             self.licences_used,
             self.facts,
             self.triples,
         )
+
+
+def outline(result: ReadResult) -> ReadResult:
+    """The records reduced to what the checks across files read (``reading.
+    cross_file_checks``: ids, the supplier an offering names, where each was read) and the
+    problems; every other field of an outline record is absent."""
+
+    def offering(o: Offering) -> Offering:
+        return Offering(values={"id": o.id, "supplier": o.supplier}, file=o.file, line=o.line)
+
+    return ReadResult(
+        suppliers=tuple(
+            Supplier(
+                values={"id": s.id},
+                file=s.file,
+                line=s.line,
+                offerings=tuple(offering(o) for o in s.offerings),
+            )
+            for s in result.suppliers
+        ),
+        offerings=tuple(offering(o) for o in result.offerings),
+        problems=result.problems,
+    )
 
 
 @dataclass(frozen=True)
@@ -101,8 +131,14 @@ class Job:
 class Workbench:
     """What a process needs to work on units: the vocabulary, the licences, the shapes."""
 
-    def __init__(self, inputs: Inputs) -> None:
+    def __init__(
+        self, inputs: Inputs, records_dir: Path | None = None, keep_records: bool = True
+    ) -> None:
         self.inputs = inputs
+        # Where the records of each file are pickled (<key>.pickle) as soon as they are
+        # read; None: they stay in the unit (``FileUnit.records``) if ``keep_records``.
+        self.records_dir = records_dir
+        self.keep_records = keep_records
         self.uris = UriScheme(inputs.base_uri)
         self.canonical = Canonical()
         self.terms = Terms(self.uris)
@@ -147,11 +183,14 @@ class Workbench:
             graph = None
             if not result.problems and not self.licence_problems:
                 graph = map_file(result, self.uris, self.register, self.terms)
+            if self.records_dir is not None:
+                save_records(self.records_dir, job.key, result)
             units.append(
                 FileUnit(
                     name=job.name,
                     key=job.key,
-                    result=result,
+                    outline=outline(result),
+                    records=result if self.records_dir is None and self.keep_records else None,
                     problems=list(result.problems),
                     rule_problems=[],
                     licences_used=tuple(sorted(graph.licences_used)) if graph else (),
@@ -187,7 +226,7 @@ class Workbench:
         supplier_type = ox.NamedNode(str(self.uris.vocab.Supplier))
         rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
         for unit in units:
-            for offering in unit.result.offerings:
+            for offering in unit.outline.offerings:
                 named = f"<{self.uris.thing('supplier', offering.supplier)}>"
                 if named not in owners:
                     store.add(ox.Quad(ox.NamedNode(named[1:-1]), rdf_type, supplier_type))
@@ -218,6 +257,23 @@ class Workbench:
         return sorted(found)
 
 
+def save_records(folder: Path, key: str, result: ReadResult) -> None:
+    """The file's records, for the cache (written once: the key says what they are)."""
+    target = folder / f"{key}.pickle"
+    if not target.exists():
+        temporary = folder / f".{key}.{os.getpid()}"
+        temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, target)
+
+
+def load_records(folder: Path, key: str) -> ReadResult:
+    data = (folder / f"{key}.pickle").read_bytes()
+    result = pickle.loads(data)  # noqa: S301 - our own cache, written by this code version
+    if not isinstance(result, ReadResult):
+        raise TypeError(f"not a ReadResult: {folder / key}")
+    return result
+
+
 def dump_prefixes(uris: UriScheme) -> dict[str, str]:
     prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
     prefixes["rdf"] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -234,9 +290,9 @@ def _node(key: str) -> Node:
 _BENCH: Workbench | None = None
 
 
-def _init_worker(inputs: Inputs) -> None:
+def _init_worker(inputs: Inputs, records_dir: Path | None, keep_records: bool) -> None:
     global _BENCH
-    _BENCH = Workbench(inputs)
+    _BENCH = Workbench(inputs, records_dir, keep_records)
 
 
 def _work(jobs: Sequence[Job]) -> list[FileUnit]:
@@ -262,7 +318,10 @@ def process_files(
     context = get_context("forkserver")
     context.set_forkserver_preload(["publisher.build.units"])
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(bench.inputs,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(bench.inputs, bench.records_dir, bench.keep_records),
     ) as pool:
         for units in pool.map(_work, batches):
             yield from units
