@@ -31,7 +31,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -293,7 +293,7 @@ def _build(
             previous_chunks,
             previous.dumps_dir if previous else None,
         )
-        pending = _ChunkPlan(writer)
+        pending = _ChunkPlan(writer, previous_chunks)
         checked = check(
             settings,
             progress,
@@ -302,7 +302,6 @@ def _build(
             on_unit=pending.add_unit,
             workers=workers,
         )
-        pending.add_vocabulary(checked)
 
         progress("[2/4] updating the ledger of published URIs")
         ledger = update_ledger(
@@ -318,9 +317,7 @@ def _build(
         final = publications / build_id
 
         progress(f"[3/4] writing publication {build_id}")
-        pending.add_licences(checked)
-        pending.add_modified(checked, ledger)
-        dumps, index = _write_dumps(writer, pending)
+        dumps, index = _write_dumps(writer, pending, checked, ledger)
         writer = None
         save_chunk_index(staging, index)
         progress(f"  dumps: {', '.join(dumps)} ({_since(started)})")
@@ -361,70 +358,58 @@ def _build(
 
 
 class _ChunkPlan:
-    """The dumps' chunks in their order: the vocabulary, one per supplier file, the
-    licences, the ``dct:modified`` dates. Keeps the N-Quads of the chunks made in this build
-    (to update a reused store) and the keys (to know what the previous store lacks)."""
+    """The dumps' chunks, handed to the dump writer as they come, in their order: one per
+    source file (in file order), then the vocabulary, the licences and the ``dct:modified``
+    dates. Keeps the N-Quads of the chunks the previous publication lacks (to update its
+    store), nothing else: the writer has the bodies."""
 
-    def __init__(self, writer: DumpWriter) -> None:
+    def __init__(self, writer: DumpWriter, previous: ChunkIndex | None) -> None:
         self.writer = writer
-        self.chunks: list[Chunk] = []
-        self.vocabulary: Chunk | None = None
-        self._files: list[Chunk] = []
+        self.previous = previous
+        self.new: dict[str, bytes] = {}  # key → N-Quads, for chunks the previous store lacks
+
+    def add(self, chunk: Chunk) -> None:
+        self.writer.add(chunk)
+        if self.previous is not None and chunk.key not in self.previous.triples:
+            assert chunk.bodies is not None
+            self.new[chunk.key] = chunk.bodies["nq"]
 
     def add_unit(self, unit: FileUnit) -> None:
-        chunk = Chunk(unit.key, unit.triples, unit.chunks)
-        unit.chunks = None  # the dump writer has them now; the unit may be kept a long time
-        self._files.append(chunk)
+        if unit.problems or unit.rule_problems:
+            return  # nothing of it is published: the build stops once every file is checked
+        self.add(Chunk(unit.key, unit.triples, unit.chunks))
+        unit.chunks = None  # the dump writer has them now
 
-    def add_vocabulary(self, checked: Checked) -> None:
-        bench = checked.bench
-        self.vocabulary = self._chunk(
-            "vocabulary", bench.vocabulary_triples, bench.vocabulary_graph, bench
-        )
-
-    def add_licences(self, checked: Checked) -> None:
-        bench = checked.bench
-        self._licences = self._chunk(
-            "licences", checked.licences.triples, bench.catalogue_graph, bench
-        )
-
-    def add_modified(self, checked: Checked, ledger: Ledger) -> None:
+    def add_closing(self, checked: Checked, ledger: Ledger) -> None:
         bench = checked.bench
         canonical = Canonical()
-        facts = {iri for u in checked.units for iri in u.facts}
-        triples = [
+        described = {iri for u in checked.units for iri in u.facts}
+        modified = [
             ox.Triple(
                 ox.NamedNode(iri),
                 DCT_MODIFIED,
                 canonical.literal(ox.Literal(entry["modified"], datatype=XSD_DATETIME)),
             )
             for iri, entry in ledger.items()
-            if not entry["removed"] and entry["kind"] in {"offering", "supplier"} and iri in facts
+            if not entry["removed"]
+            and entry["kind"] in {"offering", "supplier"}
+            and iri in described
         ]
-        self._modified = self._chunk(
-            "modified", sort_triples(triples), bench.catalogue_graph, bench
-        )
-
-    def ordered(self) -> Iterator[Chunk]:
-        assert self.vocabulary is not None
-        yield self.vocabulary
-        yield from self._files
-        yield self._licences
-        yield self._modified
-
-    @staticmethod
-    def _chunk(kind: str, triples: list[ox.Triple], graph: str, bench: Workbench) -> Chunk:
-        bodies = bench.framing.bodies(triples, graph)
-        key = f"{kind}-" + hashlib.sha256(bodies["nq"]).hexdigest()[:32]
-        return Chunk(key, len(triples), bodies)
+        for kind, triples, graph in (
+            ("vocabulary", bench.vocabulary_triples, bench.vocabulary_graph),
+            ("licences", checked.licences.triples, bench.catalogue_graph),
+            ("modified", sort_triples(modified), bench.catalogue_graph),
+        ):
+            bodies = bench.framing.bodies(triples, graph)
+            key = f"{kind}-" + hashlib.sha256(bodies["nq"]).hexdigest()[:32]
+            self.add(Chunk(key, len(triples), bodies))
 
 
 def _write_dumps(
-    writer: DumpWriter, plan: _ChunkPlan
+    writer: DumpWriter, plan: _ChunkPlan, checked: Checked, ledger: Ledger
 ) -> tuple[dict[str, dict[str, Any]], ChunkIndex]:
-    """Hand every chunk to the dump writer, in order; finish the dumps."""
-    for chunk in plan.ordered():
-        writer.add(chunk)
+    """Add the closing chunks (vocabulary, licences, dates); finish the dumps."""
+    plan.add_closing(checked, ledger)
     return writer.close()
 
 
@@ -442,18 +427,12 @@ def _write_store(
     if previous is None or previous_chunks is None or not previous.store_path.is_dir():
         return load_store(path, nquads), "loaded from the N-Quads dump"
     gone = [key for key in previous_chunks.order if key not in index.triples]
-    new = [chunk for chunk in plan.ordered() if chunk.key not in previous_chunks.triples]
     old_lines = {
         line
         for key in gone
         for line in previous_chunks.body(previous.dumps_dir, "nq", key).splitlines()
     }
-    new_lines = {
-        line
-        for chunk in new
-        if chunk.bodies is not None
-        for line in chunk.bodies["nq"].splitlines()
-    }
+    new_lines = {line for body in plan.new.values() for line in body.splitlines()}
     removed = sorted(old_lines - new_lines)
     added = sorted(new_lines - old_lines)
     quads = update_store(

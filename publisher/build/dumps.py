@@ -1,8 +1,9 @@
 """The dumps: the whole publication in five formats, written chunk by chunk.
 
-A dump is a header, then chunks, then a footer. The chunks come in a fixed order: the
-vocabulary, the licences, one per supplier file (by file name), then the ``dct:modified``
-dates of the ledger. Each chunk is serialised on its own by pyoxigraph from triples in a
+A dump is a header, then chunks, then a footer. The chunks come in a fixed order: one per
+source file (in the order the catalogue reads them), then the vocabulary, the licences and
+the ``dct:modified`` dates of the ledger; each is written as soon as it is made, so a build
+never holds the dumps in memory. Each chunk is serialised on its own by pyoxigraph from triples in a
 fixed order (``terms.sort_triples``), with content-derived blank-node labels, so the same
 sources give the same bytes. And a chunk that did not change is not serialised again: its
 bytes are copied from the previous publication's dump, found through the chunk index that
