@@ -110,33 +110,32 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
 
 
 PHASES = (
-    ("vocabulary", r"^\s+vocabulary:"),
-    ("scan", r"^\s+sources:"),
-    ("files", r"^\s+read, mapped, validated:"),
-    ("rules", r"^\s+SHACL"),
-    ("dumps", r"^\s+dumps:"),
+    ("start", r"^\s+vocabulary:"),  # finding and opening the source files, the vocabulary
+    ("scan", r"^\s+sources:"),  # hashing the files, looking them up in the cache
+    ("files", r"^\s+read, mapped, validated:"),  # the worker processes
+    ("rules", r"^\s+SHACL"),  # checks across files, the vocabulary's and licences' rules
+    ("dumps", r"^\s+dumps:"),  # the ledger, the closing chunks, finishing the dumps
     ("store", r"^\s+store:"),
-    ("total", r"^built "),
 )
 
 
 def phases(output: str) -> dict[str, float]:
-    """Seconds spent in each phase, from the build's progress lines '… (12.34 s)'."""
-    stamps: dict[str, float] = {}
-    for line in output.splitlines():
-        match = re.search(r"\(?([0-9]+\.[0-9]+) s\)?$", line)
-        if not match:
-            continue
-        for name, pattern in PHASES:
-            if re.search(pattern, line):
-                stamps[name] = float(match.group(1))
+    """Seconds spent in each phase, from the build's progress lines '… (12.34 s)'; each
+    artefact's own time; and the total."""
     result: dict[str, float] = {}
     last = 0.0
-    for name, _pattern in PHASES:
-        if name in stamps:
-            result[name] = stamps[name] - last if name != "total" else stamps[name]
-            if name != "total":
-                last = stamps[name]
+    for line in output.splitlines():
+        stamp = re.search(r"\(([0-9]+\.[0-9]+) s\)$", line)
+        for name, pattern in PHASES:
+            if stamp and re.search(pattern, line):
+                result[name] = float(stamp.group(1)) - last
+                last = float(stamp.group(1))
+        artefact = re.search(r"^\s+artefact (\S+): .* in ([0-9.]+) s", line)
+        if artefact:
+            result[artefact.group(1)] = float(artefact.group(2))
+        total = re.search(r"^built \S+: \d+ triples in ([0-9.]+) s", line)
+        if total:
+            result["total"] = float(total.group(1))
     return result
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import resource
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -145,9 +146,10 @@ def write_artefacts(
         started = time.perf_counter()
         artefact.load()(context)
         entries[artefact.name] = {"files": _files(folder)}
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         progress(
             f"  artefact {artefact.name}: {len(entries[artefact.name]['files'])} file(s) "
-            f"in {time.perf_counter() - started:.2f} s"
+            f"in {time.perf_counter() - started:.2f} s (peak RSS so far {peak:.0f} MB)"
         )
     return entries
 

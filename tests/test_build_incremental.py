@@ -127,6 +127,9 @@ def test_same_sources_give_the_same_bytes(tmp_path: Path, generated: Path) -> No
     first = build(settings, progress=lambda _m: None, now=T0)
     first_files = files(first.path)
     first_store = store_content(first.path)
+    # a graph is a set: the manifest, the store and the N-Triples dump count the same triples
+    nt_lines = (first.dumps_dir / "avoinkunta.nt").read_bytes().count(b"\n")
+    assert len(first_store) == first.manifest["triples"] == nt_lines
     first_pages = served(settings, first)
 
     shutil.rmtree(first.path / "cache")  # the second build computes everything again

@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import sys
 import time
@@ -353,7 +354,11 @@ def _build(
     progress("[4/4] switching current publication")
     _switch(out_dir, final, previous)
     _prune(out_dir, settings.keep_publications)
-    progress(f"built {build_id}: {manifest['triples']} triples in {_since(started)}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    progress(
+        f"built {build_id}: {manifest['triples']} triples in {_since(started)} "
+        f"(peak RSS of this process {peak:.0f} MB)"
+    )
     return Publication.load(final)
 
 

