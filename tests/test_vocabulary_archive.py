@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS
 
@@ -12,6 +13,9 @@ from publisher.app import create_app
 from publisher.build import build
 from publisher.config import PROJECT_ROOT
 from tests.conftest import BASE, make_settings, quiet
+
+# Builds publications or runs the command line in subprocesses.
+pytestmark = pytest.mark.slow
 
 ONTOLOGY = URIRef(BASE + "ontology")
 
