@@ -65,7 +65,9 @@ LOGO_EXTENSIONS = (".svg", ".svgz", ".png")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_MIME = re.compile(r"^ *([A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126})/([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}) *$")
+_MIME = re.compile(
+    r"^ *([A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126})/([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}) *$"
+)
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+\.?[^\s]*$", re.I)
 _URN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$", re.I)

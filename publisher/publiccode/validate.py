@@ -270,7 +270,12 @@ PUBLICCODE = Mapping(
         "outputTypes": Key(Seq(MIME), deprecated=DEPRECATED_DROP),
         "platforms": Key(Seq(Text(), non_empty=True), required=True),
         "categories": Key(
-            Seq(Text(_one_of(standard.CATEGORIES, "a category", _LISTS + "categories-list.rst"), "category"))
+            Seq(
+                Text(
+                    _one_of(standard.CATEGORIES, "a category", _LISTS + "categories-list.rst"),
+                    "category",
+                )
+            )
         ),
         "usedBy": Key(Seq(Text())),
         "fundedBy": Key(Seq(FUNDER)),
@@ -282,12 +287,19 @@ PUBLICCODE = Mapping(
         "softwareType": Key(
             Text(_one_of(standard.SOFTWARE_TYPES, "a software type"), "enum"), required=True
         ),
-        "supports": Key(Seq(Mapping({"id": Key(Text(_supports_id, "supports-id"), required=True)}))),
+        "supports": Key(
+            Seq(Mapping({"id": Key(Text(_supports_id, "supports-id"), required=True)}))
+        ),
         "intendedAudience": Key(
             Mapping(
                 {
                     "scope": Key(
-                        Seq(Text(_one_of(standard.SCOPES, "a scope", _LISTS + "scope-list.rst"), "scope"))
+                        Seq(
+                            Text(
+                                _one_of(standard.SCOPES, "a scope", _LISTS + "scope-list.rst"),
+                                "scope",
+                            )
+                        )
                     ),
                     "countries": Key(Seq(COUNTRY)),
                     "unsupportedCountries": Key(Seq(COUNTRY)),
@@ -301,7 +313,8 @@ PUBLICCODE = Mapping(
                     "license": Key(Text(), required=True),  # SPDX, checked in _legal
                     "mainCopyrightOwner": Key(Text()),
                     "repoOwner": Key(
-                        Text(), deprecated="is deprecated and will be removed; use 'organisation.name'"
+                        Text(),
+                        deprecated="is deprecated and will be removed; use 'organisation.name'",
                     ),
                     "authorsFile": Key(Text(_path_or_url, "path"), deprecated=DEPRECATED_DROP),
                 }
@@ -326,7 +339,7 @@ PUBLICCODE = Mapping(
                                     "website": Key(HTTP_URL),
                                 }
                             )
-                        )
+                        ),
                     ),
                     "contacts": Key(
                         Seq(
@@ -416,13 +429,17 @@ class _Walker:
         length = standard.grapheme_count(value)
         if schema.max_len is not None and length > schema.max_len:
             self.error(
-                key, "max-length",
-                f"is {length} characters long; at most {schema.max_len} are allowed", node,
+                key,
+                "max-length",
+                f"is {length} characters long; at most {schema.max_len} are allowed",
+                node,
             )
         if schema.min_len is not None and length < schema.min_len:
             self.error(
-                key, "min-length",
-                f"is {length} characters long; at least {schema.min_len} are required", node,
+                key,
+                "min-length",
+                f"is {length} characters long; at least {schema.min_len} are required",
+                node,
             )
 
     def boolean(self, node: Node, key: str) -> None:
@@ -463,7 +480,8 @@ class _Walker:
             where = f"{key}.{lang}"
             if not standard.is_language_tag(lang):
                 self.error(
-                    where, "bcp47",
+                    where,
+                    "bcp47",
                     f"{lang!r} is not a BCP 47 language tag (e.g. en, it, de-CH)",
                     _key_node(node, lang),
                 )
@@ -491,7 +509,9 @@ class _Walker:
             holder = _key_node(node, name) if child is not None else node
             if isinstance(spec.schema, Mapping) and (child is None or child.kind in (MAP, NULL)):
                 # A missing section: say which of its keys are required.
-                self.mapping(spec.schema, Node(MAP, {}, holder.line, holder.column), _join(key, name))
+                self.mapping(
+                    spec.schema, Node(MAP, {}, holder.line, holder.column), _join(key, name)
+                )
             else:
                 self.error(_join(key, name), "required", "is required", holder)
 
@@ -502,7 +522,8 @@ class _Walker:
         if actual_text == value or actual_text is None:
             return True
         self.error(
-            where, "excluded-unless",
+            where,
+            "excluded-unless",
             f"must not be present unless {sibling!r} is {value!r} (it is {actual_text!r})",
             _key_node(node, where.rsplit(".", 1)[-1]),
         )
@@ -528,8 +549,10 @@ def _join(key: str, name: str) -> str:
 
 
 def _empty(node: Node) -> bool:
-    return node.kind == NULL or (node.kind == STR and node.text == "") or (
-        node.kind in (MAP, SEQ) and not node.value
+    return (
+        node.kind == NULL
+        or (node.kind == STR and node.text == "")
+        or (node.kind in (MAP, SEQ) and not node.value)
     )
 
 
@@ -571,7 +594,11 @@ def validate_text(text: str | bytes) -> Checked:
         except UnicodeDecodeError as exc:
             return Checked(
                 None,
-                [Finding(None, "", ERROR, "encoding", f"the file is not UTF-8 text ({exc.reason})")],
+                [
+                    Finding(
+                        None, "", ERROR, "encoding", f"the file is not UTF-8 text ({exc.reason})"
+                    )
+                ],
             )
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -588,7 +615,10 @@ def validate_text(text: str | bytes) -> Checked:
             None,
             [
                 Finding(
-                    document.line, "", ERROR, "type",
+                    document.line,
+                    "",
+                    ERROR,
+                    "type",
                     f"a publiccode.yml file is a section of keys, not {_kind(document)}",
                 )
             ],
@@ -610,30 +640,33 @@ def _version(walker: _Walker, document: Node) -> str | None:
     node = document.get("publiccodeYmlVersion")
     key = "publiccodeYmlVersion"
     if node is None or node.kind == NULL:
-        walker.error(key, "required", "is required (e.g. publiccodeYmlVersion: \"0\")", document)
+        walker.error(key, "required", 'is required (e.g. publiccodeYmlVersion: "0")', document)
         return None
-    if node.kind in (INT, FLOAT) or not node.is_scalar or node.kind == BOOL:
-        hint = f' (write publiccodeYmlVersion: "{node.text}", quoted)' if node.is_scalar else ""
-        walker.error(
-            key, "type",
-            f"must be text, not {_kind(node)}{hint}: unquoted, YAML reads {node.text or '[]'} "
-            "as a number",
-            node,
-        )
+    if node.kind in (INT, FLOAT, BOOL) or not node.is_scalar:
+        if node.is_scalar:
+            message = (
+                f"must be text: unquoted, YAML reads {node.text} as a number; write "
+                f'publiccodeYmlVersion: "{node.text}"'
+            )
+        else:
+            message = f'must be text, not {_kind(node)}; write publiccodeYmlVersion: "0"'
+        walker.error(key, "type", message, node)
         return None
     version = node.text
     if version not in standard.SUPPORTED_VERSIONS:
         walker.error(
-            key, "version",
+            key,
+            "version",
             f"unsupported version {version!r}; supported: {', '.join(standard.SUPPORTED_VERSIONS)}",
             node,
         )
         return None
     if version != "0" and not version.startswith("0.7"):
         walker.warning(
-            key, "version",
+            key,
+            "version",
             f"{version} is not the latest version ({standard.LATEST}); the file is read by "
-            "the 0.7 rules. Write publiccodeYmlVersion: \"0\" (the latest 0.x)",
+            'the 0.7 rules. Write publiccodeYmlVersion: "0" (the latest 0.x)',
             node,
         )
     return version
@@ -649,7 +682,8 @@ def _cross_rules(walker: _Walker, document: Node, version: str) -> None:
     for name, since in standard.ADDED_IN.items():
         if name in document.value and _numeric(version) < _numeric(since):
             walker.warning(
-                name, "version",
+                name,
+                "version",
                 f"was added in version {since}; the file declares {version}",
                 _key_node(document, name),
             )
@@ -667,7 +701,8 @@ def _legal(walker: _Walker, document: Node) -> None:
     _normalised, problem, deprecated = standard.spdx_expression(licence.text)
     if problem:
         walker.error(
-            "legal.license", "spdx",
+            "legal.license",
+            "spdx",
             f"{problem}; write an SPDX licence id or expression (see https://spdx.org/licenses/)",
             licence,
         )
@@ -688,13 +723,15 @@ def _maintenance(walker: _Walker, document: Node) -> None:
     key = "maintenance"
     if kind_text == "contract" and (contractors is None or _empty(contractors)):
         walker.error(
-            f"{key}.contractors", "required-if",
+            f"{key}.contractors",
+            "required-if",
             'is required when "type" is "contract": list who is contracted to maintain it',
             maintenance,
         )
     if kind_text in ("internal", "community") and (contacts is None or _empty(contacts)):
         walker.error(
-            f"{key}.contacts", "required-if",
+            f"{key}.contacts",
+            "required-if",
             f'is required when "type" is "{kind_text}": name at least one person who maintains it',
             maintenance,
         )
@@ -711,7 +748,8 @@ def _countries(walker: _Walker, document: Node) -> None:
         for index, item in enumerate(listed.value):
             if item.is_scalar and standard.is_country(item.text) and item.text.islower():
                 walker.warning(
-                    f"intendedAudience.{name}[{index}]", "lowercase-country",
+                    f"intendedAudience.{name}[{index}]",
+                    "lowercase-country",
                     f"lowercase country codes are deprecated; write {item.text.upper()!r}",
                     item,
                 )
@@ -720,7 +758,9 @@ def _countries(walker: _Walker, document: Node) -> None:
 def _italian(walker: _Walker, document: Node) -> None:
     if "IT" in document.value and "it" in document.value:
         walker.error(
-            "it", "duplicate-section", "the 'IT' section is already present; remove 'it'",
+            "it",
+            "duplicate-section",
+            "the 'IT' section is already present; remove 'it'",
             _key_node(document, "it"),
         )
     section = document.get("IT") or document.get("it")
@@ -731,9 +771,9 @@ def _italian(walker: _Walker, document: Node) -> None:
     code = riuso.get("codiceIPA") if riuso is not None else None
     if code is not None and code.is_scalar and code.kind != NULL and not _ipa_code(code.text):
         walker.warning(
-            f"{prefix}.riuso.codiceIPA", "deprecated",
+            f"{prefix}.riuso.codiceIPA",
+            "deprecated",
             "is deprecated and will be removed; write organisation.uri: "
             f"'urn:x-italian-pa:{code.text}'",
             code,
         )
-

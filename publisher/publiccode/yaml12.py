@@ -27,7 +27,11 @@ NULL, BOOL, INT, FLOAT, STR, MAP, SEQ = "null", "bool", "int", "float", "str", "
 _CORE: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
     ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-    ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
+    (
+        "tag:yaml.org,2002:int",
+        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        "-+0123456789",
+    ),
     (
         "tag:yaml.org,2002:float",
         re.compile(
@@ -38,9 +42,7 @@ _CORE: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
 )
 # Words YAML 1.1 read as booleans; in YAML 1.2 they are text. Named in error messages.
-YAML11_BOOLEANS = frozenset(
-    "y Y yes Yes YES n N no No NO on On ON off Off OFF".split()
-)
+YAML11_BOOLEANS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".split())
 
 
 class _CoreResolver(BaseResolver):
@@ -82,6 +84,17 @@ class Node:
 
     def get(self, key: str) -> Node | None:
         return self.value.get(key) if self.kind == MAP else None
+
+    def data(self) -> Any:
+        """The value as plain data with every scalar as its source text (booleans and nulls
+        excepted): what a text field of the standard holds."""
+        if self.kind == MAP:
+            return {k: v.data() for k, v in self.value.items()}
+        if self.kind == SEQ:
+            return [v.data() for v in self.value]
+        if self.kind in (BOOL, NULL):
+            return self.value
+        return self.text
 
     def plain(self) -> Any:
         """The value as plain Python data (maps, lists, scalars)."""

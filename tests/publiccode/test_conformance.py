@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.publiccode.helpers import PARSER_CASES
 from publisher.publiccode.validate import ERROR, validate_text
+from tests.publiccode.helpers import PARSER_CASES
 
 EXPECTED = json.loads((PARSER_CASES / "expected.json").read_text(encoding="utf-8"))
 
