@@ -81,7 +81,9 @@ class Artefact:
 
 # The registry, in the order the build runs them. Owners add their line here (and say so in
 # /work/coord/LOG.md); the build itself registers none.
-ARTEFACTS: tuple[Artefact, ...] = ()
+ARTEFACTS: tuple[Artefact, ...] = (
+    Artefact("feed", "publisher.feed.artefact:write_feed", "/feed: the DCAT-AP Feed (LDES) pages"),
+)
 
 
 def write_artefacts(

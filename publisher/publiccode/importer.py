@@ -387,11 +387,11 @@ def _to_add(converted: Converted, result: FileResult, display: str) -> list[Prob
 # ------------------------------------------------------------------------ writing YAML
 
 
-class _Flow(dict):  # type: ignore[type-arg]
+class _Flow(dict[str, Any]):
     """A mapping written on one line: {fi: …, en: …}."""
 
 
-class _FlowList(list):  # type: ignore[type-arg]
+class _FlowList(list[Any]):
     """A list written on one line: [a, b]."""
 
 

@@ -165,6 +165,7 @@ def _build(node: yaml.Node) -> Node:
         return Node(MAP, values, line, column, key_lines=lines)
     if isinstance(node, yaml.SequenceNode):
         return Node(SEQ, [_build(item) for item in node.value], line, column)
+    assert isinstance(node, yaml.ScalarNode)
     text = node.value
     quoted = node.style in ("'", '"', "|", ">")
     kind, value = _scalar(node.tag, text)
