@@ -258,8 +258,7 @@ def import_one(
         return result
     converted = convert(checked.document, url)
     if own_base and url.startswith(own_base):
-        # Our own export of a record: not a new source of facts.
-        converted.offering["sources"] = []
+        _own_export(converted, url, own_base)
     _place(converted, existing, result)
     result.unmapped = converted.unmapped
     result.to_add = _to_add(converted, result, display)
@@ -272,6 +271,22 @@ def import_one(
         existing.suppliers.setdefault(sid, converted.supplier)
         existing.offerings[offering["id"]] = (sid, offering)
     return result
+
+
+def _own_export(converted: Converted, url: str, own_base: str) -> None:
+    """A file exported by this publication (``{base}doc/offering/{key}/publiccode.yml``):
+    it names its offering by its address and its supplier by our IRI, and it is not a new
+    source of facts."""
+    converted.offering["sources"] = []
+    match = re.match(re.escape(own_base) + r"doc/offering/([a-z0-9-]+)/publiccode\.yml$", url)
+    if match:
+        converted.offering["id"] = match.group(1)
+    for same in converted.supplier.get("same_as", []):
+        if same.startswith(f"{own_base}id/supplier/"):
+            converted.supplier["id"] = same.rsplit("/", 1)[1]
+            converted.supplier["same_as"].remove(same)
+            if not converted.supplier["same_as"]:
+                del converted.supplier["same_as"]
 
 
 def _display(path: Path, base: Path | None) -> str:
