@@ -168,12 +168,12 @@ def catalogue_note(facts: OfferingFacts, lang: str) -> str:
         for c in facts.components
     )
     if lang == "fi":
-        body = f"toimittaja {supplier}; kunnallisen palveluarkkitehtuurin osat: {components}; {facts.iri}"
+        body = f"toimittaja {supplier}; kunnallisen palveluarkkitehtuurin osat: {components}"
     elif lang == "sv":
-        body = f"leverantör {supplier}; delar av den kommunala tjänstearkitekturen: {components}; {facts.iri}"
+        body = f"leverantör {supplier}; delar av den kommunala tjänstearkitekturen: {components}"
     else:
-        body = f"supplied by {supplier}; municipal service architecture: {components}; {facts.iri}"
-    return f"{CATALOGUE_NOTE[lang]} {body}."
+        body = f"supplied by {supplier}; municipal service architecture: {components}"
+    return f"{CATALOGUE_NOTE[lang]} {body}; {facts.iri}."
 
 
 def to_publiccode(facts: OfferingFacts) -> str:

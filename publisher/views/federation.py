@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import NotFound
 
 from publisher.caching import add_vary, finish
 from publisher.negotiation import ALL_MEDIA_TYPES, negotiate
-from publisher.publiccode.export import offering_facts, to_codemeta, to_publiccode
+from publisher.publiccode.export import OfferingFacts, offering_facts, to_codemeta, to_publiccode
 
 bp = Blueprint("federation", __name__)
 
@@ -26,7 +27,7 @@ CODEMETA = "application/ld+json"
 _DOC = re.compile(r"^/doc/offering/(?P<key>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<ext>[a-z]+))?$")
 
 
-def _facts(key: str):  # type: ignore[no-untyped-def]
+def _facts(key: str) -> tuple[Any, OfferingFacts]:
     site = current_app.extensions["avoinkunta"]
     facts = offering_facts(site.store(), site.uris, key)
     if facts is None or not facts.is_product:
@@ -51,7 +52,7 @@ def codemeta(key: str) -> Response:
     return _finish(response, body, site, key)
 
 
-def _finish(response: Response, body: bytes, site, key: str) -> Response:  # type: ignore[no-untyped-def]
+def _finish(response: Response, body: bytes, site: Any, key: str) -> Response:
     response.headers["Link"] = f'<{_doc(key)}>; rel="describes"'
     publication = site.publication()
     from publisher.caching import parse_timestamp
