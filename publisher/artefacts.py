@@ -82,6 +82,11 @@ class Artefact:
 # The registry, in the order the build runs them. Owners add their line here (and say so in
 # /work/coord/LOG.md); the build itself registers none.
 ARTEFACTS: tuple[Artefact, ...] = (
+    Artefact(
+        "site-index",
+        "publisher.siteindex.writer:write_artefact",
+        "entities, labels, offering cards, facets, full-text search, suggestions (discovery)",
+    ),
     Artefact("feed", "publisher.feed.artefact:write_feed", "/feed: the DCAT-AP Feed (LDES) pages"),
 )
 
