@@ -27,7 +27,9 @@ def test_catalog_lists_the_feed_as_a_dataset(client: FlaskClient) -> None:
         url = str(graph.value(dist, DCAT.accessURL))
         response = client.get("/" + url[len(BASE) :])
         assert response.status_code == 200, url
-    assert URIRef("https://w3id.org/ldes/specification") in set(graph.objects(STREAM, DCTERMS.conformsTo))
+    assert URIRef("https://w3id.org/ldes/specification") in set(
+        graph.objects(STREAM, DCTERMS.conformsTo)
+    )
 
 
 def test_void_names_the_feed(client: FlaskClient) -> None:
