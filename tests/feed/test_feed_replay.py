@@ -47,7 +47,14 @@ class Feed:
         self.settings = make_settings(self.out, self.data)
 
     def build(self, now: datetime) -> Publication:
-        return build(self.settings, progress=quiet, now=now)
+        # 20 members a page (not 250), so that the small catalogue makes several pages;
+        # set only around our own builds, not for the rest of the session.
+        saved = feed_pages.PAGE_SIZE
+        feed_pages.PAGE_SIZE = 20
+        try:
+            return build(self.settings, progress=quiet, now=now)
+        finally:
+            feed_pages.PAGE_SIZE = saved
 
     def client(self) -> FlaskClient:
         app = create_app(self.settings)
@@ -62,12 +69,9 @@ class Feed:
 
 @pytest.fixture(scope="module")
 def feed(tmp_path_factory: pytest.TempPathFactory) -> Feed:
-    mp = pytest.MonkeyPatch()
-    mp.setattr(feed_pages, "PAGE_SIZE", 20)  # several pages from the small catalogue
     deployment = Feed(tmp_path_factory.mktemp("feed"))
     deployment.build(FIRST)
-    yield deployment
-    mp.undo()
+    return deployment
 
 
 def _expected(publication: Publication) -> tuple[dict[str, list[ox.Triple]], dict[str, dict]]:
