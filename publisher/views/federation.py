@@ -91,7 +91,7 @@ def yaml_by_negotiation() -> Response | None:
 
 @bp.after_app_request
 def link_alternates(response: Response) -> Response:
-    """List publiccode.yml and codemeta.json among a product's document alternates."""
+    """List publiccode.yml among a product's document alternates, and codemeta.json."""
     match = _DOC.match(request.path)
     if not match or response.status_code not in (200, 304) or "Link" not in response.headers:
         return response
@@ -103,9 +103,11 @@ def link_alternates(response: Response) -> Response:
     ask = f"ASK {{ <{iri}> a <{site.uris.vocab}Product> }}"
     if not site.store().query(ask):
         return response
+    # CodeMeta is JSON-LD too: listed as "describedby" (with its profile), so that a client
+    # looking for the application/ld+json alternate still finds the document itself.
     extra = [
         f'<{_doc(key, "/publiccode.yml")}>; rel="alternate"; type="{YAML}"',
-        f'<{_doc(key, "/codemeta.json")}>; rel="alternate"; type="{CODEMETA}"; '
+        f'<{_doc(key, "/codemeta.json")}>; rel="describedby"; type="{CODEMETA}"; '
         'profile="https://w3id.org/codemeta/3.0"',
     ]
     response.headers["Link"] = ", ".join([response.headers["Link"], *extra])

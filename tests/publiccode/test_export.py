@@ -64,7 +64,7 @@ def test_yaml_by_negotiation_and_in_the_link_alternates(client: FlaskClient) -> 
     assert (
         '</doc/offering/oskari/publiccode.yml>; rel="alternate"; type="application/yaml"' in links
     )
-    assert "/doc/offering/oskari/codemeta.json" in links
+    assert '</doc/offering/oskari/codemeta.json>; rel="describedby"' in links
     etag = fixed.headers["ETag"]
     assert (
         client.get(
