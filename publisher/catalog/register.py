@@ -100,7 +100,8 @@ def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
             _add_vocabulary(ctx, g, catalogue, item)
         _add_record(ctx, g, catalogue, item)
     service = Item(_local(ctx, "sparql-service"), "sparql-service", _register_modified(ctx))
-    _add_service(ctx, g, catalogue, service, page_items)
+    # The SPARQL endpoint serves the register and the vocabularies, not the change feed.
+    _add_service(ctx, g, catalogue, service, [i for i in page_items if i.key != "feed"])
     _add_record(ctx, g, catalogue, service)
     return catalogue
 
