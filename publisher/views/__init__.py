@@ -4,7 +4,9 @@ from flask import Blueprint
 
 from publisher.views import (
     catalog,
+    compare,
     cors,
+    discovery,
     dumps,
     errorpages,
     federation,
@@ -13,6 +15,7 @@ from publisher.views import (
     home,
     reconcile,
     resources,
+    statistics,
     vocabulary,
     wellknown,
 )
@@ -26,6 +29,9 @@ BLUEPRINTS: list[Blueprint] = [
     federation.bp,
     reconcile.bp,
     catalog.bp,
+    discovery.bp,  # before home: its /search replaces home's
+    compare.bp,
+    statistics.bp,
     home.bp,
     resources.bp,
     vocabulary.bp,
