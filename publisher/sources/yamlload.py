@@ -199,8 +199,10 @@ class _Builder:
             if bad:
                 self.issue("text-characters", character_message(bad), event)
         tag = event.tag
-        if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(ScalarNode, text, event.implicit)
+        if tag is None and event.style:
+            tag = _STR  # quoted and block scalars are text (what Resolver.resolve says too)
+        elif tag is None or tag == "!":
+            tag = _plain_tag(text, event.implicit)
         if tag == _STR:
             return text
         if tag not in _SCALAR_TAGS:
@@ -290,6 +292,21 @@ class _Builder:
             f"YAML syntax error: could not determine a constructor for the tag {shown(event.tag)}",
             event.start_mark.line + 1,
         )
+
+
+_PLAIN_TAGS: dict[tuple[str, Any], str] = {}
+
+
+def _plain_tag(text: str, implicit: Any) -> str:
+    """The tag YAML's rules give a plain scalar; remembered, since keys and values repeat
+    (``fi``, ``en``, ``EUR``, ``product``…)."""
+    key = (text, implicit)
+    tag = _PLAIN_TAGS.get(key)
+    if tag is None:
+        if len(_PLAIN_TAGS) > 50_000:
+            _PLAIN_TAGS.clear()
+        tag = _PLAIN_TAGS[key] = _RESOLVER.resolve(ScalarNode, text, implicit)
+    return tag  # type: ignore[no-any-return]
 
 
 def _construct(tag: str, text: str) -> Any:
