@@ -146,7 +146,7 @@ def add_ntriples(graph: Graph, ntriples: str) -> None:
 
     add = graph.add
     for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        add((term(triple.subject), term(triple.predicate), term(triple.object)))  # type: ignore[arg-type]
+        add((term(triple.subject), term(triple.predicate), term(triple.object)))
 
 
 def rdflib_term(text: str) -> Node:

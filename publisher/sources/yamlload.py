@@ -41,7 +41,7 @@ _COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 Path = tuple[str | int, ...]
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict[Any, Any]):
     """A mapping that remembers the line of each key (1-based), and its own line."""
 
     lines: dict[str, int]
@@ -95,8 +95,8 @@ def load_yaml_text(data: bytes, limits: SourceLimits) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(exc, limits)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in its stream
-        line = data[: exc.position].count(b"\n") + 1 if exc.position is not None else None
-        return _failed((), "yaml-syntax", f"YAML error: {exc.reason}", line)
+        where = data[: exc.position].count(b"\n") + 1 if exc.position is not None else None
+        return _failed((), "yaml-syntax", f"YAML error: {exc.reason}", where)
     except yaml.YAMLError as exc:
         return _failed((), "yaml-syntax", f"YAML error: {exc}", None)
     finally:
@@ -305,8 +305,8 @@ def _plain_tag(text: str, implicit: Any) -> str:
     if tag is None:
         if len(_PLAIN_TAGS) > 50_000:
             _PLAIN_TAGS.clear()
-        tag = _PLAIN_TAGS[key] = _RESOLVER.resolve(ScalarNode, text, implicit)
-    return tag  # type: ignore[no-any-return]
+        tag = _PLAIN_TAGS[key] = str(_RESOLVER.resolve(ScalarNode, text, implicit))
+    return tag
 
 
 def _construct(tag: str, text: str) -> Any:
