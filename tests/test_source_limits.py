@@ -2,8 +2,8 @@
 with exit 1, the file named, in bounded memory (issue 10, item 4).
 
 Each case runs the real command in a subprocess; its peak memory comes from the kernel
-(VmHWM), and an address-space limit keeps a regression from taking the machine down. No
-case asserts a time (the subprocess timeout only stops a hang).
+(``os.wait4``), and an address-space limit keeps a regression from taking the machine down.
+No case asserts a time (the subprocess timeout only stops a hang).
 """
 
 from __future__ import annotations
@@ -35,22 +35,21 @@ class Run:
     peak_mb: float
 
 
-# Runs the command in a fresh interpreter that limits its own address space and, at exit,
-# writes its peak RSS (VmHWM of its own memory map: the parent's memory, which a forked
-# child's ru_maxrss would include, does not count) to the file named in argv[1].
-WRAPPER = f"""
-import atexit, resource, runpy, sys
-resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE}))
-report, sys.argv = sys.argv[1], ["avoinkunta", *sys.argv[2:]]
-
-def peak():
-    with open("/proc/self/status") as status:
-        kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
-    with open(report, "w") as out:
-        out.write(kb)
-
-atexit.register(peak)
-runpy.run_module("publisher.cli", run_name="__main__")
+# The command is started by a small launcher process, which sets the address-space limit,
+# forks and execs the command and reports the kernel's peak RSS of that grandchild
+# (wait4). Measured directly from pytest, a child inherits the peak RSS of the process it
+# was forked from (Linux keeps the old memory map's high-water mark across exec), so the
+# figure would be pytest's own, and grow with the number of tests run before.
+_LAUNCHER = """
+import os, resource, sys
+limit = int(sys.argv[1])
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+_pid, status, usage = os.wait4(pid, 0)
+sys.stderr.write("\\n@@peak-kib %d\\n" % usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
@@ -58,19 +57,26 @@ def validate(data: Path, *extra: str, env: dict[str, str] | None = None) -> Run:
     """``avoinkunta validate --data DATA`` in a subprocess, with its peak RSS."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AVOINKUNTA_")}
     environment.update(env or {})
-    with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "peak"
-        result = subprocess.run(
-            [sys.executable, "-c", WRAPPER, str(report), *extra, "validate", "--data", str(data)],
-            capture_output=True,
-            text=True,
+    command = ["-m", "publisher.cli", *extra, "validate", "--data", str(data)]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, str(ADDRESS_SPACE), *command],
+            stdout=out,
+            stderr=err,
             env=environment,
             cwd=PROJECT_ROOT,
-            timeout=300,  # only a hang guard
         )
-        peak_kb = int(report.read_text()) if report.exists() else -1
-    assert peak_kb >= 0, f"no peak reported: {result.stderr}"
-    return Run(result.returncode, result.stdout, result.stderr, peak_kb / 1024)
+        try:
+            process.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+        out.seek(0)
+        err.seek(0)
+        stderr = err.read().decode()
+        stderr, _sep, peak = stderr.rpartition("\n@@peak-kib ")
+        assert peak, "the launcher reports the peak memory"
+        return Run(process.returncode, out.read().decode(), stderr, int(peak) / 1024)
 
 
 def data_with(tmp_path: Path, old: str, new: str, file: Path = SUPPLIER) -> Path:
