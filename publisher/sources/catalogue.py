@@ -74,14 +74,10 @@ def source_files(
 
 
 def _matches(data_dir: Path, patterns: Iterable[str]) -> list[Path]:
-    paths: list[Path] = []
-    seen: set[Path] = set()  # not `p not in paths`: quadratic, 10 s of CPU at 6,000 files
+    paths: dict[Path, None] = {}  # in order, each once
     for pattern in patterns:
-        for path in sorted(data_dir.glob(pattern)):
-            if path not in seen:
-                seen.add(path)
-                paths.append(path)
-    return paths
+        paths.update(dict.fromkeys(sorted(data_dir.glob(pattern))))
+    return list(paths)
 
 
 def read_source(reader: Reader, source: SourceFile, context: FieldContext) -> ReadResult:
