@@ -17,9 +17,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from publisher.sources import Retirement
 from publisher.store import LABEL_PROPERTIES
+from publisher.terms import to_oxigraph
 from publisher.uris import UriScheme
 
 Entry = dict[str, Any]
@@ -55,18 +57,32 @@ def subject_facts(triples: Iterable[ox.Triple], uris: UriScheme) -> dict[str, Su
         parsed = uris.parse(iri)
         if parsed is None:
             continue
-        lines: list[str] = []
-        todo, seen = [subject], {subject}
-        while todo:
-            for triple in by_subject.get(todo.pop(), ()):
-                lines.append(f"{triple} .")
-                obj = triple.object
-                if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
-                    seen.add(str(obj))
-                    todo.append(str(obj))
-        digest = hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+        digest = _closure_hash(by_subject, subject)
         facts[iri] = SubjectFacts(parsed[0], parsed[1], digest, _labels(own))
     return facts
+
+
+def description_hash(graph: Graph, subject: URIRef) -> str:
+    """The description hash of ``subject`` in an rdflib graph (the same as
+    ``subject_facts`` gives for the same triples)."""
+    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    for s, p, o in graph:
+        triple = ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        by_subject[str(triple.subject)].append(triple)
+    return _closure_hash(by_subject, f"<{subject}>")
+
+
+def _closure_hash(by_subject: Mapping[str, list[ox.Triple]], subject: str) -> str:
+    lines: list[str] = []
+    todo, seen = [subject], {subject}
+    while todo:
+        for triple in by_subject.get(todo.pop(), ()):
+            lines.append(f"{triple} .")
+            obj = triple.object
+            if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
+                seen.add(str(obj))
+                todo.append(str(obj))
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
 
 
 def _labels(triples: list[ox.Triple]) -> dict[str, str]:

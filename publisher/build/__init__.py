@@ -49,7 +49,7 @@ from publisher.build.cache import UnitCache, inputs_key, save_chunk_index, unit_
 from publisher.build.dumps import DUMP_NAME, FORMATS, Chunk, ChunkIndex, DumpWriter, Framing
 from publisher.build.lock import STAGING_PREFIX, BuildLock, remove_leftovers
 from publisher.build.mapfile import FileGraph
-from publisher.build.storage import load_store, update_store
+from publisher.build.storage import StoreLoader, load_store, update_store
 from publisher.build.terms import Canonical, ntriples, sort_triples, to_rdflib
 from publisher.build.units import FileUnit, Inputs, Job, Workbench, dump_prefixes, process_files
 from publisher.config import Settings
@@ -281,6 +281,7 @@ def _build(
     staging = publications / f"{STAGING_PREFIX}{stamp}-{os.getpid()}"
     staging.mkdir()
     writer: DumpWriter | None = None
+    loader: StoreLoader | None = None
     try:
         progress(f"[1/4] checking sources in {settings.data_dir}")
         previous_chunks = (
@@ -294,7 +295,9 @@ def _build(
             previous_chunks,
             previous.dumps_dir if previous else None,
         )
-        pending = _ChunkPlan(writer, previous_chunks)
+        # Nothing to reuse: the store is loaded while the files are checked.
+        loader = StoreLoader(staging / "store") if previous_chunks is None else None
+        pending = _ChunkPlan(writer, previous_chunks, loader)
         checked = check(
             settings,
             progress,
@@ -322,9 +325,13 @@ def _build(
         writer = None
         save_chunk_index(staging, index)
         progress(f"  dumps: {', '.join(dumps)} ({_since(started)})")
-        quads, how = _write_store(
-            staging, previous if reusable else None, previous_chunks, index, pending
-        )
+        if loader is not None:
+            quads, how = loader.finish(), "loaded while the files were checked"
+            loader = None
+        else:
+            quads, how = _write_store(
+                staging, previous if reusable else None, previous_chunks, index, pending
+            )
         progress(f"  store: {quads} quads, {how} ({_since(started)})")
         _write_json(staging / LEDGER, ledger)
         _archive_vocabulary(staging / VOCABULARY_ARCHIVE, checked.bench, uris, previous)
@@ -349,6 +356,8 @@ def _build(
     except BaseException:
         if writer is not None:
             writer.abort()
+        if loader is not None:
+            loader.abort()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     progress("[4/4] switching current publication")
@@ -368,13 +377,19 @@ class _ChunkPlan:
     dates. Keeps the N-Quads of the chunks the previous publication lacks (to update its
     store), nothing else: the writer has the bodies."""
 
-    def __init__(self, writer: DumpWriter, previous: ChunkIndex | None) -> None:
+    def __init__(
+        self, writer: DumpWriter, previous: ChunkIndex | None, loader: StoreLoader | None
+    ) -> None:
         self.writer = writer
         self.previous = previous
+        self.loader = loader
         self.new: dict[str, bytes] = {}  # key → N-Quads, for chunks the previous store lacks
 
     def add(self, chunk: Chunk) -> None:
         self.writer.add(chunk)
+        if self.loader is not None:
+            assert chunk.bodies is not None
+            self.loader.add(chunk.bodies["nq"])
         if self.previous is not None and chunk.key not in self.previous.triples:
             assert chunk.bodies is not None
             self.new[chunk.key] = chunk.bodies["nq"]

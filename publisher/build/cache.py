@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from publisher.build.dumps import ChunkIndex
-from publisher.build.units import FileUnit, Inputs, load_records
+from publisher.build.units import FileUnit, Inputs, load_records, stable_pickle
 from publisher.sources import ReadResult
 
 CACHE_DIR = "cache"
@@ -107,7 +107,7 @@ class UnitCache:
             return
         target = self._target / UNITS_DIR / f"{unit.key}.pickle"
         if not target.exists():
-            target.write_bytes(pickle.dumps(unit.cacheable(), protocol=pickle.HIGHEST_PROTOCOL))
+            target.write_bytes(stable_pickle(unit.cacheable()))
 
     def records(self, unit: FileUnit) -> ReadResult:
         """The unit's records: kept in the unit, or from this build's or the previous

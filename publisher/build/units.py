@@ -16,6 +16,7 @@ tests/test_build_incremental.py checks the equivalence against whole-graph valid
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
@@ -262,8 +263,18 @@ def save_records(folder: Path, key: str, result: ReadResult) -> None:
     target = folder / f"{key}.pickle"
     if not target.exists():
         temporary = folder / f".{key}.{os.getpid()}"
-        temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.write_bytes(stable_pickle(result))
         os.replace(temporary, target)
+
+
+def stable_pickle(value: object) -> bytes:
+    """Pickled without the memo (``Pickler.fast``), so that the bytes depend on the value
+    only, not on which equal strings happen to be one object in this process."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def load_records(folder: Path, key: str) -> ReadResult:
