@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 OUT    ?= var
 
-.PHONY: serve build validate test test-fast lint bench docs clean
+.PHONY: serve build validate test test-fast lint bench bench-scale docs clean
 
 ## serve: build the bundled catalogue and serve it on http://localhost:$(PORT)/
 serve: build
@@ -43,6 +43,11 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_sparql.py
 	$(BIN)/python bench/bench_deref.py
+
+## bench-scale: the build at 1,000 / 5,000 / 30,000 generated offerings: validate, cold build,
+## one-file edit, peak RSS, phases, and the floor (oxigraph load) in the same run
+bench-scale: $(STAMP)
+	$(BIN)/python bench/bench_scale.py $(BENCH_SCALE_ARGS)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
