@@ -155,6 +155,13 @@ OFFERING = Table(
               label=labels(fi="Rajapinnan kuvaus", sv="API-dokumentation", en="API documentation")),
         Field("standards", "urls", "the standards it conforms to (required when claiming "
               "open-standards)", property="dct:conformsTo"),
+        Field("documentation", "url", "its user documentation", property="schema:softwareHelp"),
+        Field("version", "text", "its latest version, as its maintainer writes it (1.0, 7.7.0…)",
+              property="schema:softwareVersion"),
+        Field("released", "date", "when its latest version was released",
+              property="schema:datePublished"),
+        Field("logo", "url", "its logo (the address of an SVG or PNG image)",
+              property="schema:logo"),
         Field("aspects", "claims", "the openness aspects claimed, each with its evidence; each "
               "aspect is also linked directly with `ak:opennessAspect`",
               property="ak:opennessClaim", concept="aspect", record="claim",
