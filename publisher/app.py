@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 import sparql_endpoint
-from publisher import errors
+from publisher import http
 from publisher.config import Settings
 from publisher.site import Site
 from publisher.views import BLUEPRINTS
@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     _init_sparql(app, site)
-    errors.init_app(app)
+    http.init_app(app, settings.base_uri)
     return app
 
 

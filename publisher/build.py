@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
-from publisher import __version__
+from publisher import __version__, formats
 from publisher.config import Settings
 from publisher.errors import BuildError
 from publisher.ledger import Ledger, update_ledger
@@ -50,14 +50,12 @@ from publisher.validation import load_shapes, validate_mapped
 Progress = Callable[[str], None]
 
 DUMP_NAME = "avoinkunta"
-# file extension → (rdflib format, media type)
+# file extension → (rdflib format, media type), from the one format table
 DUMP_FORMATS: dict[str, tuple[str, str]] = {
-    "ttl": ("turtle", "text/turtle"),
-    "nt": ("nt", "application/n-triples"),
-    "nq": ("nquads", "application/n-quads"),
-    "jsonld": ("json-ld", "application/ld+json"),
-    "rdf": ("xml", "application/rdf+xml"),  # pretty-xml drops triples on list nodes
+    f.ext: (f.rdflib or f.ext, f.media_type) for f in formats.DUMP_FORMATS
 }
+# Formats that keep named graphs get the dataset, the others the union of its graphs.
+DATASET_DUMPS = frozenset(f.ext for f in formats.DUMP_FORMATS if f.carries_graphs)
 
 
 def stderr_progress(message: str) -> None:
@@ -187,7 +185,7 @@ def _write_dumps(folder: Path, dataset: Dataset, mapped: Mapped) -> dict[str, di
     dumps: dict[str, dict[str, Any]] = {}
     for ext, (fmt, media_type) in DUMP_FORMATS.items():
         name = f"{DUMP_NAME}.{ext}"
-        source = dataset if ext == "nq" else union
+        source = dataset if ext in DATASET_DUMPS else union
         data = source.serialize(format=fmt, encoding="utf-8")
         (folder / name).write_bytes(data)
         dumps[name] = {

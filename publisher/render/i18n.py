@@ -162,6 +162,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Begäran kunde inte behandlas. Nedan serverns förklaring (på engelska).",
         "en": "The request could not be handled. The server's explanation is below.",
     },
+    "error_text_local": {
+        "fi": "Pyyntöä ei voitu käsitellä. Alla palvelimen selitys.",
+        "sv": "Begäran kunde inte behandlas. Nedan serverns förklaring.",
+        "en": "The request could not be handled. The server's explanation is below.",
+    },
     "not_found_text": {
         "fi": "Tällä osoitteella ei ole koskaan julkaistu mitään. Kokeile hakua.",
         "sv": "Ingenting har någonsin publicerats på denna adress. Pröva att söka.",

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from rdflib import Literal
 
-from publisher.caching import LruCache, add_vary, finish
+from publisher.http.caching import LruCache, add_vary, finish
 from publisher.render.archmap import ArchitectureMap, ComponentRow, LayerRow, build_map
 from publisher.render.html import explicit_language, local_href, page_language, render_page
 from publisher.render.lang import pick

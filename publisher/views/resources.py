@@ -8,18 +8,17 @@ and an IRI never published 404 (see the ledger in publisher.ledger).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
-from publisher.caching import LruCache, add_cors, add_vary, cache_control, finish, parse_timestamp
-from publisher.errors import wants_html
+from publisher.formats import BY_EXT, DOCUMENT_FORMATS, HTML, Format
+from publisher.http import HttpError, choose_format, redirect
+from publisher.http.caching import LruCache, add_vary, finish
 from publisher.namespaces import ADMS, ADMS_STATUS
-from publisher.negotiation import ALL_MEDIA_TYPES, BY_EXT, BY_MEDIA_TYPE, FORMATS, HTML, Format
-from publisher.negotiation import negotiate as choose_media_type
 from publisher.publication import Publication
 from publisher.render.html import explicit_language, local_href, page_language, render_page
 from publisher.render.lens import Lens, Terms, is_web_url
@@ -86,7 +85,7 @@ def document(kind: str, key: str) -> Response:
         return _not_current(s, kind, key, iri, ext=ext)
     fmt = _format(ext)
     if fmt is None:
-        return _not_acceptable(kind, key)
+        raise _not_acceptable(kind, key)
     publication = s.publication()
     lang = page_language() if fmt is HTML else None
     cache_key = (
@@ -101,10 +100,8 @@ def document(kind: str, key: str) -> Response:
     rendered = _RENDERED.get_or_create(
         cache_key, lambda: _render(s, publication, store, kind, key, iri, fmt, lang)
     )
-    response = Response(rendered.body, mimetype=fmt.media_type)
-    if fmt.rdflib_name is None:
-        response.charset = "utf-8"
-    _add_document_headers(response, kind, key, fmt, negotiated=ext is None)
+    response = Response(rendered.body, content_type=fmt.content_type)
+    _add_document_headers(response, kind, key, fmt)
     if rendered.language:
         response.headers["Content-Language"] = rendered.language
     return finish(
@@ -113,7 +110,7 @@ def document(kind: str, key: str) -> Response:
         body=rendered.body,
         last_modified=rendered.last_modified,
         max_age=s.settings.cache_max_age,
-        cors=fmt.rdflib_name is not None,
+        cors=fmt.is_rdf,
     )
 
 
@@ -133,7 +130,7 @@ def _render(
     vocab = str(s.uris.vocab)
     graph = store.describe(iri, vocab=vocab)
     subject = URIRef(iri)
-    if fmt.rdflib_name is not None:
+    if fmt.is_rdf:
         graph.add((s.uris.doc(kind, key), FOAF.primaryTopic, subject))
         return Rendered(serialise(graph, fmt), _last_modified(publication, graph, iri))
     assert lang is not None
@@ -172,7 +169,7 @@ def _last_modified(publication: Publication, graph: Graph, iri: str) -> datetime
     thing and of every published thing it shows a label of; the build time otherwise."""
     ledger = publication.ledger
     stamps = [
-        parse_timestamp(ledger[str(node)].get("modified"))
+        _timestamp(ledger[str(node)].get("modified"))
         for node in {iri, *(str(o) for o in graph.objects())}
         if str(node) in ledger
     ]
@@ -272,7 +269,7 @@ def _not_current(s: Site, kind: str, key: str, iri: str | None, ext: str | None)
             return _redirect(301, _doc_path(*target, ext=ext))
     if entry and entry.get("removed"):
         return _tombstone(s, kind, key, iri or "", entry, ext)
-    return not_found(kind, key)
+    raise not_found(key)
 
 
 def _tombstone(
@@ -282,7 +279,7 @@ def _tombstone(
     if fmt is None:
         fmt = HTML
     graph = tombstone_graph(s.uris, iri, kind, entry)
-    if fmt.rdflib_name is not None:
+    if fmt.is_rdf:
         body = serialise(graph, fmt)
     else:
         lang = page_language()
@@ -301,12 +298,16 @@ def _tombstone(
             replaced_by=lens.link(URIRef(replaced)) if replaced else None,
             formats=_format_links(kind, key),
         ).encode("utf-8")
-    response = Response(body, status=410, mimetype=fmt.media_type)
-    _add_document_headers(response, kind, key, fmt, negotiated=ext is None)
-    response.headers["Cache-Control"] = cache_control(s.settings.cache_max_age)
-    if fmt.rdflib_name is not None:
-        add_cors(response)
-    return response
+    response = Response(body, status=410, content_type=fmt.content_type)
+    _add_document_headers(response, kind, key, fmt)
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=None,
+        max_age=s.settings.cache_max_age,
+        cors=fmt.is_rdf,
+    )
 
 
 def tombstone_graph(uris: UriScheme, iri: str, kind: str, entry: dict[str, Any]) -> Graph:
@@ -342,20 +343,14 @@ def tombstone_graph(uris: UriScheme, iri: str, kind: str, entry: dict[str, Any])
     return graph
 
 
-def not_found(kind: str | None = None, key: str | None = None) -> Response:
-    message = "Nothing has ever been published at this address."
-    if not wants_html(request):
-        response = Response(
-            f"404 Not Found: {message} Search: {request.script_root}/search?q=\n",
-            status=404,
-            mimetype="text/plain",
-        )
-        add_vary(response, "Accept")
-        return add_cors(response)
-    body = render_page("not_found.html", query=key or "")
-    response = Response(body, status=404, mimetype="text/html")
-    add_vary(response, "Accept")
-    return response
+def not_found(key: str | None = None) -> HttpError:
+    """404 for an address where nothing was ever published (the site's search page,
+    pre-filled with the key, for a browser)."""
+    return HttpError(
+        404,
+        f"Nothing has ever been published at this address; search: {request.script_root}/search?q=",
+        query=key or "",
+    )
 
 
 # --- negotiation and headers ---------------------------------------------------------
@@ -364,38 +359,36 @@ def not_found(kind: str | None = None, key: str | None = None) -> Response:
 def _format(ext: str | None) -> Format | None:
     if ext:
         return BY_EXT[ext]
-    media = choose_media_type(
-        request.headers.get("Accept"), ALL_MEDIA_TYPES, request.args.get("format")
+    return choose_format(DOCUMENT_FORMATS)
+
+
+def _not_acceptable(kind: str, key: str) -> HttpError:
+    return not_acceptable(
+        [(f.media_type, _doc_path(kind, key, ext=f.ext)) for f in DOCUMENT_FORMATS],
+        headers={"Link": _alternates(kind, key, None)},
     )
-    return BY_MEDIA_TYPE[media] if media else None
 
 
-def _not_acceptable(kind: str, key: str) -> Response:
-    response = not_acceptable([(f.media_type, _doc_path(kind, key, ext=f.ext)) for f in FORMATS])
-    _add_document_headers(response, kind, key, None, negotiated=True)
-    return response
-
-
-def _add_document_headers(
-    response: Response, kind: str, key: str, fmt: Format | None, *, negotiated: bool
-) -> None:
+def _add_document_headers(response: Response, kind: str, key: str, fmt: Format) -> None:
     add_vary(response, "Accept")
     if fmt is HTML and not explicit_language():
         add_vary(response, "Accept-Language")
-    if fmt is not None:
-        response.headers["Content-Location"] = _doc_path(kind, key, ext=fmt.ext)
-    links = [
+    response.headers["Content-Location"] = _doc_path(kind, key, ext=fmt.ext)
+    response.headers["Link"] = _alternates(kind, key, fmt)
+
+
+def _alternates(kind: str, key: str, fmt: Format | None) -> str:
+    return ", ".join(
         f'<{_doc_path(kind, key, ext=other.ext)}>; rel="alternate"; type="{other.media_type}"'
-        for other in FORMATS
+        for other in DOCUMENT_FORMATS
         if other is not fmt
-    ]
-    response.headers["Link"] = ", ".join(links)
+    )
 
 
 def _format_links(kind: str, key: str) -> list[dict[str, str]]:
     return [
         {"label": f.label, "href": _doc_path(kind, key, ext=f.ext), "type": f.media_type}
-        for f in FORMATS
+        for f in DOCUMENT_FORMATS
     ]
 
 
@@ -432,13 +425,7 @@ def _id_path(kind: str, key: str) -> str:
 
 
 def _redirect(status: int, path: str) -> Response:
-    query = request.query_string.decode("latin-1")
-    response = Response(status=status)
-    response.headers["Location"] = f"{path}?{query}" if query else path
-    add_vary(response, "Accept")
-    add_cors(response)
-    response.headers["Cache-Control"] = cache_control(site().settings.cache_max_age)
-    return response
+    return redirect(status, path, max_age=site().settings.cache_max_age)
 
 
 def _ledger_label(entry: dict[str, Any], lang: str) -> str | None:
@@ -447,6 +434,17 @@ def _ledger_label(entry: dict[str, Any], lang: str) -> str | None:
         if labels.get(code):
             return str(labels[code])
     return next(iter(labels.values()), None)
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """An ISO date or date-time from the ledger, as an aware UTC datetime."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _datetime_literal(value: str) -> Literal:

@@ -14,8 +14,9 @@ from flask import Blueprint, Response, current_app, render_template
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from publisher.caching import LruCache
-from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
+from publisher.formats import DOCUMENT_FORMATS, Format
+from publisher.http import HttpError
+from publisher.http.caching import LruCache
 from publisher.render.html import local_href
 from publisher.render.rdf import serialise
 from publisher.site import Site
@@ -25,7 +26,7 @@ from publisher.views.representations import serve
 
 bp = Blueprint("vocabulary", __name__)
 
-OFFERED: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
+OFFERED: tuple[Format, ...] = DOCUMENT_FORMATS
 _BODIES: LruCache[tuple[str, str, str], bytes] = LruCache(32)
 # pyLODE builds its page with dominate, whose document context is global state.
 _PYLODE_LOCK = threading.Lock()
@@ -50,11 +51,10 @@ def version(version: str) -> Response:
     if name not in _version_names(graph, site()):
         if site().publication().vocabulary_version(name) is not None:
             return _serve(f"/ontology/{name}", ext_or_none, archived=name)
-        return Response(
-            f"404 Not Found: vocabulary version {name!r} is not published here; the current "
-            f"version is {current!r} at {site().uris.base}ontology/{current}\n",
-            status=404,
-            mimetype="text/plain",
+        raise HttpError(
+            404,
+            f"Vocabulary version {name[:40]!r} is not published here; the current version "
+            f"is {current!r} at {site().uris.base}ontology/{current}",
         )
     return _serve(f"/ontology/{name}", ext_or_none)
 
@@ -73,7 +73,7 @@ def _serve(path: str, ext: str | None, archived: str | None = None) -> Response:
 
 def _render(s: Site, fmt: Format, archived: str | None = None) -> bytes:
     graph = ontology_graph(s, archived)
-    if fmt.rdflib_name is not None:
+    if fmt.is_rdf:
         return serialise(graph, fmt)
     return ontology_html(graph, s).encode("utf-8")
 

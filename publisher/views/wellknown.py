@@ -9,9 +9,9 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
-from publisher.caching import LruCache, finish
+from publisher.formats import HTML, RDF_FORMATS, TURTLE, Format
+from publisher.http.caching import LruCache, finish
 from publisher.namespaces import DCAT, EU_LICENCE, PREFIXES
-from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from publisher.publication import Publication
 from publisher.render.html import page_language, render_page
 from publisher.render.lens import Lens
@@ -22,7 +22,8 @@ from publisher.views.representations import serve
 
 bp = Blueprint("wellknown", __name__)
 
-OFFERED: tuple[Format, ...] = (TURTLE, JSONLD, RDFXML, NTRIPLES, HTML)
+# Machine formats first: a client asking for anything gets Turtle, a browser the summary.
+OFFERED: tuple[Format, ...] = (*RDF_FORMATS, HTML)
 _BODIES: LruCache[tuple[str, ...], bytes] = LruCache(32)
 
 
@@ -168,7 +169,7 @@ def _fragment(iri: str, vocab: str) -> str:
 
 def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
     g = void_graph(s, publication)
-    if fmt.rdflib_name is not None:
+    if fmt.is_rdf:
         return serialise(g, fmt)
     lang = page_language()
     dumps = publication.manifest.get("dumps", {})
@@ -219,7 +220,7 @@ def sitemap() -> Response:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + items + "</urlset>\n"
     ).encode("utf-8")
-    response = Response(body, mimetype="application/xml")
+    response = Response(body, content_type="application/xml; charset=utf-8")
     return finish(
         response,
         request,
@@ -239,7 +240,7 @@ def robots() -> Response:
         "Disallow: /search\n"
         f"Sitemap: {root}/sitemap.xml\n"
     ).encode()
-    response = Response(body, mimetype="text/plain")
+    response = Response(body, content_type="text/plain; charset=utf-8")
     s = site()
     return finish(
         response,

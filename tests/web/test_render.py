@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal
 
-from publisher.caching import LruCache, strong_etag
+from publisher.http.caching import LruCache, strong_etag
 from publisher.render.archmap import ComponentRow, LayerRow, build_map
 from publisher.render.i18n import STRINGS
 from publisher.render.lang import LANGUAGES, choose_language, pick, pick_all

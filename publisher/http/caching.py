@@ -1,9 +1,10 @@
-"""HTTP caching and CORS helpers for representations that change only at a build.
+"""Caching and CORS headers, set by one helper for every representation and error.
 
-Every representation gets a strong ETag (a hash of its bytes) and a Last-Modified;
-Werkzeug's `make_conditional` then answers `If-None-Match` (weak comparison, as RFC 9110
-§13.1.2 requires for GET) and, when no `If-None-Match` is sent, `If-Modified-Since`
-with 304.
+Every representation gets a strong ETag (a hash of its bytes), a Last-Modified and
+Cache-Control; Werkzeug's `make_conditional` then answers `If-None-Match` (weak comparison,
+as RFC 9110 §13.1.2 requires for GET) and, when no `If-None-Match` is sent,
+`If-Modified-Since` with 304. Machine formats and errors may be read by scripts on any
+origin (CORS ``*``): everything here is public and read-only.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ def finish(
     max_age: int,
     cors: bool,
 ) -> Response:
-    """Add validators, Cache-Control and (for machine formats) CORS; turn into 304 when
-    the client's copy is current."""
+    """Add validators, Cache-Control and (for machine formats) CORS; turn a 200 into 304
+    when the client's copy is current."""
     response.set_etag(strong_etag(body))
     if last_modified is not None:
         # HTTP dates have whole seconds; drop the rest so If-Modified-Since compares equal.
@@ -51,12 +52,14 @@ def finish(
     response.headers["Cache-Control"] = cache_control(max_age)
     if cors:
         add_cors(response)
+    if response.status_code != 200:
+        return response  # 304 stands only for a 200 (RFC 9110 §15.4.5)
     return response.make_conditional(request)
 
 
-def add_cors(response: Response) -> Response:
+def add_cors(response: Response, exposed: str = EXPOSED_HEADERS) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    response.headers["Access-Control-Expose-Headers"] = exposed
     return response
 
 
@@ -66,17 +69,6 @@ def add_vary(response: Response, *headers: str) -> None:
         if header.lower() not in {p.lower() for p in present}:
             present.append(header)
     response.headers["Vary"] = ", ".join(present)
-
-
-def parse_timestamp(value: str | None) -> datetime | None:
-    """An ISO date or date-time from the ledger or manifest, as an aware UTC datetime."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 K = TypeVar("K", bound=Hashable)
