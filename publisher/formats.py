@@ -102,7 +102,9 @@ NQUADS = Format(
     names=("nquads", "n-quads"),
     documents=False,  # one description has no named graphs: N-Triples says the same
 )
-FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES, NQUADS)
+TRIG = Format("trig", "application/trig", "TriG", ox.RdfFormat.TRIG, rdflib="trig")
+
+FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES, NQUADS, TRIG)
 
 # --- derived ------------------------------------------------------------------------------
 
