@@ -192,3 +192,15 @@ PAGE = Result("text/html", ("application/xhtml+xml",), explicit_only=True)
 )
 def test_explicit_only_offers(accept: str | None, expected: Result | None) -> None:
     assert negotiate(accept, (JSON_RESULTS, XML_RESULTS, PAGE)) == expected
+
+
+@pytest.mark.parametrize(("accept", "fmt", "expected"), CASES)
+def test_the_media_type_api_gives_the_same_answers(
+    accept: str | None, fmt: str | None, expected: str | None
+) -> None:
+    """`publisher.negotiation.negotiate` (media types in, media type out; what the SPARQL
+    endpoint's Host takes) wraps the one function and agrees with it."""
+    from publisher.negotiation import ALL_MEDIA_TYPES
+    from publisher.negotiation import negotiate as negotiate_media_type
+
+    assert negotiate_media_type(accept, ALL_MEDIA_TYPES, fmt) == expected
