@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 OUT    ?= var
 
-.PHONY: serve build validate test lint bench clean
+.PHONY: serve build validate test test-fast lint bench clean
 
 ## serve: build the bundled catalogue and serve it on http://localhost:$(PORT)/
 serve: build
@@ -25,6 +25,11 @@ validate: $(STAMP)
 test: $(STAMP) $(VENV)/.ckan-installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+## test-fast: the unit layer only (no builds, servers, browsers or worker processes)
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not e2e and not browser and not ckan"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

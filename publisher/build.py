@@ -27,8 +27,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
 from publisher import __version__, formats
+from publisher.artefacts import ARTEFACTS, write_artefacts
 from publisher.config import Settings
 from publisher.errors import BuildError
+from publisher.fingerprint import code_version
 from publisher.ledger import Ledger, update_ledger
 from publisher.mapping import CATALOGUE_GRAPH, Mapped, map_catalogue
 from publisher.mapping.vocabulary import known_ids, load_vocabulary, vocabulary_files
@@ -129,7 +131,21 @@ def build(
         progress(f"  dumps: {', '.join(dumps)} ({_since(started)})")
         _write_json(staging / LEDGER, ledger)
         _archive_vocabulary(staging / VOCABULARY_ARCHIVE, mapped, uris, previous)
+        artefacts = write_artefacts(
+            ARTEFACTS,
+            publication_dir=staging,
+            records=catalogue,
+            ledger=ledger,
+            previous=previous,
+            previous_reusable=_reusable(previous, settings),
+            changed=_changed(previous.ledger if previous else {}, ledger),
+            settings=settings,
+            uris=uris,
+            code_version=code_version(),
+            progress=progress,
+        )
         manifest = _manifest(build_id, now, settings, mapped, uris, dumps, previous, ledger)
+        manifest["artefacts"] = artefacts
         _write_json(staging / MANIFEST, manifest)
         _fsync_tree(staging)
         staging.rename(final)
@@ -141,6 +157,36 @@ def build(
     _prune(out_dir, settings.keep_publications)
     progress(f"built {build_id}: {manifest['triples']} triples in {_since(started)}")
     return Publication.load(final)
+
+
+def _reusable(previous: Publication | None, settings: Settings) -> bool:
+    """May results of ``previous`` be reused? Only if the same code made them, under the
+    same base URI."""
+    return (
+        previous is not None
+        and previous.manifest.get("code_version") == code_version()
+        and previous.base_uri == settings.base_uri
+    )
+
+
+def _changed(before: Ledger, after: Ledger) -> frozenset[str]:
+    """IRIs whose ledger entry (description hash, removal, successor) differs."""
+
+    def state(entry: dict[str, Any] | None) -> tuple[Any, ...] | None:
+        if entry is None:
+            return None
+        return (
+            entry.get("hash"),
+            entry.get("removed"),
+            entry.get("replaced_by"),
+            entry.get("renamed_to"),
+        )
+
+    return frozenset(
+        iri
+        for iri in before.keys() | after.keys()
+        if state(before.get(iri)) != state(after.get(iri))
+    )
 
 
 def _since(started: float) -> str:
@@ -217,6 +263,7 @@ def _manifest(
         "built_at": now.isoformat(timespec="seconds"),
         "base_uri": settings.base_uri,
         "software": f"avoinkunta {__version__}",
+        "code_version": code_version(),
         "triples": len(union),
         "graphs": {
             str(uris.graph(CATALOGUE_GRAPH)): len(mapped.catalogue),

@@ -9,6 +9,7 @@ Layout of ``OUT`` (see build.py, which writes it)::
     OUT/publications/<build-id>/manifest.json  (build id, time, counts, checksums)
     OUT/publications/<build-id>/ledger.json    (every URI ever published and its fate)
     OUT/publications/<build-id>/vocabulary/<version>.nt  (every published vocabulary version)
+    OUT/publications/<build-id>/artefacts/<name>/       (build artefacts: publisher.artefacts)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ CURRENT = "current"
 PREVIOUS = "previous"
 PUBLICATIONS = "publications"
 VOCABULARY_ARCHIVE = "vocabulary"  # every published version of the vocabulary, as N-Triples
+ARTEFACTS_DIR = "artefacts"  # one folder per build artefact (publisher.artefacts)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ class Publication:
     @property
     def dumps_dir(self) -> Path:
         return self.path / "dumps"
+
+    def artefact(self, name: str) -> Path | None:
+        """The folder of build artefact ``name`` (publisher.artefacts), if this publication
+        has it."""
+        path = self.path / ARTEFACTS_DIR / name
+        return path if "/" not in name and path.is_dir() else None
 
     def vocabulary_version(self, version: str) -> Path | None:
         """The archived vocabulary (N-Triples) of ``version``, if it was ever published."""

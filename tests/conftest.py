@@ -32,6 +32,19 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "http://localhost:8080/"
 
 
+# Fixtures that build a publication, start a server or spawn query workers: a test that uses
+# one (directly or through another fixture) is marked `slow` and left out of `make test-fast`.
+SLOW_FIXTURES = frozenset(
+    {"built_out", "live_server", "sparql_app", "store_dir", "data_copy", "sample_out"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def quiet(_message: str) -> None:
     pass
 

@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import DATA_DIR
+
+# Builds publications or runs the command line in subprocesses.
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -6,6 +6,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS
 
@@ -13,6 +14,9 @@ from publisher.app import create_app
 from publisher.build import build
 from publisher.config import PROJECT_ROOT
 from tests.conftest import BASE, make_settings, quiet
+
+# Builds publications or runs the command line in subprocesses.
+pytestmark = pytest.mark.slow
 
 ONTOLOGY = URIRef(BASE + "ontology")
 

@@ -17,6 +17,9 @@ from publisher.build import build
 from publisher.config import Settings
 from publisher.namespaces import ADMS, DCAT, DCT
 
+# Builds publications or runs the command line in subprocesses.
+pytestmark = pytest.mark.slow
+
 BASE = "http://localhost:8080/"
 OFFERING = BASE + "id/offering/"
 FIRST = datetime(2026, 12, 1, tzinfo=UTC)  # after the vocabularies' own dct:modified

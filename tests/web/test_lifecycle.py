@@ -16,6 +16,9 @@ from publisher.app import create_app
 from publisher.build import build
 from publisher.config import PROJECT_ROOT, Settings
 
+# Builds publications or runs the command line in subprocesses.
+pytestmark = pytest.mark.slow
+
 # Like tests/conftest.py's helpers; not imported from there because `tests` can resolve to
 # another installed package (ckan's) once that is imported in the same session.
 BASE = "http://localhost:8080/"

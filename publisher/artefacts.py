@@ -1,0 +1,147 @@
+"""Build artefacts: the extra things a publication carries, written by their owners' code.
+
+The build writes the store, the dumps, the ledger and the manifest itself. Everything else a
+publication carries (the site index, the search index, feed pages, precomputed catalogue
+pages, ...) is an *artefact*: a function of its owner's module that the build calls, once
+per build, through the one registry below. Adding one is one line in ``ARTEFACTS``::
+
+    Artefact("site-index", "publisher.search.index:write_site_index", "entities, cards, facets")
+
+The function is imported only when the build runs it (``"module:function"``), and must not
+import Flask (nothing the build imports may). It is called as ``write(context)`` with an
+``ArtefactContext`` and writes into ``context.folder`` (``<publication>/artefacts/<name>/``,
+created empty for it) and nowhere else; the web layer finds it again with
+``Publication.artefact(name)``.
+
+Rules every artefact follows:
+
+* **Deterministic**: the same records, ledger and store give the same bytes (no clock, no
+  random ids, no dict-order or set-order accidents, SQLite written in one order). The
+  build's determinism test builds twice and compares every file of the publication,
+  artefacts included.
+* **All or nothing**: raise to fail the build; the staging publication is then removed and
+  what is served stays untouched. Never write outside ``context.folder``.
+* **Reuse** is allowed, never required: ``context.previous_folder`` is the same artefact of
+  the previous publication, given only when that publication was built by the same code
+  (``code_version``) under the same base URI, so its bytes meant the same. ``context.changed``
+  names the IRIs whose description changed since then (added, modified or removed, by the
+  ledger's hashes); an artefact may copy its previous output and redo only those. A reused
+  result must be byte-identical to a recomputed one (the incremental-build test compares a
+  cold and an incremental build file by file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from publisher.config import Settings
+from publisher.publication import ARTEFACTS_DIR, Publication
+from publisher.uris import UriScheme
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ArtefactContext:
+    """What an artefact gets. Read everything; write only into ``folder``."""
+
+    name: str
+    folder: Path  # <staging publication>/artefacts/<name>/, empty, to write into
+    publication_dir: Path  # the staging publication (store/ and dumps/ written already)
+    records: Any  # publisher.sources.Catalogue: every supplier and offering record
+    ledger: dict[str, dict[str, Any]]  # the new ledger (publisher.ledger), IRI → entry
+    store_path: Path  # the new publication's store, closed: open it with ReadStore
+    previous: Publication | None  # the publication being replaced (None on a first build)
+    previous_folder: Path | None  # this artefact in ``previous``, when it may be reused
+    changed: frozenset[str]  # IRIs whose ledger entry changed since ``previous``
+    settings: Settings
+    uris: UriScheme
+    code_version: str  # hash of the publisher's code and key library versions
+
+
+@dataclass(frozen=True)
+class Artefact:
+    name: str  # folder name under artefacts/, and the key in the manifest
+    target: str  # "package.module:function", called with an ArtefactContext
+    description: str = ""
+
+    def load(self) -> Callable[[ArtefactContext], None]:
+        module_name, _, function = self.target.partition(":")
+        write = getattr(importlib.import_module(module_name), function)
+        if not callable(write):
+            raise TypeError(f"artefact {self.name}: {self.target} is not callable")
+        return write  # type: ignore[no-any-return]
+
+
+# The registry, in the order the build runs them. Owners add their line here (and say so in
+# /work/coord/LOG.md); the build itself registers none.
+ARTEFACTS: tuple[Artefact, ...] = ()
+
+
+def write_artefacts(
+    artefacts: Iterable[Artefact],
+    *,
+    publication_dir: Path,
+    records: Any,
+    ledger: dict[str, dict[str, Any]],
+    previous: Publication | None,
+    previous_reusable: bool,
+    changed: frozenset[str],
+    settings: Settings,
+    uris: UriScheme,
+    code_version: str,
+    progress: Progress,
+) -> dict[str, dict[str, Any]]:
+    """Run every artefact into ``publication_dir/artefacts/``; return their manifest
+    entries (the files each wrote, with sizes and sha256)."""
+    entries: dict[str, dict[str, Any]] = {}
+    names: set[str] = set()
+    for artefact in artefacts:
+        if artefact.name in names or "/" in artefact.name or artefact.name.startswith("."):
+            raise ValueError(f"artefact name {artefact.name!r} is not a unique folder name")
+        names.add(artefact.name)
+        folder = publication_dir / ARTEFACTS_DIR / artefact.name
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        previous_folder = (
+            previous.artefact(artefact.name) if previous and previous_reusable else None
+        )
+        context = ArtefactContext(
+            name=artefact.name,
+            folder=folder,
+            publication_dir=publication_dir,
+            records=records,
+            ledger=ledger,
+            store_path=publication_dir / "store",
+            previous=previous,
+            previous_folder=previous_folder,
+            changed=changed,
+            settings=settings,
+            uris=uris,
+            code_version=code_version,
+        )
+        artefact.load()(context)
+        entries[artefact.name] = {"files": _files(folder)}
+        progress(f"  artefact {artefact.name}: {len(entries[artefact.name]['files'])} file(s)")
+    return entries
+
+
+def _files(folder: Path) -> dict[str, dict[str, Any]]:
+    files: dict[str, dict[str, Any]] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        files[path.relative_to(folder).as_posix()] = {
+            "bytes": path.stat().st_size,
+            "sha256": digest.hexdigest(),
+        }
+    return files
