@@ -7,12 +7,14 @@ can share it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from publisher.namespaces import PREFIXES
 from publisher.terms import to_rdflib
@@ -22,6 +24,7 @@ from publisher.terms import to_rdflib
 LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
 _LABELS = tuple(ox.NamedNode(str(p)) for p in LABEL_PROPERTIES)
 _TYPE = ox.NamedNode(str(RDF.type))
+_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 
 class ReadStore:
@@ -49,20 +52,43 @@ class ReadStore:
                     graph.add((URIRef(node.value), to_rdflib(predicate), to_rdflib(quad.object)))
         return graph
 
-    def backlinks(self, iri: str, predicate: str | None = None) -> list[tuple[str, str]]:
-        """(subject, predicate) pairs of the triples that point at ``iri``."""
-        pred = ox.NamedNode(predicate) if predicate else None
-        found = {
-            (q.subject.value, q.predicate.value)
-            for q in self._store.quads_for_pattern(None, pred, ox.NamedNode(iri), None)
-            if isinstance(q.subject, ox.NamedNode)
-        }
-        return sorted(found)
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, str | ox.NamedNode | ox.Literal] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+        **options: Any,
+    ) -> Any:
+        """Run a read query over the union of the named graphs (unless told otherwise).
 
-    def query(self, sparql: str, **options: Any) -> Any:
-        """Run a read query over the union of the named graphs (unless told otherwise)."""
+        ``bindings`` give variables their values before the query runs (a ``str`` is an
+        IRI): values are never spliced into the query text. ``prefixes`` are declared for
+        the query besides the standard ones of ``publisher.namespaces``."""
         options.setdefault("use_default_graph_as_union", True)
+        if bindings:
+            options["substitutions"] = {
+                ox.Variable(name): ox.NamedNode(value) if isinstance(value, str) else value
+                for name, value in bindings.items()
+            }
+        options["prefixes"] = {**_PREFIXES, **(prefixes or {})}
         return self._store.query(sparql, **options)
+
+    def quads(self, *, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        """Every quad (of one named graph when `graph` is given)."""
+        return iter(self._store.quads_for_pattern(None, None, None, graph))
+
+    def values(
+        self, subjects: Iterable[str], predicates: Iterable[URIRef]
+    ) -> Iterator[tuple[Node, Node, Node]]:
+        """The triples of each subject IRI with one of `predicates`, as rdflib terms (the
+        labels and facts a page shows of the things it links to)."""
+        wanted = [ox.NamedNode(str(p)) for p in predicates]
+        for iri in subjects:
+            node = ox.NamedNode(iri)
+            for predicate in wanted:
+                for quad in self._store.quads_for_pattern(node, predicate, None, None):
+                    yield URIRef(iri), to_rdflib(predicate), to_rdflib(quad.object)
 
     def _add_closure(
         self,

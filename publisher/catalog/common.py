@@ -18,7 +18,6 @@ from publisher.store import ReadStore, new_graph
 from publisher.uris import UriScheme
 
 PUBLISHER_KEY = "coss"  # COSS ry, the Finnish Centre for Open Systems and Solutions
-TEXT_LANGS = ("fi", "en", "sv")
 
 
 @dataclass(frozen=True)

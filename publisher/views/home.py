@@ -3,68 +3,24 @@
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
-from rdflib import Literal
 
 from publisher.http.caching import LruCache, add_vary, finish
+from publisher.reads import HOME_FACETS, Index, home_index
 from publisher.render.archmap import ArchitectureMap, ComponentRow, LayerRow, build_map
 from publisher.render.html import explicit_language, local_href, page_language, render_page
 from publisher.render.lang import pick
 from publisher.render.lens import other_language
 from publisher.site import Site
-from publisher.store import LABEL_PROPERTIES, ReadStore
-from publisher.terms import to_rdflib
 
 bp = Blueprint("home", __name__)
 
 _PAGES: LruCache[tuple[Any, ...], bytes] = LruCache(64)
 _INDEXES: LruCache[str, Index] = LruCache(4)
 
-PREFIXES = """PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX dcat: <http://www.w3.org/ns/dcat#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-"""
-
-# (title key, property linking an offering to the facet value, class of all values or None)
-FACETS = (
-    ("by_supplier", "dct:publisher", "Supplier"),
-    ("by_licence", "dct:license", None),
-    ("by_aspect", "ak:opennessAspect", "OpennessAspect"),
-    ("by_domain", "ak:serviceDomain", "ServiceDomain"),
-    ("by_phase", "ak:deliveryPhase", "DeliveryPhase"),
-)
-
-
-@dataclass(frozen=True)
-class Document:
-    """One searchable resource: its texts in every language, folded for matching."""
-
-    iri: str
-    kind: str
-    titles: tuple[Literal, ...]
-    descriptions: tuple[Literal, ...]
-    keywords: tuple[Literal, ...]
-
-
-@dataclass
-class Index:
-    """What the home page and search need from one publication, read once."""
-
-    labels: dict[str, list[Literal]]
-    layers: list[tuple[str, int, bool]]
-    components: list[tuple[str, str, int, str | None]]  # iri, layer, order, confidence
-    themes: dict[str, set[str]]
-    facets: dict[str, dict[str, set[str]]]
-    facet_values: dict[str, set[str]]
-    open_licences: dict[str, bool]
-    documents: list[Document]
-    offerings: int
-    suppliers: int
+FACETS = HOME_FACETS
 
 
 def site() -> Site:
@@ -251,101 +207,7 @@ def _shorten(text: str, limit: int = 240) -> str:
 
 def _index(s: Site) -> Index:
     publication = s.publication()
-    return _INDEXES.get_or_create(
-        publication.build_id, lambda: read_index(s.store(), str(s.uris.vocab))
-    )
-
-
-def read_index(store: ReadStore, vocab: str) -> Index:
-    prefixes = PREFIXES + f"PREFIX ak: <{vocab}>\n"
-
-    def rows(query: str) -> list[Any]:
-        return list(store.query(prefixes + query))
-
-    labels: dict[str, list[Literal]] = defaultdict(list)
-    label_filter = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    for r in rows(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(?p IN ({label_filter})) }}"):
-        if r["s"].__class__.__name__ == "NamedNode":
-            labels[r["s"].value].append(to_rdflib(r["o"]))  # type: ignore[arg-type]
-
-    layers = [
-        (r["l"].value, int(r["order"].value), r["cc"] is not None and r["cc"].value == "true")
-        for r in rows(
-            "SELECT ?l ?order ?cc WHERE { ?l a ak:ArchitectureLayer ; ak:order ?order "
-            "OPTIONAL { ?l ak:crossCutting ?cc } }"
-        )
-    ]
-    components = [
-        (
-            r["c"].value,
-            r["l"].value,
-            int(r["order"].value) if r["order"] is not None else 0,
-            r["conf"].value if r["conf"] is not None else None,
-        )
-        for r in rows(
-            "SELECT ?c ?l ?order ?conf WHERE { ?c a ak:ArchitectureComponent ; skos:broader ?l "
-            "OPTIONAL { ?c ak:order ?order } OPTIONAL { ?c ak:confidence ?conf } }"
-        )
-    ]
-    themes: dict[str, set[str]] = defaultdict(set)
-    for r in rows("SELECT ?o ?c WHERE { ?o a ak:Offering ; dcat:theme ?c }"):
-        themes[r["c"].value].add(r["o"].value)
-
-    facets: dict[str, dict[str, set[str]]] = {}
-    facet_values: dict[str, set[str]] = {}
-    for title, prop, cls in FACETS:
-        found: dict[str, set[str]] = defaultdict(set)
-        for r in rows(f"SELECT ?o ?v WHERE {{ ?o a ak:Offering ; {prop} ?v }}"):
-            found[r["v"].value].add(r["o"].value)
-        facets[title] = found
-        if cls:
-            facet_values[title] = {
-                r["v"].value for r in rows(f"SELECT ?v WHERE {{ ?v a ak:{cls} }}")
-            }
-    open_licences = {
-        r["l"].value: r["open"].value == "true"
-        for r in rows("SELECT ?l ?open WHERE { ?l a ak:Licence ; ak:openSource ?open }")
-    }
-
-    texts: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
-    kinds: dict[str, str] = {}
-    for r in rows(
-        "SELECT ?s ?kind WHERE { { ?s a ak:Offering BIND('offering' AS ?kind) } UNION "
-        "{ ?s a ak:Supplier BIND('supplier' AS ?kind) } UNION "
-        "{ ?s a ak:Licence BIND('licence' AS ?kind) } UNION "
-        "{ ?s a skos:Concept ; skos:inScheme ?scheme BIND('concept' AS ?kind) } }"
-    ):
-        kinds[r["s"].value] = r["kind"].value
-    for field, predicate in (("description", "dct:description"), ("keyword", "dcat:keyword")):
-        for r in rows(f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"):
-            texts[r["s"].value][field].append(to_rdflib(r["o"]))  # type: ignore[arg-type]
-    documents = [
-        Document(
-            iri=iri,
-            kind=_kind_from_iri(iri, kind),
-            titles=tuple(labels.get(iri, ())),
-            descriptions=tuple(texts[iri]["description"]),
-            keywords=tuple(texts[iri]["keyword"]),
-        )
-        for iri, kind in sorted(kinds.items())
-    ]
-    return Index(
-        labels=dict(labels),
-        layers=layers,
-        components=components,
-        themes=dict(themes),
-        facets=facets,
-        facet_values=facet_values,
-        open_licences=open_licences,
-        documents=documents,
-        offerings=sum(1 for k in kinds.values() if k == "offering"),
-        suppliers=sum(1 for k in kinds.values() if k == "supplier"),
-    )
-
-
-def _kind_from_iri(iri: str, kind: str) -> str:
-    parsed = site().uris.parse(iri)
-    return parsed[0] if parsed else kind
+    return _INDEXES.get_or_create(publication.build_id, lambda: home_index(s.store(), s.uris))
 
 
 def _label(index: Index, iri: str, lang: str) -> str:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
+from publisher import reads
 from publisher.formats import BY_EXT, DOCUMENT_FORMATS, HTML, Format
 from publisher.http import HttpError, choose_format, redirect
 from publisher.http.caching import LruCache, add_vary, finish
@@ -25,8 +26,7 @@ from publisher.render.lens import Lens, Terms, is_web_url
 from publisher.render.rdf import serialise
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
-from publisher.store import LABEL_PROPERTIES, ReadStore, new_graph
-from publisher.terms import to_rdflib
+from publisher.store import ReadStore, new_graph
 from publisher.uris import DOC_EXTENSIONS, UriScheme
 from publisher.views.representations import not_acceptable
 
@@ -134,14 +134,14 @@ def _render(
         graph.add((s.uris.doc(kind, key), FOAF.primaryTopic, subject))
         return Rendered(serialise(graph, fmt), _last_modified(publication, graph, iri))
     assert lang is not None
-    related = _related_offerings(store, iri, vocab)
+    related = reads.related_offerings(store, iri, vocab)
     # A licence is also used through the expressions it is a member of (MIT OR EUPL-1.1).
-    via = _offerings_via_expressions(store, iri, vocab) if kind == "licence" else {}
+    via = reads.offerings_via_expressions(store, iri, vocab) if kind == "licence" else {}
     for offering, (offering_type, _) in via.items():
         related.setdefault(offering, offering_type)
     expressions = sorted({e for _, found in via.values() for e in found})
-    _add_labels(store, graph, [*related, *expressions])
-    _add_licence_facts(store, graph, vocab)
+    reads.add_labels(store, graph, [*related, *expressions])
+    reads.add_licence_facts(store, graph, vocab)
     lens = Lens(graph, lang, local_href)
     html = render_page(
         f"kinds/{kind}.html",
@@ -175,85 +175,6 @@ def _last_modified(publication: Publication, graph: Graph, iri: str) -> datetime
     ]
     found = [stamp for stamp in stamps if stamp is not None]
     return max(found) if found else publication.built_at
-
-
-_RELATED_QUERY = """
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?s ?type WHERE {
-  { ?s ?p <IRI> }
-  UNION { ?s dct:hasPart ?part . ?part ?p <IRI> }
-  UNION { ?c skos:broader <IRI> . ?s ?p ?c }
-  ?s a <VOCABOffering> ; a ?type .
-  FILTER(?type IN (<VOCABProduct>, <VOCABService>))
-}
-"""
-
-
-def _related_offerings(store: ReadStore, iri: str, vocab: str) -> dict[str, str]:
-    """Offerings that link to `iri` (directly, through a part, or through a narrower
-    concept) → "product" or "service"."""
-    # Both IRIs come from UriScheme (validated keys), never from raw request text.
-    query = _RELATED_QUERY.replace("<IRI>", f"<{iri}>").replace("<VOCAB", f"<{vocab}")
-    found: dict[str, str] = {}
-    for row in store.query(query):
-        found[row["s"].value] = "product" if row["type"].value.endswith("Product") else "service"
-    found.pop(iri, None)
-    return found
-
-
-_VIA_EXPRESSION_QUERY = """
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?s ?type ?expr WHERE {
-  ?expr <VOCABlicenceMember> <IRI> .
-  { ?s dct:license ?expr } UNION { ?s dct:hasPart ?part . ?part dct:license ?expr }
-  ?s a <VOCABOffering> ; a ?type .
-  FILTER(?type IN (<VOCABProduct>, <VOCABService>))
-}
-"""
-
-
-def _offerings_via_expressions(
-    store: ReadStore, iri: str, vocab: str
-) -> dict[str, tuple[str, list[str]]]:
-    """Offerings under a licence expression that has `iri` as a member → ("product" or
-    "service", the expressions' IRIs)."""
-    query = _VIA_EXPRESSION_QUERY.replace("<IRI>", f"<{iri}>").replace("<VOCAB", f"<{vocab}")
-    found: dict[str, tuple[str, list[str]]] = {}
-    for row in store.query(query):
-        kind = "product" if row["type"].value.endswith("Product") else "service"
-        found.setdefault(row["s"].value, (kind, []))[1].append(row["expr"].value)
-    for _, expressions in found.values():
-        expressions.sort()
-    return found
-
-
-def _add_labels(store: ReadStore, graph: Graph, iris: list[str]) -> None:
-    """Copy the labels of `iris` into `graph` (for the HTML only, not the RDF)."""
-    if not iris:
-        return
-    values = " ".join(f"<{i}>" for i in iris)
-    predicates = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    query = (
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o . "
-        f"FILTER(?p IN ({predicates})) }}"
-    )
-    for row in store.query(query):
-        graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
-
-
-def _add_licence_facts(store: ReadStore, graph: Graph, vocab: str) -> None:
-    """Whether each licence the page shows is open source (for the HTML at-a-glance)."""
-    licences = {str(o) for o in graph.objects(None, DCTERMS.license) if isinstance(o, URIRef)}
-    if not licences:
-        return
-    values = " ".join(f"<{i}>" for i in sorted(licences))
-    query = (
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ <{vocab}openSource> "
-        f"<{vocab}osiApproved> }} ?s ?p ?o }}"
-    )
-    for row in store.query(query):
-        graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
 
 
 # --- lifecycle: 410, 301, 404 --------------------------------------------------------

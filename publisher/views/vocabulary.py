@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, render_template
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from publisher import reads
 from publisher.formats import DOCUMENT_FORMATS, Format
 from publisher.http import HttpError
 from publisher.http.caching import LruCache
@@ -21,7 +22,6 @@ from publisher.render.html import local_href
 from publisher.render.rdf import serialise
 from publisher.site import Site
 from publisher.store import new_graph
-from publisher.terms import to_rdflib
 from publisher.views.representations import serve
 
 bp = Blueprint("vocabulary", __name__)
@@ -87,14 +87,13 @@ def ontology_graph(s: Site, archived: str | None = None) -> Graph:
     if archive is not None:
         full.parse(archive, format="nt")
     else:
-        vocab_graph = str(s.uris.graph("vocabulary"))
-        for row in s.store().query(
-            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocab_graph}> {{ ?s ?p ?o }} }}",
-            use_default_graph_as_union=False,
-        ):
-            full.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+        full = reads.graph_triples(s.store(), str(s.uris.graph("vocabulary")))
     graph = new_graph(str(s.uris.vocab))
-    todo = [x for x in set(full.subjects()) if isinstance(x, URIRef) and str(x).startswith(prefix)]
+    # Sorted, and popped from the end: the same order in every process (same bytes).
+    todo = sorted(
+        (x for x in set(full.subjects()) if isinstance(x, URIRef) and str(x).startswith(prefix)),
+        reverse=True,
+    )
     seen: set[object] = set()
     while todo:
         node = todo.pop()
@@ -203,7 +202,7 @@ def _bilingual_labels(graph: Graph) -> Graph:
     for triple in graph:
         if triple[1] not in label_properties:
             copy.add(triple)
-    for subject, predicate in {(s_, p) for s_, p, _ in graph if p in label_properties}:
+    for subject, predicate in sorted({(s_, p) for s_, p, _ in graph if p in label_properties}):
         texts = {
             lit.language or "": str(lit)
             for lit in graph.objects(subject, predicate)
@@ -218,17 +217,9 @@ def _bilingual_labels(graph: Graph) -> Graph:
 
 def _schemes(s: Site) -> list[dict[str, object]]:
     """Concept schemes with their top concepts, labels in fi and en."""
-    query = f"""
-    PREFIX skos: <{SKOS}>
-    SELECT ?scheme ?c ?lang ?label WHERE {{
-      ?scheme a skos:ConceptScheme .
-      {{ ?scheme skos:prefLabel ?label BIND(?scheme AS ?c) }}
-      UNION {{ ?scheme skos:hasTopConcept ?c . ?c skos:prefLabel ?label }}
-      BIND(LANG(?label) AS ?lang)
-    }}"""
     schemes: dict[str, dict[str, object]] = {}
-    for row in s.store().query(query):
-        scheme, concept = row["scheme"].value, row["c"].value
+    for row in reads.scheme_labels(s.store()):
+        scheme, concept = row.scheme, row.concept
         entry = schemes.setdefault(
             scheme,
             {
@@ -250,7 +241,7 @@ def _schemes(s: Site) -> list[dict[str, object]]:
                 },
             )
         )
-        target["labels"][row["lang"].value] = row["label"].value  # type: ignore[index]
+        target["labels"][row.lang] = row.label  # type: ignore[index]
     out = sorted(schemes.values(), key=lambda e: str(e["iri"]))
     for entry in out:
         entry["concepts"] = sorted(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
+from publisher import reads
 from publisher.formats import HTML, RDF_FORMATS, TURTLE, Format
 from publisher.http.caching import LruCache, finish
 from publisher.namespaces import DCAT, EU_LICENCE, PREFIXES
@@ -17,7 +17,7 @@ from publisher.render.html import page_language, render_page
 from publisher.render.lens import Lens
 from publisher.render.rdf import serialise
 from publisher.site import Site
-from publisher.store import ReadStore, new_graph
+from publisher.store import new_graph
 from publisher.views.representations import serve
 
 bp = Blueprint("wellknown", __name__)
@@ -102,7 +102,7 @@ def void_graph(s: Site, publication: Publication) -> Graph:
         "http://schema.org/",
     ):
         g.add((dataset, VOID.vocabulary, URIRef(ns)))
-    stats = store_statistics(s.store(), f"{uris.base}id/")
+    stats = reads.store_statistics(s.store(), f"{uris.base}id/")
     g.add((dataset, VOID.triples, Literal(stats.triples)))
     g.add((dataset, VOID.distinctSubjects, Literal(stats.distinct_subjects)))
     g.add((dataset, VOID.entities, Literal(len(stats.entities))))
@@ -121,41 +121,6 @@ def void_graph(s: Site, publication: Publication) -> Graph:
         g.add((url, DCAT.mediaType, Literal(dump["media_type"])))
         g.add((url, DCAT.byteSize, Literal(int(dump["bytes"]), datatype=XSD.nonNegativeInteger)))
     return g
-
-
-@dataclass(frozen=True)
-class StoreStatistics:
-    """What VoID states about the data, counted in the store the site serves."""
-
-    triples: int
-    distinct_subjects: int  # IRIs and blank nodes, as void:distinctSubjects counts them
-    entities: tuple[str, ...]  # IRIs under void:uriSpace that are subjects (sorted)
-    classes: dict[str, int]  # class IRI → entities of that class
-
-
-def store_statistics(store: ReadStore, uri_space: str) -> StoreStatistics:
-    def number(query: str) -> int:
-        return int(next(iter(store.query(query)))["n"].value)
-
-    # uri_space comes from the settings (a validated base URI), never from a request.
-    in_space = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{uri_space}"))'
-    entities = tuple(
-        sorted(
-            r["s"].value for r in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o {in_space} }}")
-        )
-    )
-    classes = {
-        r["c"].value: int(r["n"].value)
-        for r in store.query(
-            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c {in_space} }} GROUP BY ?c"
-        )
-    }
-    return StoreStatistics(
-        triples=number("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        distinct_subjects=number("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-        entities=entities,
-        classes=classes,
-    )
 
 
 def _fragment(iri: str, vocab: str) -> str:
@@ -178,7 +143,7 @@ def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
         lang=lang,
         lens=Lens(g, lang, lambda iri: None),
         turtle=serialise(g, TURTLE).decode("utf-8"),
-        stats=store_statistics(s.store(), f"{s.uris.base}id/"),
+        stats=reads.store_statistics(s.store(), f"{s.uris.base}id/"),
         uri_space=f"{s.uris.base}id/",
         dumps=dumps,
         manifest=publication.manifest,
@@ -205,7 +170,7 @@ def sitemap() -> Response:
     # Every thing the store describes (offerings, suppliers, licences and every concept),
     # not only what the ledger tracks; lastmod from the ledger where it knows one.
     space = f"{s.uris.base}id/"
-    for iri in store_statistics(s.store(), space).entities:
+    for iri in reads.store_statistics(s.store(), space).entities:
         entry = publication.ledger.get(iri) or {}
         path = "doc/" + iri[len(space) :]
         urls.append((f"{root}/{path}", (entry.get("modified") or built)[:10]))
