@@ -3,9 +3,7 @@
 Views call these functions and never write SPARQL themselves; every value from outside a
 query text (an IRI, the vocabulary namespace) reaches it through ``bindings`` or
 ``prefixes`` of `ReadStore.query`, never by splicing. (pyoxigraph substitutes only
-variables that a SELECT projects, so bound variables are in the projections.) (Lists and counts of offerings move
-to the per-publication site index as it lands; what remains here is bounded by one
-resource.)
+variables that a SELECT projects, so bound variables are in the projections.)
 """
 
 from __future__ import annotations
@@ -200,7 +198,8 @@ class Index:
     suppliers: int
 
 
-LABELS = "SELECT ?s ?p ?o ?p1 ?p2 ?p3 ?p4 WHERE { ?s ?p ?o FILTER(isIRI(?s) && ?p IN (?p1, ?p2, ?p3, ?p4)) }"
+LABELS = """SELECT ?s ?p ?o ?p1 ?p2 ?p3 ?p4 WHERE {
+  ?s ?p ?o FILTER(isIRI(?s) && ?p IN (?p1, ?p2, ?p3, ?p4)) }"""
 LAYERS = """SELECT ?l ?order ?cc WHERE {
   ?l a ak:ArchitectureLayer ; ak:order ?order OPTIONAL { ?l ak:crossCutting ?cc } }"""
 COMPONENTS = """SELECT ?c ?l ?order ?conf WHERE {
