@@ -81,7 +81,6 @@ RDFXML = Format(
     "RDF/XML",
     ox.RdfFormat.RDF_XML,
     rdflib="xml",  # not pretty-xml: it drops triples on list nodes
-    serialiser="rdflib",
     names=("xml", "rdfxml", "rdf-xml"),
 )
 NTRIPLES = Format(
@@ -90,7 +89,6 @@ NTRIPLES = Format(
     "N-Triples",
     ox.RdfFormat.N_TRIPLES,
     rdflib="nt11",
-    serialiser="rdflib",
     names=("ntriples", "n-triples"),
 )
 NQUADS = Format(

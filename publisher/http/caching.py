@@ -10,10 +10,13 @@ origin (CORS ``*``): everything here is public and read-only.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from flask import Request, Response
@@ -99,3 +102,54 @@ class LruCache(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+class PublicationCache:
+    """Bytes computed on first use and kept with the publication, shared by every server
+    process: ``<publication>/cache/<namespace>/<hash of the key>``.
+
+    The first process to finish writes the file (hard link of a temporary file: it never
+    replaces one already there), every other process then reads that one, so a page whose
+    rendering is not byte-stable (pyLODE's) still has one ETag per URL, and an expensive
+    one (a catalogue page) is computed once per publication, not once per process. An
+    in-process LRU sits in front. Where the publication folder is not writable, the bytes
+    are only kept in memory.
+    """
+
+    FOLDER = "cache"
+
+    def __init__(self, maxsize: int = 1024) -> None:
+        self._memory: LruCache[tuple[str, str, str], bytes] = LruCache(maxsize)
+
+    def get_or_create(
+        self, publication_dir: Path, namespace: str, key: Hashable, create: Callable[[], bytes]
+    ) -> bytes:
+        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40]
+        memory_key = (str(publication_dir), namespace, digest)
+        return self._memory.get_or_create(
+            memory_key,
+            lambda: self._on_disk(publication_dir / self.FOLDER / namespace, digest, create),
+        )
+
+    @staticmethod
+    def _on_disk(folder: Path, digest: str, create: Callable[[], bytes]) -> bytes:
+        path = folder / digest
+        try:
+            return path.read_bytes()
+        except OSError:
+            pass
+        body = create()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(body)
+                os.link(tmp, path)  # fails if another process was first
+            except FileExistsError:
+                return path.read_bytes()
+            finally:
+                os.unlink(tmp)
+        except OSError:
+            return body  # a read-only publication: memory only
+        return body

@@ -40,6 +40,19 @@ def explicit_language() -> str | None:
     return value if value in LANGUAGES else None
 
 
+def variant_key() -> tuple[object, ...]:
+    """Everything of the request that reaches an HTML page's bytes: the path (the language
+    links repeat it), every query parameter (they carry them on), the language chosen
+    (from ``?lang=`` or Accept-Language) and the mount point. Part of every HTML cache key,
+    so that ``/doc/x`` and ``/doc/x.html`` never share an entry."""
+    return (
+        request.script_root,
+        request.path,
+        tuple(sorted(request.args.items(multi=True))),
+        page_language(),
+    )
+
+
 def local_href(iri: str) -> str | None:
     """The path on this site of one of our IRIs (things go straight to their document),
     or None for anyone else's IRI."""

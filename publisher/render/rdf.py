@@ -1,7 +1,14 @@
-"""RDF serialisations of a description graph, in any RDF format of `publisher.formats`."""
+"""RDF serialisations of a description graph, in any RDF format of `publisher.formats`.
+
+The same graph gives the same bytes in every process (one ETag per URL, whichever worker
+answers): pyoxigraph writes sorted triples; rdflib, which writes in the order of its
+hash-based indexes, is used only for pretty Turtle (sorted by rdflib itself) and for
+JSON-LD compacted with our prefixes, whose JSON is put in a canonical order.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pyoxigraph as ox
@@ -11,19 +18,39 @@ from publisher.formats import Format
 from publisher.terms import to_oxigraph
 
 
-def serialise(graph: Graph, fmt: Format) -> bytes:
-    """`graph` in `fmt`, UTF-8 bytes: by rdflib where the table says so (pretty Turtle,
-    JSON-LD compacted with our prefixes), else by pyoxigraph."""
+def serialise(graph: Graph, fmt: Format, *, compact: bool = True) -> bytes:
+    """`graph` in `fmt`, UTF-8 bytes. ``compact=False`` writes JSON-LD without a context
+    (the catalogue pages, as harvesters have read them)."""
     if fmt.oxigraph is None:
         raise ValueError(f"{fmt.label} is not an RDF format")
     if fmt.serialiser != "rdflib" or fmt.rdflib is None:
         return _oxigraph(graph, fmt.oxigraph)
-    options: dict[str, Any] = {}
     if fmt.rdflib == "json-ld":
-        # Compact with the graph's own prefixes so that keys read like the Turtle.
-        options = {"context": jsonld_context(graph), "auto_compact": True}
-    data = graph.serialize(format=fmt.rdflib, encoding="utf-8", **options)
+        options: dict[str, Any] = (
+            {"context": jsonld_context(graph), "auto_compact": True} if compact else {}
+        )
+        data = graph.serialize(format="json-ld", encoding="utf-8", **options)
+        return canonical_json(data)
+    data = graph.serialize(format=fmt.rdflib, encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def canonical_json(data: bytes | str) -> bytes:
+    """JSON-LD with keys sorted and unordered arrays (node lists, property values) sorted;
+    ``@list`` arrays keep their order."""
+    return (
+        json.dumps(_canonical(json.loads(data)), ensure_ascii=False, indent=2, sort_keys=True)
+        + "\n"
+    ).encode("utf-8")
+
+
+def _canonical(value: Any, ordered: bool = False) -> Any:
+    if isinstance(value, dict):
+        return {k: _canonical(v, ordered=k == "@list") for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return items if ordered else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return value
 
 
 def _oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
@@ -34,8 +61,10 @@ def _oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
         ),
         key=str,
     )
-    prefixes = used_prefixes(graph) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(triples, format=fmt, prefixes=prefixes)
+    takes_prefixes = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+    return ox.serialize(
+        triples, format=fmt, prefixes=used_prefixes(graph) if takes_prefixes else None
+    )
 
 
 def used_prefixes(graph: Graph) -> dict[str, str]:

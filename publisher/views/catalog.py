@@ -105,12 +105,8 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
 
 
 def serialise_page(graph: Graph, fmt: Format) -> bytes:
-    """A catalogue page in `fmt`: rdflib's serialiser where the table names one (plain,
-    as harvesters have always read it), else pyoxigraph's."""
-    if fmt.serialiser == "rdflib" and fmt.rdflib is not None:
-        data = graph.serialize(format=fmt.rdflib, encoding="utf-8")
-        return data if isinstance(data, bytes) else data.encode("utf-8")
-    return serialise(graph, fmt)
+    """A catalogue page in `fmt` (JSON-LD without a context, as harvesters have read it)."""
+    return serialise(graph, fmt, compact=False)
 
 
 def _format(ext: str | None) -> Format | None:

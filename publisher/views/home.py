@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, request
 from publisher.http.caching import LruCache, add_vary, finish
 from publisher.reads import HOME_FACETS, Index, home_index
 from publisher.render.archmap import ArchitectureMap, ComponentRow, LayerRow, build_map
-from publisher.render.html import explicit_language, local_href, page_language, render_page
+from publisher.render.html import local_href, page_language, render_page, variant_key
 from publisher.render.lang import pick
 from publisher.render.lens import other_language
 from publisher.site import Site
@@ -32,7 +32,7 @@ def home() -> Response:
     s = site()
     publication = s.publication()
     lang = page_language()
-    key = (publication.build_id, lang, explicit_language(), request.script_root)
+    key = (publication.build_id, *variant_key())
 
     def render() -> bytes:
         index = _index(s)

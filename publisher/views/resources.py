@@ -21,7 +21,13 @@ from publisher.http import HttpError, choose_format, redirect
 from publisher.http.caching import LruCache, add_vary, finish
 from publisher.namespaces import ADMS, ADMS_STATUS
 from publisher.publication import Publication
-from publisher.render.html import explicit_language, local_href, page_language, render_page
+from publisher.render.html import (
+    explicit_language,
+    local_href,
+    page_language,
+    render_page,
+    variant_key,
+)
 from publisher.render.lens import Lens, Terms, is_web_url
 from publisher.render.rdf import serialise
 from publisher.render.schemaorg import describe as schemaorg
@@ -88,15 +94,8 @@ def document(kind: str, key: str) -> Response:
         raise _not_acceptable(kind, key)
     publication = s.publication()
     lang = page_language() if fmt is HTML else None
-    cache_key = (
-        publication.build_id,
-        kind,
-        key,
-        fmt.ext,
-        lang,
-        explicit_language(),
-        request.script_root,
-    )
+    # RDF depends only on the resource; HTML also on the request (see variant_key).
+    cache_key = (publication.build_id, kind, key, fmt.ext, *(variant_key() if lang else ()))
     rendered = _RENDERED.get_or_create(
         cache_key, lambda: _render(s, publication, store, kind, key, iri, fmt, lang)
     )

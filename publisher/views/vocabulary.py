@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from publisher import reads
 from publisher.formats import DOCUMENT_FORMATS, Format
 from publisher.http import HttpError
-from publisher.http.caching import LruCache
+from publisher.http.caching import PublicationCache
 from publisher.render.html import local_href
 from publisher.render.rdf import serialise
 from publisher.site import Site
@@ -27,7 +27,8 @@ from publisher.views.representations import serve
 bp = Blueprint("vocabulary", __name__)
 
 OFFERED: tuple[Format, ...] = DOCUMENT_FORMATS
-_BODIES: LruCache[tuple[str, str, str], bytes] = LruCache(32)
+# Kept with the publication: pyLODE's page is not byte-stable from one process to the next.
+_BODIES = PublicationCache(64)
 # pyLODE builds its page with dominate, whose document context is global state.
 _PYLODE_LOCK = threading.Lock()
 
@@ -65,7 +66,7 @@ def _serve(path: str, ext: str | None, archived: str | None = None) -> Response:
 
     def render(fmt: Format) -> bytes:
         return _BODIES.get_or_create(
-            (publication.build_id, path, fmt.ext), lambda: _render(s, fmt, archived)
+            publication.path, "ontology", (path, fmt.ext), lambda: _render(s, fmt, archived)
         )
 
     return serve(path, OFFERED, ext, render, publication.built_at)

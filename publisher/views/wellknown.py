@@ -13,7 +13,7 @@ from publisher.formats import HTML, RDF_FORMATS, TURTLE, Format
 from publisher.http.caching import LruCache, finish
 from publisher.namespaces import DCAT, EU_LICENCE, PREFIXES
 from publisher.publication import Publication
-from publisher.render.html import page_language, render_page
+from publisher.render.html import page_language, render_page, variant_key
 from publisher.render.lens import Lens
 from publisher.render.rdf import serialise
 from publisher.site import Site
@@ -24,7 +24,7 @@ bp = Blueprint("wellknown", __name__)
 
 # Machine formats first: a client asking for anything gets Turtle, a browser the summary.
 OFFERED: tuple[Format, ...] = (*RDF_FORMATS, HTML)
-_BODIES: LruCache[tuple[str, ...], bytes] = LruCache(32)
+_BODIES: LruCache[tuple[object, ...], bytes] = LruCache(256)
 
 
 def site() -> Site:
@@ -38,9 +38,9 @@ def void(ext: str | None = None) -> Response:
     publication = s.publication()
 
     def render(fmt: Format) -> bytes:
-        lang = page_language() if fmt is HTML else ""
+        variant = variant_key() if fmt is HTML else ()
         return _BODIES.get_or_create(
-            (publication.build_id, "void", fmt.ext, lang, request.script_root),
+            (publication.build_id, "void", fmt.ext, *variant),
             lambda: _render_void(s, publication, fmt),
         )
 
