@@ -9,6 +9,7 @@ from flask import Flask
 import sparql_endpoint
 from publisher import http
 from publisher.config import Settings
+from publisher.render import html
 from publisher.site import Site
 from publisher.views import BLUEPRINTS
 
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["avoinkunta"] = site
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    html.init_app(app)
     _init_sparql(app, site)
     http.init_app(app, settings.base_uri)
     return app

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from publisher.i18n import N_
 from publisher.namespaces import DCAT
 from publisher.store import LABEL_PROPERTIES, ReadStore
 from publisher.terms import to_rdflib
@@ -160,14 +161,14 @@ def store_statistics(store: ReadStore, uri_space: str) -> StoreStatistics:
 
 # --- the home page and search: one read per publication ------------------------------------
 
-# (title key, property linking an offering to the facet value, class of all values or None),
+# (title, property linking an offering to the facet value, class of all values or None),
 # properties and classes as local names in ak: or full IRIs.
 HOME_FACETS: tuple[tuple[str, str, str | None], ...] = (
-    ("by_supplier", str(DCTERMS.publisher), "Supplier"),
-    ("by_licence", str(DCTERMS.license), None),
-    ("by_aspect", "opennessAspect", "OpennessAspect"),
-    ("by_domain", "serviceDomain", "ServiceDomain"),
-    ("by_phase", "deliveryPhase", "DeliveryPhase"),
+    (N_("By supplier"), str(DCTERMS.publisher), "Supplier"),
+    (N_("By licence"), str(DCTERMS.license), None),
+    (N_("By openness aspect"), "opennessAspect", "OpennessAspect"),
+    (N_("By service domain"), "serviceDomain", "ServiceDomain"),
+    (N_("By delivery phase"), "deliveryPhase", "DeliveryPhase"),
 )
 
 

@@ -16,6 +16,7 @@ from publisher.catalog import BadTimestamp, Context, PageOutOfRange, build_page,
 from publisher.formats import BY_EXT, RDF_FORMATS, Format
 from publisher.http import HttpError, choose_format
 from publisher.http.caching import add_vary, finish
+from publisher.i18n import N_
 from publisher.render.html import explicit_language, page_language, render_page
 from publisher.render.rdf import serialise
 from publisher.site import Site
@@ -138,8 +139,22 @@ def _harvest_page(site: Site) -> Response:
             "iri": str(site.uris.page(path)),
         }
         for path, title, text in (
-            ("catalog", "DCAT-AP 3.0.1", "dcat_text"),
-            ("catalog/adms", "ADMS-AP 2.0", "adms_text"),
+            (
+                "catalog",
+                "DCAT-AP 3.0.1",
+                N_(
+                    "The register itself as a DCAT-AP 3.0.1 catalogue: datasets, distributions, "
+                    "vocabularies and the SPARQL service."
+                ),
+            ),
+            (
+                "catalog/adms",
+                "ADMS-AP 2.0",
+                N_(
+                    "Every product and service as an ADMS-AP asset with its supplier and "
+                    "distributions."
+                ),
+            ),
         )
     ]
     lang = page_language()

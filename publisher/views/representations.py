@@ -13,8 +13,8 @@ from publisher import formats
 from publisher.formats import BY_EXT, Format
 from publisher.http import HttpError, choose_format
 from publisher.http.caching import add_vary, finish
+from publisher.i18n import gettext
 from publisher.render.html import explicit_language, page_language
-from publisher.render.i18n import translate
 
 
 def serve(
@@ -66,7 +66,10 @@ def not_acceptable(
     lang = page_language()
     return HttpError(
         406,
-        f"{translate('not_acceptable', lang)}. {translate('offered', lang)}: "
+        gettext("Format not available", lang)
+        + ". "
+        + gettext("Offered", lang)
+        + ": "
         + ", ".join(f"{media_type} {url}" for media_type, url in offered),
         headers={**(headers or {}), "Content-Language": lang, "Vary": "Accept-Language"},
         message_lang=lang,
