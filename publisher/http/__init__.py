@@ -23,6 +23,7 @@ from publisher.http import errors
 from publisher.http.caching import add_cors, add_vary, cache_control
 from publisher.http.errors import HttpError
 from publisher.http.negotiation import negotiate
+from publisher.render.lang import LANGUAGE_TAG
 
 __all__ = ["HttpError", "choose_format", "init_app", "negotiate", "redirect"]
 
@@ -88,6 +89,12 @@ def init_app(app: Flask, base_uri: str) -> None:
         response.headers["Location"] = location
         add_cors(response)
         return response
+
+    @app.before_request
+    def _language_parameter() -> None:
+        value = request.args.get("lang")
+        if value and not LANGUAGE_TAG.match(value):
+            raise HttpError(400, f"lang={value[:40]!r} is not a language tag; use fi, sv or en.")
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from publisher.i18n import Text, ngettext, translate
 from publisher.i18n.names import KIND_NAMES, STATUS_NAMES
 from publisher.namespaces import ADMS, DCAT, DCT, FOAF, OWL, RDFS, SCHEMA, SKOS, VCARD
-from publisher.render.lang import LANGUAGES, choose_language
+from publisher.render.lang import LANGUAGE_TAG, LANGUAGES, choose_language
 from publisher.render.lens import format_amount, is_web_url
 
 # Namespaces the templates use to name properties (`dct.title`, `schema.price`…).
@@ -32,7 +32,12 @@ LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
 
 
 def page_language() -> str:
-    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    """The page's language: ?lang= (a malformed one is refused before any view runs, and
+    ignored here so that even its error page renders), Accept-Language, or Finnish."""
+    param = request.args.get("lang")
+    if param and not LANGUAGE_TAG.match(param):
+        param = None
+    return choose_language(param, request.headers.get("Accept-Language"))
 
 
 def explicit_language() -> str | None:

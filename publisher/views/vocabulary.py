@@ -27,6 +27,7 @@ from publisher.views.representations import serve
 bp = Blueprint("vocabulary", __name__)
 
 OFFERED: tuple[Format, ...] = DOCUMENT_FORMATS
+VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # 1.0, 2026-11-26, 1.0.ttl
 # Kept with the publication: pyLODE's page is not byte-stable from one process to the next.
 _BODIES = PublicationCache(64)
 # pyLODE builds its page with dominate, whose document context is global state.
@@ -45,6 +46,8 @@ def ontology(ext: str | None = None) -> Response:
 
 @bp.get("/ontology/<version>")
 def version(version: str) -> Response:
+    if not VERSION_NAME.match(version):
+        raise HttpError(404, f"No vocabulary version {version[:40]!r} is published here.")
     stem, dot, ext = version.rpartition(".")
     name, ext_or_none = (stem, ext) if dot and ext.isalpha() else (version, None)
     graph = ontology_graph(site())
