@@ -46,6 +46,20 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address `avoinkunta serve` listens on.")
     port: int = _setting(8080, "Port `avoinkunta serve` listens on.")
     workers: int = _setting(3, "Number of web worker processes of `avoinkunta serve`.")
+    # Source files are untrusted input (publisher/sources/limits.py).
+    source_max_file_bytes: int = _setting(
+        2_000_000, "Largest source file read, in bytes; a larger one is refused."
+    )
+    source_max_depth: int = _setting(
+        20, "Deepest nesting of mappings and lists in a source file (at most 1000)."
+    )
+    source_max_text_length: int = _setting(
+        10_000, "Longest text, in characters, of any one value in a source file."
+    )
+    source_max_amount: int = _setting(
+        1_000_000_000_000, "Largest price amount a source file may give."
+    )
+    source_amount_decimals: int = _setting(4, "Most decimal places a price amount may have.")
 
     def __post_init__(self) -> None:
         if not self.base_uri.endswith("/"):

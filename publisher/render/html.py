@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from publisher.i18n import Text, ngettext, translate
 from publisher.i18n.names import KIND_NAMES, STATUS_NAMES
 from publisher.namespaces import ADMS, DCAT, DCT, FOAF, OWL, RDFS, SCHEMA, SKOS, VCARD
+from publisher.render import i18n as legacy
 from publisher.render.lang import LANGUAGE_TAG, LANGUAGES, choose_language
 from publisher.render.lens import format_amount, is_web_url
 
@@ -164,6 +165,9 @@ def render_page(template: str, **context: Any) -> str:
     return render_template(
         template,
         lang=lang,
+        # Message keys of the first dictionary, for templates not yet converted.
+        t=lambda key: legacy.translate(key, lang),
+        tl=lambda key: marked(Text(*legacy.translate_lang(key, lang)), lang),
         language_links=language_links(),
         site_path=site_path,
         format_amount=format_amount,

@@ -7,7 +7,7 @@ Read: ``SiteIndex.of(publication.path)``; see ``reader`` for the calls and
 ``docs/architecture.md`` for the tables.
 """
 
-from publisher.siteindex.facets import FACETS, SORTS, FacetSpec, Selection
+from publisher.siteindex.facets import FACETS, RELEVANCE, SORTS, FacetSpec, Selection
 from publisher.siteindex.reader import (
     Entity,
     Facet,
@@ -28,6 +28,7 @@ from publisher.siteindex.writer import write_site_index
 __all__ = [
     "ARTEFACT",
     "FACETS",
+    "RELEVANCE",
     "INDEX_FILE",
     "SCHEMA_VERSION",
     "SORTS",

@@ -232,9 +232,19 @@ class SiteIndex:
         return out
 
     def concept_keys(self, kind: str) -> list[str]:
-        """Keys of the concepts of ``kind`` in their scheme's order."""
-        found = [(c["position"] or 0, key) for (k, key), c in self.concepts.items() if k == kind]
-        return [key for _, key in sorted(found)]
+        """Keys of the concepts of ``kind`` in their scheme's order (components grouped by
+        their layer, in the layers' order)."""
+        layers = {key: c["position"] or 0 for (k, key), c in self.concepts.items() if k == "layer"}
+        found = [
+            (
+                layers.get(c["broader"] or "", 0) if kind == "component" else 0,
+                c["position"] or 0,
+                key,
+            )
+            for (k, key), c in self.concepts.items()
+            if k == kind
+        ]
+        return [key for *_, key in sorted(found)]
 
     @cached_property
     def licences(self) -> dict[str, dict[str, Any]]:
@@ -265,6 +275,10 @@ class SiteIndex:
     @cached_property
     def all_offerings(self) -> FrozenBitMap:
         return FrozenBitMap(range(self.counts().get("offering", 0)))
+
+    def facet_values(self, facet: str) -> list[str]:
+        """Every value ``facet`` has in this publication (sorted)."""
+        return sorted(self._bitmaps.get(facet, {}))
 
     def members(self, facet: str, value: str) -> FrozenBitMap:
         """The offerings (ordinals) that have ``value`` in ``facet``."""

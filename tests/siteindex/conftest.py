@@ -1,5 +1,5 @@
-"""Fixtures of the site-index tests: the index of the session's built catalogue, its
-store, and a small built catalogue with Swedish texts."""
+"""Fixtures of the site-index tests: a small built catalogue with Swedish texts (the
+index of the session's build, its store and the `voikko` skip are in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ import pytest
 from publisher.build import build
 from publisher.config import Settings
 from publisher.publication import Publication
-from publisher.search.voikko import open_voikko
 from publisher.siteindex import SiteIndex
-from publisher.store import ReadStore
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 BASE = "http://localhost:8080/"
@@ -20,16 +18,6 @@ BASE = "http://localhost:8080/"
 
 def _quiet(_message: str) -> None:
     pass
-
-
-@pytest.fixture(scope="session")
-def site_index(publication: Publication) -> SiteIndex:
-    return SiteIndex.of(publication.path)
-
-
-@pytest.fixture(scope="session")
-def store(publication: Publication) -> ReadStore:
-    return ReadStore(publication.store_path)
 
 
 @pytest.fixture(scope="session")
@@ -43,11 +31,3 @@ def multilingual(tmp_path_factory: pytest.TempPathFactory) -> Publication:
 @pytest.fixture(scope="session")
 def multilingual_index(multilingual: Publication) -> SiteIndex:
     return SiteIndex.of(multilingual.path)
-
-
-def need_voikko() -> None:
-    if open_voikko() is None:
-        pytest.skip(
-            "Voikko is not installed (Debian packages libvoikko1 and voikko-fi; .ci/run "
-            "installs them): Finnish morphology falls back to the Snowball stemmer"
-        )

@@ -144,3 +144,50 @@ def test_the_combinations_are_not_all_empty(store: ReadStore) -> None:
     """Most combinations above select something (else they would prove little)."""
     sizes = [len(sparql_selection(store, selection)) for selection in COMBINATIONS]
     assert sum(1 for size in sizes if size > 0) >= 6, sizes
+
+
+def test_chart_numbers_match_the_store(site_index: SiteIndex, store: ReadStore) -> None:
+    """Every bar of /statistics against SPARQL over the store (the open-source share per
+    layer: both its part and its whole)."""
+    from publisher.views.statistics import charts
+
+    found = {item["chart"].id: item["chart"] for item in charts(site_index, "en", lambda s: "")}
+    facet_of = {
+        "per-layer": "layer",
+        "licences": "licence",
+        "routes": "route",
+        "pricing": "pricing",
+        "suppliers": "supplier",
+    }
+    for chart_id, facet in facet_of.items():
+        expected = sparql_counts(store, facet)
+        bars = found[chart_id].bars
+        assert bars, chart_id
+        for bar, value in zip(bars, _values_of(site_index, chart_id), strict=True):
+            assert bar.value == expected.get(value, 0), (chart_id, value)
+    open_per_layer = {
+        row["key"].value: int(row["n"].value)
+        for row in store.query(
+            f"""{PREFIXES}
+            SELECT ?key (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+              ?o a ak:Offering ; dct:license/ak:openSource true .
+              {PATTERNS["layer"]} BIND({key_expr()} AS ?key)
+            }} GROUP BY ?key"""
+        )
+    }
+    all_per_layer = sparql_counts(store, "layer")
+    for bar, layer in zip(found["open-share"].bars, site_index.concept_keys("layer"), strict=True):
+        assert (bar.part, bar.value) == (open_per_layer.get(layer, 0), all_per_layer.get(layer, 0))
+
+
+def _values_of(index: SiteIndex, chart_id: str) -> list[str]:
+    """The facet values a chart's bars stand for, in the chart's order."""
+    if chart_id == "per-layer":
+        return index.concept_keys("layer")
+    if chart_id == "routes":
+        return index.concept_keys("route")
+    if chart_id == "pricing":
+        return ["no-licence-fee", "published-price", "price-list"]
+    facet = {"licences": "licence", "suppliers": "supplier"}[chart_id]
+    values = sorted(index.facet_values(facet), key=lambda v: (-len(index.members(facet, v)), v))
+    return values[: 20 if facet == "licence" else 15]
