@@ -18,7 +18,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from publisher.i18n import N_
-from publisher.namespaces import DCAT
 from publisher.store import LABEL_PROPERTIES, ReadStore
 from publisher.terms import to_rdflib
 from publisher.uris import UriScheme
@@ -172,17 +171,6 @@ HOME_FACETS: tuple[tuple[str, str, str | None], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Document:
-    """One searchable resource: its texts in every language, folded for matching."""
-
-    iri: str
-    kind: str
-    titles: tuple[Literal, ...]
-    descriptions: tuple[Literal, ...]
-    keywords: tuple[Literal, ...]
-
-
 @dataclass
 class Index:
     """What the home page and search need from one publication, read once."""
@@ -194,7 +182,6 @@ class Index:
     facets: dict[str, dict[str, set[str]]]
     facet_values: dict[str, set[str]]
     open_licences: dict[str, bool]
-    documents: list[Document]
     offerings: int
     suppliers: int
 
@@ -210,12 +197,7 @@ THEMES = "SELECT ?o ?c WHERE { ?o a ak:Offering ; dcat:theme ?c }"
 FACET_MEMBERS = "SELECT ?o ?v ?property WHERE { ?o a ak:Offering ; ?property ?v }"
 INSTANCES = "SELECT ?v ?class WHERE { ?v a ?class }"
 OPEN_LICENCES = "SELECT ?l ?open WHERE { ?l a ak:Licence ; ak:openSource ?open }"
-KINDS = """SELECT ?s ?kind WHERE {
-  { ?s a ak:Offering BIND('offering' AS ?kind) } UNION
-  { ?s a ak:Supplier BIND('supplier' AS ?kind) } UNION
-  { ?s a ak:Licence BIND('licence' AS ?kind) } UNION
-  { ?s a skos:Concept ; skos:inScheme ?scheme BIND('concept' AS ?kind) } }"""
-TEXTS = "SELECT ?s ?o ?property WHERE { ?s ?property ?o }"
+COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) ?class WHERE { ?s a ?class } GROUP BY ?class"
 
 
 def home_index(store: ReadStore, uris: UriScheme) -> Index:
@@ -258,21 +240,11 @@ def home_index(store: ReadStore, uris: UriScheme) -> Index:
         if cls:
             facet_values[title] = {r["v"].value for r in rows(INSTANCES, **{"class": term(cls)})}
     open_licences = {r["l"].value: r["open"].value == "true" for r in rows(OPEN_LICENCES)}
-    texts: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
-    kinds = {r["s"].value: r["kind"].value for r in rows(KINDS)}
-    for field, predicate in (("description", DCTERMS.description), ("keyword", DCAT.keyword)):
-        for r in rows(TEXTS, property=str(predicate)):
-            texts[r["s"].value][field].append(to_rdflib(r["o"]))  # type: ignore[arg-type]
-    documents = [
-        Document(
-            iri=iri,
-            kind=(uris.parse(iri) or (kind, ""))[0],
-            titles=tuple(labels.get(iri, ())),
-            descriptions=tuple(texts[iri]["description"]),
-            keywords=tuple(texts[iri]["keyword"]),
-        )
-        for iri, kind in sorted(kinds.items())
-    ]
+
+    def count(cls: str) -> int:
+        found = rows(COUNT, **{"class": term(cls)})
+        return int(found[0]["n"].value) if found else 0
+
     return Index(
         labels=dict(labels),
         layers=layers,
@@ -281,7 +253,6 @@ def home_index(store: ReadStore, uris: UriScheme) -> Index:
         facets=facets,
         facet_values=facet_values,
         open_licences=open_licences,
-        documents=documents,
-        offerings=sum(1 for k in kinds.values() if k == "offering"),
-        suppliers=sum(1 for k in kinds.values() if k == "supplier"),
+        offerings=count("Offering"),
+        suppliers=count("Supplier"),
     )

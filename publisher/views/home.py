@@ -1,8 +1,8 @@
-"""The home page (architecture map, lists by facet) and ``/search?q=``."""
+"""The home page: the architecture map and the lists by facet. (``/search`` is the
+`discovery` blueprint's.)"""
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -47,16 +47,6 @@ def home() -> Response:
         ).encode("utf-8")
 
     return _html_page(_PAGES.get_or_create(key, render), lang)
-
-
-@bp.get("/search")
-def search() -> Response:
-    s = site()
-    lang = page_language()
-    query = (request.args.get("q") or "").strip()[:200]
-    results = find(_index(s), query, lang) if query else []
-    body = render_page("search.html", lang=lang, query=query, results=results).encode("utf-8")
-    return _html_page(body, lang)
 
 
 def _html_page(body: bytes, lang: str) -> Response:
@@ -149,57 +139,6 @@ def _facets(index: Index, lang: str) -> list[dict[str, Any]]:
         items.sort(key=lambda i: (-i["count"], i["label"].casefold()))
         out.append({"title": title, "items": items})
     return out
-
-
-# --- search ------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Päätös" and "paatos" match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def find(index: Index, query: str, lang: str) -> list[dict[str, Any]]:
-    """Documents whose title, keywords or description (any language) contain every word
-    of `query`; titles weigh most."""
-    words = [fold(w) for w in query.split() if w.strip()]
-    if not words:
-        return []
-    scored = []
-    for doc in index.documents:
-        fields = (
-            (3, " ".join(fold(str(t)) for t in doc.titles)),
-            (2, " ".join(fold(str(k)) for k in doc.keywords)),
-            (1, " ".join(fold(str(d)) for d in doc.descriptions)),
-        )
-        score = 0
-        for word in words:
-            hits = [weight for weight, text in fields if word in text]
-            if not hits:
-                break
-            score += max(hits)
-        else:
-            snippet = pick(doc.descriptions, lang)
-            scored.append(
-                (
-                    -score,
-                    _label(index, doc.iri, lang).casefold(),
-                    {
-                        "href": _href(doc.iri),
-                        "label": _label(index, doc.iri, lang),
-                        "lang": _label_lang(index, doc.iri, lang)[1],
-                        "kind": doc.kind,
-                        "snippet": _shorten(str(snippet)) if snippet is not None else "",
-                        "snippet_lang": other_language(snippet, lang) if snippet else None,
-                    },
-                )
-            )
-    return [item for _, _, item in sorted(scored, key=lambda x: (x[0], x[1]))]
-
-
-def _shorten(text: str, limit: int = 240) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 # --- reading the store once per publication ----------------------------------------------

@@ -96,6 +96,24 @@ ROUTES: dict[str, tuple[str, list[Case]]] = {
         "/.well-known/void",
         [Case("/.well-known/void", 406, accept=("image/png",))],
     ),
+    "/offerings": (
+        "/offerings?component=document-management",
+        [
+            Case("/offerings?page=abc", 400),
+            Case("/offerings?page=9999", 404),
+            Case("/offerings", 406, accept=("image/png",)),
+            Case("/offerings", 405, "POST"),
+        ],
+    ),
+    "/offerings.<ext>": ("/offerings.csv", [Case("/offerings.pdf", 404)]),
+    "/offerings/facet/<name>": (
+        "/offerings/facet/component",
+        [Case("/offerings/facet/nope", 404)],
+    ),
+    "/offerings/add": ("/offerings/add", [Case("/offerings/add", 405, "POST")]),
+    "/compare": ("/compare?o=x-road&o=oskari", [Case("/compare", 405, "PUT")]),
+    "/statistics": ("/statistics", [Case("/statistics", 405, "POST")]),
+    "/suggest": ("/suggest?q=osk", [Case("/suggest", 405, "POST")]),
     "/sitemap.xml": ("/sitemap.xml", [Case("/sitemap.xml", 405, "POST")]),
     "/robots.txt": ("/robots.txt", [Case("/robots.txt", 405, "POST")]),
     "/sparql-static/<path:filename>": (
