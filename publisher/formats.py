@@ -13,8 +13,10 @@ Nothing here imports the web layer: the build reads this table too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
+if TYPE_CHECKING:  # imported when used: `avoinkunta validate` never loads pyoxigraph
+    import pyoxigraph as ox
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Format:
     ext: str  # URL extension, dump file extension, and the ?format= name
     media_type: str
     label: str
-    oxigraph: ox.RdfFormat | None = None  # pyoxigraph's format; None for HTML
+    oxigraph: str | None = None  # name of pyoxigraph's RdfFormat (TURTLE…); None for HTML
     rdflib: str | None = None  # rdflib's plugin name for it (parsing; the build's dumps)
     # Who writes one description in it: "rdflib" where its output is what clients have
     # always read (pretty Turtle, JSON-LD compacted with our prefixes), else pyoxigraph.
@@ -40,10 +42,19 @@ class Format:
         return self.oxigraph is not None
 
     @property
+    def rdf_format(self) -> ox.RdfFormat:
+        """pyoxigraph's format (for RDF formats only)."""
+        import pyoxigraph
+
+        if self.oxigraph is None:
+            raise ValueError(f"{self.label} is not an RDF format")
+        return getattr(pyoxigraph.RdfFormat, self.oxigraph)  # type: ignore[no-any-return]
+
+    @property
     def carries_graphs(self) -> bool:
         """Is it a syntax for datasets (N-Quads, TriG), whose dump keeps the named graphs?
         (JSON-LD could, but its dump, like every triple format's, is their union.)"""
-        return self.oxigraph in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+        return self.oxigraph in ("N_QUADS", "TRIG")
 
     @property
     def content_type(self) -> str:
@@ -59,7 +70,7 @@ TURTLE = Format(
     "ttl",
     "text/turtle",
     "Turtle",
-    ox.RdfFormat.TURTLE,
+    "TURTLE",
     rdflib="turtle",
     serialiser="rdflib",
     aliases=("application/x-turtle", "text/n3"),
@@ -69,7 +80,7 @@ JSONLD = Format(
     "jsonld",
     "application/ld+json",
     "JSON-LD",
-    ox.RdfFormat.JSON_LD,
+    "JSON_LD",
     rdflib="json-ld",
     serialiser="rdflib",
     aliases=("application/json",),
@@ -79,7 +90,7 @@ RDFXML = Format(
     "rdf",
     "application/rdf+xml",
     "RDF/XML",
-    ox.RdfFormat.RDF_XML,
+    "RDF_XML",
     rdflib="xml",  # not pretty-xml: it drops triples on list nodes
     names=("xml", "rdfxml", "rdf-xml"),
 )
@@ -87,7 +98,7 @@ NTRIPLES = Format(
     "nt",
     "application/n-triples",
     "N-Triples",
-    ox.RdfFormat.N_TRIPLES,
+    "N_TRIPLES",
     rdflib="nt11",
     names=("ntriples", "n-triples"),
 )
@@ -95,12 +106,12 @@ NQUADS = Format(
     "nq",
     "application/n-quads",
     "N-Quads",
-    ox.RdfFormat.N_QUADS,
+    "N_QUADS",
     rdflib="nquads",
     names=("nquads", "n-quads"),
     documents=False,  # one description has no named graphs: N-Triples says the same
 )
-TRIG = Format("trig", "application/trig", "TriG", ox.RdfFormat.TRIG, rdflib="trig")
+TRIG = Format("trig", "application/trig", "TriG", "TRIG", rdflib="trig")
 
 FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES, NQUADS, TRIG)
 

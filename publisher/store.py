@@ -39,14 +39,17 @@ class ReadStore:
             next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) is not None
         )
 
-    def describe(self, iri: str, *, vocab: str | None = None) -> Graph:
+    def describe(self, iri: str, *, vocab: str | None = None, links: bool = True) -> Graph:
         """The resource's own triples, its blank-node structures whole (parts, prices,
-        contact points) and the labels and types of every IRI it links to."""
-        graph = new_graph(vocab)
+        contact points) and, unless ``links=False``, the labels and types of every IRI it
+        links to (in a stable order: the same bytes in every process)."""
+        graph = new_graph(vocab) if links else Graph(bind_namespaces="none")
         subject = ox.NamedNode(iri)
         linked: set[ox.NamedNode] = set()
         self._add_closure(graph, subject, linked, seen=set())
-        for node in linked:
+        if not links:
+            return graph
+        for node in sorted(linked, key=lambda n: n.value):
             for predicate in (*_LABELS, _TYPE):
                 for quad in self._store.quads_for_pattern(node, predicate, None, None):
                     graph.add((URIRef(node.value), to_rdflib(predicate), to_rdflib(quad.object)))

@@ -122,13 +122,22 @@ class PublicationCache:
         self._memory: LruCache[tuple[str, str, str], bytes] = LruCache(maxsize)
 
     def get_or_create(
-        self, publication_dir: Path, namespace: str, key: Hashable, create: Callable[[], bytes]
+        self,
+        publication_dir: Path,
+        namespace: str,
+        key: Hashable,
+        create: Callable[[], bytes],
+        *,
+        persist: bool = True,
     ) -> bytes:
+        """The bytes for `key`; ``persist=False`` keeps them in memory only (variants a
+        client can multiply at will, such as any ``modified_since``, must not fill the
+        disk)."""
         digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40]
         memory_key = (str(publication_dir), namespace, digest)
+        folder = publication_dir / self.FOLDER / namespace
         return self._memory.get_or_create(
-            memory_key,
-            lambda: self._on_disk(publication_dir / self.FOLDER / namespace, digest, create),
+            memory_key, lambda: self._on_disk(folder, digest, create) if persist else create()
         )
 
     @staticmethod

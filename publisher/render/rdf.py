@@ -18,17 +18,15 @@ from publisher.formats import Format
 from publisher.terms import to_oxigraph
 
 
-def serialise(graph: Graph, fmt: Format, *, compact: bool = True) -> bytes:
-    """`graph` in `fmt`, UTF-8 bytes. ``compact=False`` writes JSON-LD without a context
-    (the catalogue pages, as harvesters have read them)."""
+def serialise(graph: Graph, fmt: Format, *, fast: bool = False) -> bytes:
+    """`graph` in `fmt`, UTF-8 bytes. ``fast`` always uses pyoxigraph (plain Turtle,
+    expanded JSON-LD): for large graphs such as catalogue pages."""
     if fmt.oxigraph is None:
         raise ValueError(f"{fmt.label} is not an RDF format")
-    if fmt.serialiser != "rdflib" or fmt.rdflib is None:
-        return _oxigraph(graph, fmt.oxigraph)
+    if fast or fmt.serialiser != "rdflib" or fmt.rdflib is None:
+        return _oxigraph(graph, fmt.rdf_format)
     if fmt.rdflib == "json-ld":
-        options: dict[str, Any] = (
-            {"context": jsonld_context(graph), "auto_compact": True} if compact else {}
-        )
+        options = {"context": jsonld_context(graph), "auto_compact": True}
         data = graph.serialize(format="json-ld", encoding="utf-8", **options)
         return canonical_json(data)
     data = graph.serialize(format=fmt.rdflib, encoding="utf-8")

@@ -9,14 +9,24 @@ page for people about both interfaces (the site footer links it).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Response, abort, current_app, request
 from rdflib import Graph
 
-from publisher.catalog import BadTimestamp, Context, PageOutOfRange, build_page, parse_since
+from publisher.catalog import (
+    CATALOGUES,
+    BadTimestamp,
+    Context,
+    PageOutOfRange,
+    build_page,
+    parse_since,
+)
 from publisher.formats import BY_EXT, RDF_FORMATS, Format
 from publisher.http import HttpError, choose_format
-from publisher.http.caching import add_vary, finish
+from publisher.http.caching import LruCache, PublicationCache, add_vary, finish
 from publisher.i18n import N_
+from publisher.publication import Publication
 from publisher.render.html import explicit_language, page_language, render_page
 from publisher.render.rdf import serialise
 from publisher.site import Site
@@ -25,6 +35,8 @@ from publisher.views.representations import not_acceptable
 bp = Blueprint("catalog", __name__)
 
 MAX_PAGE_SIZE = 500
+_PAGES = PublicationCache(512)
+_ITEMS: LruCache[tuple[str, str, datetime | None], list] = LruCache(16)
 RDF_EXTENSIONS = tuple(f.ext for f in RDF_FORMATS)
 
 
@@ -61,29 +73,39 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     number = _int_arg("page", 1)
     size = min(_int_arg("page_size", site.settings.page_size), MAX_PAGE_SIZE)
     publication = site.publication()
-    ctx = Context(
-        uris=site.uris,
-        store=site.store(),
-        built_at=publication.built_at,
-        manifest=publication.manifest,
-        ledger=publication.ledger,
-    )
     # Page links keep the extension the client used, so a harvester stays in one format.
     suffix = f".{ext}" if ext else ""
     base_url = f"{site.uris.page(path)}{suffix}"
-    try:
-        result = build_page(
-            ctx,
-            which,
-            number=number,
-            size=size,
-            since=since,
-            base_url=base_url,
-            size_in_links="page_size" in request.args,
+    size_in_links = "page_size" in request.args
+
+    def render() -> bytes:
+        ctx = Context(
+            uris=site.uris,
+            store=site.store(),
+            built_at=publication.built_at,
+            manifest=publication.manifest,
+            ledger=publication.ledger,
         )
-    except PageOutOfRange as exc:
-        abort(404, str(exc))
-    body = serialise_page(result.graph, fmt)
+        try:
+            result = build_page(
+                ctx,
+                which,
+                number=number,
+                size=size,
+                since=since,
+                base_url=base_url,
+                size_in_links=size_in_links,
+                items=_items(publication, which, since, ctx),
+            )
+        except PageOutOfRange as exc:
+            abort(404, str(exc))
+        return serialise_page(result.graph, fmt)
+
+    key = (which, fmt.ext, number, size, since, base_url, size_in_links)
+    # The pages harvesters walk are kept with the publication; other variants (any
+    # modified_since, any page size) only in memory.
+    persist = since is None and size == site.settings.page_size
+    body = _PAGES.get_or_create(publication.path, "catalog", key, render, persist=persist)
     response = Response(body, content_type=fmt.content_type)
     if ext is None:
         add_vary(response, "Accept")
@@ -105,9 +127,19 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     )
 
 
+def _items(publication: Publication, which: str, since: datetime | None, ctx: Context) -> list:
+    """The catalogue's items (every dataset or asset, in order), listed once per
+    publication and filter rather than once per page."""
+    return _ITEMS.get_or_create(
+        (str(publication.path), which, since), lambda: CATALOGUES[which].items(ctx, since)
+    )
+
+
 def serialise_page(graph: Graph, fmt: Format) -> bytes:
-    """A catalogue page in `fmt` (JSON-LD without a context, as harvesters have read it)."""
-    return serialise(graph, fmt, compact=False)
+    """A catalogue page in `fmt`, written by pyoxigraph (a page is thousands of triples:
+    rdflib's writers cost a hundred times more). JSON-LD is expanded, without a context,
+    as harvesters have always read it."""
+    return serialise(graph, fmt, fast=True)
 
 
 def _format(ext: str | None) -> Format | None:

@@ -1,5 +1,6 @@
-"""The home page: the architecture map and the lists by facet. (``/search`` is the
-`discovery` blueprint's.)"""
+"""The home page: the architecture map and the lists by facet, read from the
+publication's site index (``publisher.siteindex``), so that its cost does not grow with the
+catalogue. (``/search`` is the `discovery` blueprint's.)"""
 
 from __future__ import annotations
 
@@ -7,20 +8,30 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from publisher.http.caching import LruCache, add_vary, finish
-from publisher.reads import HOME_FACETS, Index, home_index
+from publisher.http.caching import PublicationCache, add_vary, finish
+from publisher.i18n import N_
 from publisher.render.archmap import ArchitectureMap, ComponentRow, LayerRow, build_map
-from publisher.render.html import local_href, page_language, render_page, variant_key
-from publisher.render.lang import pick
-from publisher.render.lens import other_language
+from publisher.render.html import local_href, page_language, render_page, site_path, variant_key
 from publisher.site import Site
+from publisher.siteindex import Selection, SiteIndex
 
 bp = Blueprint("home", __name__)
 
-_PAGES: LruCache[tuple[Any, ...], bytes] = LruCache(64)
-_INDEXES: LruCache[str, Index] = LruCache(4)
+# Rendered once per publication and variant, kept with the publication (every worker
+# serves the same bytes).
+_PAGES = PublicationCache(256)
 
-FACETS = HOME_FACETS
+# (facet of the site index, title) of the lists under the map.
+FACETS: tuple[tuple[str, str], ...] = (
+    ("supplier", N_("By supplier")),
+    ("licence", N_("By licence")),
+    ("aspect", N_("By openness aspect")),
+    ("domain", N_("By service domain")),
+    ("phase", N_("By delivery phase")),
+)
+# A list with more values than this shows the most frequent ones and links to all of them.
+LIST_ALL_UP_TO = 30
+TOP = 15
 
 
 def site() -> Site:
@@ -32,21 +43,22 @@ def home() -> Response:
     s = site()
     publication = s.publication()
     lang = page_language()
-    key = (publication.build_id, *variant_key())
 
     def render() -> bytes:
-        index = _index(s)
+        index = s.site_index()
+        counts = index.counts()
         return render_page(
             "home.html",
             lang=lang,
-            archmap=architecture_map(index, lang),
-            facets=_facets(index, lang),
-            counts={"offerings": index.offerings, "suppliers": index.suppliers},
+            archmap=architecture_map(s, index, lang),
+            facets=facets(s, index, lang),
+            counts={"offerings": counts.get("offering", 0), "suppliers": counts.get("supplier", 0)},
             build_id=publication.build_id,
             schemaorg=_website(s),
         ).encode("utf-8")
 
-    return _html_page(_PAGES.get_or_create(key, render), lang)
+    body = _PAGES.get_or_create(publication.path, "home", variant_key(), render)
+    return _html_page(body, lang)
 
 
 def _html_page(body: bytes, lang: str) -> Response:
@@ -87,83 +99,79 @@ def _website(s: Site) -> dict[str, Any]:
 # --- the map and the facets ------------------------------------------------------------
 
 
-def architecture_map(index: Index, lang: str) -> ArchitectureMap:
-    layers = [
-        LayerRow(
-            _key(iri),
-            _label(index, iri, lang),
-            _href(iri),
-            order,
-            cross,
-            lang=_label_lang(index, iri, lang)[1],
-        )
-        for iri, order, cross in index.layers
-    ]
-    components = [
-        ComponentRow(
-            _key(iri),
-            _label(index, iri, lang),
-            _href(iri),
-            _key(layer),
-            order,
-            lang=_label_lang(index, iri, lang)[1],
-            confidence=confidence,
-        )
-        for iri, layer, order, confidence in index.components
-    ]
-    themes = {_key(iri): offerings for iri, offerings in index.themes.items()}
-    return build_map(layers, components, themes)
-
-
-def _facets(index: Index, lang: str) -> list[dict[str, Any]]:
-    out = []
-    for title, _, _ in FACETS:
-        counts = index.facets.get(title, {})
-        values = set(counts) | index.facet_values.get(title, set())
-        items = [
-            {
-                "label": _label(index, iri, lang),
-                "lang": _label_lang(index, iri, lang)[1],
-                "href": _href(iri),
-                "count": len(counts.get(iri, ())),
-                "badge": (
-                    None
-                    if iri not in index.open_licences
-                    else "open"
-                    if index.open_licences[iri]
-                    else "closed"
-                ),
-            }
-            for iri in values
-        ]
-        items.sort(key=lambda i: (-i["count"], i["label"].casefold()))
-        out.append({"title": title, "items": items})
-    return out
-
-
-# --- reading the store once per publication ----------------------------------------------
-
-
-def _index(s: Site) -> Index:
-    publication = s.publication()
-    return _INDEXES.get_or_create(publication.build_id, lambda: home_index(s.store(), s.uris))
-
-
-def _label(index: Index, iri: str, lang: str) -> str:
-    return _label_lang(index, iri, lang)[0]
-
-
-def _label_lang(index: Index, iri: str, lang: str) -> tuple[str, str | None]:
-    """The label in the best language, and that language when it is not `lang`."""
-    lit = pick(index.labels.get(iri, ()), lang)
-    if lit is None:
-        return _key(iri), None
-    return str(lit), other_language(lit, lang)
-
-
-def _key(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-def _href(iri: str) -> str:
+def _href(s: Site, kind: str, key: str) -> str:
+    iri = str(s.uris.thing(kind, key))
     return local_href(iri) or iri
+
+
+def architecture_map(s: Site, index: SiteIndex, lang: str) -> ArchitectureMap:
+    concepts = index.concepts
+    layers = []
+    for key in index.concept_keys("layer"):
+        label = index.label("layer", key, lang)
+        concept = concepts[("layer", key)]
+        layers.append(
+            LayerRow(
+                key,
+                label.text,
+                _href(s, "layer", key),
+                concept["position"] or 0,
+                concept["cross_cutting"],
+                lang=label.other_than(lang),
+            )
+        )
+    components = []
+    for key in index.concept_keys("component"):
+        label = index.label("component", key, lang)
+        concept = concepts[("component", key)]
+        components.append(
+            ComponentRow(
+                key,
+                label.text,
+                _href(s, "component", key),
+                concept["broader"] or "",
+                concept["position"] or 0,
+                lang=label.other_than(lang),
+                confidence=concept["confidence"],
+            )
+        )
+    members = {row.key: set(index.members("component", row.key)) for row in components}
+    return build_map(layers, components, members)
+
+
+def facets(s: Site, index: SiteIndex, lang: str) -> list[dict[str, Any]]:
+    """The lists under the map: each facet's values with their number of offerings, most
+    first; a long list shows its most frequent values and links to all of them."""
+    counted = {f.name: f for f in index.facets(Selection())}
+    licences = index.licences
+    out = []
+    for name, title in FACETS:
+        values = {v.value: v.count for v in counted[name].values}
+        kind = "licence" if name == "licence" else name
+        complete = len(values) <= LIST_ALL_UP_TO
+        if complete and name == "supplier":  # suppliers with no offering yet, too
+            values = {e.key: values.get(e.key, 0) for e in index.entities("supplier")}
+        elif complete and name in ("aspect", "domain", "phase"):
+            values = {key: values.get(key, 0) for key in index.concept_keys(kind)}
+        items = []
+        for key, count in values.items():
+            label = index.label(kind, key, lang)
+            badge = None
+            if name == "licence" and licences.get(key, {}).get("open") is not None:
+                badge = "open" if licences[key]["open"] else "closed"
+            items.append(
+                {
+                    "label": label.text,
+                    "lang": label.other_than(lang),
+                    "href": _href(s, kind, key),
+                    "count": count,
+                    "badge": badge,
+                }
+            )
+        items.sort(key=lambda i: (-i["count"], i["label"].casefold()))
+        more = None
+        if len(items) > LIST_ALL_UP_TO:
+            more = {"href": site_path(f"/offerings/facet/{name}"), "count": len(items)}
+            items = items[:TOP]
+        out.append({"title": title, "items": items, "more": more})
+    return out

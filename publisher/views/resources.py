@@ -26,12 +26,14 @@ from publisher.render.html import (
     local_href,
     page_language,
     render_page,
+    site_path,
     variant_key,
 )
-from publisher.render.lens import Lens, Terms, is_web_url
+from publisher.render.lens import Lens, Link, Terms, is_web_url
 from publisher.render.rdf import serialise
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
+from publisher.siteindex import Selection, SiteIndex, best_label
 from publisher.store import ReadStore, new_graph
 from publisher.uris import DOC_EXTENSIONS, UriScheme
 from publisher.views.representations import not_acceptable
@@ -133,13 +135,7 @@ def _render(
         graph.add((s.uris.doc(kind, key), FOAF.primaryTopic, subject))
         return Rendered(serialise(graph, fmt), _last_modified(publication, graph, iri))
     assert lang is not None
-    related = reads.related_offerings(store, iri, vocab)
-    # A licence is also used through the expressions it is a member of (MIT OR EUPL-1.1).
-    via = reads.offerings_via_expressions(store, iri, vocab) if kind == "licence" else {}
-    for offering, (offering_type, _) in via.items():
-        related.setdefault(offering, offering_type)
-    expressions = sorted({e for _, found in via.values() for e in found})
-    reads.add_labels(store, graph, [*related, *expressions])
+    related = _related(s, kind, key, lang)
     reads.add_licence_facts(store, graph, vocab)
     lens = Lens(graph, lang, local_href)
     html = render_page(
@@ -150,17 +146,106 @@ def _render(
         kind=kind,
         key=key,
         ak=Terms(vocab),
-        related=[lens.link(URIRef(r)) for r in related],
-        related_types=related,
-        related_via={
-            offering: [lens.link(URIRef(e)) for e in found] for offering, (_, found) in via.items()
-        },
+        related=related.links if related else [],
+        related_types=related.types if related else {},
+        related_via=related.via if related else {},
+        listing=related,
         schemaorg=schemaorg(lens, subject, kind, vocab),
         formats=_format_links(kind, key),
         publication=publication,
     )
     # HTML shows other resources' data too (backlinks): it changes with any build.
     return Rendered(html.encode("utf-8"), publication.built_at, lang)
+
+
+# The facet of the site index that lists a page's offerings, by kind of page.
+LISTED_BY = {
+    "supplier": "supplier",
+    "licence": "licence",
+    "layer": "layer",
+    "component": "component",
+    "aspect": "aspect",
+    "domain": "domain",
+    "phase": "phase",
+    "route": "route",
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the offerings a supplier, licence or concept page lists (from the site
+    index: bounded by the page size, whatever the size of the catalogue)."""
+
+    links: list[Link]
+    types: dict[str, str]  # offering IRI → "product" / "service"
+    via: dict[str, list[Link]]  # offering IRI → the licence expressions it is listed through
+    total: int
+    number: int
+    pages: list[dict[str, object]]  # links to the other pages (1…n), current marked
+    all_href: str  # the same selection in /offerings
+
+
+def _related(s: Site, kind: str, key: str, lang: str) -> Listing | None:
+    facet = LISTED_BY.get(kind)
+    if facet is None:
+        return None
+    number = _page_number()
+    index = s.site_index()
+    page = index.page(
+        Selection.of(**{facet: key}),
+        sort="name",
+        lang=lang,
+        number=number,
+        size=s.settings.page_size,
+    )
+    if number > page.pages:
+        raise HttpError(404, f"page {number} does not exist; the last page is {page.pages}")
+    members = index.licences if kind == "licence" else {}
+    links, types, via = [], {}, {}
+    for card in page.cards:
+        offering = str(s.uris.thing("offering", card["key"]))
+        title = best_label(card["title"], lang, fallback=card["key"])
+        links.append(
+            Link(
+                offering, local_href(offering) or offering, title.text, True, title.other_than(lang)
+            )
+        )
+        types[offering] = card.get("type") or "product"
+        used = [card.get("licence"), *(part.get("licence") for part in card.get("parts") or [])]
+        through = sorted(
+            {u for u in used if u and u != key and key in members.get(u, {}).get("members", [])}
+        )
+        if through:
+            via[offering] = [_licence_link(s, index, u, lang) for u in through]
+    return Listing(
+        links=links,
+        types=types,
+        via=via,
+        total=page.total,
+        number=number,
+        pages=[
+            {"number": n, "href": site_path(request.path, page=str(n)), "current": n == number}
+            for n in range(1, page.pages + 1)
+        ]
+        if page.pages > 1
+        else [],
+        all_href=site_path("/offerings", **{facet: key}),
+    )
+
+
+def _licence_link(s: Site, index: SiteIndex, key: str, lang: str) -> Link:
+    iri = str(s.uris.thing("licence", key))
+    label = index.label("licence", key, lang)
+    return Link(iri, local_href(iri) or iri, label.text, True, label.other_than(lang))
+
+
+def _page_number() -> int:
+    raw = request.args.get("page")
+    if raw is None or raw == "":
+        return 1
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise HttpError(400, f"page must be a positive whole number, not {raw[:40]!r}")
+    return int(raw)
 
 
 def _last_modified(publication: Publication, graph: Graph, iri: str) -> datetime:
