@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
-import sparql_endpoint
 from publisher import http
 from publisher.config import Settings
 from publisher.render import html
 from publisher.site import Site
+from publisher.sparql_mount import mount_sparql
 from publisher.views import BLUEPRINTS
 
 
@@ -23,15 +21,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     html.init_app(app)
-    _init_sparql(app, site)
+    mount_sparql(app, site)
     http.init_app(app, settings.base_uri)
     return app
-
-
-def _init_sparql(app: Flask, site: Site) -> None:
-    sparql_endpoint.init_app(
-        app,
-        store_path=lambda: site.publication().store_path,
-        base_uri=site.settings.base_uri,
-        state_dir=Path(site.settings.out_dir) / ".sparql",
-    )
