@@ -9,6 +9,7 @@ from publisher.http.caching import (
     add_vary,
     cache_control,
     finish,
+    parse_timestamp,
     strong_etag,
 )
 
@@ -20,5 +21,6 @@ __all__ = [
     "add_vary",
     "cache_control",
     "finish",
+    "parse_timestamp",
     "strong_etag",
 ]

@@ -14,3 +14,12 @@ class NotPublished(PublisherError):
 
 class BuildError(PublisherError):
     """A build could not be completed; nothing published was changed."""
+
+
+def init_app(app: object) -> None:
+    """Kept for callers of its old place (the SPARQL tests' bare app): the one error
+    handler is `publisher.http.errors.init_app`. Imported late: this module stays free of
+    the web framework."""
+    from publisher.http import errors as http_errors
+
+    http_errors.init_app(app)  # type: ignore[arg-type]

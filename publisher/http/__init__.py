@@ -98,6 +98,9 @@ def init_app(app: Flask, base_uri: str) -> None:
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
+        if response.status_code >= 400:  # an error page a view rendered itself (/sparql's)
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("Access-Control-Allow-Origin", "*")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

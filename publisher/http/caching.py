@@ -60,6 +60,18 @@ def finish(
     return response.make_conditional(request)
 
 
+def parse_timestamp(value: str | None) -> datetime | None:
+    """An ISO date or date-time from the ledger or manifest, as an aware UTC datetime (for
+    Last-Modified); None when absent or malformed."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def add_cors(response: Response, exposed: str = EXPOSED_HEADERS) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = exposed

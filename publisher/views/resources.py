@@ -8,7 +8,7 @@ and an IRI never published 404 (see the ledger in publisher.ledger).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 from publisher import reads
 from publisher.formats import BY_EXT, DOCUMENT_FORMATS, HTML, Format
 from publisher.http import HttpError, choose_format, redirect
-from publisher.http.caching import LruCache, add_vary, finish
+from publisher.http.caching import LruCache, add_vary, finish, parse_timestamp
 from publisher.namespaces import ADMS, ADMS_STATUS
 from publisher.publication import Publication
 from publisher.render.html import (
@@ -253,7 +253,7 @@ def _last_modified(publication: Publication, graph: Graph, iri: str) -> datetime
     thing and of every published thing it shows a label of; the build time otherwise."""
     ledger = publication.ledger
     stamps = [
-        _timestamp(ledger[str(node)].get("modified"))
+        parse_timestamp(ledger[str(node)].get("modified"))
         for node in {iri, *(str(o) for o in graph.objects())}
         if str(node) in ledger
     ]
@@ -439,17 +439,6 @@ def _ledger_label(entry: dict[str, Any], lang: str) -> str | None:
         if labels.get(code):
             return str(labels[code])
     return next(iter(labels.values()), None)
-
-
-def _timestamp(value: str | None) -> datetime | None:
-    """An ISO date or date-time from the ledger, as an aware UTC datetime."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _datetime_literal(value: str) -> Literal:

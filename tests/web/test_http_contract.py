@@ -36,7 +36,8 @@ class Case:
 
 # For every rule: a URL that answers 200, and the errors it can give. A rule added to the
 # app without an entry here fails `test_every_route_is_in_the_contract`.
-ROUTES: dict[str, tuple[str, list[Case]]] = {
+# (A rule that answers only POST has no GET sample: None.)
+ROUTES: dict[str, tuple[str | None, list[Case]]] = {
     "/static/<path:filename>": (
         "/static/site.css",
         [Case("/static/nope.css", 404), Case("/static/site.css", 405, "POST")],
@@ -114,6 +115,66 @@ ROUTES: dict[str, tuple[str, list[Case]]] = {
     "/compare": ("/compare?o=x-road&o=oskari", [Case("/compare", 405, "PUT")]),
     "/statistics": ("/statistics", [Case("/statistics", 405, "POST")]),
     "/suggest": ("/suggest?q=osk", [Case("/suggest", 405, "POST")]),
+    "/doc/offering/<key>/publiccode.yml": (
+        "/doc/offering/x-road/publiccode.yml",
+        [Case("/doc/offering/nope/publiccode.yml", 404)],
+    ),
+    "/doc/offering/<key>/codemeta.json": (
+        "/doc/offering/x-road/codemeta.json",
+        [Case("/doc/offering/nope/codemeta.json", 404)],
+    ),
+    "/feed": ("/feed", [Case("/feed", 405, "POST")]),
+    "/feed.<ext>": ("/feed.trig", [Case("/feed.pdf", 404)]),
+    "/feed/<int:number>": ("/feed", [Case("/feed/99999", 404)]),
+    "/feed/<int:number>.<ext>": ("/feed.trig", [Case("/feed/99999.trig", 404)]),
+    "/reconcile": (
+        "/reconcile",
+        [Case("/reconcile?queries=xx", 400), Case("/reconcile", 405, "PUT")],
+    ),
+    "/reconcile/docs": ("/reconcile/docs", [Case("/reconcile/docs", 405, "POST")]),
+    "/reconcile/preview": (
+        "/reconcile/preview?id=http://localhost:8080/id/offering/x-road",
+        [Case("/reconcile/preview?id=nope", 404)],
+    ),
+    "/reconcile/propose_properties": (
+        "/reconcile/propose_properties?type=offering",
+        [Case("/reconcile/propose_properties", 405, "POST")],
+    ),
+    "/reconcile/suggest/entity": (
+        "/reconcile/suggest/entity?prefix=osk",
+        [Case("/reconcile/suggest/entity", 405, "POST")],
+    ),
+    "/reconcile/suggest/property": (
+        "/reconcile/suggest/property?prefix=x",
+        [Case("/reconcile/suggest/property", 405, "POST")],
+    ),
+    "/reconcile/suggest/type": (
+        "/reconcile/suggest/type?prefix=x",
+        [Case("/reconcile/suggest/type", 405, "POST")],
+    ),
+    "/reconcile/1.0-draft": ("/reconcile/1.0-draft", [Case("/reconcile/1.0-draft", 405, "POST")]),
+    "/reconcile/1.0-draft/extend": (None, [Case("/reconcile/1.0-draft/extend", 405)]),
+    "/reconcile/1.0-draft/extend/propose": (
+        "/reconcile/1.0-draft/extend/propose?type=offering",
+        [Case("/reconcile/1.0-draft/extend/propose", 405, "POST")],
+    ),
+    "/reconcile/1.0-draft/match": (None, [Case("/reconcile/1.0-draft/match", 405)]),
+    "/reconcile/1.0-draft/preview": (
+        "/reconcile/1.0-draft/preview?id=http://localhost:8080/id/offering/x-road",
+        [Case("/reconcile/1.0-draft/preview?id=nope", 404)],
+    ),
+    "/reconcile/1.0-draft/suggest/entity": (
+        "/reconcile/1.0-draft/suggest/entity?prefix=osk",
+        [Case("/reconcile/1.0-draft/suggest/entity", 405, "POST")],
+    ),
+    "/reconcile/1.0-draft/suggest/property": (
+        "/reconcile/1.0-draft/suggest/property?prefix=x",
+        [Case("/reconcile/1.0-draft/suggest/property", 405, "POST")],
+    ),
+    "/reconcile/1.0-draft/suggest/type": (
+        "/reconcile/1.0-draft/suggest/type?prefix=x",
+        [Case("/reconcile/1.0-draft/suggest/type", 405, "POST")],
+    ),
     "/sitemap.xml": ("/sitemap.xml", [Case("/sitemap.xml", 405, "POST")]),
     "/robots.txt": ("/robots.txt", [Case("/robots.txt", 405, "POST")]),
     "/sparql-static/<path:filename>": (
@@ -131,24 +192,19 @@ ROUTES: dict[str, tuple[str, list[Case]]] = {
     "/sparql/": ("/sparql/?query=ASK%20%7B%7D", [Case("/sparql/?query=SELEKT", 400)]),
 }
 UNROUTED = [Case("/nope", 404), Case("/doc/", 404), Case("/doc/offering/x-road/", 404)]
-# The endpoint still renders its own errors (text/plain) until it raises them to the one
-# handler (the `sparql` branch); these cases are expected to fail until then.
+# The endpoint's own answer before any publication is its 503 (checked by its tests).
 ENDPOINT_OWN_ERRORS = {"/sparql", "/sparql/"}
 
 
 def error_cases() -> list[pytest.param]:
     params = []
-    for rule, (_, cases) in ROUTES.items():
-        marks = (
-            [pytest.mark.xfail(strict=True, reason="the endpoint renders its own errors yet")]
-            if rule in ENDPOINT_OWN_ERRORS
-            else []
-        )
-        for case in [*cases, *(UNROUTED if rule == "/" else [])]:
+    for _, cases in ROUTES.values():
+        for case in cases:
             for accept in case.accept:
-                params.append(
-                    pytest.param(case, accept, marks=marks, id=f"{case.id} [{accept[:9]}]")
-                )
+                params.append(pytest.param(case, accept, id=f"{case.id} [{accept[:9]}]"))
+    for case in UNROUTED:
+        for accept in case.accept:
+            params.append(pytest.param(case, accept, id=f"{case.id} [{accept[:9]}]"))
     return params
 
 
@@ -178,9 +234,12 @@ def test_every_route_is_in_the_contract(app: Flask) -> None:
     assert {rule.rule for rule in app.url_map.iter_rules()} == set(ROUTES)
 
 
-@pytest.mark.parametrize("rule", sorted(ROUTES))
+@pytest.mark.parametrize("rule", sorted(r for r, (sample, _) in ROUTES.items() if sample))
 def test_every_route_answers(client: FlaskClient, rule: str) -> None:
-    response = client.get(ROUTES[rule][0])
+    """(Rules that answer POST only have their errors in the contract.)"""
+    sample = ROUTES[rule][0]
+    assert sample is not None
+    response = client.get(sample)
     expected = 303 if rule.startswith("/id/") else 200  # a thing redirects to its document
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
 
@@ -204,8 +263,8 @@ def unpublished(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
 def test_before_the_first_build_every_route_is_503_or_needs_no_publication(
     unpublished: FlaskClient, rule: str, accept: str
 ) -> None:
-    response = unpublished.get(ROUTES[rule][0], headers={"Accept": accept})
-    if response.status_code == 200:  # static files, the favicon, robots.txt
+    response = unpublished.get(ROUTES[rule][0] or rule, headers={"Accept": accept})
+    if response.status_code in (200, 405):  # static files, robots.txt; POST-only rules
         return
     assert_error_shape(response, 503, accept)
     assert response.headers["Retry-After"] == "60"
