@@ -39,20 +39,31 @@ class ReadStore:
             next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) is not None
         )
 
-    def describe(self, iri: str, *, vocab: str | None = None, links: bool = True) -> Graph:
+    def has_type(self, iri: str, cls: str) -> bool:
+        """Is ``iri`` an instance of ``cls`` (one index lookup, no query)?"""
+        found = self._store.quads_for_pattern(ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
+        return next(iter(found), None) is not None
+
+    def describe_triples(self, iri: str, *, links: bool = True) -> list[ox.Triple]:
         """The resource's own triples, its blank-node structures whole (parts, prices,
         contact points) and, unless ``links=False``, the labels and types of every IRI it
-        links to (in a stable order: the same bytes in every process)."""
-        graph = new_graph(vocab) if links else Graph(bind_namespaces="none")
-        subject = ox.NamedNode(iri)
+        links to; as pyoxigraph triples, in a stable order (the same bytes in every
+        process)."""
+        triples: list[ox.Triple] = []
         linked: set[ox.NamedNode] = set()
-        self._add_closure(graph, subject, linked, seen=set())
-        if not links:
-            return graph
-        for node in sorted(linked, key=lambda n: n.value):
-            for predicate in (*_LABELS, _TYPE):
-                for quad in self._store.quads_for_pattern(node, predicate, None, None):
-                    graph.add((URIRef(node.value), to_rdflib(predicate), to_rdflib(quad.object)))
+        self._add_closure(triples, ox.NamedNode(iri), linked, seen=set())
+        if links:
+            for node in sorted(linked, key=lambda n: n.value):
+                for predicate in (*_LABELS, _TYPE):
+                    for quad in self._store.quads_for_pattern(node, predicate, None, None):
+                        triples.append(ox.Triple(node, predicate, quad.object))
+        return triples
+
+    def describe(self, iri: str, *, vocab: str | None = None, links: bool = True) -> Graph:
+        """`describe_triples` as an rdflib graph (with our prefixes when ``links``)."""
+        graph = new_graph(vocab) if links else Graph(bind_namespaces="none")
+        for t in self.describe_triples(iri, links=links):
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
     def query(
@@ -95,7 +106,7 @@ class ReadStore:
 
     def _add_closure(
         self,
-        graph: Graph,
+        triples: list[ox.Triple],
         subject: ox.NamedNode | ox.BlankNode,
         linked: set[ox.NamedNode],
         seen: set[str],
@@ -103,9 +114,9 @@ class ReadStore:
         seen.add(str(subject))
         for quad in self._store.quads_for_pattern(subject, None, None, None):
             obj = quad.object
-            graph.add((to_rdflib(subject), to_rdflib(quad.predicate), to_rdflib(obj)))
+            triples.append(ox.Triple(subject, quad.predicate, obj))
             if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
-                self._add_closure(graph, obj, linked, seen)
+                self._add_closure(triples, obj, linked, seen)
             elif isinstance(obj, ox.NamedNode):
                 linked.add(obj)
 

@@ -26,9 +26,13 @@ from flask import Request, Response
 EXPOSED_HEADERS = "ETag, Last-Modified, Link, Content-Location, Content-Language, Vary"
 
 
-def strong_etag(body: bytes) -> str:
-    """A strong entity tag for `body` (without quotes; Werkzeug adds them)."""
-    return hashlib.sha256(body).hexdigest()[:32]
+def strong_etag(body: bytes, content_type: str = "") -> str:
+    """A strong entity tag for `body` served as `content_type` (without quotes; Werkzeug
+    adds them). The media type is part of it: Turtle and TriG of one default graph are the
+    same bytes, but a strong validator must differ between representations (RFC 9110
+    §8.8.1)."""
+    digest = hashlib.sha256(content_type.encode("utf-8") + b"\n" + body)
+    return digest.hexdigest()[:32]
 
 
 def cache_control(max_age: int) -> str:
@@ -48,7 +52,7 @@ def finish(
 ) -> Response:
     """Add validators, Cache-Control and (for machine formats) CORS; turn a 200 into 304
     when the client's copy is current."""
-    response.set_etag(strong_etag(body))
+    response.set_etag(strong_etag(body, response.content_type or ""))
     if last_modified is not None:
         # HTTP dates have whole seconds; drop the rest so If-Modified-Since compares equal.
         response.last_modified = last_modified.astimezone(UTC).replace(microsecond=0)

@@ -52,17 +52,27 @@ def _canonical(value: Any, ordered: bool = False) -> Any:
 
 
 def _oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
-    triples = sorted(
-        (
-            ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-            for s, p, o in graph
-        ),
-        key=str,
-    )
-    takes_prefixes = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
-    return ox.serialize(
-        triples, format=fmt, prefixes=used_prefixes(graph) if takes_prefixes else None
-    )
+    triples = [
+        ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        for s, p, o in graph
+    ]
+    return serialise_triples(triples, fmt, dict(graph.namespaces()))
+
+
+def serialise_triples(
+    triples: list[ox.Triple], fmt: ox.RdfFormat, namespaces: dict[str, Any]
+) -> bytes:
+    """pyoxigraph triples, sorted, in `fmt`, with those of `namespaces` they use."""
+    ordered = sorted(triples, key=str)
+    prefixes = None
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        used = {t.value for triple in ordered for t in triple if isinstance(t, ox.NamedNode)}
+        prefixes = {
+            prefix: str(ns)
+            for prefix, ns in sorted(namespaces.items())
+            if prefix and any(u.startswith(str(ns)) for u in used)
+        }
+    return ox.serialize(ordered, format=fmt, prefixes=prefixes)
 
 
 def used_prefixes(graph: Graph) -> dict[str, str]:

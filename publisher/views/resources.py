@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
@@ -19,7 +20,7 @@ from publisher import reads
 from publisher.formats import BY_EXT, DOCUMENT_FORMATS, HTML, Format
 from publisher.http import HttpError, choose_format, redirect
 from publisher.http.caching import LruCache, add_vary, finish, parse_timestamp
-from publisher.namespaces import ADMS, ADMS_STATUS
+from publisher.namespaces import ADMS, ADMS_STATUS, PREFIXES
 from publisher.publication import Publication
 from publisher.render.html import (
     explicit_language,
@@ -30,7 +31,7 @@ from publisher.render.html import (
     variant_key,
 )
 from publisher.render.lens import Lens, Link, Terms, is_web_url
-from publisher.render.rdf import serialise
+from publisher.render.rdf import serialise, serialise_triples
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
 from publisher.siteindex import Selection, SiteIndex, best_label
@@ -129,11 +130,19 @@ def _render(
     lang: str | None,
 ) -> Rendered:
     vocab = str(s.uris.vocab)
+    if fmt.is_rdf and fmt.serialiser != "rdflib":  # pyoxigraph from store to bytes
+        triples = store.describe_triples(iri)
+        document = ox.NamedNode(str(s.uris.doc(kind, key)))
+        triples.append(ox.Triple(document, _PRIMARY_TOPIC, ox.NamedNode(iri)))
+        body = serialise_triples(triples, fmt.rdf_format, _namespaces(vocab))
+        objects = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
+        return Rendered(body, _last_modified(publication, objects, iri))
     graph = store.describe(iri, vocab=vocab)
     subject = URIRef(iri)
     if fmt.is_rdf:
         graph.add((s.uris.doc(kind, key), FOAF.primaryTopic, subject))
-        return Rendered(serialise(graph, fmt), _last_modified(publication, graph, iri))
+        objects = {str(o) for o in graph.objects()}
+        return Rendered(serialise(graph, fmt), _last_modified(publication, objects, iri))
     assert lang is not None
     related = _related(s, kind, key, lang)
     reads.add_licence_facts(store, graph, vocab)
@@ -154,8 +163,15 @@ def _render(
         formats=_format_links(kind, key),
         publication=publication,
     )
-    # HTML shows other resources' data too (backlinks): it changes with any build.
+    # HTML shows other resources' data too (lists, labels): it changes with any build.
     return Rendered(html.encode("utf-8"), publication.built_at, lang)
+
+
+_PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
+
+
+def _namespaces(vocab: str) -> dict[str, str]:
+    return {**{p: str(ns) for p, ns in PREFIXES.items()}, "rdf": str(RDF), "ak": vocab}
 
 
 # The facet of the site index that lists a page's offerings, by kind of page.
@@ -248,14 +264,13 @@ def _page_number() -> int:
     return int(raw)
 
 
-def _last_modified(publication: Publication, graph: Graph, iri: str) -> datetime:
+def _last_modified(publication: Publication, objects: set[str], iri: str) -> datetime:
     """When the description last changed: the latest `modified` in the ledger of the
-    thing and of every published thing it shows a label of; the build time otherwise."""
+    thing and of every published thing it shows a label of (`objects`); the build time
+    otherwise."""
     ledger = publication.ledger
     stamps = [
-        parse_timestamp(ledger[str(node)].get("modified"))
-        for node in {iri, *(str(o) for o in graph.objects())}
-        if str(node) in ledger
+        parse_timestamp(ledger[node].get("modified")) for node in {iri, *objects} if node in ledger
     ]
     found = [stamp for stamp in stamps if stamp is not None]
     return max(found) if found else publication.built_at
