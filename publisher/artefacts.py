@@ -97,6 +97,7 @@ ARTEFACTS: tuple[Artefact, ...] = (
         "publisher.siteindex.writer:write_artefact",
         "entities, labels, offering cards, facets, full-text search, suggestions (discovery)",
     ),
+    Artefact("void", "publisher.void_stats:write_artefact", "VoID statistics of the store (web)"),
     Artefact("feed", "publisher.feed.artefact:write_feed", "/feed: the DCAT-AP Feed (LDES) pages"),
 )
 
