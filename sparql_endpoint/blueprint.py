@@ -25,6 +25,7 @@ from sparql_endpoint.page_text import in_language, translate
 from sparql_endpoint.protocol import QueryRequest
 from sparql_endpoint.service_description import describe
 from sparql_endpoint.settings import settings_help
+from sparql_endpoint.syntax import excerpt
 from sparql_endpoint.vocabulary import prologue
 
 bp = Blueprint(
@@ -56,6 +57,15 @@ def _cors(response: Response) -> Response:
 def sparql() -> Response:
     # A refusal raises SparqlError, an HTTP exception the site's error handler renders.
     return _handle(endpoint(), time.monotonic())
+
+
+@bp.get("/sparql/prefixes.json")
+def prefixes() -> Response:
+    """The predeclared prefixes in prefix.cc's format: the query page's editor completes
+    prefixes from here instead of calling prefix.cc."""
+    response = Response(json.dumps(endpoint().prefixes, indent=1), content_type="application/json")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def _handle(ep: Endpoint, arrived: float) -> Response:
@@ -204,6 +214,8 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
         "rows": [],
         "boolean": None,
         "error": None,
+        "error_excerpt": [],
+        "error_position": None,
         "truncated": False,
         "downloads": [],
         "ran": query_request is not None,
@@ -234,6 +246,9 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
         except SparqlError as error:
             context["error"] = error.message
             context["status"] = error.status
+            if error.position:
+                context["error_excerpt"] = excerpt(query_request.query, *error.position)
+                context["error_position"] = error.position
     html = render_template("sparql_endpoint/query.html", **context)
     response = Response(html, status=context["status"], content_type="text/html; charset=utf-8")
     response.vary.add("Accept-Language")

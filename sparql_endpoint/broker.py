@@ -123,6 +123,7 @@ class Worker:
     job: Job | None = None
     paused: bool = False  # not reading: its client lags behind
     dead: bool = False
+    freed: float = 0.0  # when it last finished a job
 
     def resident_bytes(self) -> int:
         try:
@@ -249,9 +250,10 @@ class Broker:
         if message == "ready":
             host.state = "ready"
             host.info = info
+            where = "in memory" if info.get("quads") is not None else "on disk"
             log(
-                f"ready {host.path}: {info.get('quads')} quads in memory, "
-                f"{info.get('seconds')} s, {info.get('resident_mb')} MiB"
+                f"ready {host.path} ({where}): {info.get('seconds')} s, "
+                f"{info.get('resident_mb')} MiB"
             )
             reserved = min(self.settings.reserved_workers, self.settings.workers - 1)
             for index in range(self.settings.workers):
@@ -393,6 +395,7 @@ class Broker:
     def _finish(self, job: Job, worker: Worker) -> None:
         self._end_job(job)
         worker.job = None
+        worker.freed = time.monotonic()
         self.served += 1
         if worker.host.state == "retired":
             self._kill(worker)
@@ -613,11 +616,14 @@ class Broker:
         return wanted
 
     def _idle_workers(self) -> list[Worker]:
+        """The serving host's idle workers, the one that finished last first: its caches
+        are the warmest."""
         ready = [h for h in self.hosts.values() if h.state == "ready"]
         if not ready:
             return []
         host = max(ready, key=lambda h: h.serial)
-        return [w for w in host.workers if w.ready and w.job is None and not w.dead]
+        idle = [w for w in host.workers if w.ready and w.job is None and not w.dead]
+        return sorted(idle, key=lambda w: -w.freed)
 
     def _schedule(self, now: float) -> None:
         while self.fairness.queued():

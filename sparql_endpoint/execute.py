@@ -177,7 +177,13 @@ def start(
     reply = broker.submit(meta, deadline)
     kind, payload = reply.next()
     if kind == wire.ERROR:
-        raise SparqlError(payload["status"], payload["message"], payload.get("headers"))
+        position = payload.get("position")
+        raise SparqlError(
+            payload["status"],
+            payload["message"],
+            payload.get("headers"),
+            tuple(position) if position else None,
+        )
     if kind == wire.WHOLE:  # small result: it came whole
         return Execution(payload["head"], settings, None, payload["data"], True)
     if kind == wire.HEAD:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 # Terminals that can contain arbitrary text, longest alternatives first.
-_TOKEN = re.compile(
+TOKEN = re.compile(
     r"""
       (?P<ws>\s+)
     | (?P<comment>\#[^\n\r]*)
@@ -62,7 +62,7 @@ class Scan:
 
 def tokens(text: str) -> list[Token]:
     out = []
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind = m.lastgroup or "other"
         if kind not in ("ws", "comment"):
             out.append(Token(kind, m.group()))

@@ -119,11 +119,10 @@ class SparqlSettings(BaseSettings):
         "stack).",
     )
     store_in_memory: bool = Field(
-        True,
-        description="Load the publication's store into memory once, in one store host "
-        "process that every worker is forked from (the workers share that copy). Faster than "
-        "reading the on-disk store; needs memory for the whole store (about 300 bytes per "
-        "quad). false = each worker reads the on-disk store.",
+        False,
+        description="Give each worker an in-memory copy of the store instead of reading the "
+        "on-disk store (2-5 times faster queries, but every worker holds the whole store: "
+        "about 400 bytes per quad; for small publications only).",
     )
     result_cache_mb: int = Field(
         64,

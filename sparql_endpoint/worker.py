@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from sparql_endpoint import wire
+from sparql_endpoint.syntax import explain
 
 CHUNK = 64 * 1024
 _FORMATS_RESULTS = {
@@ -27,10 +28,11 @@ _FORMATS_RESULTS = {
 
 
 class QueryFailed(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, position: tuple[int, int] | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.position = position
 
 
 class _ChunkWriter:
@@ -111,7 +113,9 @@ def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
             else:
                 items, truncated = None, False
     except SyntaxError as exc:
-        raise QueryFailed(400, f"Query syntax error: {exc}") from None
+        problem = explain(job["query"], str(exc))
+        position = (problem.line, problem.column) if problem.line and problem.column else None
+        raise QueryFailed(400, f"Query syntax error: {problem.message}", position) from None
     except PermissionError:
         raise QueryFailed(
             403, "The query tried to reach the network (SERVICE); this endpoint does not."
@@ -164,7 +168,12 @@ def serve(sock: socket.socket, store: ox.Store) -> None:
             run_job(store, job, sock)
         except QueryFailed as failure:
             try:
-                wire.send(sock, wire.ERROR, {"status": failure.status, "message": failure.message})
+                error = {
+                    "status": failure.status,
+                    "message": failure.message,
+                    "position": failure.position,
+                }
+                wire.send(sock, wire.ERROR, error)
             except wire.Closed:
                 return
         except wire.Closed:
