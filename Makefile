@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 OUT    ?= var
 
-.PHONY: serve build validate test test-fast lint bench clean
+.PHONY: serve build validate test test-fast lint bench docs clean
 
 ## serve: build the bundled catalogue and serve it on http://localhost:$(PORT)/
 serve: build
@@ -34,6 +34,10 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check publisher sparql_endpoint tests bench ontology
+
+## docs: regenerate the mapping tables of ontology/README.md from the field tables
+docs: $(STAMP)
+	$(BIN)/python -m publisher.fields.docs
 
 ## bench: the benchmarks (not tests): SPARQL throughput and dereferencing, against peers
 bench: $(STAMP)

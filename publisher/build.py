@@ -45,7 +45,7 @@ from publisher.publication import (
     VOCABULARY_ARCHIVE,
     Publication,
 )
-from publisher.sources import Catalogue, read_catalogue
+from publisher.sources import Catalogue, SourceLimits, read_catalogue
 from publisher.uris import UriScheme
 from publisher.validation import load_shapes, validate_mapped
 
@@ -74,7 +74,8 @@ def check_sources(
     started = time.perf_counter()
     vocabulary = load_vocabulary(settings.ontology_dir, uris)
     progress(f"  vocabulary: {len(vocabulary)} triples ({_since(started)})")
-    catalogue = read_catalogue(settings.data_dir, known_ids(vocabulary, uris))
+    limits = SourceLimits.from_settings(settings)
+    catalogue = read_catalogue(settings.data_dir, known_ids(vocabulary, uris), limits=limits)
     progress(
         f"  sources: {len(catalogue.suppliers)} suppliers, {len(catalogue.offerings)} offerings "
         f"({_since(started)})"

@@ -7,8 +7,10 @@ internal error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,14 +31,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    debug = args.debug or os.environ.get("AVOINKUNTA_DEBUG", "") not in {"", "0"}
     try:
         return int(args.run(args))
     except SourceErrors as exc:
         _print_problems(exc)
         return EXIT_INVALID
     except (PublisherError, OSError, ValueError) as exc:
-        print(f"avoinkunta: error: {exc}", file=sys.stderr)
+        _print_error(f"error: {exc}", debug)
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a bare traceback: a short message, the traceback on demand
+        _print_error(f"internal error: {type(exc).__name__}: {_first_line(exc)}", debug)
+        return EXIT_ERROR
+
+
+def _print_error(message: str, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    print(f"avoinkunta: {message}", file=sys.stderr)
+    if not debug:
+        print(
+            "  (run again with --debug, or AVOINKUNTA_DEBUG=1, to see the traceback)",
+            file=sys.stderr,
+        )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else ""
+    return line if len(line) <= 300 else line[:300] + "…"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success, 1 the sources have problems, 2 usage or internal error.",
     )
     parser.add_argument("--version", action="version", version=f"avoinkunta {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an error (or set AVOINKUNTA_DEBUG=1)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check the source files; publish nothing")

@@ -69,6 +69,27 @@ class Settings(BaseSettings):
     workers: int = Field(
         3, ge=1, description="Number of web worker processes of `avoinkunta serve`."
     )
+    # Source files are untrusted input (publisher/sources/limits.py).
+    source_max_file_bytes: int = Field(
+        2_000_000, ge=1, description="Largest source file read, in bytes; a larger one is refused."
+    )
+    source_max_depth: int = Field(
+        20,
+        ge=1,
+        le=1000,
+        description="Deepest nesting of mappings and lists in a source file (at most 1000).",
+    )
+    source_max_text_length: int = Field(
+        10_000,
+        ge=1,
+        description="Longest text, in characters, of any one value in a source file.",
+    )
+    source_max_amount: int = Field(
+        1_000_000_000_000, ge=1, description="Largest price amount a source file may give."
+    )
+    source_amount_decimals: int = Field(
+        4, ge=0, description="Most decimal places a price amount may have."
+    )
     threads: int = Field(
         16,
         ge=1,

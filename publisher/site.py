@@ -14,6 +14,7 @@ from pathlib import Path
 from publisher.config import Settings
 from publisher.errors import NotPublished
 from publisher.publication import CURRENT, Publication
+from publisher.siteindex import SiteIndex
 from publisher.store import ReadStore
 from publisher.uris import UriScheme
 
@@ -53,3 +54,7 @@ class Site:
             if self._store is None or self._store.path != publication.store_path:
                 self._store = ReadStore(publication.store_path)
             return self._store
+
+    def site_index(self) -> SiteIndex:
+        """The site index of the publication being served (publisher.siteindex)."""
+        return SiteIndex.of(self.publication().path)

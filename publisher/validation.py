@@ -7,6 +7,7 @@ including the ``sh:namespace`` literals of ``sh:declare`` that rdflib leaves alo
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -16,9 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
+from publisher.fields import TABLES
 from publisher.mapping import Mapped
-from publisher.mapping.context import Origin
-from publisher.namespaces import ADMS, DCAT, DCT, FOAF, OWL, SCHEMA, SKOS, VCARD
+from publisher.mapping.context import CURIE_PREFIXES, Origin
 from publisher.problems import Problem
 from publisher.uris import UriScheme
 
@@ -36,43 +37,19 @@ RULE_FIELDS = {
 }
 
 
-def field_names(ak: object) -> dict[URIRef, str]:
-    """Property → the name of the source field it comes from (data/README.md)."""
-    a = ak  # the vocabulary namespace
-    return {
-        DCT.title: "title",
-        DCT.description: "description",
-        DCT.publisher: "supplier",
-        DCAT.theme: "components",
-        DCT.license: "licence",
-        a.pricing: "pricing",  # type: ignore[attr-defined]
-        DCT.source: "sources",
-        a.serviceDomain: "domains",  # type: ignore[attr-defined]
-        a.deliveryPhase: "phases",  # type: ignore[attr-defined]
-        a.procurementRoute: "procurement",  # type: ignore[attr-defined]
-        a.opennessAspect: "aspects",  # type: ignore[attr-defined]
-        a.sourceRepository: "repository",  # type: ignore[attr-defined]
-        a.apiDocumentation: "api_documentation",  # type: ignore[attr-defined]
-        DCT.conformsTo: "standards",
-        DCAT.landingPage: "homepage",
-        DCT.hasPart: "parts",
-        ADMS.status: "status",
-        SCHEMA.price: "amount",
-        SCHEMA.priceCurrency: "currency",
-        SCHEMA.unitText: "unit",
-        a.priceList: "price_list",  # type: ignore[attr-defined]
-        a.evidence: "evidence",  # type: ignore[attr-defined]
-        a.aspect: "aspect",  # type: ignore[attr-defined]
-        FOAF.name: "name",
-        FOAF.homepage: "homepage",
-        DCT.type: "kind",
-        a.businessId: "business_id",  # type: ignore[attr-defined]
-        a.initiativeRole: "role",  # type: ignore[attr-defined]
-        OWL.sameAs: "same_as",
-        VCARD.hasEmail: "email",
-        DCAT.keyword: "keywords",
-        SKOS.prefLabel: "name",
-    }
+def field_names(ak: object, table_name: str | None = None) -> dict[URIRef, str]:
+    """Property → the name of the source field it comes from, from the field tables
+    (``publisher.fields``): the fields of ``table_name`` first, then those of every table."""
+    prefixes = {**CURIE_PREFIXES, "ak": str(ak)}
+    names: dict[URIRef, str] = {}
+    order = [TABLES[table_name]] if table_name in TABLES else []
+    for fields in (*order, *TABLES.values()):
+        for f in fields.fields:
+            for curie in (f.property, f.also):
+                if curie:
+                    prefix, _, local = curie.partition(":")
+                    names.setdefault(URIRef(prefixes[prefix] + local), f.name)
+    return names
 
 
 def load_shapes(shapes_dir: Path, uris: UriScheme) -> Graph:
@@ -99,7 +76,7 @@ def validate_mapped(mapped: Mapped, shapes: Graph, uris: UriScheme) -> Validatio
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     problems = [
-        _problem(report, result, mapped.origins, field_names(uris.vocab), uris)
+        _problem(report, result, mapped.origins, uris)
         for result in report.subjects(RDF.type, SH.ValidationResult)
         if report.value(result, SH.resultSeverity) == SH.Violation
     ]
@@ -110,7 +87,6 @@ def _problem(
     report: Graph,
     result: Node,
     origins: dict[Node, Origin],
-    fields: dict[URIRef, str],
     uris: UriScheme,
 ) -> Problem:
     focus = report.value(result, SH.focusNode)
@@ -123,6 +99,7 @@ def _problem(
         origin = Origin(file, label)
     rule = _rule_name(report, result)
     if isinstance(path, URIRef):
+        fields = _field_names(uris, origin.table or origin.record.partition(" ")[0])
         field = fields.get(path, _local_name(path))
     else:
         field = RULE_FIELDS.get(rule, "-")
@@ -134,6 +111,11 @@ def _problem(
     if isinstance(value, Literal):
         message = f"{message} (value: {str(value)!r})"
     return Problem(origin.file, origin.record, field, rule, message)
+
+
+@functools.lru_cache(maxsize=64)
+def _field_names(uris: UriScheme, table_name: str) -> dict[URIRef, str]:
+    return field_names(uris.vocab, table_name)
 
 
 def _rule_name(report: Graph, result: Node) -> str:

@@ -25,7 +25,10 @@ from publisher.app import create_app
 from publisher.build import build
 from publisher.config import PROJECT_ROOT, Settings
 from publisher.publication import Publication
+from publisher.search.voikko import open_voikko
 from publisher.server import serve_command
+from publisher.siteindex import SiteIndex
+from publisher.store import ReadStore
 
 DATA_DIR = PROJECT_ROOT / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -162,3 +165,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield LiveServer(f"http://127.0.0.1:{port}/", out, settings, process)
     finally:
         stop_server(process)
+
+
+# --- the site index (publisher.siteindex) of the session's build ------------------------
+
+
+@pytest.fixture(scope="session")
+def site_index(publication: Publication) -> SiteIndex:
+    return SiteIndex.of(publication.path)
+
+
+@pytest.fixture(scope="session")
+def store(publication: Publication) -> ReadStore:
+    return ReadStore(publication.store_path)
+
+
+@pytest.fixture()
+def voikko() -> None:
+    """Skips a test of Finnish morphology when Voikko is missing (the search then falls
+    back to the Snowball stemmer)."""
+    if open_voikko() is None:
+        pytest.skip(
+            "Voikko is not installed (Debian packages libvoikko1 and voikko-fi; .ci/run "
+            "installs them)"
+        )

@@ -4,12 +4,15 @@ from flask import Blueprint
 
 from publisher.views import (
     catalog,
+    compare,
     cors,
+    discovery,
     dumps,
     errorpages,
     health,
     home,
     resources,
+    statistics,
     vocabulary,
     wellknown,
 )
@@ -20,6 +23,9 @@ BLUEPRINTS: list[Blueprint] = [
     health.bp,
     dumps.bp,
     catalog.bp,
+    discovery.bp,  # before home: its /search replaces home's
+    compare.bp,
+    statistics.bp,
     home.bp,
     resources.bp,
     vocabulary.bp,

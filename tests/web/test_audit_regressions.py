@@ -409,7 +409,8 @@ def test_map_marks_low_confidence_placements(client: FlaskClient, publication: P
         assert caption in figcaption and "†" in figcaption
         marked = set(
             re.findall(
-                r'href="/doc/component/([^"?]+)[^"]*"><span[^>]*>[^<]*</span>'
+                # the map links each component to its filtered list (issue 11, item 4)
+                r'href="/offerings\?component=([^"&]+)[^"]*"><span[^>]*>[^<]*</span>'
                 r'<span class="inferred" title="([^"]+)">†',
                 html,
             )

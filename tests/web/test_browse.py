@@ -36,9 +36,10 @@ def test_home_draws_the_architecture_with_counts(
     for iri, n in counts.items():
         key = iri.rsplit("/", 1)[1]
         match = re.search(
-            rf'href="/doc/component/{re.escape(key)}\?lang=fi"><span[^>]*>[^<]+</span>'
+            # each component links to its filtered list (issue 11, item 4)
+            rf'href="/offerings\?component={re.escape(key)}&amp;lang=fi"><span[^>]*>[^<]+</span>'
             r'(?:<span class="inferred"[^>]*>†<span[^>]*>[^<]*</span></span>)?'
-            r'<span class="count"[^>]*>(\d+)</span>',
+            r'<span class="count"[^>]*>(?:<span class="visually-hidden">: </span>)?(\d+)',
             html,
         )
         assert match, key

@@ -1,0 +1,412 @@
+"""From what the store holds (``extract.Extract``) to the rows of the site index: entities
+and their labels, concepts, licences, offering cards with their facet memberships, the
+sort orders and the texts to search. Plain data; ``writer`` puts it into SQLite."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from publisher.namespaces import ADMS, DCAT, DCT, FOAF, SCHEMA, SKOS
+from publisher.siteindex.extract import Extract, Text, decimal, status_key
+from publisher.uris import KINDS
+
+SUMMARY_CHARS = 280
+LANG_ORDER = ("fi", "sv", "en", "")
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: int
+    kind: str
+    key: str
+    iri: str
+    labels: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """The texts of one entity to search, by field; each text with its language."""
+
+    entity: int
+    kind: str
+    title: tuple[Text, ...]
+    keywords: tuple[Text, ...]
+    names: tuple[Text, ...]
+    body: tuple[Text, ...]
+
+
+@dataclass
+class Model:
+    entities: list[Entity] = field(default_factory=list)
+    concepts: list[dict[str, Any]] = field(default_factory=list)
+    licences: list[dict[str, Any]] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)  # by ordinal
+    details: list[dict[str, Any]] = field(default_factory=list)  # by ordinal
+    # facet → value → ordinals of the offerings that have it
+    memberships: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    sorts: dict[str, list[int]] = field(default_factory=dict)
+    docs: list[SearchDoc] = field(default_factory=list)
+
+
+def build_model(extract: Extract, ledger: dict[str, Any] | None = None) -> Model:
+    uris = extract.uris
+    ak = uris.vocab
+    model = Model()
+    offering_iris = extract.of_type(str(ak.Offering))
+    # Offerings first, so that an offering's ordinal is its entity id.
+    things: list[tuple[str, str, str]] = []
+    for iri in offering_iris:
+        key = extract.key_of(iri)
+        if key:
+            things.append(("offering", key, iri))
+    seen = {iri for _, _, iri in things}
+    others = []
+    for iri in sorted(extract.types):
+        parsed = uris.parse(iri)
+        if parsed and iri not in seen and parsed[0] != "offering":
+            others.append((KINDS.index(parsed[0]), parsed[1], parsed[0], iri))
+    things += [(kind, key, iri) for _, key, kind, iri in sorted(others)]
+    ids: dict[str, int] = {}
+    for number, (kind, key, iri) in enumerate(things):
+        ids[iri] = number
+        model.entities.append(Entity(number, kind, key, iri, tuple(extract.labels(iri))))
+
+    layers_of = _layers_of_components(extract)
+    licences = _licences(extract, model)
+    _concepts(extract, model, ids)
+
+    memberships: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for ordinal, (kind, key, iri) in enumerate(things[: len(offering_iris)]):
+        assert kind == "offering"
+        card, detail, member = _offering(extract, iri, key, layers_of, licences)
+        model.cards.append(card)
+        model.details.append(detail)
+        for facet, values in member.items():
+            for value in values:
+                memberships[facet][value].append(ordinal)
+        model.docs.append(_offering_doc(extract, ordinal, iri, card))
+    model.memberships = {f: dict(v) for f, v in memberships.items()}
+    model.sorts = _sorts(model, extract, ledger or {})
+    for entity in model.entities[len(model.cards) :]:
+        model.docs.append(_other_doc(extract, entity))
+    return model
+
+
+# --- offerings ---------------------------------------------------------------------
+
+
+def _offering(
+    x: Extract,
+    iri: str,
+    key: str,
+    layers_of: dict[str, list[str]],
+    licences: dict[str, dict[str, Any]],
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[str]]]:
+    ak = x.uris.vocab
+    types = x.types.get(iri, set())
+    offering_type = (
+        "product" if str(ak.Product) in types else "service" if str(ak.Service) in types else None
+    )
+    supplier = _first(x.keys_of(x.iris(iri, str(DCT.publisher))))
+    licence = _first(x.keys_of(x.iris(iri, str(DCT.license))))
+    licence_info = licences.get(licence or "", {})
+    components = x.keys_of(x.iris(iri, str(DCAT.theme)))
+    layers = sorted({layer for c in components for layer in layers_of.get(c, [])})
+    # Blank nodes (prices, parts, claims) are ordered by their content, never by their
+    # labels, which may differ between builds of the same sources.
+    prices = _by_content(_price(x, node) for node in x.iris(iri, str(ak.pricing)))
+    parts = []
+    for node in x.iris(iri, str(DCT.hasPart)):
+        part_licence = _first(x.keys_of(x.iris(node, str(DCT.license))))
+        parts.append(
+            {
+                "title": x.lang_texts(node, str(DCT.title)),
+                "description": x.lang_texts(node, str(DCT.description)),
+                "licence": part_licence,
+                "open": licences.get(part_licence or "", {}).get("open"),
+                "prices": _by_content(_price(x, p) for p in x.iris(node, str(ak.pricing))),
+            }
+        )
+    parts.sort(key=lambda p: (p["open"] is not True, _best(p["title"]) or "", _canonical(p)))
+    all_prices = prices + [p for part in parts for p in part["prices"]]
+    pricing = []
+    if any(p["amount"] is not None and Decimal(p["amount"]) == 0 for p in all_prices):
+        pricing.append("no-licence-fee")
+    if any(p["amount"] is not None and Decimal(p["amount"]) > 0 for p in all_prices):
+        pricing.append("published-price")
+    if any(p["list"] for p in all_prices):
+        pricing.append("price-list")
+    statuses = [s for s in (status_key(i) for i in x.iris(iri, str(ADMS.status))) if s]
+    status = _first(statuses)
+    issued = x.one_text(iri, str(DCT.issued))
+    modified = x.one_text(iri, str(DCT.modified))
+    aspects = x.keys_of(x.iris(iri, str(ak.opennessAspect)))
+    card = {
+        "key": key,
+        "type": offering_type,
+        "title": x.lang_texts(iri, str(DCT.title)),
+        "summary": {
+            lang: _summary(text) for lang, text in x.lang_texts(iri, str(DCT.description)).items()
+        },
+        "supplier": supplier,
+        "licence": licence,
+        "open": licence_info.get("open"),
+        "parts": [
+            {"title": p["title"], "licence": p["licence"], "open": p["open"], "prices": p["prices"]}
+            for p in parts
+        ],
+        "prices": prices,
+        "pricing": pricing,
+        "route": _first(x.keys_of(x.iris(iri, str(ak.procurementRoute)))),
+        "components": components,
+        "layers": layers,
+        "aspects": aspects,
+        "domains": x.keys_of(x.iris(iri, str(ak.serviceDomain))),
+        "phases": x.keys_of(x.iris(iri, str(ak.deliveryPhase))),
+        "status": status,
+        "issued": issued,
+        "modified": modified,
+    }
+    claims = []
+    for node in x.iris(iri, str(ak.opennessClaim)):
+        claims.append(
+            {
+                "aspect": _first(x.keys_of(x.iris(node, str(ak.aspect)))),
+                "evidence": x.iris(node, str(ak.evidence)),
+                "standards": x.iris(node, str(DCT.conformsTo)),
+                "note": x.lang_texts(node, str(DCT.description)),
+            }
+        )
+    claims.sort(
+        key=lambda c: (aspects.index(c["aspect"]) if c["aspect"] in aspects else 99, _canonical(c))
+    )
+    detail = {
+        "description": x.lang_texts(iri, str(DCT.description)),
+        "keywords": x.lang_lists(iri, str(DCAT.keyword)),
+        "claims": claims,
+        "standards": x.iris(iri, str(DCT.conformsTo)),
+        "homepage": _first(x.iris(iri, str(DCAT.landingPage))),
+        "repository": _first(x.iris(iri, str(ak.sourceRepository))),
+        "api": _first(x.iris(iri, str(ak.apiDocumentation))),
+        "procurement_note": x.lang_texts(iri, str(ak.procurementNote)),
+        "price_notes": _by_content(
+            x.lang_texts(node, str(DCT.description)) for node in x.iris(iri, str(ak.pricing))
+        ),
+        "parts": [{"description": p["description"]} for p in parts],
+    }
+    licence_values = set()
+    for k in [licence, *(p["licence"] for p in parts)]:
+        if k:
+            licence_values.add(k)
+            licence_values.update(licences.get(k, {}).get("members", []))
+    open_value = {True: ["yes"], False: ["no"]}.get(licence_info.get("open"), [])  # type: ignore[call-overload]
+    member = {
+        "layer": layers,
+        "component": components,
+        "aspect": aspects,
+        "open": open_value,
+        "licence": sorted(licence_values),
+        "pricing": pricing,
+        "route": [card["route"]] if card["route"] else [],
+        "domain": card["domains"],
+        "phase": card["phases"],
+        "type": [offering_type] if offering_type else [],
+        "status": [status] if status else [],
+        "supplier": [supplier] if supplier else [],
+    }
+    return card, detail, member
+
+
+def _price(x: Extract, node: str) -> dict[str, Any]:
+    amount = decimal(x.one_text(node, str(SCHEMA.price)))
+    return {
+        "amount": None if amount is None else _plain_decimal(amount),
+        "currency": x.one_text(node, str(SCHEMA.priceCurrency)),
+        "unit": x.lang_texts(node, str(SCHEMA.unitText)),
+        "list": _first(x.iris(node, str(x.uris.vocab.priceList))),
+    }
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _by_content(items: Iterable[Any]) -> list[Any]:
+    return sorted(items, key=_canonical)
+
+
+def _plain_decimal(value: Decimal) -> str:
+    """One lexical form for one number: 0.0 and 0 are both "0", 12.50 is "12.5"."""
+    text = format(value.normalize(), "f")
+    return "0" if text in {"-0", ""} else text
+
+
+def _summary(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    cut = text[: SUMMARY_CHARS - 1]
+    sentence = cut.rfind(". ")
+    if sentence > SUMMARY_CHARS // 2:
+        return cut[: sentence + 1]
+    return cut.rsplit(" ", 1)[0] + "…"
+
+
+def _offering_doc(x: Extract, ordinal: int, iri: str, card: dict[str, Any]) -> SearchDoc:
+    names: list[Text] = []
+    for supplier in x.iris(iri, str(DCT.publisher)):
+        names += x.labels(supplier)
+        names += x.texts(supplier, str(SKOS.altLabel))
+    for component in x.iris(iri, str(DCAT.theme)):
+        names += x.labels(component)
+    for licence in x.iris(iri, str(DCT.license)):
+        names += x.labels(licence)
+    body = list(x.texts(iri, str(DCT.description)))
+    body += sorted(
+        t for part in x.iris(iri, str(DCT.hasPart)) for t in x.texts(part, str(DCT.title))
+    )
+    return SearchDoc(
+        entity=ordinal,
+        kind="offering",
+        title=tuple(x.texts(iri, str(DCT.title))),
+        keywords=tuple(x.texts(iri, str(DCAT.keyword))),
+        names=tuple(sorted(set(names))),
+        body=tuple(body),
+    )
+
+
+def _other_doc(x: Extract, entity: Entity) -> SearchDoc:
+    iri = entity.iri
+    title = list(entity.labels) + x.texts(iri, str(SKOS.altLabel))
+    if entity.kind == "licence":
+        title.append(Text("", entity.key))
+    body = x.texts(iri, str(DCT.description)) + x.texts(iri, str(SKOS.definition))
+    return SearchDoc(entity.id, entity.kind, tuple(sorted(set(title))), (), (), tuple(body))
+
+
+# --- concepts, licences ------------------------------------------------------------
+
+
+def _layers_of_components(x: Extract) -> dict[str, list[str]]:
+    ak = x.uris.vocab
+    layers = set(x.of_type(str(ak.ArchitectureLayer)))
+    out: dict[str, list[str]] = {}
+    for component in x.of_type(str(ak.ArchitectureComponent)):
+        key = x.key_of(component)
+        if key:
+            out[key] = x.keys_of([b for b in x.iris(component, str(SKOS.broader)) if b in layers])
+    return out
+
+
+def _concepts(x: Extract, model: Model, ids: dict[str, int]) -> None:
+    ak = x.uris.vocab
+    for entity in model.entities:
+        if entity.kind not in {"layer", "component", "aspect", "domain", "phase", "route"}:
+            continue
+        iri = entity.iri
+        order = x.one_text(iri, str(ak.order))
+        model.concepts.append(
+            {
+                "entity": entity.id,
+                "scheme": _first(x.keys_of(x.iris(iri, str(SKOS.inScheme)))),
+                "broader": _first(x.keys_of(x.iris(iri, str(SKOS.broader)))),
+                "position": int(order) if order and order.lstrip("-").isdigit() else None,
+                "confidence": x.one_text(iri, str(ak.confidence)),
+                "cross_cutting": x.one_text(iri, str(ak.crossCutting)) == "true",
+            }
+        )
+
+
+def _licences(x: Extract, model: Model) -> dict[str, dict[str, Any]]:
+    ak = x.uris.vocab
+    out: dict[str, dict[str, Any]] = {}
+    for entity in model.entities:
+        if entity.kind != "licence":
+            continue
+        iri = entity.iri
+        open_source = x.one_text(iri, str(ak.openSource))
+        osi = x.one_text(iri, str(ak.osiApproved))
+        info = {
+            "entity": entity.id,
+            "key": entity.key,
+            "open": None if open_source is None else open_source == "true",
+            "osi": None if osi is None else osi == "true",
+            "members": x.keys_of(x.iris(iri, str(ak.licenceMember))),
+            "expression": x.one_text(iri, str(ak.licenseExpression)),
+        }
+        out[entity.key] = info
+        model.licences.append(info)
+    return out
+
+
+# --- sort orders -------------------------------------------------------------------
+
+
+def collation_key(text: str, lang: str) -> str:
+    """A sort key that puts å, ä, ö after z in Finnish and Swedish, as their alphabets do."""
+    folded = text.casefold()
+    if lang in {"fi", "sv"}:
+        folded = folded.replace("å", "z\u0101").replace("ä", "z\u0102").replace("ö", "z\u0103")
+    return folded
+
+
+def _sorts(model: Model, x: Extract, ledger: dict[str, Any]) -> dict[str, list[int]]:
+    supplier_names: dict[str, dict[str, str]] = {}
+    for entity in model.entities:
+        if entity.kind == "supplier":
+            supplier_names[entity.key] = {t.lang: t.value for t in entity.labels}
+    sorts: dict[str, list[int]] = {}
+    ordinals = range(len(model.cards))
+    for lang in ("fi", "sv", "en"):
+
+        def title(i: int, lang: str = lang) -> str:
+            return collation_key(_best(model.cards[i]["title"], lang) or "", lang)
+
+        sorts[f"name:{lang}"] = sorted(ordinals, key=lambda i: (title(i), model.cards[i]["key"]))
+
+        def supplier(i: int, lang: str = lang) -> str:
+            names = supplier_names.get(model.cards[i]["supplier"] or "", {})
+            return collation_key(_best(names, lang) or "", lang)
+
+        sorts[f"supplier:{lang}"] = sorted(
+            ordinals, key=lambda i: (supplier(i), title(i), model.cards[i]["key"])
+        )
+
+    def first_published(i: int) -> str:
+        entry = ledger.get(model.entities[i].iri) or {}
+        return str(entry.get("first_published") or "")
+
+    # Newest first: first published here, then the release date, then the name.
+    sorts["newest"] = sorted(
+        ordinals,
+        key=lambda i: (
+            _desc(first_published(i)),
+            _desc(model.cards[i]["issued"] or ""),
+            model.cards[i]["key"],
+        ),
+    )
+    return sorts
+
+
+def _desc(text: str) -> tuple[int, ...]:
+    """Sorts strings in descending order inside an ascending sort."""
+    return tuple(-ord(c) for c in text) + (1,)
+
+
+def _best(texts: dict[str, str], lang: str = "fi") -> str | None:
+    for wanted in (lang, "fi", "en", "", "sv"):
+        if texts.get(wanted):
+            return texts[wanted]
+    return next(iter(texts.values()), None)
+
+
+def _first(items: list[str]) -> str | None:
+    return items[0] if items else None
+
+
+__all__ = ["FOAF", "Model", "build_model", "collation_key"]
