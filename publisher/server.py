@@ -83,10 +83,15 @@ def _environment(settings: Settings, broker_socket: str) -> dict[str, str]:
 
 
 def wsgi_app() -> Any:
-    """The app of one web process (Granian's factory)."""
+    """The app of one web process (Granian's factory), behind the trusted proxies."""
     from publisher.app import create_app
+    from publisher.forwarded import ForwardedFor
 
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    app = create_app(settings)
+    if settings.trusted_proxies:
+        app.wsgi_app = ForwardedFor(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
+    return app
 
 
 def start_broker(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
