@@ -1,4 +1,4 @@
-"""Federation interfaces over a real server (gunicorn on 127.0.0.1) with real HTTP clients:
+"""Federation interfaces over a real server (on 127.0.0.1) with real HTTP clients:
 the LDES client replays /feed with `requests`; /reconcile answers an OpenRefine-style
 form POST; publiccode.yml is served by negotiation."""
 
