@@ -51,7 +51,6 @@ MEMORY_CHECK_INTERVAL = 0.1  # seconds between memory checks of a busy worker
 CACHEABLE_BYTES = 256 * 1024
 OUT_HIGH_WATER = 4 * 1024 * 1024  # stop reading a worker while its client lags this much
 OUT_LOW_WATER = 1024 * 1024
-RESERVED_NICE, GENERAL_NICE = 2, 8  # web processes (nice 0) go before any query
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _BOOT = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); "
@@ -163,6 +162,7 @@ class Broker:
         self.cache_bytes = 0
         self.cache_hits = 0
         self._next_memory_check = 0.0
+        self._next_forget = 0.0
         self._stopping = False
 
     # --- set-up ----------------------------------------------------------------------
@@ -313,7 +313,8 @@ class Broker:
 
     def _fork(self, host: StoreHost, reserved: bool) -> None:
         host.forks_pending.append(reserved)
-        options = {"nice": RESERVED_NICE if reserved else GENERAL_NICE}
+        nice = self.settings.worker_nice
+        options = {"nice": max(0, nice - 6) if reserved else nice}
         try:
             host.control.send(pickle.dumps(("fork", options)))
         except OSError:
@@ -714,7 +715,8 @@ class Broker:
                     f"The query needed more than {settings.worker_memory_mb} MiB of memory and "
                     "was stopped. Narrow it down and try again.",
                 )
-        if int(now) % 60 == 0:
+        if now >= self._next_forget:
+            self._next_forget = now + 60.0
             self.fairness.forget_idle(now)
 
     def _stop(self, job: Job, worker: Worker, message: str) -> None:

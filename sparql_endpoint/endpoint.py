@@ -101,11 +101,15 @@ class Endpoint:
 
     def start(self, wait: float = 0.0) -> bool:
         """Have the broker load the current publication and start its workers; with
-        ``wait``, wait up to that many seconds for them. True once they can answer."""
+        ``wait``, wait up to that many seconds for all of them. True once they are up."""
         deadline = time.monotonic() + wait
         while True:
             status = self.status()
-            if status["ready"] and status.get("serving_wanted"):
+            if (
+                status["ready"]
+                and status.get("serving_wanted")
+                and status["workers"] >= self.settings.workers
+            ):
                 return True
             if time.monotonic() >= deadline:
                 return False

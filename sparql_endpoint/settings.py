@@ -111,6 +111,14 @@ class SparqlSettings(BaseSettings):
         "that needs more is stopped (worker killed and replaced) and the client gets 503. "
         "0 = no limit.",
     )
+    worker_nice: int = Field(
+        8,
+        ge=0,
+        le=19,
+        description="How much lower the CPU priority of query workers is than the web "
+        "processes' (nice value; the reserved workers get 6 less, at least 0), so that pages, "
+        "/healthz and light queries go first when the cores are busy. 0 = the same priority.",
+    )
     max_nesting: int = Field(
         64,
         ge=1,

@@ -58,8 +58,11 @@ def _structure(text: str) -> Problem | None:
     first_word = True
     for match in TOKEN.finditer(text):
         kind, token, start = match.lastgroup, match.group(), match.start()
-        line, column = _position(text, start)
+        if kind in ("ws", "comment"):
+            continue
+        line, column = 0, 0  # worked out only for the token reported (it costs O(n))
         if kind == "badstring":
+            line, column = _position(text, start)
             return Problem(
                 f"The string that starts at line {line}, column {column} is never closed.",
                 line,
@@ -71,6 +74,7 @@ def _structure(text: str) -> Problem | None:
                 continue
             first_word = False
             if word not in QUERY_FORMS and word not in UPDATE_KEYWORDS:
+                line, column = _position(text, start)
                 return Problem(
                     f"Unknown query form `{token}` at line {line}, column {column}: a query "
                     "starts with SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX lines).",
@@ -82,6 +86,7 @@ def _structure(text: str) -> Problem | None:
         if token in "{([":
             opened.append((token, start))
         elif token in _PAIRS:
+            line, column = _position(text, start) if not opened else (0, 0)
             if not opened:
                 return Problem(
                     f"Unexpected `{token}` at line {line}, column {column}: there is no "
@@ -91,6 +96,7 @@ def _structure(text: str) -> Problem | None:
                 )
             bracket, where = opened.pop()
             if bracket != _PAIRS[token]:
+                line, column = _position(text, start)
                 at_line, at_column = _position(text, where)
                 return Problem(
                     f"Unexpected `{token}` at line {line}, column {column}: the `{bracket}` "
@@ -125,10 +131,11 @@ def explain(text: str, message: str) -> Problem:
     if structural is not None:
         return structural
     if "Prefix not found" in detail:
-        pname = _PNAME_BEFORE.search(text[:offset])
+        window = max(0, offset - 300)  # a prefixed name is short; keep the search linear
+        pname = _PNAME_BEFORE.search(text[window:offset])
         if pname:
             prefix = pname[1] or ""
-            line, column = _position(text, pname.start())
+            line, column = _position(text, window + pname.start())
             return Problem(
                 f"Unknown prefix `{prefix}:` at line {line}, column {column}: declare it "
                 f"with PREFIX {prefix}: <…>, or use one of the predeclared prefixes.",
