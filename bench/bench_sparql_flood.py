@@ -60,9 +60,11 @@ class Samples:
     def row(self) -> str:
         values = sorted(self.latencies) or [0.0]
         p95 = values[max(0, int(len(values) * 0.95) - 1)]
+        others = {k: v for k, v in self.statuses.items() if k != 200}
         return (
             f"{len(values):5d} req  p50 {statistics.median(values) * 1000:7.1f}  "
             f"p95 {p95 * 1000:7.1f}  max {values[-1] * 1000:7.1f} ms  errors {self.errors}"
+            + (f" {others}" if others else "")
         )
 
 
@@ -178,6 +180,7 @@ def main() -> int:
     parser.add_argument("--addresses", type=int, default=8, help="flood: heavy addresses")
     parser.add_argument("--connections", type=int, default=500, help="slow: connections")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=10.0, help="flood: seconds before")
     parser.add_argument("--workers", type=int, default=2, help="our web processes")
     parser.add_argument("--nginx", action="store_true", help="behind deploy/nginx")
     args = parser.parse_args()
@@ -204,11 +207,13 @@ def main() -> int:
             f"avoinkunta serve ({args.workers} web processes){front_text}; "
             f"load average {load_average()}"
         )
+        for key in offerings:  # warm: every document rendered once before anything counts
+            fetch(base + f"doc/offering/{key}", None, "127.0.1.2", "text/html", 60)
         idle = well_behaved(base, offerings, args.seconds)
         stop = threading.Event()
         if args.mode == "flood":
             threads, heavy = heavy_clients(base, args.addresses, stop)
-            time.sleep(1.0)
+            time.sleep(args.warmup)  # measured under a flood going on, not at its start
             loaded = well_behaved(base, offerings, args.seconds)
             stop.set()
             for thread in threads:

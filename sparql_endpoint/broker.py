@@ -48,6 +48,7 @@ from sparql_endpoint.store_host import boot_command
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 MEMORY_CHECK_INTERVAL = 0.1  # seconds between memory checks of a busy worker
+RESERVED_SLICE = 0.5  # seconds a query may hold a reserved worker while light ones wait
 CACHEABLE_BYTES = 256 * 1024
 OUT_HIGH_WATER = 4 * 1024 * 1024  # stop reading a worker while its client lags this much
 OUT_LOW_WATER = 1024 * 1024
@@ -533,6 +534,7 @@ class Broker:
         if not internal:
             wait = self.fairness.over_budget(client, now)
             if wait is not None:
+                self.fairness.refuse(client, now)
                 self._to_web(
                     conn,
                     _error_frame(
@@ -546,6 +548,7 @@ class Broker:
             active = self.fairness.client(client, now).active
             limit = settings.per_client_concurrency
             if limit and active >= limit:
+                self.fairness.refuse(client, now)
                 self._to_web(
                     conn,
                     _error_frame(
@@ -585,6 +588,7 @@ class Broker:
         if heaviest is not None and heaviest[0] > mine + 1.0:
             evicted = heaviest[1]
             self.fairness.remove(evicted.client, evicted)
+            self.fairness.refuse(evicted.client, now, own_doing=False)
             evicted.conn.job = None
             self._to_web(
                 evicted.conn,
@@ -593,6 +597,8 @@ class Broker:
                 ),
             )
             return True
+        if not job.internal:
+            self.fairness.refuse(job.client, now, own_doing=False)
         self._to_web(
             job.conn,
             _error_frame(
@@ -638,10 +644,10 @@ class Broker:
                 return
             address, job = pick
             light = job.internal or self.fairness.is_light(address, now)
-            if light and reserved:
-                worker = reserved[0]
-            elif general:
+            if general:  # the reserved workers are kept for when the others are busy
                 worker = general[0]
+            elif light:
+                worker = reserved[0]
             else:
                 # Only reserved workers are free, and the next client is not light: a
                 # light client's query may still run.
@@ -653,7 +659,7 @@ class Broker:
             self._start(address, job, worker, now)
 
     def _start(self, address: str, job: Job, worker: Worker, now: float) -> None:
-        self.fairness.start(address, job)
+        self.fairness.start(address, job, now)
         job.worker = worker
         job.host = worker.host
         job.started = now
@@ -675,11 +681,36 @@ class Broker:
 
     # --- limits ----------------------------------------------------------------------
 
+    def _preempt_reserved(self, now: float) -> None:
+        """A reserved worker is for short queries: one that has run for RESERVED_SLICE
+        while a light client's query waits (and no worker is free) is stopped, with 503 +
+        Retry-After. (A client new to us looks light until its query has run a while.)"""
+        if self._idle_workers() or self.fairness.next(now, light_only=True) is None:
+            return
+        for job in list(self.running):
+            worker = job.worker
+            if worker is not None and worker.reserved and now - job.started > RESERVED_SLICE:
+                self.fairness.refuse(job.client, now)
+                self._to_web(
+                    job.conn,
+                    _error_frame(
+                        503,
+                        "The query ran longer than this worker is kept for (short queries of "
+                        "light clients) while others waited; try again in a moment.",
+                        {"Retry-After": str(max(1, round(self.settings.queue_wait)))},
+                    ),
+                )
+                self._end_job(job)
+                self._replace(worker)
+                return
+
     def _enforce(self, now: float) -> None:
         settings = self.settings
+        self._preempt_reserved(now)
         for address, job in list(self.fairness.waiting()):
             if now >= job.queue_deadline:
                 self.fairness.remove(address, job)
+                self.fairness.refuse(address, now, own_doing=False)
                 job.conn.job = None
                 ready = any(h.state == "ready" for h in self.hosts.values())
                 message = (
@@ -720,6 +751,8 @@ class Broker:
             self.fairness.forget_idle(now)
 
     def _stop(self, job: Job, worker: Worker, message: str) -> None:
+        if not job.internal:  # a runaway: its client is not light for a while
+            self.fairness.refuse(job.client, time.monotonic())
         self._end_job(job)
         self._to_web(job.conn, _error_frame(503, message))
         self._replace(worker)

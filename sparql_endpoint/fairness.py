@@ -7,11 +7,13 @@ Pure bookkeeping, no processes or sockets, so that it can be tested with a fake 
   time it held a worker when it ends. A client whose bucket is empty gets 429 with
   ``Retry-After`` = the seconds until it holds time again (Wikidata's policy: time used,
   not only concurrent queries, so that many short queries count too).
-* **Usage.** Query time used, decaying with a time constant of a minute. It orders the
-  queue: the waiting query of the client that used least goes first, and only clients
-  that used less than ``light_client_seconds`` may take the reserved workers. So when the
-  endpoint is saturated, a client asking little gets through before clients asking much,
-  however many addresses the latter use.
+* **Usage.** Query time used (the running queries' time so far included; each refused
+  request counts 5 ms), decaying with a time constant of a minute. It orders the queue:
+  the waiting query of the client that used least goes first. Only light clients may
+  take the reserved workers: less than ``light_client_seconds`` used, no query running,
+  and no refusal of its own doing (over its limits, a runaway stopped) in the last
+  minute. So when the endpoint is saturated, a client asking little gets through before
+  clients asking much, however many addresses the latter use.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import Generic, TypeVar
 
 USAGE_TIME_CONSTANT = 60.0  # seconds
 MIN_CHARGE = 0.001  # seconds: even a query answered at once costs something
+REFUSAL_WEIGHT = 0.005  # seconds of usage (not of budget) a refused request counts for
+REFUSAL_MEMORY = 60.0  # seconds a refusal of its own doing keeps a client from being light
 
 J = TypeVar("J")
 
@@ -33,12 +37,22 @@ class Client(Generic[J]):
     tokens: float
     updated: float
     usage: float = 0.0
-    running: int = 0
+    started: list[float] = field(default_factory=list)  # when each running query began
+    refused: float = float("-inf")  # when it was last refused (429/503)
     waiting: deque[J] = field(default_factory=deque)
+
+    @property
+    def running(self) -> int:
+        return len(self.started)
 
     @property
     def active(self) -> int:
         return self.running + len(self.waiting)
+
+    def load(self, now: float) -> float:
+        """Query time used: what has decayed so far, plus the running queries' time so
+        far (a client whose runaways have not ended yet is not light)."""
+        return self.usage + sum(now - began for began in self.started)
 
 
 class Fairness(Generic[J]):
@@ -83,10 +97,31 @@ class Fairness(Generic[J]):
         state.usage += cost
 
     def is_light(self, address: str, now: float) -> bool:
-        return self.client(address, now).usage < self.light_seconds
+        """Light: used little, has no query running now (one that holds a worker already
+        does not get a reserved one too), and was not refused lately (a client pushing
+        against the limits, from however many addresses, is not light)."""
+        return self._light(self.client(address, now), now)
+
+    def _light(self, state: Client[J], now: float) -> bool:
+        return (
+            not state.started
+            and state.usage < self.light_seconds
+            and now - state.refused > REFUSAL_MEMORY
+        )
+
+    def refuse(self, address: str, now: float, own_doing: bool = True) -> None:
+        """Note a refusal. It counts for the order of the queue (not against the budget);
+        one the client brought on itself (over its limits, a runaway stopped) also keeps
+        it from counting as light for a while. A refusal because the endpoint is full is
+        not held against the client's lightness: that would shut out the polite clients
+        it is there to protect."""
+        state = self.client(address, now)
+        if own_doing:
+            state.refused = now
+        state.usage += REFUSAL_WEIGHT
 
     def usage(self, address: str, now: float) -> float:
-        return self.client(address, now).usage
+        return self.client(address, now).load(now)
 
     # --- the queue -------------------------------------------------------------------
 
@@ -116,11 +151,11 @@ class Fairness(Generic[J]):
             if not state.waiting:
                 continue
             self._advance(state, now)
-            if light_only and state.usage >= self.light_seconds:
+            if light_only and not self._light(state, now):
                 continue
-            # A client with queries running counts them as if they had used a second each,
-            # so that one client's second query waits behind another client's first.
-            key = (state.usage + state.running, address)
+            # Running queries count with their time so far, and a second each on top, so
+            # that one client's second query waits behind another client's first.
+            key = (state.load(now) + state.running, address)
             if best is None or key < best:
                 best = key
         if best is None:
@@ -128,14 +163,15 @@ class Fairness(Generic[J]):
         address = best[1]
         return address, self._clients[address].waiting[0]
 
-    def start(self, address: str, job: J) -> None:
+    def start(self, address: str, job: J, now: float) -> None:
         state = self._clients[address]
         state.waiting.remove(job)
-        state.running += 1
+        state.started.append(now)
 
     def finish(self, address: str, seconds: float, now: float) -> None:
         state = self.client(address, now)
-        state.running = max(0, state.running - 1)
+        if state.started:  # the oldest: which one ended does not change the sum for long
+            state.started.pop(0)
         self.charge(address, seconds, now)
 
     def forget_idle(self, now: float) -> None:

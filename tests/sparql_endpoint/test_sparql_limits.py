@@ -99,15 +99,31 @@ def test_queue_serves_the_client_that_used_least_first(fair: Fairness[str]) -> N
     fair.enqueue("heavy", "h2", clock.now)
     fair.enqueue("light", "l1", clock.now)
     assert fair.next(clock.now) == ("light", "l1")
-    fair.start("light", "l1")
+    fair.start("light", "l1", clock.now)
     # the light client now has one running: still ahead of 20 s of usage
     fair.enqueue("light", "l2", clock.now)
     assert fair.next(clock.now) == ("light", "l2")
-    fair.start("light", "l2")
+    fair.start("light", "l2", clock.now)
     assert fair.next(clock.now) == ("heavy", "h1")
-    # reserved workers take light clients only
+    # reserved workers take light clients only, and none with a query running already
     assert fair.next(clock.now, light_only=True) is None
-    assert fair.is_light("light", clock.now) and not fair.is_light("heavy", clock.now)
+    assert not fair.is_light("heavy", clock.now) and not fair.is_light("light", clock.now)
+    fair.finish("light", 0.01, clock.now)
+    fair.finish("light", 0.01, clock.now)
+    assert fair.is_light("light", clock.now)
+
+
+def test_running_queries_count_before_they_end(fair: Fairness[str]) -> None:
+    """A flood of runaways that have not ended yet must not look light."""
+    clock = Clock()
+    fair.enqueue("flood", "f1", clock.now)
+    fair.start("flood", "f1", clock.now)
+    clock.now += 8.0
+    fair.enqueue("flood", "f2", clock.now)
+    fair.enqueue("polite", "p1", clock.now)
+    assert fair.usage("flood", clock.now) >= 8.0
+    assert fair.next(clock.now) == ("polite", "p1")
+    assert fair.next(clock.now, light_only=True) == ("polite", "p1")
 
 
 def test_usage_decays_within_minutes(fair: Fairness[str]) -> None:
