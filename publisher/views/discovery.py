@@ -64,9 +64,13 @@ PRESETS = (
 
 @bp.app_context_processor
 def discovery_words() -> dict[str, Any]:
-    """``dtext(key)`` in every template: the discovery words in the page's language (the
-    map's "no offering yet", the card macro on other owners' pages)."""
-    return {"dtext": lambda key, **values: text(key, page_language(), **values)}
+    """``dtext(key)`` and ``dplural(key, n)`` in every template: the discovery words in the
+    page's language (the map's "no offering yet", counts with the language's plural rules,
+    the card macro on other owners' pages)."""
+    return {
+        "dtext": lambda key, **values: text(key, page_language(), **values),
+        "dplural": lambda key, n: plural(key, n, page_language()),
+    }
 
 
 NOTICE_MARK = b"<!--language-notice-->"
