@@ -46,6 +46,7 @@ from publisher.build import build  # noqa: E402
 from publisher.config import Settings  # noqa: E402
 from publisher.publication import Publication  # noqa: E402
 from publisher.server import serve_command  # noqa: E402
+from publisher.sparql_mount import sparql_prefixes  # noqa: E402
 from sparql_endpoint.examples import examples  # noqa: E402
 
 JSON_TYPES = "application/sparql-results+json"
@@ -74,7 +75,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 def query_mix(base: str) -> list[tuple[str, str]]:
     """(name, query text): the example queries plus typical look-ups."""
-    mix = [(ex.slug, ex.text(base)) for ex in examples()]
+    mix = [(ex.slug, ex.text(sparql_prefixes(base))) for ex in examples()]
     mix += [
         ("describe-offering", f"DESCRIBE <{base}id/offering/linked-events>"),
         (

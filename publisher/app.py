@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
-import sparql_endpoint
 from publisher import errors
 from publisher.config import Settings
 from publisher.site import Site
+from publisher.sparql_mount import mount_sparql
 from publisher.views import BLUEPRINTS
 
 
@@ -21,15 +19,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["avoinkunta"] = site
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    _init_sparql(app, site)
+    mount_sparql(app, site)
     errors.init_app(app)
     return app
-
-
-def _init_sparql(app: Flask, site: Site) -> None:
-    sparql_endpoint.init_app(
-        app,
-        store_path=lambda: site.publication().store_path,
-        base_uri=site.settings.base_uri,
-        state_dir=Path(site.settings.out_dir) / ".sparql",
-    )

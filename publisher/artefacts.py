@@ -87,6 +87,7 @@ ARTEFACTS: tuple[Artefact, ...] = (
         "publisher.siteindex.writer:write_artefact",
         "entities, labels, offering cards, facets, full-text search, suggestions (discovery)",
     ),
+    Artefact("feed", "publisher.feed.artefact:write_feed", "/feed: the DCAT-AP Feed (LDES) pages"),
 )
 
 

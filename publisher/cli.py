@@ -88,6 +88,31 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     build.set_defaults(run=_build)
 
+    importing = commands.add_parser("import", help="import records from another format")
+    formats = importing.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    publiccode = formats.add_parser(
+        "publiccode",
+        help="publiccode.yml files → offering records in data/",
+        description="Check each publiccode.yml file against the standard (0.2 to 0.7) and "
+        "turn it into an offering (and its supplier) in data/suppliers/. A file that breaks "
+        "the standard is rejected with the key, rule and line of each error; a record that "
+        "lacks what the Avoin kunta rules need is written with those problems listed.",
+        epilog="Exit codes: 0 every file imported, 1 some file was rejected, 2 usage error.",
+    )
+    publiccode.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
+    publiccode.add_argument("--data", type=Path, help="source folder (default: ./data)")
+    publiccode.add_argument("--source-url", help="the web address of the file (one file only)")
+    publiccode.add_argument(
+        "--replace",
+        action="store_true",
+        help="for an offering already in data/, take the file's values (default: keep ours)",
+    )
+    publiccode.add_argument(
+        "--dry-run", action="store_true", help="check and report; write nothing"
+    )
+    publiccode.add_argument("--report", type=Path, help="also write a Markdown summary table here")
+    publiccode.set_defaults(run=_import_publiccode)
+
     serve = commands.add_parser("serve", help="serve the current publication over HTTP")
     serve.add_argument("--out", type=Path, help="publication folder (default: ./var)")
     serve.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
@@ -130,6 +155,21 @@ def _serve(args: argparse.Namespace) -> int:
     )
     serve(settings)
     return EXIT_OK
+
+
+def _import_publiccode(args: argparse.Namespace) -> int:
+    from publisher.publiccode.report import import_command
+
+    settings = Settings.from_env(data_dir=args.data)
+    _require_folder(settings.data_dir)
+    return import_command(
+        args.paths,
+        settings,
+        source_url=args.source_url,
+        replace=args.replace,
+        dry_run=args.dry_run,
+        report=args.report,
+    )
 
 
 def _require_folder(path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
         "worker_class": "gthread",
-        "threads": 16,  # well above SPARQL workers + queue_length per process
+        "threads": settings.threads,
         "timeout": 60,
         "graceful_timeout": 10,
         "accesslog": "-",
@@ -72,4 +71,4 @@ def serving_settings(settings: Settings, environ: Mapping[str, str]) -> Settings
             f"{settings.out_dir} was built for {publication.base_uri}, but AVOINKUNTA_BASE_URI "
             f"is {settings.base_uri}: build with the base URI you serve under"
         )
-    return replace(settings, base_uri=publication.base_uri)
+    return settings.replace(base_uri=publication.base_uri)

@@ -13,19 +13,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from publisher.render.lang import choose_language
 from sparql_endpoint import formats as F
 from sparql_endpoint.admission import Admission, Ticket
 from sparql_endpoint.errors import SparqlError
 from sparql_endpoint.examples import examples
 from sparql_endpoint.execute import check_policy, start
+from sparql_endpoint.host import Host
 from sparql_endpoint.limits import ClientLimiter, ClientSlot
-from sparql_endpoint.page_text import LANGUAGES, in_language, translate
+from sparql_endpoint.page_text import in_language, translate
 from sparql_endpoint.pool import WorkerPool
 from sparql_endpoint.protocol import QueryRequest, RawRequest, parse
 from sparql_endpoint.service_description import (
@@ -35,7 +35,7 @@ from sparql_endpoint.service_description import (
     describe,
 )
 from sparql_endpoint.settings import SparqlSettings, settings_help
-from sparql_endpoint.vocabulary import all_prefixes, prologue
+from sparql_endpoint.vocabulary import prologue
 
 bp = Blueprint(
     "sparql_endpoint",
@@ -59,12 +59,21 @@ class Endpoint:
 
     settings: SparqlSettings
     store_path: Callable[[], Path]
-    base_uri: str
+    host: Host
     pool: WorkerPool
     limiter: ClientLimiter
     admission: Admission
     _stats: dict[str, Any] = field(default_factory=dict)
     _stats_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.graph_formats = F.graph_formats(self.host.rdf_formats)
+        if not self.graph_formats:
+            raise ValueError("Host.rdf_formats has no format pyoxigraph can write")
+
+    @property
+    def base_uri(self) -> str:
+        return self.host.base_uri
 
     def current_store(self) -> Path:
         """The store to query, or 503 when nothing is published (yet)."""
@@ -91,7 +100,22 @@ class Endpoint:
 
     @property
     def prefixes(self) -> dict[str, str]:
-        return all_prefixes(self.base_uri)
+        return dict(self.host.prefixes)
+
+    @property
+    def url(self) -> str:
+        """The endpoint's absolute URL, from the base URI (never from the Host header)."""
+        return urljoin(self.host.base_uri, "sparql")
+
+    def choose(
+        self,
+        offered: tuple[F.ResultFormat, ...],
+        format_param: list[str] | None,
+        known: tuple[F.ResultFormat, ...] = (),
+    ) -> F.ResultFormat:
+        return F.choose(
+            request.headers.get("Accept"), offered, format_param, self.host.negotiate, known
+        )
 
     def run_json(self, query: str) -> dict[str, Any]:
         """Run an internal SELECT through the pool (same limits) and parse its JSON."""
@@ -161,19 +185,8 @@ def _cors(response: Response) -> Response:
 @bp.route("/sparql", methods=METHODS, provide_automatic_options=False)
 @bp.route("/sparql/", methods=METHODS, provide_automatic_options=False)
 def sparql() -> Response:
-    arrived = time.monotonic()
-    try:
-        return _handle(endpoint(), arrived)
-    except SparqlError as error:
-        return _error(error)
-
-
-def _error(error: SparqlError) -> Response:
-    response = Response(
-        error.message + "\n", status=error.status, content_type="text/plain; charset=utf-8"
-    )
-    response.headers.update(error.headers)
-    return response
+    # A refusal raises SparqlError, an HTTP exception the site's error handler renders.
+    return _handle(endpoint(), time.monotonic())
 
 
 def _handle(ep: Endpoint, arrived: float) -> Response:
@@ -201,13 +214,14 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
         return _no_query(ep, format_param)
     found = check_policy(query_request.query, settings)
     graph_form = found.form in ("CONSTRUCT", "DESCRIBE")
-    accept = request.headers.get("Accept")
     offered_solutions = (*F.SOLUTION_FORMATS, F.HTML)
-    offered_graph = (*F.GRAPH_FORMATS, F.HTML)
-    chosen = F.negotiate(accept, offered_graph if graph_form else offered_solutions, format_param)
-    other = offered_solutions if graph_form else offered_graph
+    offered_graph = (*ep.graph_formats, F.HTML)
+    offered, other = (
+        (offered_graph, offered_solutions) if graph_form else (offered_solutions, offered_graph)
+    )
+    chosen = ep.choose(offered, format_param, known=other)
     try:
-        fallback = F.negotiate(accept, other, None)
+        fallback = ep.choose(other, None)
     except SparqlError:
         fallback = other[0]
     graph_fmt, solutions_fmt = (chosen, fallback) if graph_form else (fallback, chosen)
@@ -216,7 +230,7 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
     if solutions_fmt is F.HTML:
         solutions_fmt = F.JSON
     if graph_fmt is F.HTML:
-        graph_fmt = F.TURTLE
+        graph_fmt = ep.graph_formats[0]
     wanted = {
         "solutions": solutions_fmt.name,
         "boolean": solutions_fmt.name,
@@ -238,7 +252,7 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
         permit.release()
         raise
     head = execution.head
-    fmt = {f.name: f for f in (*F.SOLUTION_FORMATS, *F.GRAPH_FORMATS)}[head["format"]]
+    fmt = {f.name: f for f in (*F.SOLUTION_FORMATS, *ep.graph_formats)}[head["format"]]
     headers = {ROW_LIMIT: str(settings.max_rows)}
     if head["truncated"]:
         headers[TRUNCATED] = "true"
@@ -274,17 +288,11 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
 
 def _no_query(ep: Endpoint, format_param: list[str]) -> Response:
     """GET without a query: the service description, or the query page for a browser."""
-    offered = (F.HTML, *F.GRAPH_FORMATS)
-    accept = request.headers.get("Accept")
-    if not format_param and accept and "text/html" in accept.lower():
-        chosen = F.negotiate(accept, offered, None)
-    else:
-        chosen = F.negotiate(accept, offered[1:] if not format_param else offered, format_param)
+    chosen = ep.choose((*ep.graph_formats, F.HTML), format_param, known=F.SOLUTION_FORMATS)
     if chosen is F.HTML:
         return _page(ep, None, time.monotonic())
     default_stats, graph_stats = ep.statistics()
-    endpoint_url = request.base_url.rstrip("/")
-    triples = describe(endpoint_url, ep.settings, default_stats, graph_stats)
+    triples = describe(ep.url, ep.settings, default_stats, graph_stats, ep.graph_formats)
     prefixes = {
         "sd": "http://www.w3.org/ns/sparql-service-description#",
         "void": "http://rdfs.org/ns/void#",
@@ -293,7 +301,9 @@ def _no_query(ep: Endpoint, format_param: list[str]) -> Response:
         "formats": "http://www.w3.org/ns/formats/",
     }
     data = ox.serialize(
-        triples, format=chosen.rdf, prefixes=prefixes if chosen.name in ("ttl", "rdf") else None
+        triples,
+        format=chosen.rdf,
+        prefixes=prefixes if chosen.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None,
     )
     return Response(data, content_type=chosen.content_type)
 
@@ -346,28 +356,35 @@ def _ntriples_cell(term: Any, prefixes: dict[str, str]) -> Cell:
 
 
 def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> Response:
-    base = ep.base_uri
-    default_query = query_request.query if query_request else examples()[0].text(base)
+    host = ep.host
+    prefixes = ep.prefixes
+    default_query = query_request.query if query_request else examples()[0].text(prefixes)
     lang_param = request.args.get("lang")
-    lang = choose_language(lang_param, request.headers.get("Accept-Language"))
+    lang = host.choose_language(lang_param, request.headers.get("Accept-Language"))
+    preference = host.language_preference(lang)
     context: dict[str, Any] = {
         "lang": lang,
-        "languages": LANGUAGES,
+        "languages": host.languages,
         # the home page keeps a language that was chosen with ?lang=
-        "lang_query": "?" + urlencode({"lang": lang}) if lang_param else "",
-        "t": lambda key: translate(key, lang),
+        "home": host.home + ("?" + urlencode({"lang": lang}) if lang_param else ""),
+        "t": lambda key: translate(key, lang, host.translate),
         # switching language keeps a query given in the URL
         "lang_links": {
             code: "?" + urlencode({**request.args.to_dict(flat=False), "lang": code}, doseq=True)
-            for code in LANGUAGES
+            for code in host.languages
         },
         "query": default_query,
         "examples": [
-            (ex, ex.text(base), in_language(ex.title, lang), in_language(ex.note, lang))
+            (
+                ex,
+                ex.text(prefixes),
+                in_language(ex.title, preference),
+                in_language(ex.note, preference),
+            )
             for ex in examples()
         ],
-        "prologue": prologue(ep.prefixes),
-        "prefixes": ep.prefixes,
+        "prologue": prologue(prefixes),
+        "prefixes": prefixes,
         "settings": ep.settings,
         "settings_help": settings_help(),
         "columns": [],
@@ -397,7 +414,7 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
             data = execution.read_all()
             context["truncated"] = execution.head["truncated"]
             _fill_results(context, execution.head["kind"], data, ep.prefixes)
-            kinds = F.GRAPH_FORMATS if execution.head["kind"] == "graph" else F.SOLUTION_FORMATS
+            kinds = ep.graph_formats if execution.head["kind"] == "graph" else F.SOLUTION_FORMATS
             params = {
                 "query": query_request.query,
                 "default-graph-uri": list(query_request.default_graph_uris),

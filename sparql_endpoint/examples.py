@@ -1,21 +1,22 @@
-"""The example queries in ``queries/*.rq``, each with a Finnish and an English title.
+"""The example queries in ``queries/*.rq``, each with a title in Finnish and English.
 
-A file starts with comment lines ``# title-fi: …``, ``# title-en: …`` and optionally
-``# note-fi: …`` / ``# note-en: …``; the rest is the query body without PREFIX lines
-(the prologue is added for the base URI the site is published under).
+A file starts with comment lines ``# title-fi: …``, ``# title-sv: …``, ``# title-en: …``
+and ``# note-fi: …`` / ``# note-sv: …`` / ``# note-en: …``; the rest is the query body
+without PREFIX lines (the prologue is added from the site's prefixes).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sparql_endpoint.vocabulary import all_prefixes, prologue
+from sparql_endpoint.vocabulary import prologue
 
 QUERIES_DIR = Path(__file__).parent / "queries"
-_HEADER = re.compile(r"^#\s*(title|note)-(fi|en):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|note)-(fi|sv|en):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,9 @@ class Example:
     note: dict[str, str]
     body: str
 
-    def text(self, base: str) -> str:
+    def text(self, prefixes: Mapping[str, str]) -> str:
         """The full query, with the PREFIX lines it needs."""
-        return prologue(all_prefixes(base), self.body) + "\n\n" + self.body
+        return prologue(prefixes, self.body) + "\n\n" + self.body
 
 
 @cache

@@ -1,9 +1,10 @@
-"""Result formats and their negotiation (one pure function, table-tested).
+"""Result formats: the endpoint's own table of SPARQL result formats, and the site's RDF ones.
 
-SELECT and ASK results go out as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE
-results as Turtle, N-Triples, JSON-LD or RDF/XML. All serialisers are pyoxigraph's.
-``Accept`` is read with q-values and wildcards (RFC 9110 §12.5.1); ``format=`` (a short
-name or a media type) overrides it, for links a browser can follow.
+SELECT and ASK results go out as SPARQL JSON, XML, CSV or TSV (this table); CONSTRUCT and
+DESCRIBE results in the RDF formats of the site's one format table (handed in through
+``Host.rdf_formats``) that pyoxigraph can write. All serialisers are pyoxigraph's.
+``Accept`` is matched by the site's one negotiation function (``Host.negotiate``);
+``format=`` (a short name or a media type) overrides it, for links a browser can follow.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from publisher.negotiation import AcceptRange, parse_accept
 from sparql_endpoint.errors import SparqlError
+from sparql_endpoint.host import Negotiate, RdfFormat
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,11 @@ class ResultFormat:
     results: ox.QueryResultsFormat | None = None  # for solutions and booleans
     rdf: ox.RdfFormat | None = None  # for graphs
     aliases: tuple[str, ...] = ()
-    explicit_only: bool = False  # chosen only when Accept names it (never for */*)
 
     @property
     def content_type(self) -> str:
         if self.media_type.startswith("text/") or self.media_type.endswith(
-            ("+json", "+xml", "/json", "/ld+json", "/n-triples")
+            ("+json", "+xml", "/json", "/ld+json", "/n-triples", "/n-quads", "/trig")
         ):
             return f"{self.media_type}; charset=utf-8"
         return self.media_type
@@ -52,106 +52,80 @@ XML = ResultFormat(
 )
 CSV = ResultFormat("csv", "text/csv", "CSV", results=ox.QueryResultsFormat.CSV)
 TSV = ResultFormat("tsv", "text/tab-separated-values", "TSV", results=ox.QueryResultsFormat.TSV)
-TURTLE = ResultFormat(
-    "ttl", "text/turtle", "Turtle", rdf=ox.RdfFormat.TURTLE, aliases=("application/x-turtle",)
-)
-NTRIPLES = ResultFormat(
-    "nt", "application/n-triples", "N-Triples", rdf=ox.RdfFormat.N_TRIPLES, aliases=("text/plain",)
-)
-JSONLD = ResultFormat(
-    "jsonld",
-    "application/ld+json",
-    "JSON-LD",
-    rdf=ox.RdfFormat.JSON_LD,
-    aliases=("application/json",),
-)
-RDFXML = ResultFormat(
-    "rdf",
-    "application/rdf+xml",
-    "RDF/XML",
-    rdf=ox.RdfFormat.RDF_XML,
-    aliases=("application/xml", "text/xml"),
-)
 
 # The query page with the results as a table: only for clients that ask for HTML.
-HTML = ResultFormat(
-    "html", "text/html", "HTML", aliases=("application/xhtml+xml",), explicit_only=True
-)
+HTML = ResultFormat("html", "text/html", "HTML", aliases=("application/xhtml+xml",))
 
 SOLUTION_FORMATS: tuple[ResultFormat, ...] = (JSON, XML, CSV, TSV)
-BOOLEAN_FORMATS: tuple[ResultFormat, ...] = (JSON, XML, CSV, TSV)
-GRAPH_FORMATS: tuple[ResultFormat, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML)
 
+# Media types SPARQL clients send for graph results besides the formats' own names
+# (SPARQLWrapper asks for application/xml; curl users for text/plain).
+_GRAPH_ALIASES = {
+    "application/rdf+xml": ("application/xml", "text/xml"),
+    "application/n-triples": ("text/plain",),
+    "text/turtle": ("application/x-turtle",),
+    "application/ld+json": ("application/json",),
+}
+
+_DATASET_ONLY = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+
+# format= values besides the short names and media types.
 _FORMAT_NAMES = {
-    "json": "json",
     "srj": "json",
-    "xml": "xml",
     "srx": "xml",
-    "csv": "csv",
-    "tsv": "tsv",
-    "ttl": "ttl",
     "turtle": "ttl",
-    "nt": "nt",
     "ntriples": "nt",
     "n-triples": "nt",
-    "jsonld": "jsonld",
     "json-ld": "jsonld",
-    "rdf": "rdf",
     "rdfxml": "rdf",
     "rdf-xml": "rdf",
-    "html": "html",
     "rdf+xml": "rdf",
-    "application/rdf+xml": "rdf",
-    "text/turtle": "ttl",
-    "application/turtle": "ttl",
+    "xml+rdf": "rdf",
     "sparql-results+json": "json",
     "sparql-results+xml": "xml",
 }
 
 
-def _quality(media_type: str, ranges: Sequence[AcceptRange]) -> tuple[float, int, int] | None:
-    """(q, specificity, -position) of the most specific range matching, or None."""
-    type_, _, subtype = media_type.partition("/")
-    best: tuple[float, int, int] | None = None
-    for r in ranges:
-        if r.type == type_ and r.subtype == subtype:
-            spec = 2
-        elif r.type == type_ and r.subtype == "*":
-            spec = 1
-        elif r.type == "*" and r.subtype == "*":
-            spec = 0
-        else:
+def graph_formats(rdf_formats: Sequence[RdfFormat]) -> tuple[ResultFormat, ...]:
+    """The site's RDF formats that pyoxigraph writes, as graph result formats (a result is
+    one graph: the formats of datasets, TriG and N-Quads, are left out)."""
+    found = []
+    for fmt in rdf_formats:
+        try:
+            rdf = ox.RdfFormat.from_media_type(fmt.media_type)
+        except ValueError:
             continue
-        if best is None or spec > best[1]:
-            best = (r.q, spec, -r.position)
-    return best
+        if rdf is None or rdf in _DATASET_ONLY:
+            continue
+        aliases = tuple(dict.fromkeys((*fmt.aliases, *_GRAPH_ALIASES.get(fmt.media_type, ()))))
+        found.append(ResultFormat(fmt.ext, fmt.media_type, fmt.label, rdf=rdf, aliases=aliases))
+    return tuple(found)
 
 
 def _by_format_param(value: str, offered: Sequence[ResultFormat]) -> ResultFormat | None:
     wanted = value.strip().lower()
-    name = _FORMAT_NAMES.get(wanted)
+    name = _FORMAT_NAMES.get(wanted, wanted)
     for fmt in offered:
         if fmt.name == name or fmt.media_type == wanted or wanted in fmt.aliases:
             return fmt
     return None
 
 
-def _known_format_value(value: str) -> bool:
-    wanted = value.strip().lower()
-    return wanted in _FORMAT_NAMES or "/" in wanted
-
-
-def negotiate(
+def choose(
     accept: str | None,
     offered: Sequence[ResultFormat],
-    format_param: str | Sequence[str] | None = None,
+    format_param: str | Sequence[str] | None,
+    negotiate: Negotiate,
+    known: Sequence[ResultFormat] = (),
 ) -> ResultFormat:
-    """Pick the format for a result; the first offered format is the default.
+    """The format for a result; the first offered format is the default.
 
     ``format=`` values are tried in order (SPARQLWrapper sends several, such as
-    ``format=rdf+xml&format=application/rdf+xml``); a known value that does not fit this
-    kind of result (``csv`` for a CONSTRUCT) is ignored in favour of ``Accept``; a value
-    we do not know at all is a 406.
+    ``format=rdf+xml&format=application/rdf+xml``); a value that names a format of
+    another kind of result (``csv`` for a CONSTRUCT; any of ``known``) is ignored in
+    favour of ``Accept``; a value naming no format at all is a 406. ``Accept`` goes to
+    the site's negotiation function, with every format's aliases offered after the
+    formats' own media types.
     """
     values = [format_param] if isinstance(format_param, str) else list(format_param or ())
     values = [v for v in values if v.strip()]
@@ -159,7 +133,7 @@ def negotiate(
         fmt = _by_format_param(value, offered)
         if fmt is not None:
             return fmt
-    unknown = [v for v in values if not _known_format_value(v)]
+    unknown = [v for v in values if "/" not in v and _by_format_param(v, known) is None]
     if unknown:
         raise SparqlError(
             406,
@@ -167,26 +141,18 @@ def negotiate(
             + ", ".join(f.name for f in offered)
             + ".",
         )
-    if not accept or not accept.strip():
-        return offered[0]
-    ranges = parse_accept(accept)
-    if not ranges:
-        return offered[0]
-    best: tuple[tuple[float, int, int, int], ResultFormat] | None = None
-    for order, fmt in enumerate(offered):
-        for alias_rank, media in enumerate((fmt.media_type, *fmt.aliases)):
-            quality = _quality(media, ranges)
-            if quality is None or quality[0] <= 0 or (fmt.explicit_only and quality[1] < 2):
-                continue
-            # Exact media types beat aliases; then q, specificity, Accept order, our order.
-            key = (quality[0], quality[1], -alias_rank, quality[2] * 100 - order)
-            if best is None or key > best[0]:
-                best = (key, fmt)
-    if best is None:
+    by_media: dict[str, ResultFormat] = {}
+    for fmt in offered:
+        by_media.setdefault(fmt.media_type, fmt)
+    for fmt in offered:
+        for alias in fmt.aliases:
+            by_media.setdefault(alias, fmt)
+    chosen = negotiate(accept, list(by_media), None, offered[0].media_type)
+    if chosen is None:
         raise SparqlError(
             406,
             "None of the media types in Accept can represent this result. Available: "
             + ", ".join(f.media_type for f in offered)
             + ".",
         )
-    return best[1]
+    return by_media[chosen]

@@ -1,13 +1,12 @@
 """The query page's own words in Finnish, Swedish and English.
 
-The site's shared words (home, language) come from ``publisher.render.i18n``. Settings'
-help texts and the endpoint's error messages stay English, and are marked so.
+The site's shared words (home, language) come from the site (``Host.translate``).
+Settings' help texts and the endpoint's error messages stay English, and are marked so.
 """
 
 from __future__ import annotations
 
-from publisher.render.i18n import translate as site_translate
-from publisher.render.lang import LANGUAGES, preference
+from collections.abc import Callable, Mapping, Sequence
 
 STRINGS: dict[str, dict[str, str]] = {
     "title": {
@@ -68,21 +67,24 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def translate(key: str, lang: str) -> str:
-    """The page's word for ``key`` in ``lang``; the site's words for keys it has."""
+def translate(key: str, lang: str, site_translate: Callable[[str, str], str]) -> str:
+    """The page's word for ``key`` in ``lang``; the site's words for keys it has not."""
     entry = STRINGS.get(key)
     if entry is None:
         return site_translate(key, lang)
-    return entry[lang]
+    return entry.get(lang) or entry["en"]
 
 
-def in_language(texts: dict[str, str], lang: str) -> tuple[str, str]:
-    """(text, its language) from fi/en texts such as an example's title: ``lang`` if
-    present, else Finnish, else English."""
-    for wanted in preference(lang):
+def in_language(texts: Mapping[str, str], preference: Sequence[str]) -> tuple[str, str]:
+    """(text, its language) from texts by language, such as an example's title: the first
+    language of ``preference`` that has one, else any."""
+    for wanted in preference:
         if texts.get(wanted):
             return texts[wanted], wanted
-    return "", lang
+    for lang, text in sorted(texts.items()):
+        if text:
+            return text, lang
+    return "", preference[0] if preference else "en"
 
 
-__all__ = ["LANGUAGES", "STRINGS", "in_language", "translate"]
+__all__ = ["STRINGS", "in_language", "translate"]

@@ -8,11 +8,11 @@ terms for them).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
-from sparql_endpoint.formats import GRAPH_FORMATS, SOLUTION_FORMATS
+from sparql_endpoint.formats import SOLUTION_FORMATS, ResultFormat
 from sparql_endpoint.settings import SparqlSettings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -22,16 +22,17 @@ DCT = "http://purl.org/dc/terms/"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
-# W3C unique URIs for file formats (https://www.w3.org/ns/formats/)
+# W3C unique URIs for file formats (https://www.w3.org/ns/formats/), by media type
 _FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "ttl": "Turtle",
-    "nt": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdf": "RDF_XML",
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/ld+json": "JSON-LD",
+    "application/rdf+xml": "RDF_XML",
+    "text/n3": "N3",
 }
 
 # Statistics asked of the store through the worker pool (so they obey the time limit).
@@ -69,6 +70,7 @@ def describe(
     settings: SparqlSettings,
     default_stats: Mapping[str, int],
     graph_stats: Mapping[str, Mapping[str, int]],
+    graph_formats: Sequence[ResultFormat],
 ) -> list[ox.Triple]:
     """The description as triples; ``endpoint`` is the endpoint's URL."""
     service = _n(endpoint)
@@ -83,8 +85,9 @@ def describe(
     add(service, SD + "endpoint", service)
     add(service, SD + "supportedLanguage", _n(SD + "SPARQL11Query"))
     add(service, SD + "supportedLanguage", _n(SD + "SPARQL10Query"))
-    for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
-        add(service, SD + "resultFormat", _n(FORMATS_NS + _FORMAT_IRIS[fmt.name]))
+    for fmt in (*SOLUTION_FORMATS, *graph_formats):
+        if fmt.media_type in _FORMAT_IRIS:
+            add(service, SD + "resultFormat", _n(FORMATS_NS + _FORMAT_IRIS[fmt.media_type]))
     add(service, SD + "feature", _n(SD + "UnionDefaultGraph"))
     add(service, SD + "feature", _n(SD + "EmptyGraphs"))
     if settings.service_allowlist:

@@ -1,116 +1,104 @@
-"""The endpoint's limits and policies, declared once with defaults and help text.
+"""The endpoint's limits and policies, declared once: default, type, help, environment name.
 
-Every field can be overridden from the environment as ``AVOINKUNTA_SPARQL_<NAME>``
-(upper case), e.g. ``AVOINKUNTA_SPARQL_TIMEOUT=5``. ``sparql_endpoint/README.md``
-documents each one; a test keeps the two in step.
+A pydantic-settings model (the project's one settings mechanism; ``publisher.config``
+nests this one as ``Settings.sparql``). Each field can be set from the environment as
+``AVOINKUNTA_SPARQL_<NAME>`` (upper case), e.g. ``AVOINKUNTA_SPARQL_TIMEOUT=5``; explicit
+arguments win over the environment, which wins over the defaults.
+``sparql_endpoint/README.md`` documents each one; a test keeps the two in step.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "AVOINKUNTA_SPARQL_"
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _words(value: Any) -> Any:
+    """A space-separated environment value as a tuple (lists pass through)."""
+    return tuple(value.split()) if isinstance(value, str) else value
 
 
-@dataclass(frozen=True)
-class SparqlSettings:
+class SparqlSettings(BaseSettings):
     """Limits of the public SPARQL endpoint (see README.md for the reasoning)."""
 
-    timeout: float = _setting(
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid")
+
+    timeout: float = Field(
         10.0,
-        "Seconds a query may take, from arrival to the last byte of its result. When the "
-        "time is up the worker process running it is killed and replaced, and the client "
-        "gets 503 Service Unavailable.",
+        gt=0,
+        description="Seconds a query may take, from arrival to the last byte of its result. "
+        "When the time is up the worker process running it is killed and replaced, and the "
+        "client gets 503 Service Unavailable.",
     )
-    max_rows: int = _setting(
+    max_rows: int = Field(
         10_000,
-        "Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) returned. Longer results "
-        "are cut and the response carries 'SPARQL-Results-Truncated: true'. 0 = no cap.",
+        ge=0,
+        description="Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) returned. Longer "
+        "results are cut and the response carries 'SPARQL-Results-Truncated: true'. 0 = no cap.",
     )
-    max_query_length: int = _setting(
+    max_query_length: int = Field(
         20_000,
-        "Most characters in a query (and bytes in a request body). Longer requests get "
-        "413 (POST) or 414 (GET).",
+        gt=0,
+        description="Most characters in a query (and bytes in a request body). Longer "
+        "requests get 413 (POST) or 414 (GET).",
     )
-    workers: int = _setting(
+    workers: int = Field(
         4,
-        "Query worker processes per server process. Queries run only in these workers, "
-        "never in the web process, so that a runaway query can be killed. Keep it above "
-        "per_client_concurrency, so that one client cannot occupy every worker.",
+        ge=1,
+        description="Query worker processes per server process. Queries run only in these "
+        "workers, never in the web process, so that a runaway query can be killed. Keep it "
+        "above per_client_concurrency, so that one client cannot occupy every worker.",
     )
-    queue_wait: float = _setting(
+    queue_wait: float = Field(
         5.0,
-        "Seconds a query may wait for a free worker before the client gets 503 with "
-        "Retry-After (never longer than 'timeout').",
+        ge=0,
+        description="Seconds a query may wait for a free worker before the client gets 503 "
+        "with Retry-After (never longer than 'timeout').",
     )
-    queue_length: int = _setting(
+    queue_length: int = Field(
         2,
-        "Queries per server process that may wait (at most queue_wait) for a free worker "
-        "while all 'workers' are busy. A query beyond workers + queue_length in one process "
-        "gets 503 with Retry-After at once, so that queries never hold every thread of the "
-        "web server; keep workers + queue_length well below its threads per process (16).",
+        ge=0,
+        description="Queries per server process that may wait (at most queue_wait) for a free "
+        "worker while all 'workers' are busy. A query beyond workers + queue_length in one "
+        "process gets 503 with Retry-After at once, so that queries never hold every thread "
+        "of the web server; keep workers + queue_length well below its threads per process "
+        "(the 'threads' setting of avoinkunta serve).",
     )
-    per_client_concurrency: int = _setting(
+    per_client_concurrency: int = Field(
         2,
-        "Queries one client address may have running at the same time; more get 429 Too "
-        "Many Requests. Counted across all server processes on the host (lock files).",
+        ge=0,
+        description="Queries one client address may have running at the same time; more get "
+        "429 Too Many Requests. Counted across all server processes on the host (lock "
+        "files). 0 = off.",
     )
-    worker_memory_mb: int = _setting(
+    worker_memory_mb: int = Field(
         1024,
-        "Resident memory a worker process may use while running a query, in MiB, checked "
-        "every 0.1 s; a query that needs more is stopped (worker killed and replaced) and "
-        "the client gets 503. 0 = no limit.",
+        ge=0,
+        description="Resident memory a worker process may use while running a query, in MiB, "
+        "checked every 0.1 s; a query that needs more is stopped (worker killed and "
+        "replaced) and the client gets 503. 0 = no limit.",
     )
-    service_allowlist: tuple[str, ...] = _setting(
+    service_allowlist: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_words)] = Field(
         (),
-        "Endpoint IRIs that SERVICE may call, separated by spaces in the environment. "
-        "Empty (the default) refuses every SERVICE clause and forbids worker processes "
-        "to open network sockets at all.",
+        description="Endpoint IRIs that SERVICE may call, separated by spaces in the "
+        "environment. Empty (the default) refuses every SERVICE clause and forbids worker "
+        "processes to open network sockets at all.",
     )
-    lock_dir: str = _setting(
+    lock_dir: str = Field(
         "",
-        "Directory for the per-client lock files; empty = 'client-slots' in the "
+        description="Directory for the per-client lock files; empty = 'client-slots' in the "
         "deployment's state directory (OUT/.sparql under avoinkunta serve), or, for an app "
         "given none, a folder per base URI under the system temporary directory.",
     )
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> SparqlSettings:
-        """Defaults, then ``AVOINKUNTA_SPARQL_*`` variables, then keyword overrides."""
-        environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            raw = environ.get(ENV_PREFIX + f.name.upper())
-            if raw is not None:
-                values[f.name] = _coerce(f, raw)
-        values.update(overrides)
-        return cls(**values)
-
-
-def _coerce(f: dataclasses.Field[Any], raw: str) -> Any:
-    default = f.default
-    try:
-        if isinstance(default, bool):
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
-        if isinstance(default, int):
-            return int(raw)
-        if isinstance(default, float):
-            return float(raw)
-        if isinstance(default, tuple):
-            return tuple(raw.split())
-    except ValueError as exc:
-        raise ValueError(f"{ENV_PREFIX}{f.name.upper()}={raw!r}: {exc}") from exc
-    return raw
-
 
 def settings_help() -> dict[str, tuple[Any, str]]:
     """name → (default, help), for documentation and the query page."""
-    return {f.name: (f.default, f.metadata["help"]) for f in dataclasses.fields(SparqlSettings)}
+    return {
+        name: (field.default, field.description or "")
+        for name, field in SparqlSettings.model_fields.items()
+    }

@@ -9,12 +9,10 @@ No case asserts a time (the subprocess timeout only stops a hang).
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,39 +35,48 @@ class Run:
     peak_mb: float
 
 
+# The command is started by a small launcher process, which sets the address-space limit,
+# forks and execs the command and reports the kernel's peak RSS of that grandchild
+# (wait4). Measured directly from pytest, a child inherits the peak RSS of the process it
+# was forked from (Linux keeps the old memory map's high-water mark across exec), so the
+# figure would be pytest's own, and grow with the number of tests run before.
+_LAUNCHER = """
+import os, resource, sys
+limit = int(sys.argv[1])
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+_pid, status, usage = os.wait4(pid, 0)
+sys.stderr.write("\\n@@peak-kib %d\\n" % usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def validate(data: Path, *extra: str, env: dict[str, str] | None = None) -> Run:
     """``avoinkunta validate --data DATA`` in a subprocess, with its peak RSS."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AVOINKUNTA_")}
     environment.update(env or {})
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-
+    command = ["-m", "publisher.cli", *extra, "validate", "--data", str(data)]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(
-            [sys.executable, "-m", "publisher.cli", *extra, "validate", "--data", str(data)],
+            [sys.executable, "-c", _LAUNCHER, str(ADDRESS_SPACE), *command],
             stdout=out,
             stderr=err,
             env=environment,
             cwd=PROJECT_ROOT,
-            preexec_fn=limit,
         )
-        hang_guard = threading.Timer(300, process.kill)
-        hang_guard.start()
         try:
-            # wait4, not wait: the kernel's figure of this one child's peak memory.
-            _pid, status, usage = os.wait4(process.pid, 0)
-        finally:
-            hang_guard.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
+            process.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
         out.seek(0)
         err.seek(0)
-        return Run(
-            process.returncode,
-            out.read().decode(),
-            err.read().decode(),
-            usage.ru_maxrss / 1024,  # KiB on Linux
-        )
+        stderr = err.read().decode()
+        stderr, _sep, peak = stderr.rpartition("\n@@peak-kib ")
+        assert peak, "the launcher reports the peak memory"
+        return Run(process.returncode, out.read().decode(), stderr, int(peak) / 1024)
 
 
 def data_with(tmp_path: Path, old: str, new: str, file: Path = SUPPLIER) -> Path:

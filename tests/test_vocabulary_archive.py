@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ ONTOLOGY = URIRef(BASE + "ontology")
 def test_earlier_vocabulary_versions_stay_published(tmp_path: Path) -> None:
     ontology = tmp_path / "ontology"
     shutil.copytree(PROJECT_ROOT / "ontology", ontology)
-    settings = replace(make_settings(tmp_path / "out"), ontology_dir=ontology)
+    settings = make_settings(tmp_path / "out").replace(ontology_dir=ontology)
     build(settings, progress=quiet)
 
     main = ontology / "avoinkunta.ttl"

@@ -75,6 +75,8 @@ def items(ctx: Context, since: datetime | None = None) -> list[Item]:
     for key in SCHEME_KINDS:
         iri = ctx.uris.thing("scheme", key)
         found.append(Item(iri, key, _modified(ctx, iri)))
+    # The change feed (/feed, federation's): its stream is a dataset of its own.
+    found.append(Item(URIRef(f"{ctx.uris.page('feed')}#stream"), "feed", register_modified))
     if since is not None:
         found = [item for item in found if at_or_after(item.modified, since)]
     return found
@@ -92,11 +94,14 @@ def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
     for item in page_items:
         if item.key == "offerings":
             _add_register(ctx, g, catalogue, item)
+        elif item.key == "feed":
+            _add_feed(ctx, g, catalogue, item)
         else:
             _add_vocabulary(ctx, g, catalogue, item)
         _add_record(ctx, g, catalogue, item)
     service = Item(_local(ctx, "sparql-service"), "sparql-service", _register_modified(ctx))
-    _add_service(ctx, g, catalogue, service, page_items)
+    # The SPARQL endpoint serves the register and the vocabularies, not the change feed.
+    _add_service(ctx, g, catalogue, service, [i for i in page_items if i.key != "feed"])
     _add_record(ctx, g, catalogue, service)
     return catalogue
 
@@ -174,6 +179,78 @@ def _add_register(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None
     g.add((dataset, DCT.identifier, Literal(str(dataset))))
     for name, entry in sorted(ctx.manifest.get("dumps", {}).items()):
         _add_dump(ctx, g, dataset, name, entry)
+
+
+FEED_FORMATS = (
+    ("trig", "application/trig"),
+    ("nq", "application/n-quads"),
+    ("jsonld", "application/ld+json"),
+)
+DCAT_AP_FEEDS = URIRef("https://semiceu.github.io/LDES-DCAT-AP-feeds/index.html")
+LDES_SPEC = URIRef("https://w3id.org/ldes/specification")
+
+
+def _add_feed(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+    """``/feed``: the register's changes as a DCAT-AP Feed (an LDES event stream)."""
+    dataset = item.iri
+    _dataset_common(ctx, g, catalogue, dataset, item)
+    texts(
+        g,
+        dataset,
+        DCT.title,
+        {"fi": "Avoin kunta -rekisterin muutokset", "en": "Changes to the Avoin kunta register"},
+    )
+    texts(
+        g,
+        dataset,
+        DCT.description,
+        {
+            "fi": "Rekisterin tarjoomien, toimittajien, lisenssien ja aineistojen luonnit, "
+            "muutokset ja poistot DCAT-AP Feeds -syötteenä (Linked Data Event Stream).",
+            "en": "Every creation, change and removal of the register's offerings, suppliers, "
+            "licences and datasets, as a DCAT-AP Feed (a Linked Data Event Stream).",
+        },
+    )
+    g.add((dataset, DCAT.landingPage, document(g, ctx.uris.page("feed"))))
+    g.add((dataset, DCT.identifier, Literal(str(dataset))))
+    for standard, title in (
+        (DCAT_AP_FEEDS, "DCAT-AP Feeds"),
+        (LDES_SPEC, "Linked Data Event Streams 1.0"),
+    ):
+        g.add((dataset, DCT.conformsTo, standard))
+        g.add((standard, RDF.type, DCT.Standard))
+        g.add((standard, DCT.title, Literal(title, lang="en")))
+    for ext, media_type in FEED_FORMATS:
+        code = authority.FILE_TYPE_BY_MEDIA_TYPE[media_type]
+        dist = _local(ctx, f"feed-{ext}")
+        url = ctx.uris.page(f"feed.{ext}")
+        g.add((dataset, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.accessURL, url))
+        label = authority.FILE_TYPES[code].labels["en"]
+        texts(g, dist, DCT.title, {"fi": f"Muutossyöte: {label}", "en": f"Change feed: {label}"})
+        texts(
+            g,
+            dist,
+            DCT.description,
+            {
+                "fi": f"Syötteen juurisivu ({label}); sivut linkittyvät toisiinsa tree:-suhteilla.",
+                "en": f"The feed's root node ({label}); its pages are linked with tree: relations.",
+            },
+        )
+        g.add((dist, DCT.format, authority.describe(g, authority.FILE_TYPES[code].iri)))
+        mt = authority.iana_media_type(media_type)
+        g.add((dist, DCAT.mediaType, mt))
+        g.add((mt, RDF.type, DCT.MediaType))
+        g.add((dist, DCT.license, authority.LICENCES["CC_BY_4_0"].iri))
+        g.add(
+            (
+                dist,
+                ADMS.status,
+                authority.describe(g, authority.DISTRIBUTION_STATUSES["COMPLETED"].iri),
+            )
+        )
+        _availability(g, dist)
 
 
 def _add_dump(ctx: Context, g: Graph, dataset: URIRef, name: str, entry: dict) -> None:

@@ -21,6 +21,7 @@ bp = Blueprint("cors", __name__)
 # Paths (below the script root) whose preflight this module answers.
 MACHINE_PATHS = re.compile(
     r"^/(?:doc|id|dumps)(?:/.*)?$"
+    r"|^/feed(?:\.[a-z]+|/.*)?$"
     r"|^/catalog(?:\.[a-z]+|/.*)?$"
     r"|^/ontology(?:\.[a-z]+|/.*)?$"
     r"|^/\.well-known/void(?:\.[a-z]+)?$"

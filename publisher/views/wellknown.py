@@ -18,6 +18,7 @@ from publisher.render.lens import Lens
 from publisher.render.rdf import serialise
 from publisher.site import Site
 from publisher.store import ReadStore, new_graph
+from publisher.uris import UriScheme
 from publisher.views.representations import serve
 
 bp = Blueprint("wellknown", __name__)
@@ -119,7 +120,31 @@ def void_graph(s: Site, publication: Publication) -> Graph:
         g.add((dataset, VOID.dataDump, url))
         g.add((url, DCAT.mediaType, Literal(dump["media_type"])))
         g.add((url, DCAT.byteSize, Literal(int(dump["bytes"]), datatype=XSD.nonNegativeInteger)))
+    _add_feed(g, uris, dataset, publication)
     return g
+
+
+def _add_feed(g: Graph, uris: UriScheme, dataset: URIRef, publication: Publication) -> None:
+    """The change feed (/feed, federation's): the descriptions of the dataset's entities,
+    one activity at a time (a DCAT-AP Feed, LDES 1.0)."""
+    if publication.artefact("feed") is None:
+        return
+    feed = URIRef(f"{uris.page('feed')}#stream")
+    g.add((dataset, VOID.subset, feed))
+    g.add((feed, RDF.type, VOID.Dataset))
+    g.add((feed, DCTERMS.title, Literal("Avoin kunta -rekisterin muutokset", lang="fi")))
+    g.add((feed, DCTERMS.title, Literal("Changes to the Avoin kunta register", lang="en")))
+    g.add((feed, VOID.rootResource, uris.page("feed")))
+    g.add((feed, DCTERMS.conformsTo, URIRef("https://w3id.org/ldes/specification")))
+    g.add(
+        (
+            feed,
+            DCTERMS.conformsTo,
+            URIRef("https://semiceu.github.io/LDES-DCAT-AP-feeds/index.html"),
+        )
+    )
+    for fmt in ("TriG", "N-Quads", "JSON-LD"):
+        g.add((feed, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{fmt}")))
 
 
 @dataclass(frozen=True)

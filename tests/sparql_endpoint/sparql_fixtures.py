@@ -13,6 +13,8 @@ import flask
 import pyoxigraph as ox
 
 import sparql_endpoint
+from publisher import errors
+from publisher.sparql_mount import sparql_host, sparql_prefixes
 from sparql_endpoint.settings import SparqlSettings
 
 BASE = "http://localhost:8080/"
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
 VOCABULARY = ox.NamedNode(f"{BASE}graph/vocabulary")
 CATALOGUE = ox.NamedNode(f"{BASE}graph/catalogue")
+PREFIXES = sparql_prefixes(BASE)
 
 
 def build_store(path: Path) -> Path:
@@ -44,7 +47,10 @@ def make_app(store_dir: Path, lock_dir: Path, **overrides: object) -> flask.Flas
         **{"lock_dir": str(lock_dir), "per_client_concurrency": 8, "workers": 2, **overrides}
     )
     app = flask.Flask("sparql-test")
-    sparql_endpoint.init_app(app, store_path=lambda: store_dir, base_uri=BASE, settings=settings)
+    sparql_endpoint.init_app(
+        app, store_path=lambda: store_dir, host=sparql_host(BASE), settings=settings
+    )
+    errors.init_app(app)  # the site's one error handler renders the endpoint's errors
     # Start-up counts against a query's time limit: have the workers up before the test.
     assert app.extensions["sparql_endpoint"].pool.start(wait=60)
     return app

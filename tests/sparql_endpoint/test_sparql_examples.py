@@ -17,9 +17,11 @@ import pytest
 import rdflib
 import yaml
 
+from publisher.sparql_mount import sparql_prefixes
 from sparql_endpoint.examples import examples
 
 BASE = "http://localhost:8080/"
+PREFIXES = sparql_prefixes(BASE)
 EXAMPLES = {example.slug: example for example in examples()}
 DATA = Path(__file__).resolve().parents[2] / "data" / "suppliers"
 NO_TENDER = {"direct-purchase", "joint-procurement", "in-house", "no-charge"}
@@ -28,7 +30,7 @@ NO_TENDER = {"direct-purchase", "joint-procurement", "in-house", "no-charge"}
 def run(client, slug: str) -> list[dict[str, str]] | bool | rdflib.Graph:
     response = client.get(
         "/sparql",
-        query_string={"query": EXAMPLES[slug].text(BASE)},
+        query_string={"query": EXAMPLES[slug].text(PREFIXES)},
         headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"},
     )
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -156,7 +158,7 @@ def test_real_catalogue_against_sources(client) -> None:
 
 def test_real_catalogue_csv_download(client) -> None:
     response = client.get(
-        "/sparql", query_string={"query": EXAMPLES["suppliers"].text(BASE), "format": "csv"}
+        "/sparql", query_string={"query": EXAMPLES["suppliers"].text(PREFIXES), "format": "csv"}
     )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert {r["supplier"].rsplit("/", 1)[1] for r in rows} == {s["id"] for s in _source()[0]}

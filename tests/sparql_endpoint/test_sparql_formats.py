@@ -11,8 +11,20 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from publisher.negotiation import RDF_FORMATS
+from publisher.negotiation import negotiate as site_negotiate
 from sparql_endpoint import formats as F
 from sparql_endpoint.errors import SparqlError
+
+GRAPH_FORMATS = F.graph_formats(RDF_FORMATS)
+ALL_FORMATS = (*F.SOLUTION_FORMATS, *GRAPH_FORMATS, F.HTML)
+
+
+def negotiate(accept, offered, param) -> F.ResultFormat:
+    """The endpoint's choice with the site's negotiation function, as the blueprint makes it."""
+    known = tuple(f for f in ALL_FORMATS if f not in offered)
+    return F.choose(accept, offered, param, site_negotiate, known)
+
 
 SELECT = """SELECT ?offering ?title ?price WHERE {
   ?offering a ak:Offering ; dct:title ?title ; ak:pricing/schema:price ?price .
@@ -171,12 +183,12 @@ NEGOTIATION = [
     ("application/sparql-results+json;q=0, */*;q=0.1", F.SOLUTION_FORMATS, None, "xml"),
     ("text/tab-separated-values, text/csv", F.SOLUTION_FORMATS, None, "tsv"),
     ("application/xml", F.SOLUTION_FORMATS, None, "xml"),
-    ("application/json", F.GRAPH_FORMATS, None, "jsonld"),
-    ("application/rdf+xml;q=0.9, text/turtle", F.GRAPH_FORMATS, None, "ttl"),
-    ("application/rdf+xml, text/turtle;q=0.9", F.GRAPH_FORMATS, None, "rdf"),
-    ("text/plain", F.GRAPH_FORMATS, None, "nt"),
-    ("*/*;q=0.1, application/ld+json", F.GRAPH_FORMATS, None, "jsonld"),
-    ("TEXT/TURTLE", F.GRAPH_FORMATS, None, "ttl"),
+    ("application/json", GRAPH_FORMATS, None, "jsonld"),
+    ("application/rdf+xml;q=0.9, text/turtle", GRAPH_FORMATS, None, "ttl"),
+    ("application/rdf+xml, text/turtle;q=0.9", GRAPH_FORMATS, None, "rdf"),
+    ("text/plain", GRAPH_FORMATS, None, "nt"),
+    ("*/*;q=0.1, application/ld+json", GRAPH_FORMATS, None, "jsonld"),
+    ("TEXT/TURTLE", GRAPH_FORMATS, None, "ttl"),
     (
         "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
         (*F.SOLUTION_FORMATS, F.HTML),
@@ -184,36 +196,36 @@ NEGOTIATION = [
         "html",
     ),
     ("*/*", (*F.SOLUTION_FORMATS, F.HTML), None, "json"),
-    ("text/turtle", F.GRAPH_FORMATS, "rdf", "rdf"),
-    ("text/turtle", F.GRAPH_FORMATS, "application/ld+json", "jsonld"),
+    ("text/turtle", GRAPH_FORMATS, "rdf", "rdf"),
+    ("text/turtle", GRAPH_FORMATS, "application/ld+json", "jsonld"),
     ("text/html", F.SOLUTION_FORMATS, "tsv", "tsv"),
     # format= values that fit another kind of result defer to Accept (SPARQLWrapper)
     (None, F.SOLUTION_FORMATS, "ttl", "json"),
-    ("application/rdf+xml", F.GRAPH_FORMATS, ["rdf+xml", "application/rdf+xml"], "rdf"),
-    ("application/rdf+xml", F.GRAPH_FORMATS, ["xml"], "rdf"),
-    ("text/turtle", F.GRAPH_FORMATS, ["csv"], "ttl"),
+    ("application/rdf+xml", GRAPH_FORMATS, ["rdf+xml", "application/rdf+xml"], "rdf"),
+    ("application/rdf+xml", GRAPH_FORMATS, ["xml"], "rdf"),
+    ("text/turtle", GRAPH_FORMATS, ["csv"], "ttl"),
 ]
 
 
 @pytest.mark.parametrize(("accept", "offered", "param", "expected"), NEGOTIATION)
 def test_negotiate_table(accept, offered, param, expected) -> None:
-    assert F.negotiate(accept, offered, param).name == expected
+    assert negotiate(accept, offered, param).name == expected
 
 
 @pytest.mark.parametrize(
     ("accept", "offered", "param"),
     [
         ("text/turtle", F.SOLUTION_FORMATS, None),
-        ("image/png", F.GRAPH_FORMATS, None),
-        ("text/html", F.GRAPH_FORMATS, None),
-        ("*/*;q=0", F.GRAPH_FORMATS, None),
+        ("image/png", GRAPH_FORMATS, None),
+        ("text/html", GRAPH_FORMATS, None),
+        ("*/*;q=0", GRAPH_FORMATS, None),
         (None, F.SOLUTION_FORMATS, "pdf"),
-        ("*/*", F.GRAPH_FORMATS, ["csv", "spreadsheet"]),
+        ("*/*", GRAPH_FORMATS, ["csv", "spreadsheet"]),
     ],
 )
 def test_negotiate_406(accept, offered, param) -> None:
     with pytest.raises(SparqlError) as info:
-        F.negotiate(accept, offered, param)
+        negotiate(accept, offered, param)
     assert info.value.status == 406
 
 

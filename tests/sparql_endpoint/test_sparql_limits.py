@@ -12,6 +12,7 @@ import pytest
 from sparql_fixtures import BASE
 
 import sparql_endpoint
+from publisher.sparql_mount import sparql_host
 from sparql_endpoint.errors import SparqlError
 from sparql_endpoint.limits import ClientLimiter, lock_directory
 from sparql_endpoint.settings import SparqlSettings
@@ -67,7 +68,7 @@ def _app_with_state(store_dir: Path, state_dir: Path, **settings: object) -> fla
     sparql_endpoint.init_app(
         app,
         store_path=lambda: store_dir,
-        base_uri=BASE,
+        host=sparql_host(BASE),
         settings=SparqlSettings(per_client_concurrency=1, workers=1, **settings),
         state_dir=state_dir,
     )

@@ -16,6 +16,7 @@ from sparql_server import serve
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, RDFXML, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from publisher.sparql_mount import sparql_prefixes
 from sparql_endpoint.examples import examples
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +38,7 @@ def _wrapper(endpoint: str, query: str, fmt: str = JSON) -> SPARQLWrapper:
 
 @pytest.mark.parametrize("slug", list(EXAMPLES))
 def test_sparqlwrapper_runs_every_example(live_server, endpoint: str, slug: str) -> None:
-    query = EXAMPLES[slug].text(live_server.url)
+    query = EXAMPLES[slug].text(sparql_prefixes(live_server.url))
     if slug == "offering-cards":
         graph = _wrapper(endpoint, query, RDFXML).query().convert()
         assert isinstance(graph, rdflib.Graph) and len(graph) > 0
@@ -51,7 +52,7 @@ def test_sparqlwrapper_runs_every_example(live_server, endpoint: str, slug: str)
 
 @pytest.mark.parametrize("method", [POST, POSTDIRECTLY])
 def test_sparqlwrapper_post_forms_and_xml(live_server, endpoint: str, method: str) -> None:
-    client = _wrapper(endpoint, EXAMPLES["suppliers"].text(live_server.url), XML)
+    client = _wrapper(endpoint, EXAMPLES["suppliers"].text(sparql_prefixes(live_server.url)), XML)
     client.setMethod(POST)
     client.setRequestMethod(method)
     document = client.query().convert()  # xml.dom.minidom.Document
@@ -71,7 +72,8 @@ def test_sparqlwrapper_update_is_refused(endpoint: str) -> None:
 def test_rdflib_sparqlstore(live_server, endpoint: str) -> None:
     ak = rdflib.Namespace(live_server.url + "ontology#")
     graph = rdflib.Graph(SPARQLStore(endpoint, returnFormat="json"))
-    rows = list(graph.query(EXAMPLES["open-source-by-layer"].text(live_server.url)))
+    query = EXAMPLES["open-source-by-layer"].text(sparql_prefixes(live_server.url))
+    rows = list(graph.query(query))
     assert rows and all(int(row.offerings) > 0 for row in rows)
     suppliers = set(graph.subjects(rdflib.RDF.type, ak.Supplier))
     assert rdflib.URIRef(live_server.url + "id/supplier/city-of-helsinki") in suppliers
@@ -115,7 +117,7 @@ def test_runaway_query_over_http_while_others_are_served(strict_server: str) -> 
     ]
     for thread in threads:
         thread.start()
-    ordinary = EXAMPLES["suppliers"].text(strict_server.removesuffix("sparql"))
+    ordinary = EXAMPLES["suppliers"].text(sparql_prefixes(strict_server.removesuffix("sparql")))
     while any(t.is_alive() for t in threads):
         result = _wrapper(strict_server, ordinary).query().convert()
         assert len(result["results"]["bindings"]) > 0

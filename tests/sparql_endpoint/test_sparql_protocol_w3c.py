@@ -285,9 +285,11 @@ def test_w3c_protocol(sparql_client, case: Case) -> None:
     assert response.status_code in case.status, response.get_data(as_text=True)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     if response.status_code >= 400:
-        # A readable message, not an empty body or an HTML trace.
-        assert response.mimetype == "text/plain"
-        assert len(response.get_data(as_text=True).strip()) > 10
+        # The site's one error shape for machines, with a readable message.
+        assert response.mimetype == "application/json"
+        error = json.loads(response.data)
+        assert error["ok"] is False and error["status"] == response.status_code
+        assert len(error["message"]) > 10
         return
     if case.result == "tabular":
         assert response.mimetype in TABULAR

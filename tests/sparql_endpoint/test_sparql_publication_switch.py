@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from sparql_fixtures import BASE
 
 import sparql_endpoint
+from publisher.sparql_mount import sparql_host
 from sparql_endpoint.settings import SparqlSettings
 
 
@@ -36,7 +37,7 @@ def test_switched_publication_is_served(tmp_path: Path) -> None:
     sparql_endpoint.init_app(
         app,
         store_path=lambda: current["path"],
-        base_uri=BASE,
+        host=sparql_host(BASE),
         settings=SparqlSettings(workers=1, lock_dir=str(tmp_path / "locks")),
     )
     client = app.test_client()
@@ -68,7 +69,7 @@ def test_nothing_published_yet_is_503(tmp_path: Path) -> None:
     sparql_endpoint.init_app(
         app,
         store_path=no_publication,
-        base_uri=BASE,
+        host=sparql_host(BASE),
         settings=SparqlSettings(workers=1, lock_dir=str(tmp_path / "locks")),
     )
     try:

@@ -177,7 +177,9 @@ def test_negotiated_document(
             r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"]
         )
     )
-    assert len(alternates) == 4 and expected not in alternates
+    # the four other RDF/HTML formats, and publiccode.yml (linked-events is a product)
+    assert len(alternates) == 5 and expected not in alternates
+    assert alternates["application/yaml"] == "/doc/offering/linked-events/publiccode.yml"
     for media_type, url in alternates.items():
         other = client.get(url)
         assert other.status_code == 200 and other.mimetype == media_type

@@ -1,0 +1,94 @@
+"""What changed since the previous feed: one activity per entity whose state differs.
+
+The feed keeps, per entity, the last activity it published (type and payload hash). A build
+compares every entity it publishes now (live or removed) with that state:
+
+* live, unknown to the feed (or deleted before) → ``Create``;
+* live, payload changed → ``Update``;
+* removed, not deleted yet → ``Delete`` (with its successor: ``dct:isReplacedBy``);
+* anything else → nothing: a rebuild with no change adds no activity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from publisher.feed.model import CREATE, DELETE, UPDATE
+
+
+@dataclass(frozen=True)
+class EntityState:
+    """One entity as the publication has it now."""
+
+    iri: str
+    kind: str
+    live: bool
+    payload: list[str] = field(default_factory=list)  # N-Triples-like lines, graph to fill
+    payload_hash: str | None = None
+    removed: str | None = None
+    replaced_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Activity:
+    type: str
+    object: str
+    published: str
+    digest: str
+    payload_hash: str | None
+    replaced_by: str | None = None
+    removed: str | None = None
+    kind: str = ""
+
+
+def changes(
+    entities: list[EntityState], known: dict[str, dict[str, str | None]], published: str
+) -> list[Activity]:
+    """The activities that bring a consumer from ``known`` (the feed's state) to
+    ``entities``, all published at ``published``, in a stable order."""
+    found: list[Activity] = []
+    for entity in sorted(entities, key=lambda e: e.iri):
+        before = known.get(entity.iri)
+        if entity.live:
+            if before is None or before.get("type") == DELETE:
+                kind = CREATE
+            elif before.get("hash") != entity.payload_hash:
+                kind = UPDATE
+            else:
+                continue
+        elif before is not None and before.get("type") != DELETE:
+            kind = DELETE
+        elif before is None:
+            # Removed before the feed knew it (a first feed over an old ledger): still say
+            # so, so that a consumer ends with the same tombstones.
+            kind = DELETE
+        else:
+            continue
+        digest = _digest(kind, entity.iri, published, entity.payload_hash)
+        found.append(
+            Activity(
+                type=kind,
+                object=entity.iri,
+                published=published,
+                digest=digest,
+                payload_hash=entity.payload_hash if entity.live else None,
+                replaced_by=entity.replaced_by,
+                removed=entity.removed,
+                kind=entity.kind,
+            )
+        )
+    present = {entity.iri for entity in entities}
+    for iri in sorted(set(known) - present):
+        # Gone without a trace in the ledger (a catalogue dataset no longer listed).
+        if known[iri].get("type") != DELETE:
+            found.append(
+                Activity(DELETE, iri, published, _digest(DELETE, iri, published, None), None)
+            )
+    # Deletions first, so that a rename reads as: the old is gone, the new one is here.
+    return sorted(found, key=lambda a: (a.type != DELETE, a.object))
+
+
+def _digest(kind: str, iri: str, published: str, payload_hash: str | None) -> str:
+    text = f"{kind}\n{iri}\n{published}\n{payload_hash or ''}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
