@@ -16,6 +16,7 @@ from publisher.catalog import BadTimestamp, Context, PageOutOfRange, build_page,
 from publisher.negotiation import BY_EXT, RDF_FORMATS, Format, format_from_param, negotiate
 from publisher.render.html import explicit_language, page_language, render_page
 from publisher.site import Site
+from publisher.views.harvestpages import catalogue_page, prefers_html
 from publisher.views.representations import not_acceptable
 
 bp = Blueprint("catalog", __name__)
@@ -40,7 +41,9 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     site = current_app.extensions["avoinkunta"]
     if ext == "html":
         return _harvest_page(site)
-    fmt = _format(ext)
+    # A browser asking for the catalogue gets the page a harvester receives, as HTML.
+    as_page = ext is None and prefers_html()
+    fmt = BY_EXT["ttl"] if as_page else _format(ext)
     if fmt is None:
         offered = [(f.media_type, f"{site.uris.page(path)}.{f.ext}") for f in RDF_FORMATS]
         response = not_acceptable(offered)
@@ -78,6 +81,8 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
         )
     except PageOutOfRange as exc:
         abort(404, str(exc))
+    if as_page:
+        return catalogue_page(site, which, path, result.graph)
     body = result.graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
     response = Response(body, mimetype=fmt.media_type)
     if fmt.media_type.startswith("text/"):

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, send_from_directory
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_from_directory
+
+from publisher.views.harvestpages import dumps_page, prefers_html
 
 bp = Blueprint("dumps", __name__)
 
 
 @bp.get("/dumps/")
 def index() -> Response:
-    publication = current_app.extensions["avoinkunta"].publication()
-    return jsonify(build_id=publication.build_id, files=publication.manifest["dumps"])
+    site = current_app.extensions["avoinkunta"]
+    if request.args.get("format") != "json" and prefers_html():
+        return dumps_page(site)  # people: the files, formats, sizes, checksums as a page
+    publication = site.publication()
+    response = jsonify(build_id=publication.build_id, files=publication.manifest["dumps"])
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @bp.get("/dumps/<name>")

@@ -39,6 +39,8 @@ PAGES = {
     "statistics": "statistics?lang=sv",
     "search": "search?q=paikkatietoa&lang=fi",
     "search-typo": "search?q=oskri&lang=en",
+    "catalog": "catalog?lang=fi",
+    "downloads": "dumps/?lang=en",
 }
 WIDTHS = (1280, 390)
 
