@@ -390,6 +390,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Ingen produkt eller tjänst är ännu klassificerad under denna komponent.",
         "en": "No offering is classified under this component yet.",
     },
+    "open_filtered_list": {
+        "fi": "Näytä luettelossa, vertaile ja rajaa lisää →",
+        "sv": "Visa i listan, jämför och avgränsa mer →",
+        "en": "Show in the list: compare and filter further →",
+    },
     "swedish_fallback_notice": {
         "fi": "",
         "sv": "Delar av innehållet finns bara på finska eller engelska och visas på det "

@@ -51,3 +51,16 @@ def test_the_downloads_page_lists_files_sizes_and_checksums(
     machine = client.get("/dumps/")
     assert machine.mimetype == "application/json"
     assert json.loads(machine.get_data())["files"] == publication.manifest["dumps"]
+
+
+def test_thing_pages_link_their_filtered_list(client: FlaskClient) -> None:
+    for kind, key in (
+        ("component", "spatial-data"),
+        ("layer", "master-data-management"),
+        ("aspect", "open-source"),
+        ("licence", "MIT"),
+        ("supplier", "national-land-survey"),
+        ("route", "no-charge"),
+    ):
+        body = client.get(f"/doc/{kind}/{key}?lang=en", headers=BROWSER).get_data(as_text=True)
+        assert f'href="/offerings?{kind}={key}&amp;lang=en"' in body, kind
