@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from publisher.caching import LruCache
 from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
-from publisher.render.html import local_href
+from publisher.render.html import local_href, page_language
 from publisher.render.rdf import serialise
 from publisher.site import Site
 from publisher.store import new_graph
@@ -63,19 +63,30 @@ def _serve(path: str, ext: str | None, archived: str | None = None) -> Response:
     s = site()
     publication = s.publication()
 
+    # The page follows ?lang= (and Accept-Language): labels in that language first.
+    lang = page_language()
+
     def render(fmt: Format) -> bytes:
+        key_lang = lang if fmt.rdflib_name is None else None
         return _BODIES.get_or_create(
-            (publication.build_id, path, fmt.ext), lambda: _render(s, fmt, archived)
+            (publication.build_id, path, fmt.ext, key_lang),
+            lambda: _render(s, fmt, archived, lang),
         )
 
     return serve(path, OFFERED, ext, render, publication.built_at)
 
 
-def _render(s: Site, fmt: Format, archived: str | None = None) -> bytes:
+def _render(s: Site, fmt: Format, archived: str | None = None, lang: str = "en") -> bytes:
     graph = ontology_graph(s, archived)
     if fmt.rdflib_name is not None:
         return serialise(graph, fmt)
-    return ontology_html(graph, s).encode("utf-8")
+    # The vocabulary is in Finnish and English only: a Swedish page shows English first
+    # and says so with lang="en" (the HTML lang names the language the text is in).
+    text_lang = "fi" if lang == "fi" else "en"
+    html = ontology_html(graph, s, text_lang)
+    return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{text_lang}"', html, count=1).encode(
+        "utf-8"
+    )
 
 
 def ontology_graph(s: Site, archived: str | None = None) -> Graph:
@@ -126,11 +137,11 @@ def _version(graph: Graph, s: Site) -> str:
     return str(info) if info is not None else "current"
 
 
-def ontology_html(graph: Graph, s: Site) -> str:
+def ontology_html(graph: Graph, s: Site, lang: str = "en") -> str:
     """pyLODE's documentation page; our own plainer page if pyLODE fails (a broken
     release, or a read-only site-packages where it cannot write its cache)."""
     try:
-        return pylode_html(graph, s)
+        return pylode_html(graph, s, lang)
     except Exception:
         current_app.logger.exception("pyLODE failed; serving the plain vocabulary page")
         return plain_html(graph, s)
@@ -171,14 +182,14 @@ def plain_html(graph: Graph, s: Site) -> str:
     )
 
 
-def pylode_html(graph: Graph, s: Site) -> str:
+def pylode_html(graph: Graph, s: Site, lang: str = "en") -> str:
     """pyLODE's documentation page, with anchors at the terms' local names, a link bar and
     the concept schemes (which pyLODE's OWL profile does not show)."""
     from pylode import OntPub  # imported late: it loads its background ontologies
 
     namespace = str(s.uris.vocab)
     with _PYLODE_LOCK:
-        doc = OntPub(_bilingual_labels(graph))
+        doc = OntPub(_bilingual_labels(graph, lang))
         for term in {x for x in graph.subjects() if isinstance(x, URIRef)}:
             local = str(term)[len(namespace) :]
             if str(term).startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w-]*", local):
@@ -193,9 +204,10 @@ def pylode_html(graph: Graph, s: Site) -> str:
     return re.sub(r'(<div id="namespaces">)', lambda m: extra + m.group(1), html, count=1)
 
 
-def _bilingual_labels(graph: Graph) -> Graph:
+def _bilingual_labels(graph: Graph, first: str = "en") -> Graph:
     """pyLODE joins every label of a term without a separator ("SupplierToimittaja");
-    give it one label per term, "English / suomi", instead."""
+    give it one label per term, "English / suomi" (or "suomi / English" when ``first`` is
+    fi), instead."""
     copy = Graph()
     for prefix, ns in graph.namespaces():
         copy.bind(prefix, ns)
@@ -209,10 +221,11 @@ def _bilingual_labels(graph: Graph) -> Graph:
             for lit in graph.objects(subject, predicate)
             if isinstance(lit, Literal)
         }
-        ordered = [texts[k] for k in ("en", "fi", "sv", "") if k in texts]
+        order = ("fi", "en", "sv", "") if first == "fi" else ("en", "fi", "sv", "")
+        ordered = [texts[k] for k in order if k in texts]
         ordered += [v for k, v in sorted(texts.items()) if k not in ("en", "fi", "sv", "")]
         joined = " / ".join(dict.fromkeys(ordered))
-        copy.add((subject, predicate, Literal(joined, lang="en")))
+        copy.add((subject, predicate, Literal(joined, lang=first)))
     return copy
 
 

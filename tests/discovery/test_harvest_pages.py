@@ -64,3 +64,13 @@ def test_thing_pages_link_their_filtered_list(client: FlaskClient) -> None:
     ):
         body = client.get(f"/doc/{kind}/{key}?lang=en", headers=BROWSER).get_data(as_text=True)
         assert f'href="/offerings?{kind}={key}&amp;lang=en"' in body, kind
+
+
+def test_the_vocabulary_page_has_a_language_and_follows_lang(client: FlaskClient) -> None:
+    finnish = client.get("/ontology?lang=fi", headers=BROWSER).get_data(as_text=True)
+    english = client.get("/ontology?lang=en", headers=BROWSER).get_data(as_text=True)
+    swedish = client.get("/ontology?lang=sv", headers=BROWSER).get_data(as_text=True)
+    assert '<html lang="fi"' in finnish and "Toimittaja / Supplier" in finnish
+    assert '<html lang="en"' in english and "Supplier / Toimittaja" in english
+    # no Swedish labels exist: the page is in English and says so with its lang
+    assert '<html lang="en"' in swedish
