@@ -64,8 +64,23 @@ class LicenceRegister:
         # SPDX symbols plus the local licences, so expressions may combine both
         # ("MIT AND proprietary").
         self._licensing = Licensing(_SPDX_SYMBOLS + [LicenseSymbol(key) for key in self._local])
+        # Parsing an expression is slow and a catalogue names few licences many times.
+        self._resolved: dict[str, Licence | UnknownLicence] = {}
 
     def resolve(self, text: str) -> Licence:
+        """The licence an id or expression names; UnknownLicence if none."""
+        found = self._resolved.get(text)
+        if found is None:
+            try:
+                found = self._resolve(text)
+            except UnknownLicence as exc:
+                found = exc
+            self._resolved[text] = found
+        if isinstance(found, UnknownLicence):
+            raise UnknownLicence(str(found))
+        return found
+
+    def _resolve(self, text: str) -> Licence:
         text = text.strip()
         if text in self._local:
             return self._local_licence(self._local[text])

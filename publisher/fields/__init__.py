@@ -23,6 +23,8 @@ from publisher.fields.model import (
     TYPES,
     Field,
     Table,
+    expand,
+    labels,
 )
 from publisher.fields.tables import (
     CLAIM,
@@ -55,5 +57,7 @@ __all__ = [
     "TYPES",
     "Field",
     "Table",
+    "expand",
+    "labels",
     "table",
 ]

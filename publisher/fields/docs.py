@@ -55,7 +55,7 @@ def mapping_tables() -> str:
 
 
 def _curies() -> list[str]:
-    found = []
+    found: list[str] = []
     for fields, _subject in SECTIONS:
         found.extend(fields.classes)
         for f in fields.fields:

@@ -72,7 +72,10 @@ class Field:
     record itself (``provenance``). ``also`` is a second property that links a ``claims``
     field's concepts directly. ``hook`` names a mapping that the table cannot express
     (``publisher.mapping.hooks``). ``in_source`` is False for values the reader supplies
-    (the supplier of an offering, the position of a part).
+    (the supplier of an offering, the position of a part). ``label`` names the field for
+    people, by language (``labels(fi=…, en=…)``); ``page`` is the part of the record's page
+    that lists it generically (``links``: the list of links), so that adding such a field
+    needs no template change.
     """
 
     name: str
@@ -90,6 +93,8 @@ class Field:
     also: str | None = None
     hook: str | None = None
     in_source: bool = True
+    label: tuple[tuple[str, str], ...] = ()
+    page: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -103,6 +108,15 @@ class Field:
     def language_tagged(self) -> bool:
         return self.type in LANGUAGE_TAGGED
 
+    def label_in(self, lang: str) -> str:
+        """The field's label in ``lang`` (English, then the field's name, if none)."""
+        names = dict(self.label)
+        return names.get(lang) or names.get("en") or self.name
+
+    def iri(self, vocabulary: str) -> str:
+        """The full IRI of the field's property (``ak:`` is ``vocabulary``)."""
+        return expand(self.property or "", vocabulary)
+
     @builtins.property  # (``property`` is a field here)
     def choice_values(self) -> tuple[str, ...]:
         return tuple(value for value, _target in self.choices)
@@ -114,6 +128,18 @@ class Field:
         if self.type in MULTIPLE:
             return ()
         return self.default
+
+
+def labels(**by_language: str) -> tuple[tuple[str, str], ...]:
+    """A field's ``label``: ``labels(fi="Kotisivu", sv="Webbplats", en="Homepage")``."""
+    return tuple(by_language.items())
+
+
+def expand(curie: str, vocabulary: str) -> str:
+    """``dct:title`` → ``http://purl.org/dc/terms/title``; ``ak:`` is ``vocabulary``."""
+    prefix, _, local = curie.partition(":")
+    namespace = str(vocabulary) if prefix == "ak" else PREFIXES[prefix]
+    return namespace + local
 
 
 @dataclass(frozen=True)
@@ -150,3 +176,7 @@ class Table:
 
     def empty_values(self) -> dict[str, Any]:
         return {f.name: f.empty() for f in self.fields}
+
+    def on_page(self, section: str) -> tuple[Field, ...]:
+        """The fields a page shows generically in ``section`` (``links``), in table order."""
+        return tuple(f for f in self.fields if f.page == section)

@@ -7,7 +7,7 @@ in ``ontology/README.md``. The reader, the mapping and the validation's field na
 
 from __future__ import annotations
 
-from publisher.fields.model import Field, Table
+from publisher.fields.model import Field, Table, labels
 
 FI_EN = ("fi", "en")
 
@@ -146,12 +146,22 @@ OFFERING = Table(
         Field("licence", "licence", "its licence (the licence statement)",
               property="dct:license"),
         Field("repository", "url", "its source repository (required when claiming open-source)",
-              property="ak:sourceRepository"),
-        Field("homepage", "url", "its landing page", property="dcat:landingPage"),
+              property="ak:sourceRepository", page="links",
+              label=labels(fi="Lähdekoodi", sv="Källkod", en="Source code")),
+        Field("homepage", "url", "its landing page", property="dcat:landingPage", page="links",
+              label=labels(fi="Kotisivu", sv="Webbplats", en="Homepage")),
         Field("api_documentation", "url", "the documentation of its interfaces (required when "
-              "claiming open-interface)", property="ak:apiDocumentation"),
+              "claiming open-interface)", property="ak:apiDocumentation", page="links",
+              label=labels(fi="Rajapinnan kuvaus", sv="API-dokumentation", en="API documentation")),
         Field("standards", "urls", "the standards it conforms to (required when claiming "
               "open-standards)", property="dct:conformsTo"),
+        Field("documentation", "url", "its user documentation", property="schema:softwareHelp"),
+        Field("version", "text", "its latest version, as its maintainer writes it (1.0, 7.7.0…)",
+              property="schema:softwareVersion"),
+        Field("released", "date", "when its latest version was released",
+              property="schema:datePublished"),
+        Field("logo", "url", "its logo (the address of an SVG or PNG image)",
+              property="schema:logo"),
         Field("aspects", "claims", "the openness aspects claimed, each with its evidence; each "
               "aspect is also linked directly with `ak:opennessAspect`",
               property="ak:opennessClaim", concept="aspect", record="claim",

@@ -136,10 +136,17 @@ def map_catalogue(catalogue: Catalogue, uris: UriScheme, vocabulary: Graph) -> M
 def add_ntriples(graph: Graph, ntriples: str) -> None:
     """Add N-Triples text to an rdflib graph, keeping blank-node labels (rdflib's own
     parser renames them)."""
+    converted: dict[object, Node] = {}  # predicates, classes and concepts repeat
+
+    def term(value: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        found = converted.get(value)
+        if found is None:
+            found = converted[value] = to_rdflib(value)
+        return found
+
+    add = graph.add
     for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        graph.add(
-            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))  # type: ignore[arg-type]
-        )
+        add((term(triple.subject), term(triple.predicate), term(triple.object)))
 
 
 def rdflib_term(text: str) -> Node:

@@ -36,18 +36,25 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+def _escaped(text: str) -> str:
+    # Most texts need no escape; testing first is cheaper than translating every one.
+    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
+        return text.translate(_ESCAPES)
+    return text
+
+
 def literal(text: str) -> str:
     """A plain (xsd:string) literal."""
-    return f'"{text.translate(_ESCAPES)}"'
+    return f'"{_escaped(text)}"'
 
 
 def lang_literal(text: str, lang: str) -> str:
-    return f'"{text.translate(_ESCAPES)}"@{lang}'
+    return f'"{_escaped(text)}"@{lang}'
 
 
 def typed_literal(lexical: str, datatype: str) -> str:
     """``datatype`` is an IRI term (``XSD_DATE``)."""
-    return f'"{lexical.translate(_ESCAPES)}"^^{datatype}'
+    return f'"{_escaped(lexical)}"^^{datatype}'
 
 
 def decimal_literal(amount: Decimal) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 
-from publisher.namespaces import ADMS, DCAT
+from publisher.namespaces import ADMS, DCAT, SCHEMA
 from publisher.publiccode import standard
 from publisher.publiccode.to_source import CATALOGUE_NOTE, crosswalk
 from publisher.store import ReadStore
@@ -63,6 +63,10 @@ class OfferingFacts:
     domains: list[str]
     modified: str | None
     same_as: list[str] = field(default_factory=list)
+    documentation: str | None = None
+    version: str | None = None
+    released: str | None = None
+    logo: str | None = None
 
 
 def offering_facts(store: ReadStore, uris: UriScheme, key: str) -> OfferingFacts | None:
@@ -119,6 +123,10 @@ def offering_facts(store: ReadStore, uris: UriScheme, key: str) -> OfferingFacts
         component_labels=labels,
         domains=domains,
         modified=str(modified) if modified is not None else None,
+        documentation=_text(graph.value(iri, SCHEMA.softwareHelp)),
+        version=_text(graph.value(iri, SCHEMA.softwareVersion)),
+        released=_text(graph.value(iri, SCHEMA.datePublished)),
+        logo=_text(graph.value(iri, SCHEMA.logo)),
         same_as=sorted(
             str(s) for s in graph.objects(iri, URIRef("http://www.w3.org/2002/07/owl#sameAs"))
         ),
@@ -188,6 +196,12 @@ def to_publiccode(facts: OfferingFacts) -> str:
     ]
     if facts.homepage:
         lines.append(f"landingURL: {_q(facts.homepage)}")
+    if facts.version:
+        lines.append(f"softwareVersion: {_q(facts.version)}")
+    if facts.released:
+        lines.append(f"releaseDate: {_q(facts.released[:10])}")
+    if facts.logo:
+        lines.append(f"logo: {_q(facts.logo)}")
     lines += [
         "platforms:  # not recorded in the catalogue: the supplier should name them",
         "  - other",
@@ -230,6 +244,8 @@ def to_publiccode(facts: OfferingFacts) -> str:
         lines += _block(text, 6)
         lines.append("")
         lines += _block(catalogue_note(facts, lang), 6)
+        if facts.documentation:
+            lines.append(f"    documentation: {_q(facts.documentation)}")
         if facts.api_documentation:
             lines.append(f"    apiDocumentation: {_q(facts.api_documentation)}")
         lines.append("    features:")
@@ -340,6 +356,15 @@ def to_codemeta(facts: OfferingFacts) -> dict[str, Any]:
         document["provider"] = supplier
     if facts.modified:
         document["dateModified"] = facts.modified[:10]
+    if facts.version:
+        document["version"] = facts.version
+    if facts.released:
+        document["datePublished"] = facts.released[:10]
+    if facts.documentation:
+        helps = [{"@type": "WebSite", "url": facts.documentation}]
+        if "softwareHelp" in document:
+            helps.append(document["softwareHelp"])
+        document["softwareHelp"] = helps if len(helps) > 1 else helps[0]
     if facts.same_as:
         document["sameAs"] = facts.same_as
     return document

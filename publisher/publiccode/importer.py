@@ -196,6 +196,10 @@ CARRIED = (
     "api_documentation",
     "standards",
     "status",
+    "documentation",
+    "version",
+    "released",
+    "logo",
 )
 
 

@@ -111,6 +111,7 @@ def convert(document: Node, source_url: str) -> Converted:
     standards = _standards(data, unmapped)
     if standards:
         offering["standards"] = standards
+    _release(data, offering, unmapped)
     offering["status"] = STATUS[str(data["developmentStatus"])]
     offering["sources"] = [source_url]
     offering["provenance"] = _provenance(source_url, data)
@@ -166,7 +167,7 @@ def _descriptions(
             keywords[lang] = features
         if body.get("apiDocumentation"):
             api_docs[lang] = str(body["apiDocumentation"]).strip()
-        for key in ("documentation", "screenshots", "videos", "awards", "genericName"):
+        for key in ("screenshots", "videos", "awards", "genericName"):
             if body.get(key):
                 unmapped.append(Unmapped(f"{where}.{key}", body[key], "no field for it yet"))
     chosen = api_docs.get("en") or api_docs.get("fi") or api_docs.get("sv")
@@ -254,6 +255,33 @@ def _standards(data: dict[str, Any], unmapped: list[Unmapped]) -> list[str]:
     return result
 
 
+def _release(data: dict[str, Any], offering: dict[str, Any], unmapped: list[Unmapped]) -> None:
+    """softwareVersion, releaseDate, logo and the user documentation."""
+    if data.get("softwareVersion"):
+        offering["version"] = " ".join(str(data["softwareVersion"]).split())
+    if data.get("releaseDate"):
+        offering["released"] = str(data["releaseDate"])
+    logo = str(data.get("logo") or "").strip()
+    if logo.startswith(("http://", "https://")):
+        offering["logo"] = logo
+    elif logo:
+        owner = repository_owner(str(data["url"]))
+        if owner is not None and urlsplit(str(data["url"])).hostname == "github.com":
+            offering["logo"] = f"{repository_page(str(data['url']))}/raw/HEAD/{logo.lstrip('./')}"
+        else:
+            unmapped.append(
+                Unmapped("logo", logo, "a path in the repository; give its web address")
+            )
+    documentation = None
+    for lang in ("en", "fi", "sv"):
+        body = _description_in(data, lang)
+        if body.get("documentation"):
+            documentation = str(body["documentation"]).strip()
+            break
+    if documentation:
+        offering["documentation"] = documentation
+
+
 def _supplier(
     data: dict[str, Any], source_url: str, unmapped: list[Unmapped]
 ) -> tuple[dict[str, Any], str]:
@@ -318,9 +346,6 @@ def _provenance(source_url: str, data: dict[str, Any]) -> dict[str, str]:
 _NO_FIELD = {
     "applicationSuite": "no field for the suite a product belongs to",
     "isBasedOn": "no field for the software it is a fork of",
-    "softwareVersion": "no field for the version yet",
-    "releaseDate": "no field for the release date yet",
-    "logo": "no field for the logo yet",
     "monochromeLogo": "deprecated; no field for it",
     "platforms": "no field for the platforms",
     "usedBy": "no field for adopters yet",

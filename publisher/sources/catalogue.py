@@ -74,10 +74,10 @@ def source_files(
 
 
 def _matches(data_dir: Path, patterns: Iterable[str]) -> list[Path]:
-    paths: list[Path] = []
+    paths: dict[Path, None] = {}  # in order, each once
     for pattern in patterns:
-        paths.extend(p for p in sorted(data_dir.glob(pattern)) if p not in paths)
-    return paths
+        paths.update(dict.fromkeys(sorted(data_dir.glob(pattern))))
+    return list(paths)
 
 
 def read_source(reader: Reader, source: SourceFile, context: FieldContext) -> ReadResult:

@@ -279,7 +279,7 @@ def _langs(langs: tuple[str, ...]) -> str:
     return " and ".join(f"{_LANG_NAMES[lang]} ({lang})" for lang in langs)
 
 
-class _Holder(dict):  # type: ignore[type-arg]
+class _Holder(dict[str, Any]):
     lines: dict[str, int]
 
 

@@ -32,7 +32,8 @@ class Value(Generic[T]):
     def __get__(self, obj: Record | None, owner: type) -> Value[T] | T:
         if obj is None:
             return self
-        return obj.values[self.name]  # type: ignore[no-any-return]
+        value: T = obj.values[self.name]
+        return value
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,8 @@ class KnownIds:
 
     def of(self, concept: str) -> set[str]:
         """The ids of one kind of concept (``component``, ``route``…; see fields.CONCEPTS)."""
-        return getattr(self, CONCEPTS[concept][1])  # type: ignore[no-any-return]
+        ids: set[str] = getattr(self, CONCEPTS[concept][1])
+        return ids
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from publisher.sources.yamlload import YamlIssue, load_yaml_text
 
 
 class SupplierYamlReader:
-    name = "yaml"
-    patterns = ("suppliers/*.yaml", "suppliers/*.yml")
+    name: str = "yaml"
+    patterns: tuple[str, ...] = ("suppliers/*.yaml", "suppliers/*.yml")
 
     def read(self, source: SourceFile, context: ReadContext) -> ReadResult:
         problems: list[Problem] = []

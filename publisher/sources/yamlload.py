@@ -41,7 +41,7 @@ _COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 Path = tuple[str | int, ...]
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict[Any, Any]):
     """A mapping that remembers the line of each key (1-based), and its own line."""
 
     lines: dict[str, int]
@@ -95,8 +95,8 @@ def load_yaml_text(data: bytes, limits: SourceLimits) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(exc, limits)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in its stream
-        line = data[: exc.position].count(b"\n") + 1 if exc.position is not None else None
-        return _failed((), "yaml-syntax", f"YAML error: {exc.reason}", line)
+        where = data[: exc.position].count(b"\n") + 1 if exc.position is not None else None
+        return _failed((), "yaml-syntax", f"YAML error: {exc.reason}", where)
     except yaml.YAMLError as exc:
         return _failed((), "yaml-syntax", f"YAML error: {exc}", None)
     finally:
@@ -199,8 +199,10 @@ class _Builder:
             if bad:
                 self.issue("text-characters", character_message(bad), event)
         tag = event.tag
-        if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(ScalarNode, text, event.implicit)
+        if tag is None and event.style:
+            tag = _STR  # quoted and block scalars are text (what Resolver.resolve says too)
+        elif tag is None or tag == "!":
+            tag = _plain_tag(text, event.implicit)
         if tag == _STR:
             return text
         if tag not in _SCALAR_TAGS:
@@ -290,6 +292,21 @@ class _Builder:
             f"YAML syntax error: could not determine a constructor for the tag {shown(event.tag)}",
             event.start_mark.line + 1,
         )
+
+
+_PLAIN_TAGS: dict[tuple[str, Any], str] = {}
+
+
+def _plain_tag(text: str, implicit: Any) -> str:
+    """The tag YAML's rules give a plain scalar; remembered, since keys and values repeat
+    (``fi``, ``en``, ``EUR``, ``product``…)."""
+    key = (text, implicit)
+    tag = _PLAIN_TAGS.get(key)
+    if tag is None:
+        if len(_PLAIN_TAGS) > 50_000:
+            _PLAIN_TAGS.clear()
+        tag = _PLAIN_TAGS[key] = str(_RESOLVER.resolve(ScalarNode, text, implicit))
+    return tag
 
 
 def _construct(tag: str, text: str) -> Any:
