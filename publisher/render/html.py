@@ -85,17 +85,17 @@ def site_path(path: str, **params: str | None) -> str:
 
 
 def language_links() -> list[dict[str, Any]]:
-    """The language switch: this page in each language."""
+    """The language switch: this page in each language (every parameter kept, repeated
+    ones too: ``?component=a&component=b``)."""
     current = page_language()
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     links = []
     for code in LANGUAGES:
-        args = request.args.to_dict()
-        args["lang"] = code
         links.append(
             {
                 "code": code,
                 "name": LANGUAGE_NAMES[code],
-                "href": f"{request.script_root}{request.path}?{urlencode(args)}",
+                "href": f"{request.script_root}{request.path}?{urlencode([*kept, ('lang', code)])}",
                 "current": code == current,
             }
         )
@@ -159,6 +159,20 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
 
 
+def head_links() -> dict[str, Any]:
+    """Absolute URLs for the page head: ``canonical`` (this page in its language) and
+    ``alternates`` ((hreflang, URL) for each language, and x-default without ``lang``)."""
+    host = request.host_url.rstrip("/")
+    links = language_links()
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    default = f"{host}{request.script_root}{request.path}" + (f"?{urlencode(kept)}" if kept else "")
+    return {
+        "canonical": next(host + link["href"] for link in links if link["current"]),
+        "alternates": [(link["code"], host + link["href"]) for link in links]
+        + [("x-default", default)],
+    }
+
+
 def render_page(template: str, **context: Any) -> str:
     lang = context.pop("lang", None) or page_language()
     g.page_lang = lang
@@ -169,6 +183,7 @@ def render_page(template: str, **context: Any) -> str:
         t=lambda key: legacy.translate(key, lang),
         tl=lambda key: marked(Text(*legacy.translate_lang(key, lang)), lang),
         language_links=language_links(),
+        head_links=head_links(),
         site_path=site_path,
         format_amount=format_amount,
         is_web_url=is_web_url,

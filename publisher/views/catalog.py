@@ -30,6 +30,7 @@ from publisher.publication import Publication
 from publisher.render.html import explicit_language, page_language, render_page
 from publisher.render.rdf import serialise
 from publisher.site import Site
+from publisher.views.harvestpages import catalogue_page, prefers_html
 from publisher.views.representations import not_acceptable
 
 bp = Blueprint("catalog", __name__)
@@ -56,7 +57,9 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     site = current_app.extensions["avoinkunta"]
     if ext == "html":
         return _harvest_page(site)
-    fmt = _format(ext)
+    # A browser asking for the catalogue gets the page a harvester receives, as HTML.
+    as_page = ext is None and prefers_html()
+    fmt = BY_EXT["ttl"] if as_page else _format(ext)
     if fmt is None:
         offered = [(f.media_type, f"{site.uris.page(path)}.{f.ext}") for f in RDF_FORMATS]
         # People who asked for a page are pointed at the one about these interfaces.
@@ -106,6 +109,9 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     # modified_since, any page size) only in memory.
     persist = since is None and size == site.settings.page_size
     body = _PAGES.get_or_create(publication.path, "catalog", key, render, persist=persist)
+    if as_page:
+        # The same page, read back from its Turtle (cached as the harvesters' is).
+        return catalogue_page(site, which, path, Graph().parse(data=body, format="turtle"))
     response = Response(body, content_type=fmt.content_type)
     if ext is None:
         add_vary(response, "Accept")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory
 
 from publisher.http import HttpError
-from publisher.http.caching import add_cors, cache_control, finish
+from publisher.http.caching import add_cors, add_vary, cache_control, finish
+
+from publisher.views.harvestpages import dumps_page, prefers_html
 
 bp = Blueprint("dumps", __name__)
 
@@ -13,8 +15,11 @@ bp = Blueprint("dumps", __name__)
 @bp.get("/dumps/")
 def index() -> Response:
     site = current_app.extensions["avoinkunta"]
+    if request.args.get("format") != "json" and prefers_html():
+        return dumps_page(site)  # people: the files, formats, sizes, checksums as a page
     publication = site.publication()
     response = jsonify(build_id=publication.build_id, files=publication.manifest["dumps"])
+    add_vary(response, "Accept")
     return finish(
         response,
         request,

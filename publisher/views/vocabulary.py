@@ -18,7 +18,7 @@ from publisher import reads
 from publisher.formats import DOCUMENT_FORMATS, Format
 from publisher.http import HttpError
 from publisher.http.caching import PublicationCache
-from publisher.render.html import local_href
+from publisher.render.html import local_href, page_language
 from publisher.render.rdf import serialise
 from publisher.site import Site
 from publisher.store import new_graph
@@ -67,19 +67,32 @@ def _serve(path: str, ext: str | None, archived: str | None = None) -> Response:
     s = site()
     publication = s.publication()
 
+    # The page follows ?lang= (and Accept-Language): labels in that language first.
+    lang = page_language()
+
     def render(fmt: Format) -> bytes:
+        key_lang = None if fmt.is_rdf else lang
         return _BODIES.get_or_create(
-            publication.path, "ontology", (path, fmt.ext), lambda: _render(s, fmt, archived)
+            publication.path,
+            "ontology",
+            (path, fmt.ext, key_lang),
+            lambda: _render(s, fmt, archived, lang),
         )
 
     return serve(path, OFFERED, ext, render, publication.built_at)
 
 
-def _render(s: Site, fmt: Format, archived: str | None = None) -> bytes:
+def _render(s: Site, fmt: Format, archived: str | None = None, lang: str = "en") -> bytes:
     graph = ontology_graph(s, archived)
     if fmt.is_rdf:
         return serialise(graph, fmt)
-    return ontology_html(graph, s).encode("utf-8")
+    # The vocabulary is in Finnish and English only: a Swedish page shows English first
+    # and says so with lang="en" (the HTML lang names the language the text is in).
+    text_lang = "fi" if lang == "fi" else "en"
+    html = ontology_html(graph, s, text_lang)
+    return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{text_lang}"', html, count=1).encode(
+        "utf-8"
+    )
 
 
 def ontology_graph(s: Site, archived: str | None = None) -> Graph:
@@ -129,11 +142,11 @@ def _version(graph: Graph, s: Site) -> str:
     return str(info) if info is not None else "current"
 
 
-def ontology_html(graph: Graph, s: Site) -> str:
+def ontology_html(graph: Graph, s: Site, lang: str = "en") -> str:
     """pyLODE's documentation page; our own plainer page if pyLODE fails (a broken
     release, or a read-only site-packages where it cannot write its cache)."""
     try:
-        return pylode_html(graph, s)
+        return pylode_html(graph, s, lang)
     except Exception:
         current_app.logger.exception("pyLODE failed; serving the plain vocabulary page")
         return plain_html(graph, s)
@@ -174,14 +187,14 @@ def plain_html(graph: Graph, s: Site) -> str:
     )
 
 
-def pylode_html(graph: Graph, s: Site) -> str:
+def pylode_html(graph: Graph, s: Site, lang: str = "en") -> str:
     """pyLODE's documentation page, with anchors at the terms' local names, a link bar and
     the concept schemes (which pyLODE's OWL profile does not show)."""
     from pylode import OntPub  # imported late: it loads its background ontologies
 
     namespace = str(s.uris.vocab)
     with _PYLODE_LOCK:
-        doc = OntPub(_bilingual_labels(graph))
+        doc = OntPub(_bilingual_labels(graph, lang))
         for term in {x for x in graph.subjects() if isinstance(x, URIRef)}:
             local = str(term)[len(namespace) :]
             if str(term).startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w-]*", local):
@@ -196,9 +209,10 @@ def pylode_html(graph: Graph, s: Site) -> str:
     return re.sub(r'(<div id="namespaces">)', lambda m: extra + m.group(1), html, count=1)
 
 
-def _bilingual_labels(graph: Graph) -> Graph:
+def _bilingual_labels(graph: Graph, first: str = "en") -> Graph:
     """pyLODE joins every label of a term without a separator ("SupplierToimittaja");
-    give it one label per term, "English / suomi", instead."""
+    give it one label per term, "English / suomi" (or "suomi / English" when ``first`` is
+    fi), instead."""
     copy = Graph()
     for prefix, ns in graph.namespaces():
         copy.bind(prefix, ns)
@@ -212,10 +226,11 @@ def _bilingual_labels(graph: Graph) -> Graph:
             for lit in graph.objects(subject, predicate)
             if isinstance(lit, Literal)
         }
-        ordered = [texts[k] for k in ("en", "fi", "sv", "") if k in texts]
+        order = ("fi", "en", "sv", "") if first == "fi" else ("en", "fi", "sv", "")
+        ordered = [texts[k] for k in order if k in texts]
         ordered += [v for k, v in sorted(texts.items()) if k not in ("en", "fi", "sv", "")]
         joined = " / ".join(dict.fromkeys(ordered))
-        copy.add((subject, predicate, Literal(joined, lang="en")))
+        copy.add((subject, predicate, Literal(joined, lang=first)))
     return copy
 
 
