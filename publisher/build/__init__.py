@@ -79,6 +79,8 @@ Progress = Callable[[str], None]
 DUMP_FORMATS: dict[str, tuple[str, str]] = {
     fmt.ext: (fmt.rdf_format.name, fmt.media_type) for fmt in FORMATS
 }
+# Formats that keep named graphs get the dataset, the others the union of its graphs.
+DATASET_DUMPS = frozenset(fmt.ext for fmt in FORMATS if fmt.quads)
 DCT_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 
@@ -608,6 +610,7 @@ def _prune(out_dir: Path, keep: int) -> None:
 
 
 __all__ = [
+    "DATASET_DUMPS",
     "DUMP_FORMATS",
     "DUMP_NAME",
     "Checked",

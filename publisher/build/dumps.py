@@ -1,4 +1,5 @@
-"""The dumps: the whole publication in five formats, written chunk by chunk.
+"""The dumps: the whole publication in every RDF format of publisher.formats, written
+chunk by chunk.
 
 A dump is a header, then chunks, then a footer. The chunks come in a fixed order: one per
 source file (in the order the catalogue reads them), then the vocabulary, the licences and
@@ -26,6 +27,8 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from publisher import formats
+
 DUMP_NAME = "avoinkunta"
 INDEX_VERSION = 1
 
@@ -35,16 +38,16 @@ class DumpFormat:
     ext: str
     rdf_format: ox.RdfFormat
     media_type: str
-    quads: bool = False  # with graph names (N-Quads); the others hold the union
+    quads: bool = False  # with graph names (N-Quads, TriG); the others hold the union
 
 
-FORMATS: tuple[DumpFormat, ...] = (
-    DumpFormat("ttl", ox.RdfFormat.TURTLE, "text/turtle"),
-    DumpFormat("nt", ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    DumpFormat("nq", ox.RdfFormat.N_QUADS, "application/n-quads", quads=True),
-    DumpFormat("jsonld", ox.RdfFormat.JSON_LD, "application/ld+json"),
-    DumpFormat("rdf", ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+# From the one format table (publisher.formats): a format added there is a dump too.
+FORMATS: tuple[DumpFormat, ...] = tuple(
+    DumpFormat(f.ext, f.rdf_format, f.media_type, quads=f.carries_graphs)
+    for f in formats.DUMP_FORMATS
 )
+# Formats whose chunks start with the dump's @prefix lines (cut off, written once).
+_PREFIXED = frozenset({ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG})
 BY_EXT = {f.ext: f for f in FORMATS}
 # Between two chunks: JSON-LD chunks are members of one top-level array.
 _SEPARATOR = {"jsonld": b",\n"}
@@ -68,9 +71,9 @@ class Framing:
         self._xml_header = empty_xml[: -len(_RDF_XML_FOOTER)]
 
     def header(self, fmt: DumpFormat) -> bytes:
-        return {"ttl": self._turtle_header + b"\n", "jsonld": b"[\n", "rdf": self._xml_header}.get(
-            fmt.ext, b""
-        )
+        if fmt.rdf_format in _PREFIXED:
+            return self._turtle_header + b"\n"
+        return {"jsonld": b"[\n", "rdf": self._xml_header}.get(fmt.ext, b"")
 
     def footer(self, fmt: DumpFormat) -> bytes:
         return {"jsonld": b"\n]\n", "rdf": _RDF_XML_FOOTER + b"\n"}.get(fmt.ext, b"")
@@ -84,6 +87,7 @@ class Framing:
                 data = ox.serialize(
                     [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples],
                     format=fmt.rdf_format,
+                    prefixes=self.prefixes if fmt.rdf_format in _PREFIXED else None,
                 )
             elif fmt.ext in ("ttl", "rdf"):
                 data = ox.serialize(triples, format=fmt.rdf_format, prefixes=self.prefixes)
@@ -93,11 +97,11 @@ class Framing:
         return bodies
 
     def _cut(self, fmt: DumpFormat, data: bytes) -> bytes:
-        if fmt.ext == "ttl":
+        if fmt.rdf_format in _PREFIXED:
             if not data:
                 return b""
             if not data.startswith(self._turtle_header):
-                raise AssertionError("Turtle chunk without the expected prefixes")
+                raise AssertionError(f"{fmt.ext} chunk without the expected prefixes")
             return data[len(self._turtle_header) :] + b"\n"
         if fmt.ext == "rdf":
             if not (data.startswith(self._xml_header) and data.endswith(_RDF_XML_FOOTER)):

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_from_
 
 from publisher.http import HttpError
 from publisher.http.caching import add_cors, add_vary, cache_control, finish
-
 from publisher.views.harvestpages import dumps_page, prefers_html
 
 bp = Blueprint("dumps", __name__)
