@@ -75,7 +75,8 @@ def readyz() -> Response:
     publication = site.publication()  # NotPublished: 503
     status = current_app.extensions["sparql_endpoint"].status()
     if not status["ready"]:
-        loading = ", ".join(status["loading"]) or "nothing yet"
+        # publication ids, not paths: no file path in a public answer
+        loading = ", ".join(Path(p).parent.name for p in status["loading"]) or "nothing yet"
         raise ServiceUnavailable(
             f"The SPARQL workers are not ready yet (loading: {loading}).", retry_after=5
         )

@@ -152,14 +152,7 @@ def test_the_check_sees_a_page_that_reaches_out(tmp_path: Path) -> None:
     assert "example.invalid" in found and "prefix.cc" in found, result.stderr[-2000:]
 
 
-# YASGUI's editor fetches prefix.cc's prefix list on load (blocked by the policy, but
-# tried): the query page's own fix belongs to the `sparql` branch.
-YASGUI_FETCH = pytest.mark.xfail(strict=True, reason="YASQE fetches prefix.cc (sparql's fix)")
-
-
-@pytest.mark.parametrize(
-    "page", [pytest.param(p, marks=[YASGUI_FETCH] if p.startswith("sparql") else []) for p in PAGES]
-)
+@pytest.mark.parametrize("page", PAGES)
 def test_no_page_makes_a_request_to_another_origin(
     live_server: LiveServer, tmp_path: Path, page: str
 ) -> None:
