@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 OUT    ?= var
 
-.PHONY: serve build validate test test-fast lint bench docs clean
+.PHONY: serve build validate test test-fast lint bench bench-scale docs clean messages
 
 ## serve: build the bundled catalogue and serve it on http://localhost:$(PORT)/
 serve: build
@@ -43,6 +43,20 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_sparql.py
 	$(BIN)/python bench/bench_deref.py
+
+## bench-scale: the build at 1,000 / 5,000 / 30,000 generated offerings: validate, cold build,
+## one-file edit, peak RSS, phases, and the floor (oxigraph load) in the same run
+bench-scale: $(STAMP)
+	$(BIN)/python bench/bench_scale.py $(BENCH_SCALE_ARGS)
+
+## messages: extract the site's messages and update the fi/sv/en catalogues (publisher/i18n)
+I18N := publisher/i18n
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F $(I18N)/babel.cfg -k _h -k _p:1c,2 -k _hp:1c,2 -k _n:1,2 -k N_ \
+	  -k translate --add-location=file --sort-output --no-wrap --project="Avoin kunta" \
+	  --copyright-holder="Avoin kunta LOD team" -o $(I18N)/messages.pot .
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N)/locale -D messages --no-wrap \
+	  --no-fuzzy-matching --ignore-obsolete
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,7 +1,7 @@
 """How fast the running server answers a dereference, against a static file server.
 
 Builds the bundled catalogue into a temporary folder (or uses --out), starts
-`avoinkunta serve` (gunicorn) on 127.0.0.1, and times GET requests, each on a new
+`avoinkunta serve` on 127.0.0.1, and times GET requests, each on a new
 connection, for:
 
 * a Turtle document and an HTML page of one offering, repeated (warm: rendered once,
@@ -170,7 +170,7 @@ def main() -> int:
             f"\nGET on a new connection each, {ttl_path} ({len(ttl)} bytes) and "
             f"{html_path} ({len(html)} bytes):"
         )
-        print("avoinkunta serve (gunicorn, 2 workers x 4 threads)")
+        print("avoinkunta serve (Granian, 2 web processes)")
         report("Turtle, warm", timed(lambda: get(port, ttl_path, {}), n))
         report("HTML, warm", timed(lambda: get(port, html_path, {"Accept-Language": "fi"}), n))
         report(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from publisher import errors
+from publisher import http
 from publisher.config import Settings
+from publisher.render import html
 from publisher.site import Site
 from publisher.sparql_mount import mount_sparql
 from publisher.views import BLUEPRINTS
@@ -19,6 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["avoinkunta"] = site
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    html.init_app(app)
     mount_sparql(app, site)
-    errors.init_app(app)
+    http.init_app(app, settings.base_uri)
     return app

@@ -1,109 +1,26 @@
-"""HTTP caching and CORS helpers for representations that change only at a build.
+"""Kept for the views that still import it (discovery's): caching and CORS live in
+`publisher.http.caching`."""
 
-Every representation gets a strong ETag (a hash of its bytes) and a Last-Modified;
-Werkzeug's `make_conditional` then answers `If-None-Match` (weak comparison, as RFC 9110
-§13.1.2 requires for GET) and, when no `If-None-Match` is sent, `If-Modified-Since`
-with 304.
-"""
+from publisher.http.caching import (
+    EXPOSED_HEADERS,
+    LruCache,
+    PublicationCache,
+    add_cors,
+    add_vary,
+    cache_control,
+    finish,
+    parse_timestamp,
+    strong_etag,
+)
 
-from __future__ import annotations
-
-import hashlib
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from datetime import UTC, datetime
-from typing import Generic, TypeVar
-
-from flask import Request, Response
-
-# Headers a script on another origin may read (Link and Content-Location matter for
-# linked-data clients running in a browser).
-EXPOSED_HEADERS = "ETag, Last-Modified, Link, Content-Location, Content-Language, Vary"
-
-
-def strong_etag(body: bytes) -> str:
-    """A strong entity tag for `body` (without quotes; Werkzeug adds them)."""
-    return hashlib.sha256(body).hexdigest()[:32]
-
-
-def cache_control(max_age: int) -> str:
-    # Data changes only when a build is switched in; a short max-age bounds staleness and
-    # the validators make revalidation cheap.
-    return f"public, max-age={max_age}, stale-while-revalidate={max_age}"
-
-
-def finish(
-    response: Response,
-    request: Request,
-    *,
-    body: bytes,
-    last_modified: datetime | None,
-    max_age: int,
-    cors: bool,
-) -> Response:
-    """Add validators, Cache-Control and (for machine formats) CORS; turn into 304 when
-    the client's copy is current."""
-    response.set_etag(strong_etag(body))
-    if last_modified is not None:
-        # HTTP dates have whole seconds; drop the rest so If-Modified-Since compares equal.
-        response.last_modified = last_modified.astimezone(UTC).replace(microsecond=0)
-    response.headers["Cache-Control"] = cache_control(max_age)
-    if cors:
-        add_cors(response)
-    return response.make_conditional(request)
-
-
-def add_cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    return response
-
-
-def add_vary(response: Response, *headers: str) -> None:
-    present = [h.strip() for h in response.headers.get("Vary", "").split(",") if h.strip()]
-    for header in headers:
-        if header.lower() not in {p.lower() for p in present}:
-            present.append(header)
-    response.headers["Vary"] = ", ".join(present)
-
-
-def parse_timestamp(value: str | None) -> datetime | None:
-    """An ISO date or date-time from the ledger or manifest, as an aware UTC datetime."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class LruCache(Generic[K, V]):
-    """A small thread-safe LRU map for rendered bodies. Keys include the build id, so a
-    new publication never sees an old entry."""
-
-    def __init__(self, maxsize: int = 512) -> None:
-        self.maxsize = maxsize
-        self._data: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_create(self, key: K, create: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = create()  # outside the lock: rendering may be slow
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._data)
+__all__ = [
+    "EXPOSED_HEADERS",
+    "LruCache",
+    "PublicationCache",
+    "add_cors",
+    "add_vary",
+    "cache_control",
+    "finish",
+    "parse_timestamp",
+    "strong_etag",
+]

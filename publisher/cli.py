@@ -123,15 +123,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from publisher.build import check_sources
+    from publisher.build import validate_sources
 
     started = time.perf_counter()
     settings = Settings.from_env(data_dir=args.data)
     _require_folder(settings.data_dir)
-    catalogue, mapped = check_sources(settings, progress=lambda _message: None)
+    checked = validate_sources(settings, progress=lambda _message: None)
+    offerings = sum(len(s.offerings) for s in checked.suppliers)
     print(
-        f"{settings.data_dir}: valid — {len(catalogue.suppliers)} suppliers, "
-        f"{len(catalogue.offerings)} offerings, {len(mapped.catalogue)} triples "
+        f"{settings.data_dir}: valid — {len(checked.suppliers)} suppliers, "
+        f"{offerings} offerings, {checked.triples} triples "
         f"({time.perf_counter() - started:.2f} s)"
     )
     return EXIT_OK

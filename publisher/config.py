@@ -16,16 +16,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from sparql_endpoint.settings import SparqlSettings
 
 # The vocabulary and the shapes belong to the software, not to a deployment's data.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "AVOINKUNTA_"
+
+
+def _words(value: Any) -> Any:
+    """A space-separated environment value as a tuple (lists pass through)."""
+    return tuple(value.split()) if isinstance(value, str) else value
 
 
 class SettingsError(ValueError):
@@ -89,6 +94,12 @@ class Settings(BaseSettings):
     )
     source_amount_decimals: int = Field(
         4, ge=0, description="Most decimal places a price amount may have."
+    )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_words)] = Field(
+        (),
+        description="Addresses (or networks, 10.0.0.0/8) of the reverse proxies in front of "
+        "`avoinkunta serve` whose X-Forwarded-For is believed (space-separated); the client "
+        "is the last address before them. Empty: the header is ignored.",
     )
     threads: int = Field(
         16,

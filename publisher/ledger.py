@@ -10,79 +10,122 @@ thing's description changes, which gives harvesters ``dct:modified`` and
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.compare import to_canonical_graph
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
-from publisher.sources import Catalogue
+from publisher.sources import Retirement
 from publisher.store import LABEL_PROPERTIES
+from publisher.terms import to_oxigraph
 from publisher.uris import UriScheme
 
 Entry = dict[str, Any]
 Ledger = dict[str, Entry]
+_LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
+
+
+@dataclass(frozen=True)
+class SubjectFacts:
+    """What the ledger needs to know of one thing the publication describes."""
+
+    kind: str
+    key: str
+    hash: str  # description_hash: changes exactly when the description changes
+    labels: dict[str, str]  # language ("" for none) → label
+
+
+def subject_facts(triples: Iterable[ox.Triple], uris: UriScheme) -> dict[str, SubjectFacts]:
+    """Facts of every thing of ours that is a subject of ``triples``.
+
+    The description hash covers the subject's triples and, whole, the blank-node
+    structures they lead to (parts, prices, claims). Blank-node labels are derived from
+    content (``publisher.build.mapfile``), so the sorted N-Triples lines of that closure are
+    a canonical form: the hash is the same whenever the description is."""
+    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    for triple in triples:
+        by_subject[str(triple.subject)].append(triple)
+    facts: dict[str, SubjectFacts] = {}
+    for subject, own in by_subject.items():
+        if not subject.startswith("<"):
+            continue
+        iri = subject[1:-1]
+        parsed = uris.parse(iri)
+        if parsed is None:
+            continue
+        digest = _closure_hash(by_subject, subject)
+        facts[iri] = SubjectFacts(parsed[0], parsed[1], digest, _labels(own))
+    return facts
 
 
 def description_hash(graph: Graph, subject: URIRef) -> str:
-    """A hash of the subject's triples and blank-node structures that ignores blank-node ids."""
-    closure = Graph()
-    todo: list[URIRef | BNode] = [subject]
-    seen: set[URIRef | BNode] = set()
+    """The description hash of ``subject`` in an rdflib graph (the same as
+    ``subject_facts`` gives for the same triples)."""
+    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    for s, p, o in graph:
+        triple = ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        by_subject[str(triple.subject)].append(triple)
+    return _closure_hash(by_subject, f"<{subject}>")
+
+
+def _closure_hash(by_subject: Mapping[str, list[ox.Triple]], subject: str) -> str:
+    lines: list[str] = []
+    todo, seen = [subject], {subject}
     while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in graph.predicate_objects(node):
-            closure.add((node, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-    lines = sorted(line for line in to_canonical_graph(closure).serialize(format="nt").splitlines())
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+        for triple in by_subject.get(todo.pop(), ()):
+            lines.append(f"{triple} .")
+            obj = triple.object
+            if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
+                seen.add(str(obj))
+                todo.append(str(obj))
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
 
 
-def labels(graph: Graph, subject: URIRef) -> dict[str, str]:
+def _labels(triples: list[ox.Triple]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for prop in LABEL_PROPERTIES:
-        for value in graph.objects(subject, prop):
-            lang = getattr(value, "language", None) or ""
-            found.setdefault(lang, str(value))
+    for prop in _LABELS:
+        for triple in triples:
+            value = triple.object
+            if triple.predicate.value == prop and isinstance(value, ox.Literal):
+                found.setdefault(value.language or "", value.value)
     return found
 
 
 def update_ledger(
     previous: Ledger,
-    graph: Graph,
-    catalogue: Catalogue,
+    facts: Mapping[str, SubjectFacts],
+    retired: Iterable[Retirement],
+    renamed: Mapping[str, str],
+    offering_ids: set[str],
     uris: UriScheme,
     now: datetime,
 ) -> Ledger:
-    """The new ledger: what the graph publishes now, plus everything published before."""
+    """The new ledger: what the publication describes now (``facts``), plus everything
+    published before."""
     stamp = now.astimezone(UTC).isoformat(timespec="seconds")
     ledger: Ledger = {}
     current: set[str] = set()
-    for subject in sorted({s for s in graph.subjects() if isinstance(s, URIRef)}):
-        parsed = uris.parse(str(subject))
-        if parsed is None:
-            continue
-        iri = str(subject)
+    for iri in sorted(facts):
+        fact = facts[iri]
         current.add(iri)
-        digest = description_hash(graph, subject)
         before = previous.get(iri, {})
-        unchanged = before.get("hash") == digest and not before.get("removed")
+        unchanged = before.get("hash") == fact.hash and not before.get("removed")
         ledger[iri] = {
-            "kind": parsed[0],
-            "key": parsed[1],
-            "label": labels(graph, subject),
-            "hash": digest,
+            "kind": fact.kind,
+            "key": fact.key,
+            "label": fact.labels,
+            "hash": fact.hash,
             "first_published": before.get("first_published", stamp),
             "modified": before["modified"] if unchanged else stamp,
             "removed": None,
             "replaced_by": None,
             "renamed_to": None,
         }
-    retired = {(r.kind, r.id): r for r in catalogue.retired}
+    retirements = {(r.kind, r.id): r for r in retired}
     for iri, before in previous.items():
         if iri in current:
             continue
@@ -92,7 +135,7 @@ def update_ledger(
             entry["modified"] = stamp
         ledger[iri] = entry
     # retired.yaml and renames are applied even when the earlier ledger was lost.
-    for (kind, key), retirement in retired.items():
+    for (kind, key), retirement in retirements.items():
         iri = str(uris.thing(kind, key))
         entry = ledger.setdefault(iri, _unknown_entry(kind, key, retirement.removed))
         entry["removed"] = entry.get("removed") or _iso(retirement.removed)
@@ -100,8 +143,8 @@ def update_ledger(
             entry["replaced_by"] = str(uris.thing(kind, retirement.replaced_by))
         if retirement.reason:
             entry["reason"] = retirement.reason
-    for old, new in catalogue.renamed.items():
-        kind = "offering" if any(o.id == new for o in catalogue.offerings) else "supplier"
+    for old, new in renamed.items():
+        kind = "offering" if new in offering_ids else "supplier"
         iri = str(uris.thing(kind, old))
         entry = ledger.setdefault(iri, _unknown_entry(kind, old, now.date()))
         entry["removed"] = entry.get("removed") or stamp

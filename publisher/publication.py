@@ -57,6 +57,13 @@ class Publication:
         return datetime.fromisoformat(self.manifest["built_at"])
 
     @property
+    def modified(self) -> datetime:
+        """When the published content last changed (not when it was last built): the same
+        across rebuilds of the same sources. Use it for dct:modified, Last-Modified and
+        sitemap dates."""
+        return datetime.fromisoformat(self.manifest.get("modified") or self.manifest["built_at"])
+
+    @property
     def base_uri(self) -> str:
         return str(self.manifest["base_uri"])
 

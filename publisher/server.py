@@ -1,34 +1,35 @@
-"""Serve the app with gunicorn, a production WSGI server with several worker processes."""
+"""How `avoinkunta serve` runs: the SPARQL broker, then Granian with the web processes.
+
+* **Granian** (a Rust HTTP server) reads and parses every request before a Python thread
+  sees it and writes every response out from its own event loop, so slow clients (a
+  header a byte at a time, a body never read) hold no Python thread: 500 of them cost
+  the site nothing but sockets. ``workers`` web processes (forked after the app's modules
+  are imported, so that they share those pages) run the Flask app in ``threads`` threads
+  each. A GET query up to ``max_query_length`` characters fits in its request line.
+  SIGHUP replaces the web processes one by one (each new one before its old one stops,
+  which finishes the requests it has); SIGTERM stops after the requests in flight.
+* **The SPARQL broker** (``sparql_endpoint.broker``) is one process for the whole
+  server: every web process sends its queries there (``Settings.sparql.broker_socket``),
+  so admission, per-client budgets and the worker pool are global, and it outlives web
+  process restarts. It starts before the web processes and stops after them.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-from gunicorn.app.base import BaseApplication
 
 from publisher.config import Settings
 from publisher.errors import NotPublished, PublisherError
 from publisher.publication import Publication
 
-
-class _Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
-        self.settings = settings
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        from publisher.app import create_app
-
-        return create_app(self.settings)
+HEADER_READ_TIMEOUT_MS = 10_000  # a client has 10 s to send its request's headers
 
 
 def serve_command(out_dir: Path, port: int, workers: int, host: str = "127.0.0.1") -> list[str]:
@@ -38,23 +39,6 @@ def serve_command(out_dir: Path, port: int, workers: int, host: str = "127.0.0.1
         sys.executable, "-m", "publisher.cli", "serve", "--out", str(out_dir),
         "--host", host, "--port", str(port), "--workers", str(workers),
     ]  # fmt: skip
-
-
-def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    return {
-        "bind": f"{settings.host}:{settings.port}",
-        "workers": settings.workers,
-        "worker_class": "gthread",
-        "threads": settings.threads,
-        "timeout": 60,
-        "graceful_timeout": 10,
-        "accesslog": "-",
-        "errorlog": "-",
-    }
-
-
-def serve(settings: Settings, environ: Mapping[str, str] = os.environ) -> None:
-    _Server(serving_settings(settings, environ), gunicorn_options(settings)).run()
 
 
 def serving_settings(settings: Settings, environ: Mapping[str, str]) -> Settings:
@@ -72,3 +56,104 @@ def serving_settings(settings: Settings, environ: Mapping[str, str]) -> Settings
             f"is {settings.base_uri}: build with the base URI you serve under"
         )
     return settings.replace(base_uri=publication.base_uri)
+
+
+def broker_socket_path(out_dir: Path) -> str:
+    """The broker's socket: in the deployment's own state folder (OUT/.sparql), or, when
+    that path is too long for a Unix socket, in a private temporary folder named after it."""
+    state = Path(out_dir).resolve() / ".sparql"
+    state.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = state / "broker.sock"
+    if len(str(path)) < 100:
+        return str(path)
+    folder = Path(tempfile.gettempdir()) / f"avoinkunta-sparql-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    digest = hashlib.sha256(str(state).encode()).hexdigest()[:16]
+    return str(folder / f"{digest}.sock")
+
+
+def _environment(settings: Settings, broker_socket: str) -> dict[str, str]:
+    """What the web processes need to build the same settings (they read the
+    environment: they may be started afresh, not forked, by the server)."""
+    return {
+        "AVOINKUNTA_BASE_URI": settings.base_uri,
+        "AVOINKUNTA_OUT_DIR": str(Path(settings.out_dir).resolve()),
+        "AVOINKUNTA_SPARQL_BROKER_SOCKET": broker_socket,
+    }
+
+
+def wsgi_app() -> Any:
+    """The app of one web process (Granian's factory), behind the trusted proxies."""
+    from publisher.app import create_app
+    from publisher.forwarded import ForwardedFor
+
+    settings = Settings.from_env()
+    app = create_app(settings)
+    if settings.trusted_proxies:
+        app.wsgi_app = ForwardedFor(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
+    return app
+
+
+def start_broker(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
+    from sparql_endpoint.broker import boot_command_broker
+    from sparql_endpoint.client import wait_for_socket
+
+    path = broker_socket_path(settings.out_dir)
+    process = subprocess.Popen(
+        boot_command_broker(path, settings.sparql), stdin=subprocess.DEVNULL, close_fds=True
+    )
+    try:
+        wait_for_socket(path, process)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return process, path
+
+
+def _preload(settings: Settings, socket_path: str) -> None:
+    """Have the broker load the current publication now, not with the first query."""
+    from sparql_endpoint.client import BrokerClient
+
+    publication = Publication.current(settings.out_dir)
+    if publication is not None:
+        BrokerClient(socket_path).status(str(publication.store_path))
+
+
+def granian_options(settings: Settings) -> dict[str, Any]:
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+
+    return {
+        "address": settings.host,
+        "port": settings.port,
+        "interface": Interfaces.WSGI,
+        "workers": settings.workers,
+        "blocking_threads": settings.threads,
+        "factory": True,
+        "http1_settings": HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
+        "log_access": True,
+        "respawn_failed_workers": True,
+        "respawn_interval": 0.5,
+        "workers_kill_timeout": int(settings.sparql.timeout) + 20,
+    }
+
+
+def serve(settings: Settings, environ: Mapping[str, str] = os.environ) -> None:
+    from granian import Granian
+
+    settings = serving_settings(settings, environ)
+    broker, socket_path = start_broker(settings)
+    try:
+        _preload(settings, socket_path)
+        os.environ.update(_environment(settings, socket_path))
+        import publisher.app  # noqa: F401  (imported before the fork: its pages are shared)
+
+        Granian("publisher.server:wsgi_app", **granian_options(settings)).serve()
+    finally:
+        broker.terminate()
+        try:
+            broker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            broker.kill()
+            broker.wait()

@@ -11,6 +11,8 @@ import os
 import threading
 from pathlib import Path
 
+from flask import g, has_request_context
+
 from publisher.config import Settings
 from publisher.errors import NotPublished
 from publisher.publication import CURRENT, Publication
@@ -27,32 +29,40 @@ class Site:
         self._target: str | None = None
         self._publication: Publication | None = None
         self._store: ReadStore | None = None
+        self._store_of: Publication | None = None
+        self._link = str(Path(settings.out_dir) / CURRENT)
 
     @property
     def out_dir(self) -> Path:
         return Path(self.settings.out_dir)
 
     def publication(self) -> Publication:
-        """The publication being served; raises NotPublished before the first build."""
-        link = self.out_dir / CURRENT
+        """The publication being served; raises NotPublished before the first build. Read
+        once per request (one readlink: a new build is served from the next request on)."""
+        if has_request_context() and "avoinkunta_publication" in g:
+            return g.avoinkunta_publication  # type: ignore[no-any-return]
         try:
-            target = os.readlink(link)
+            target = os.readlink(self._link)
         except OSError:
             raise NotPublished(
                 f"No publication in {self.out_dir}: run `avoinkunta build` first."
             ) from None
         with self._lock:
             if target != self._target or self._publication is None:
-                self._publication = Publication.load((link.parent / target).resolve())
+                self._publication = Publication.load((Path(self._link).parent / target).resolve())
                 self._store = None
                 self._target = target
-            return self._publication
+            publication = self._publication
+        if has_request_context():
+            g.avoinkunta_publication = publication
+        return publication
 
     def store(self) -> ReadStore:
         publication = self.publication()
         with self._lock:
-            if self._store is None or self._store.path != publication.store_path:
+            if self._store is None or self._store_of is not publication:
                 self._store = ReadStore(publication.store_path)
+                self._store_of = publication
             return self._store
 
     def site_index(self) -> SiteIndex:

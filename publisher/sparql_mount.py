@@ -8,12 +8,15 @@ language choice and the site's shared words.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Blueprint, Flask, Response, current_app, jsonify
+from werkzeug.exceptions import ServiceUnavailable
 
 import sparql_endpoint
 from publisher import negotiation
+from publisher.publication import CURRENT
 from publisher.render import i18n, lang
 from publisher.site import Site
 from publisher.uris import KINDS, UriScheme
@@ -61,12 +64,60 @@ def sparql_host(base_uri: str) -> sparql_endpoint.Host:
     )
 
 
+readiness = Blueprint("readiness", __name__)
+
+
+@readiness.get("/readyz")
+def readyz() -> Response:
+    """Ready: a publication is open and the SPARQL workers can answer (``/healthz`` only
+    says the process is alive). A load balancer sends traffic once this is 200."""
+    site: Site = current_app.extensions["avoinkunta"]
+    publication = site.publication()  # NotPublished: 503
+    status = current_app.extensions["sparql_endpoint"].status()
+    if not status["ready"]:
+        # publication ids, not paths: no file path in a public answer
+        loading = ", ".join(Path(p).parent.name for p in status["loading"]) or "nothing yet"
+        raise ServiceUnavailable(
+            f"The SPARQL workers are not ready yet (loading: {loading}).", retry_after=5
+        )
+    response = jsonify(
+        ok=True,
+        build_id=publication.build_id,
+        sparql={
+            "workers": status["workers"],
+            "busy": status["busy"],
+            "queued": status["queued"],
+            "publication_loaded": status["serving_wanted"],
+        },
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+class CurrentStore:
+    """The current publication's store directory: one readlink per query, the
+    publication itself read again only when the link changes."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.link = site.out_dir / CURRENT
+        self._target: str | None = None
+        self._path: Path | None = None
+
+    def __call__(self) -> Path:
+        target = os.readlink(self.link)  # OSError: nothing published (the endpoint: 503)
+        if target != self._target or self._path is None:
+            self._path = self.site.publication().store_path
+            self._target = target
+        return self._path
+
+
 def mount_sparql(app: Flask, site: Site) -> None:
     """``/sparql`` over the site's current publication, with ``settings.sparql``."""
     sparql_endpoint.init_app(
         app,
-        store_path=lambda: site.publication().store_path,
+        store_path=CurrentStore(site),
         host=sparql_host(site.settings.base_uri),
         settings=site.settings.sparql,
-        state_dir=Path(site.settings.out_dir) / ".sparql",
     )
+    app.register_blueprint(readiness)

@@ -7,12 +7,14 @@ can share it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from publisher.namespaces import PREFIXES
 from publisher.terms import to_rdflib
@@ -22,6 +24,7 @@ from publisher.terms import to_rdflib
 LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
 _LABELS = tuple(ox.NamedNode(str(p)) for p in LABEL_PROPERTIES)
 _TYPE = ox.NamedNode(str(RDF.type))
+_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 
 class ReadStore:
@@ -36,37 +39,74 @@ class ReadStore:
             next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) is not None
         )
 
-    def describe(self, iri: str, *, vocab: str | None = None) -> Graph:
+    def has_type(self, iri: str, cls: str) -> bool:
+        """Is ``iri`` an instance of ``cls`` (one index lookup, no query)?"""
+        found = self._store.quads_for_pattern(ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
+        return next(iter(found), None) is not None
+
+    def describe_triples(self, iri: str, *, links: bool = True) -> list[ox.Triple]:
         """The resource's own triples, its blank-node structures whole (parts, prices,
-        contact points) and the labels and types of every IRI it links to."""
-        graph = new_graph(vocab)
-        subject = ox.NamedNode(iri)
+        contact points) and, unless ``links=False``, the labels and types of every IRI it
+        links to; as pyoxigraph triples, in a stable order (the same bytes in every
+        process)."""
+        triples: list[ox.Triple] = []
         linked: set[ox.NamedNode] = set()
-        self._add_closure(graph, subject, linked, seen=set())
-        for node in linked:
-            for predicate in (*_LABELS, _TYPE):
-                for quad in self._store.quads_for_pattern(node, predicate, None, None):
-                    graph.add((URIRef(node.value), to_rdflib(predicate), to_rdflib(quad.object)))
+        self._add_closure(triples, ox.NamedNode(iri), linked, seen=set())
+        if links:
+            for node in sorted(linked, key=lambda n: n.value):
+                for predicate in (*_LABELS, _TYPE):
+                    for quad in self._store.quads_for_pattern(node, predicate, None, None):
+                        triples.append(ox.Triple(node, predicate, quad.object))
+        return triples
+
+    def describe(self, iri: str, *, vocab: str | None = None, links: bool = True) -> Graph:
+        """`describe_triples` as an rdflib graph (with our prefixes when ``links``)."""
+        graph = new_graph(vocab) if links else Graph(bind_namespaces="none")
+        for t in self.describe_triples(iri, links=links):
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
-    def backlinks(self, iri: str, predicate: str | None = None) -> list[tuple[str, str]]:
-        """(subject, predicate) pairs of the triples that point at ``iri``."""
-        pred = ox.NamedNode(predicate) if predicate else None
-        found = {
-            (q.subject.value, q.predicate.value)
-            for q in self._store.quads_for_pattern(None, pred, ox.NamedNode(iri), None)
-            if isinstance(q.subject, ox.NamedNode)
-        }
-        return sorted(found)
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, str | ox.NamedNode | ox.Literal] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+        **options: Any,
+    ) -> Any:
+        """Run a read query over the union of the named graphs (unless told otherwise).
 
-    def query(self, sparql: str, **options: Any) -> Any:
-        """Run a read query over the union of the named graphs (unless told otherwise)."""
+        ``bindings`` give variables their values before the query runs (a ``str`` is an
+        IRI): values are never spliced into the query text. ``prefixes`` are declared for
+        the query besides the standard ones of ``publisher.namespaces``."""
         options.setdefault("use_default_graph_as_union", True)
+        if bindings:
+            options["substitutions"] = {
+                ox.Variable(name): ox.NamedNode(value) if isinstance(value, str) else value
+                for name, value in bindings.items()
+            }
+        options["prefixes"] = {**_PREFIXES, **(prefixes or {})}
         return self._store.query(sparql, **options)
+
+    def quads(self, *, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        """Every quad (of one named graph when `graph` is given)."""
+        return iter(self._store.quads_for_pattern(None, None, None, graph))
+
+    def values(
+        self, subjects: Iterable[str], predicates: Iterable[URIRef]
+    ) -> Iterator[tuple[Node, Node, Node]]:
+        """The triples of each subject IRI with one of `predicates`, as rdflib terms (the
+        labels and facts a page shows of the things it links to)."""
+        wanted = [ox.NamedNode(str(p)) for p in predicates]
+        for iri in subjects:
+            node = ox.NamedNode(iri)
+            for predicate in wanted:
+                for quad in self._store.quads_for_pattern(node, predicate, None, None):
+                    yield URIRef(iri), to_rdflib(predicate), to_rdflib(quad.object)
 
     def _add_closure(
         self,
-        graph: Graph,
+        triples: list[ox.Triple],
         subject: ox.NamedNode | ox.BlankNode,
         linked: set[ox.NamedNode],
         seen: set[str],
@@ -74,9 +114,9 @@ class ReadStore:
         seen.add(str(subject))
         for quad in self._store.quads_for_pattern(subject, None, None, None):
             obj = quad.object
-            graph.add((to_rdflib(subject), to_rdflib(quad.predicate), to_rdflib(obj)))
+            triples.append(ox.Triple(subject, quad.predicate, obj))
             if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
-                self._add_closure(graph, obj, linked, seen)
+                self._add_closure(triples, obj, linked, seen)
             elif isinstance(obj, ox.NamedNode):
                 linked.add(obj)
 

@@ -1,8 +1,9 @@
 """The only place where the publication's URIs are minted and parsed.
 
 Things live at ``{base}id/{kind}/{key}``, their documents at ``{base}doc/{kind}/{key}``
-(``.html``, ``.ttl``, ``.jsonld``, ``.rdf``, ``.nt`` for a fixed format), the vocabulary at
-``{base}ontology#Term``. A published URI never changes meaning (see the ledger in build.py).
+(``.html``, ``.ttl``… for a fixed format: the extensions of ``publisher.formats``), the
+vocabulary at ``{base}ontology#Term``. A published URI never changes meaning (see the
+ledger in build.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from rdflib import Namespace, URIRef
+
+from publisher.formats import DOCUMENT_EXTENSIONS
 
 KINDS: tuple[str, ...] = (
     "supplier",
@@ -33,7 +36,7 @@ SCHEME_KINDS: dict[str, tuple[str, ...]] = {
     "delivery-phases": ("phase",),
     "procurement-routes": ("route",),
 }
-DOC_EXTENSIONS: tuple[str, ...] = ("html", "ttl", "jsonld", "rdf", "nt")
+DOC_EXTENSIONS: tuple[str, ...] = DOCUMENT_EXTENSIONS
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # SPDX ids and expressions made into keys: letters, digits, '.', '-', '+'.
 LICENCE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")

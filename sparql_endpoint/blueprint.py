@@ -7,34 +7,25 @@ response, including 405 for PUT/DELETE (the W3C test ``bad_query_method``).
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from sparql_endpoint import formats as F
-from sparql_endpoint.admission import Admission, Ticket
+from sparql_endpoint.answer import EXPOSED, plan, run
+from sparql_endpoint.endpoint import Endpoint
 from sparql_endpoint.errors import SparqlError
 from sparql_endpoint.examples import examples
-from sparql_endpoint.execute import check_policy, start
-from sparql_endpoint.host import Host
-from sparql_endpoint.limits import ClientLimiter, ClientSlot
+from sparql_endpoint.execute import check_policy
 from sparql_endpoint.page_text import in_language, translate
-from sparql_endpoint.pool import WorkerPool
-from sparql_endpoint.protocol import QueryRequest, RawRequest, parse
-from sparql_endpoint.service_description import (
-    STATS_BY_GRAPH,
-    STATS_CLASSES,
-    STATS_DEFAULT,
-    describe,
-)
-from sparql_endpoint.settings import SparqlSettings, settings_help
+from sparql_endpoint.protocol import QueryRequest
+from sparql_endpoint.service_description import describe
+from sparql_endpoint.settings import settings_help
+from sparql_endpoint.syntax import excerpt
 from sparql_endpoint.vocabulary import prologue
 
 bp = Blueprint(
@@ -46,128 +37,7 @@ bp = Blueprint(
 )
 
 METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
-EXPOSED = "SPARQL-Results-Truncated, SPARQL-Row-Limit, Retry-After, Content-Disposition"
-TRUNCATED = "SPARQL-Results-Truncated"
-ROW_LIMIT = "SPARQL-Row-Limit"
 EXTENSION = "sparql_endpoint"
-PREFETCH_BYTES = 256 * 1024  # results up to this size are sent whole, with Content-Length
-
-
-@dataclass
-class Endpoint:
-    """Everything the view needs, kept in ``app.extensions['sparql_endpoint']``."""
-
-    settings: SparqlSettings
-    store_path: Callable[[], Path]
-    host: Host
-    pool: WorkerPool
-    limiter: ClientLimiter
-    admission: Admission
-    _stats: dict[str, Any] = field(default_factory=dict)
-    _stats_lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        self.graph_formats = F.graph_formats(self.host.rdf_formats)
-        if not self.graph_formats:
-            raise ValueError("Host.rdf_formats has no format pyoxigraph can write")
-
-    @property
-    def base_uri(self) -> str:
-        return self.host.base_uri
-
-    def current_store(self) -> Path:
-        """The store to query, or 503 when nothing is published (yet)."""
-        try:
-            return Path(self.store_path())
-        except Exception:
-            raise SparqlError(
-                503,
-                "Nothing is published yet: there is no store to query.",
-                {"Retry-After": "60"},
-            ) from None
-
-    def admit(self, client: str | None) -> Permit:
-        """Let one query in: 429 if ``client`` has its share running, 503 if this process
-        is full. Both are decided at once, so a refused query never holds a thread."""
-        slot = self.limiter.acquire(client) if client is not None else None
-        try:
-            ticket = self.admission.enter()
-        except BaseException:
-            if slot:
-                slot.release()
-            raise
-        return Permit(slot, ticket)
-
-    @property
-    def prefixes(self) -> dict[str, str]:
-        return dict(self.host.prefixes)
-
-    @property
-    def url(self) -> str:
-        """The endpoint's absolute URL, from the base URI (never from the Host header)."""
-        return urljoin(self.host.base_uri, "sparql")
-
-    def choose(
-        self,
-        offered: tuple[F.ResultFormat, ...],
-        format_param: list[str] | None,
-        known: tuple[F.ResultFormat, ...] = (),
-    ) -> F.ResultFormat:
-        return F.choose(
-            request.headers.get("Accept"), offered, format_param, self.host.negotiate, known
-        )
-
-    def run_json(self, query: str) -> dict[str, Any]:
-        """Run an internal SELECT through the pool (same limits) and parse its JSON."""
-        permit = self.admit(None)
-        try:
-            execution = start(
-                self.pool,
-                self.settings,
-                QueryRequest(query),
-                self.current_store(),
-                {"solutions": "json", "boolean": "json", "graph": "nt"},
-                self.base_uri,
-                self.prefixes,
-                max_rows=0,
-            )
-            return json.loads(execution.read_all())
-        finally:
-            permit.release()
-
-    def statistics(self) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-        """VoID figures of the current publication, computed once per store path."""
-        path = str(self.current_store())
-        with self._stats_lock:
-            if path in self._stats:
-                return self._stats[path]
-
-        def numbers(binding: dict[str, Any]) -> dict[str, int]:
-            return {k: int(v["value"]) for k, v in binding.items() if k != "g"}
-
-        default = numbers(self.run_json(STATS_DEFAULT)["results"]["bindings"][0])
-        default.update(numbers(self.run_json(STATS_CLASSES)["results"]["bindings"][0]))
-        graphs = {
-            b["g"]["value"]: numbers(b)
-            for b in self.run_json(STATS_BY_GRAPH)["results"]["bindings"]
-            if b.get("g", {}).get("type") == "uri"
-        }
-        with self._stats_lock:
-            self._stats = {path: (default, graphs)}
-        return default, graphs
-
-
-@dataclass
-class Permit:
-    """An admitted query's client slot and process ticket; release() frees both."""
-
-    slot: ClientSlot | None
-    ticket: Ticket
-
-    def release(self) -> None:
-        if self.slot:
-            self.slot.release()
-        self.ticket.release()
 
 
 def endpoint() -> Endpoint:
@@ -189,6 +59,15 @@ def sparql() -> Response:
     return _handle(endpoint(), time.monotonic())
 
 
+@bp.get("/sparql/prefixes.json")
+def prefixes() -> Response:
+    """The predeclared prefixes in prefix.cc's format: the query page's editor completes
+    prefixes from here instead of calling prefix.cc."""
+    response = Response(json.dumps(endpoint().prefixes, indent=1), content_type="application/json")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 def _handle(ep: Endpoint, arrived: float) -> Response:
     if request.method == "OPTIONS":
         response = Response(status=204)
@@ -197,98 +76,42 @@ def _handle(ep: Endpoint, arrived: float) -> Response:
         response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
         response.headers["Access-Control-Max-Age"] = "86400"
         return response
-    settings = ep.settings
-    body = b""
-    if request.method == "POST":
-        if (request.content_length or 0) > settings.max_query_length:
-            raise SparqlError(
-                413, f"Request body is longer than {settings.max_query_length} bytes."
-            )
-        body = request.stream.read(settings.max_query_length + 1)
-    raw = RawRequest(
-        request.method, request.query_string, request.headers.get("Content-Type"), body
+    planned = plan(
+        ep,
+        request.method,
+        request.query_string,
+        request.headers.get("Content-Type"),
+        request.headers.get("Accept"),
+        request.stream.read,
+        request.content_length,
     )
-    query_request = parse(raw, settings.max_query_length)
-    format_param = request.args.getlist("format")
-    if query_request is None:
-        return _no_query(ep, format_param)
-    found = check_policy(query_request.query, settings)
-    graph_form = found.form in ("CONSTRUCT", "DESCRIBE")
-    offered_solutions = (*F.SOLUTION_FORMATS, F.HTML)
-    offered_graph = (*ep.graph_formats, F.HTML)
-    offered, other = (
-        (offered_graph, offered_solutions) if graph_form else (offered_solutions, offered_graph)
-    )
-    chosen = ep.choose(offered, format_param, known=other)
-    try:
-        fallback = ep.choose(other, None)
-    except SparqlError:
-        fallback = other[0]
-    graph_fmt, solutions_fmt = (chosen, fallback) if graph_form else (fallback, chosen)
-    if chosen is F.HTML:
-        return _page(ep, query_request, arrived)
-    if solutions_fmt is F.HTML:
-        solutions_fmt = F.JSON
-    if graph_fmt is F.HTML:
-        graph_fmt = ep.graph_formats[0]
-    wanted = {
-        "solutions": solutions_fmt.name,
-        "boolean": solutions_fmt.name,
-        "graph": graph_fmt.name,
-    }
-    permit = ep.admit(request.remote_addr or "unknown")
-    try:
-        execution = start(
-            ep.pool,
-            settings,
-            query_request,
-            ep.current_store(),
-            wanted,
-            ep.base_uri,
-            ep.prefixes,
-            arrived=arrived,
-        )
-    except BaseException:
-        permit.release()
-        raise
-    head = execution.head
-    fmt = {f.name: f for f in (*F.SOLUTION_FORMATS, *ep.graph_formats)}[head["format"]]
-    headers = {ROW_LIMIT: str(settings.max_rows)}
-    if head["truncated"]:
-        headers[TRUNCATED] = "true"
-    if format_param and request.args.get("download"):
-        headers["Content-Disposition"] = f'attachment; filename="results.{fmt.name}"'
-    # Most results are small: read them whole, free the worker, send a Content-Length.
-    # Larger ones stream on from the worker as the client reads.
-    streaming = False
-    try:
-        first, rest = execution.prefetch(PREFETCH_BYTES)
-        if rest is not None and request.method == "HEAD":
-            for _ in rest:  # finish the result so that the worker is reusable
-                pass
-            rest = None
-        if rest is None:
-            return Response(first, content_type=fmt.content_type, headers=headers)
-        streaming = True
-    finally:
-        if not streaming:
-            permit.release()
-
-    def stream(rest: Iterator[bytes]) -> Iterator[bytes]:
-        try:
-            yield first
-            yield from rest
-        finally:
-            permit.release()
-
+    if planned is None:
+        return _no_query(ep, request.args.getlist("format"))
+    if planned.chosen is F.HTML:
+        return _page(ep, planned.query, arrived)
+    result = run(ep, planned, client_address(), arrived, request.method == "HEAD")
+    headers = [(k, v) for k, v in result.headers if k != "Content-Type"]
+    content_type = dict(result.headers)["Content-Type"]
+    if isinstance(result.body, bytes):
+        return Response(result.body, content_type=content_type, headers=headers)
     return Response(
-        stream(rest), content_type=fmt.content_type, headers=headers, direct_passthrough=True
+        result.body, content_type=content_type, headers=headers, direct_passthrough=True
     )
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
 
 
 def _no_query(ep: Endpoint, format_param: list[str]) -> Response:
     """GET without a query: the service description, or the query page for a browser."""
-    chosen = ep.choose((*ep.graph_formats, F.HTML), format_param, known=F.SOLUTION_FORMATS)
+    chosen = F.choose(
+        request.headers.get("Accept"),
+        (*ep.graph_formats, F.HTML),
+        format_param,
+        ep.host.negotiate,
+        known=F.SOLUTION_FORMATS,
+    )
     if chosen is F.HTML:
         return _page(ep, None, time.monotonic())
     default_stats, graph_stats = ep.statistics()
@@ -391,25 +214,22 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
         "rows": [],
         "boolean": None,
         "error": None,
+        "error_excerpt": [],
+        "error_position": None,
         "truncated": False,
         "downloads": [],
         "ran": query_request is not None,
         "status": 200,
     }
     if query_request is not None:
-        permit = None
         try:
-            check_policy(query_request.query, ep.settings)
-            permit = ep.admit(request.remote_addr or "unknown")
-            execution = start(
-                ep.pool,
-                ep.settings,
+            execution = ep.run(
                 query_request,
-                ep.current_store(),
-                {"solutions": "json", "boolean": "json", "graph": "nt"},
-                ep.base_uri,
-                ep.prefixes,
-                arrived=arrived,
+                F.JSON,
+                F.NTRIPLES_FOR_PAGE,
+                client_address(),
+                arrived,
+                check_policy(query_request.query, ep.settings),
             )
             data = execution.read_all()
             context["truncated"] = execution.head["truncated"]
@@ -426,9 +246,9 @@ def _page(ep: Endpoint, query_request: QueryRequest | None, arrived: float) -> R
         except SparqlError as error:
             context["error"] = error.message
             context["status"] = error.status
-        finally:
-            if permit:
-                permit.release()
+            if error.position:
+                context["error_excerpt"] = excerpt(query_request.query, *error.position)
+                context["error_position"] = error.position
     html = render_template("sparql_endpoint/query.html", **context)
     response = Response(html, status=context["status"], content_type="text/html; charset=utf-8")
     response.vary.add("Accept-Language")

@@ -15,10 +15,17 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 
 class SparqlError(HTTPException):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        position: tuple[int, int] | None = None,
+    ):
         super().__init__(description=message)
         self.code = status
         self.headers = dict(headers or {})
+        self.position = position  # (line, column) of a syntax error in the query
 
     @property
     def status(self) -> int:

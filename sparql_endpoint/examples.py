@@ -44,8 +44,13 @@ def examples() -> tuple[Example, ...]:
                 (title if match[1] == "title" else note)[match[2]] = match[3].strip()
             elif body_lines or line.strip():
                 body_lines.append(line)
-        if not {"fi", "en"} <= title.keys():
-            raise ValueError(f"{path.name}: needs '# title-fi:' and '# title-en:' lines")
+        for kind, texts in (("title", title), ("note", note)):
+            missing = [lang for lang in ("fi", "sv", "en") if not texts.get(lang)]
+            if missing:
+                raise ValueError(
+                    f"{path.name}: needs a {kind} in every language; missing "
+                    + ", ".join(f"'# {kind}-{lang}:'" for lang in missing)
+                )
         found.append(
             Example(path.stem.split("-", 1)[-1], title, note, "\n".join(body_lines).strip() + "\n")
         )

@@ -1,28 +1,33 @@
-"""Run one query under the endpoint's policies: read-only, SERVICE allow-list, time limit.
+"""Run one query under the endpoint's policies: read-only, SERVICE allow-list, nesting,
+then through the broker (admission, fairness, time and memory limits).
 
-``start()`` checks the query text, takes a worker, sends the job and waits for the
-result's head; ``Execution.chunks()`` then yields the serialised result as it arrives.
-The deadline (settings.timeout from arrival) covers waiting, evaluation and writing:
-when it passes, the worker is killed and replaced, and the client gets 503.
+``start()`` checks the query text and sends the job; it returns once the result's head
+(or the whole of a small result) is back. ``Execution.chunks()`` then yields the
+serialised result as it arrives. The deadline (settings.timeout from arrival) covers
+waiting, evaluation and writing; the broker kills a worker that overruns it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sparql_endpoint import wire
+from sparql_endpoint.client import BrokerClient, Reply
 from sparql_endpoint.errors import SparqlError
-from sparql_endpoint.pool import OutOfMemory, Overrun, Worker, WorkerDied, WorkerPool
 from sparql_endpoint.protocol import READ_ONLY, QueryRequest
 from sparql_endpoint.scan import Scan, scan
 from sparql_endpoint.settings import SparqlSettings
 
 
 def check_policy(text: str, settings: SparqlSettings) -> Scan:
-    """Refuse updates and SERVICE calls outside the allow-list, before anything runs."""
+    """Refuse updates, SERVICE calls outside the allow-list and deep nesting, before
+    anything runs."""
     found = scan(text)
     if found.is_update:
         raise SparqlError(403, READ_ONLY)
@@ -35,6 +40,12 @@ def check_policy(text: str, settings: SparqlSettings) -> Scan:
                 f"SERVICE {where} is not allowed: this endpoint does not query other "
                 "endpoints" + (f" except {', '.join(sorted(allowed))}." if allowed else "."),
             )
+    if found.depth > settings.max_nesting:
+        raise SparqlError(
+            400,
+            f"The query nests groups {found.depth} levels deep; this endpoint accepts at "
+            f"most {settings.max_nesting}.",
+        )
     return found
 
 
@@ -48,45 +59,41 @@ def timeout_error(settings: SparqlSettings) -> SparqlError:
 
 @dataclass
 class Execution:
-    pool: WorkerPool
-    worker: Worker | None
-    deadline: float
     head: dict[str, Any]
     settings: SparqlSettings
-    ended: bool = False  # True once the worker said the whole result was sent
-    buffered: bytes = b""  # a result that came whole with its head
+    reply: Reply | None = None  # None: the whole result came with the head
+    buffered: bytes = b""
+    ended: bool = False  # True once the whole result has arrived
+    _started: bool = field(default=False, repr=False)
 
     def chunks(self) -> Iterator[bytes]:
-        """The serialised result; the worker goes back to the pool only after 'end'."""
+        """The serialised result as it arrives from the worker."""
         if self.buffered:
             data, self.buffered = self.buffered, b""
             yield data
-        worker, self.worker = self.worker, None
-        if worker is None:
+        reply, self.reply = self.reply, None
+        if reply is None:
             return
-        finished = False
         try:
             while True:
-                kind, payload = worker.receive(self.deadline)
-                if kind == "data":
+                kind, payload = reply.next()
+                if kind == wire.DATA:
                     yield payload
-                elif kind == "end":
-                    finished = self.ended = True
+                elif kind == wire.END:
+                    self.ended = True
                     return
-                else:  # an error after the head: nothing to do but cut the stream
+                else:  # an error after the head (time limit): nothing to do but cut it
                     return
-        except (Overrun, WorkerDied):
+        except SparqlError:
             return
         finally:
-            if finished:
-                self.pool.release(worker)
-            else:
-                self.pool.discard(worker)
+            if not reply.done:
+                reply.abandon()  # the client went away: the broker stops the query
 
     def prefetch(self, limit: int) -> tuple[bytes, Iterator[bytes] | None]:
         """Read up to ``limit`` bytes ahead. A result that ends within them comes back
-        whole (and its worker is free at once): ``(body, None)``. A longer one comes back
-        as ``(first bytes, iterator over the rest)`` to be streamed."""
+        whole: ``(body, None)``. A longer one comes back as ``(first bytes, iterator over
+        the rest)`` to be streamed."""
         chunks = self.chunks()
         buffered: list[bytes] = []
         size = 0
@@ -107,66 +114,79 @@ class Execution:
         return body
 
     def close(self) -> None:
-        """Give up on an unread result (kills the worker: it may be mid-stream)."""
-        if self.worker is not None:
-            self.pool.discard(self.worker)
-            self.worker = None
+        """Give up on an unread result."""
+        if self.reply is not None:
+            self.reply.abandon()
+            self.reply = None
+
+
+def cache_key(job: Mapping[str, Any], prefixes_digest: bytes) -> bytes:
+    """Everything in a job that changes its answer (the publication is added by the
+    broker): the query, the dataset, the formats, the row cap, the base and prefixes."""
+    parts = (
+        job["query"],
+        tuple(job["default_graph_uris"]),
+        tuple(job["named_graph_uris"]),
+        job["has_from"],
+        tuple(sorted(job["formats"].items())),
+        job["graph_media_type"],
+        job["max_rows"],
+        job["base_iri"],
+    )
+    return hashlib.sha256(pickle.dumps(parts) + prefixes_digest).digest()
 
 
 def start(
-    pool: WorkerPool,
+    broker: BrokerClient,
     settings: SparqlSettings,
     request: QueryRequest,
     store_path: Path,
     formats: dict[str, str],
+    graph_media_type: str,
     base_iri: str | None,
-    prefixes: dict[str, str],
+    prefixes: Mapping[str, str],
+    prefixes_digest: bytes,
+    client: str,
     arrived: float | None = None,
     max_rows: int | None = None,
+    internal: bool = False,
+    found: Scan | None = None,
 ) -> Execution:
-    found = check_policy(request.query, settings)
+    found = found or check_policy(request.query, settings)
     deadline = (arrived if arrived is not None else time.monotonic()) + settings.timeout
     job = {
-        "store_path": str(store_path),
         "query": request.query,
         "default_graph_uris": list(request.default_graph_uris),
         "named_graph_uris": list(request.named_graph_uris),
         "has_from": found.has_from,
         "formats": formats,
+        "graph_media_type": graph_media_type,
         "max_rows": settings.max_rows if max_rows is None else max_rows,
         "base_iri": base_iri,
-        "prefixes": prefixes,
+        "prefixes": dict(prefixes),
     }
-    worker = pool.acquire(deadline)
-    try:
-        # A worker still starting (after a restart) counts against the query's time too:
-        # the client is answered within `timeout` of arrival, whatever it waited for.
-        worker.wait_ready(deadline)
-        worker.send(job)
-        kind, payload = worker.receive(deadline)
-    except Overrun:
-        if worker.ready or worker.stuck:
-            pool.discard(worker)  # it is running the query (or will never start): stop it
-        else:
-            pool.release(worker)  # still starting, and will serve the next query
-        raise timeout_error(settings) from None
-    except OutOfMemory:
-        pool.discard(worker)
+    meta = {
+        "remaining": max(0.0, deadline - time.monotonic()),
+        "client": client,
+        "store": str(store_path),
+        "job": pickle.dumps(job, protocol=5),
+        "cache_key": cache_key(job, prefixes_digest) if settings.result_cache_mb else None,
+        "internal": internal,
+        "text": request.query[:120],
+    }
+    reply = broker.submit(meta, deadline)
+    kind, payload = reply.next()
+    if kind == wire.ERROR:
+        position = payload.get("position")
         raise SparqlError(
-            503,
-            f"The query needed more than {settings.worker_memory_mb} MiB of memory and "
-            "was stopped. Narrow it down and try again.",
-        ) from None
-    except WorkerDied:
-        pool.discard(worker)
-        raise SparqlError(
-            503,
-            "The query's worker process ended unexpectedly; try again.",
-        ) from None
-    if kind == "error":
-        pool.release(worker)
-        raise SparqlError(payload["status"], payload["message"])
-    if kind == "whole":  # small result: the worker is free already
-        pool.release(worker)
-        return Execution(pool, None, deadline, payload["head"], settings, True, payload["data"])
-    return Execution(pool, worker, deadline, payload, settings)
+            payload["status"],
+            payload["message"],
+            payload.get("headers"),
+            tuple(position) if position else None,
+        )
+    if kind == wire.WHOLE:  # small result: it came whole
+        return Execution(payload["head"], settings, None, payload["data"], True)
+    if kind == wire.HEAD:
+        return Execution(payload, settings, reply)
+    reply.abandon()
+    raise SparqlError(503, "The query service answered out of turn; try again.")

@@ -58,6 +58,11 @@ HTML = ResultFormat("html", "text/html", "HTML", aliases=("application/xhtml+xml
 
 SOLUTION_FORMATS: tuple[ResultFormat, ...] = (JSON, XML, CSV, TSV)
 
+# What the query page reads a graph result in (it parses it back into a table).
+NTRIPLES_FOR_PAGE = ResultFormat(
+    "nt", "application/n-triples", "N-Triples", rdf=ox.RdfFormat.N_TRIPLES
+)
+
 # Media types SPARQL clients send for graph results besides the formats' own names
 # (SPARQLWrapper asks for application/xml; curl users for text/plain).
 _GRAPH_ALIASES = {

@@ -53,3 +53,6 @@ class Host:
     language_preference: Callable[[str], Sequence[str]] = lambda lang: (lang, "en")
     translate: Callable[[str, str], str] = _key  # the site's shared words: site, home, ...
     home: str = "/"  # the site's home page, linked from the query page
+    # Headers the site adds to every response (app-wide after_request hooks); the lean
+    # path, which answers plain queries without Flask, adds them too.
+    response_headers: Sequence[tuple[str, str]] = ()

@@ -37,6 +37,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Ctrl-Enter runs the query.",
     },
     "results": {"fi": "Tulokset", "sv": "Resultat", "en": "Results"},
+    "error_position": {
+        "fi": "Virheen kohta kyselyssä",
+        "sv": "Felets plats i frågan",
+        "en": "Where the error is in the query",
+    },
     "truncated": {
         "fi": "Tulos katkaistiin {n} riviin.",
         "sv": "Resultatet kortades till {n} rader.",

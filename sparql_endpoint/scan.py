@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 # Terminals that can contain arbitrary text, longest alternatives first.
-_TOKEN = re.compile(
+TOKEN = re.compile(
     r"""
       (?P<ws>\s+)
     | (?P<comment>\#[^\n\r]*)
@@ -57,11 +57,12 @@ class Scan:
     # variable, a relative IRI or a prefix the query does not declare.
     services: list[str | None] = field(default_factory=list)
     has_from: bool = False
+    depth: int = 0  # deepest nesting of { } ( ) [ ]
 
 
 def tokens(text: str) -> list[Token]:
     out = []
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind = m.lastgroup or "other"
         if kind not in ("ws", "comment"):
             out.append(Token(kind, m.group()))
@@ -75,10 +76,21 @@ def _unescape(iri: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
 
 
+_OPEN, _CLOSE = frozenset("{(["), frozenset("})]")
+
+
 def scan(text: str) -> Scan:
     result = Scan()
     toks = tokens(text)
+    depth = 0
     for i, tok in enumerate(toks):
+        if tok.kind == "other":
+            if tok.text in _OPEN:
+                depth += 1
+                result.depth = max(result.depth, depth)
+            elif tok.text in _CLOSE:
+                depth = max(0, depth - 1)
+            continue
         if tok.kind != "word":
             continue
         word = tok.text.upper()

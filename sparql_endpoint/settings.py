@@ -49,9 +49,16 @@ class SparqlSettings(BaseSettings):
     workers: int = Field(
         4,
         ge=1,
-        description="Query worker processes per server process. Queries run only in these "
-        "workers, never in the web process, so that a runaway query can be killed. Keep it "
-        "above per_client_concurrency, so that one client cannot occupy every worker.",
+        description="Query worker processes of the whole server, shared by all its web "
+        "processes (one broker schedules them). Queries run only in these workers, so that "
+        "a runaway query can be killed. The reserved workers are among them.",
+    )
+    reserved_workers: int = Field(
+        1,
+        ge=0,
+        description="Workers that run only light clients' queries (see light_client_seconds), "
+        "at a better CPU priority than the others, so that heavy clients, however many "
+        "addresses they use, cannot take every worker.",
     )
     queue_wait: float = Field(
         5.0,
@@ -60,27 +67,76 @@ class SparqlSettings(BaseSettings):
         "with Retry-After (never longer than 'timeout').",
     )
     queue_length: int = Field(
-        2,
+        8,
         ge=0,
-        description="Queries per server process that may wait (at most queue_wait) for a free "
-        "worker while all 'workers' are busy. A query beyond workers + queue_length in one "
-        "process gets 503 with Retry-After at once, so that queries never hold every thread "
-        "of the web server; keep workers + queue_length well below its threads per process "
-        "(the 'threads' setting of avoinkunta serve).",
+        description="Queries (of all clients together) that may wait for a free worker. One "
+        "more gets 503 with Retry-After at once, unless it comes from a client that used "
+        "less than the heaviest waiting one, whose newest waiting query then gets the 503 "
+        "instead. Keep workers + queue_length below the web server's threads per process "
+        "(the 'threads' setting of avoinkunta serve), so that queries never hold every "
+        "thread of a process.",
     )
     per_client_concurrency: int = Field(
         2,
         ge=0,
-        description="Queries one client address may have running at the same time; more get "
-        "429 Too Many Requests. Counted across all server processes on the host (lock "
-        "files). 0 = off.",
+        description="Queries one client address may have running or waiting at the same "
+        "time; more get 429 Too Many Requests with Retry-After. Counted by the broker for "
+        "the whole server. 0 = off.",
+    )
+    client_budget: float = Field(
+        60.0,
+        ge=0,
+        description="Seconds of query time (time on a worker) one client address may use "
+        "per minute, on average; beyond its burst, its queries get 429 with Retry-After "
+        "until it has time again. 0 (with client_burst 0) = off.",
+    )
+    client_burst: float = Field(
+        60.0,
+        ge=0,
+        description="Seconds of query time a client may use at once before client_budget "
+        "applies (the size of its bucket, which refills at client_budget per minute).",
+    )
+    light_client_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="A client that used less than this many seconds of query time in about "
+        "the last minute is light: its queries may run on the reserved workers, and the "
+        "queue always serves the client that used least first.",
     )
     worker_memory_mb: int = Field(
         1024,
         ge=0,
-        description="Resident memory a worker process may use while running a query, in MiB, "
-        "checked every 0.1 s; a query that needs more is stopped (worker killed and "
-        "replaced) and the client gets 503. 0 = no limit.",
+        description="Memory a worker process may add to what it holds when it starts (its "
+        "share of the store), in MiB, checked every 0.1 s while it runs a query; a query "
+        "that needs more is stopped (worker killed and replaced) and the client gets 503. "
+        "0 = no limit.",
+    )
+    worker_nice: int = Field(
+        8,
+        ge=0,
+        le=19,
+        description="How much lower the CPU priority of query workers is than the web "
+        "processes' (nice value; the reserved workers get 6 less, at least 0), so that pages, "
+        "/healthz and light queries go first when the cores are busy. 0 = the same priority.",
+    )
+    max_nesting: int = Field(
+        64,
+        ge=1,
+        description="Deepest nesting of groups ({ } and parentheses) a query may have; deeper "
+        "queries get 400 before they reach the engine (whose parser would overflow its "
+        "stack).",
+    )
+    store_in_memory: bool = Field(
+        False,
+        description="Give each worker an in-memory copy of the store instead of reading the "
+        "on-disk store (2-5 times faster queries, but every worker holds the whole store: "
+        "about 400 bytes per quad; for small publications only).",
+    )
+    result_cache_mb: int = Field(
+        64,
+        ge=0,
+        description="Memory for cached results (whole results up to 256 KiB, per query and "
+        "publication; a new publication starts empty). 0 = no cache.",
     )
     service_allowlist: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_words)] = Field(
         (),
@@ -88,11 +144,11 @@ class SparqlSettings(BaseSettings):
         "environment. Empty (the default) refuses every SERVICE clause and forbids worker "
         "processes to open network sockets at all.",
     )
-    lock_dir: str = Field(
+    broker_socket: str = Field(
         "",
-        description="Directory for the per-client lock files; empty = 'client-slots' in the "
-        "deployment's state directory (OUT/.sparql under avoinkunta serve), or, for an app "
-        "given none, a folder per base URI under the system temporary directory.",
+        description="Unix socket of a running query broker to send queries to (avoinkunta "
+        "serve starts one for all its web processes and sets this); empty = the endpoint "
+        "starts its own broker.",
     )
 
 

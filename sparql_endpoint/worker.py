@@ -1,25 +1,22 @@
-"""The query worker: a separate process that opens the store read-only and runs queries.
+"""The query worker: a process forked from the store host, running one query at a time.
 
-The web process sends one job at a time over a Unix socket and reads back a stream of
-messages: ``("head", info)``, then ``("data", bytes)`` chunks, then ``("end", None)``
-(or, for a result that fits in one chunk, the single message ``("whole", {head, data})``);
-or ``("error", {"status", "message"})`` at any point. The web process enforces the
-time limit by killing this process, which is why queries never run in the web
-process itself (pyoxigraph cannot be interrupted, and a thread cannot be killed).
-
-Started as ``python -c 'from sparql_endpoint.worker import main; main()' FD NET [STORE]``.
+The broker sends a job frame (``wire.JOB``) over the worker's Unix socket and reads back
+``WHOLE`` (a result that fits in one chunk: head and bytes in one frame), or ``HEAD``,
+``DATA``… and ``END``; or ``ERROR`` at any point. The broker enforces the time and
+memory limits by killing this process, which is why queries never run in a web or
+broker process (pyoxigraph cannot be interrupted, and a thread cannot be killed).
 """
 
 from __future__ import annotations
 
 import itertools
-import sys
-from multiprocessing.connection import Connection
+import socket
 from typing import Any
 
 import pyoxigraph as ox
 
-from sparql_endpoint import sandbox
+from sparql_endpoint import wire
+from sparql_endpoint.syntax import explain
 
 CHUNK = 64 * 1024
 _FORMATS_RESULTS = {
@@ -28,29 +25,24 @@ _FORMATS_RESULTS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-_FORMATS_RDF = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-}
 
 
 class QueryFailed(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, position: tuple[int, int] | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.position = position
 
 
 class _ChunkWriter:
-    """A binary file-like object that forwards what is written in CHUNK-sized messages.
+    """A binary file-like object that forwards what is written in CHUNK-sized frames.
 
     The result's head goes out with the first chunk; a result that fits in one chunk
-    travels as a single ``("whole", {"head", "data"})`` message (one round trip)."""
+    travels as a single WHOLE frame (one round trip)."""
 
-    def __init__(self, conn: Connection, head: dict[str, Any]):
-        self._conn = conn
+    def __init__(self, sock: socket.socket, head: dict[str, Any]):
+        self._sock = sock
         self._head: dict[str, Any] | None = head
         self._buffer = bytearray()
 
@@ -58,9 +50,9 @@ class _ChunkWriter:
         self._buffer += data
         if len(self._buffer) >= CHUNK:
             if self._head is not None:
-                self._conn.send(("head", self._head))
+                wire.send(self._sock, wire.HEAD, self._head)
                 self._head = None
-            self._conn.send(("data", bytes(self._buffer)))
+            wire.send(self._sock, wire.DATA, bytes(self._buffer))
             self._buffer.clear()
         return len(data)
 
@@ -69,30 +61,12 @@ class _ChunkWriter:
 
     def finish(self) -> None:
         if self._head is not None:
-            self._conn.send(("whole", {"head": self._head, "data": bytes(self._buffer)}))
+            wire.send(self._sock, wire.WHOLE, {"head": self._head, "data": bytes(self._buffer)})
         else:
             if self._buffer:
-                self._conn.send(("data", bytes(self._buffer)))
-            self._conn.send(("end", None))
+                wire.send(self._sock, wire.DATA, bytes(self._buffer))
+            wire.send(self._sock, wire.END, b"")
         self._buffer.clear()
-
-
-class _Stores:
-    """The open store; reopened when the web process names another publication."""
-
-    def __init__(self) -> None:
-        self.path: str | None = None
-        self.store: ox.Store | None = None
-
-    def get(self, path: str) -> ox.Store:
-        if self.store is None or path != self.path:
-            self.store = None  # release the old publication first
-            try:
-                self.store = ox.Store.read_only(path)
-            except OSError as exc:
-                raise QueryFailed(503, f"The published store cannot be opened: {exc}") from None
-            self.path = path
-        return self.store
 
 
 def _dataset_options(job: dict[str, Any]) -> dict[str, Any]:
@@ -116,8 +90,7 @@ def _tsv(variables: list[ox.Variable], rows: list[ox.QuerySolution]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
-    store = stores.get(job["store_path"])
+def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
     try:
         options = _dataset_options(job)
     except ValueError as exc:
@@ -140,7 +113,9 @@ def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
             else:
                 items, truncated = None, False
     except SyntaxError as exc:
-        raise QueryFailed(400, f"Query syntax error: {exc}") from None
+        problem = explain(job["query"], str(exc))
+        position = (problem.line, problem.column) if problem.line and problem.column else None
+        raise QueryFailed(400, f"Query syntax error: {problem.message}", position) from None
     except PermissionError:
         raise QueryFailed(
             403, "The query tried to reach the network (SERVICE); this endpoint does not."
@@ -155,7 +130,7 @@ def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
         "truncated": truncated,
         "count": None if items is None else len(items),
     }
-    writer = _ChunkWriter(conn, head)
+    writer = _ChunkWriter(sock, head)
     try:
         if kind == "boolean":
             result.serialize(writer, _FORMATS_RESULTS[fmt_name])
@@ -171,40 +146,35 @@ def run_job(stores: _Stores, job: dict[str, Any], conn: Connection) -> None:
                 capped.serialize(writer, _FORMATS_RESULTS[fmt_name])
         else:
             triples = result if items is None else items
-            prefixes = job.get("prefixes") if fmt_name in ("ttl", "rdf") else None
-            ox.serialize(triples, writer, _FORMATS_RDF[fmt_name], prefixes=prefixes)
+            rdf_format = ox.RdfFormat.from_media_type(job["graph_media_type"])
+            use_prefixes = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+            prefixes = job.get("prefixes") if use_prefixes else None
+            ox.serialize(triples, writer, rdf_format, prefixes=prefixes)
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise QueryFailed(500, f"Query evaluation failed while writing results: {exc}") from None
     writer.finish()
 
 
-def serve(conn: Connection, stores: _Stores) -> None:
+def serve(sock: socket.socket, store: ox.Store) -> None:
+    """Run jobs until the broker closes the socket."""
     while True:
         try:
-            job = conn.recv()
-        except (EOFError, OSError):
+            kind, job = wire.receive(sock)
+        except wire.Closed:
             return
+        if kind != wire.JOB:
+            continue
         try:
-            run_job(stores, job, conn)
+            run_job(store, job, sock)
         except QueryFailed as failure:
-            conn.send(("error", {"status": failure.status, "message": failure.message}))
-
-
-def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    fd, network = int(argv[0]), argv[1] == "1"
-    store_path = argv[2] if len(argv) > 2 else ""
-    sandbox.die_with_parent()
-    sandboxed = False if network else sandbox.forbid_inet_sockets()
-    conn = Connection(fd)
-    stores = _Stores()
-    if store_path:
-        try:
-            stores.get(store_path)
-        except QueryFailed:
-            pass  # reported with the first job that needs the store
-    try:
-        conn.send(("ready", {"sandboxed": sandboxed}))
-    except OSError:  # the web process is already gone
-        return
-    serve(conn, stores)
+            try:
+                error = {
+                    "status": failure.status,
+                    "message": failure.message,
+                    "position": failure.position,
+                }
+                wire.send(sock, wire.ERROR, error)
+            except wire.Closed:
+                return
+        except wire.Closed:
+            return

@@ -1,7 +1,7 @@
 """Shared fixtures: one built catalogue per session, the app over it, and a real server.
 
 Layered like Flask's tutorial: ``built_out`` → ``settings`` → ``app`` → ``client``;
-``live_server`` is the app served by gunicorn on 127.0.0.1 over its own build, whose base
+``live_server`` is the app served by `avoinkunta serve` on 127.0.0.1 over its own build, whose base
 URI is the server's own address (so absolute links such as hydra:next dereference).
 """
 
@@ -118,7 +118,7 @@ def start_server(
     env: dict[str, str] | None = None,
     ready_path: str = "healthz",
 ) -> subprocess.Popen[bytes]:
-    """`avoinkunta serve` (gunicorn) on 127.0.0.1:``port`` over ``out_dir``, once
+    """`avoinkunta serve` on 127.0.0.1:``port`` over ``out_dir``, once
     ``ready_path`` answers 200; ``env`` is added to the environment."""
     base = f"http://127.0.0.1:{port}/"
     process = subprocess.Popen(
@@ -154,7 +154,7 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The bundled catalogue built with base http://127.0.0.1:PORT/ and served there by
-    `avoinkunta serve` (gunicorn, 2 workers)."""
+    `avoinkunta serve` (2 web processes)."""
     port = free_port()
     out = tmp_path_factory.mktemp("live-out")
     settings = make_settings(out, base=f"http://127.0.0.1:{port}/")

@@ -36,12 +36,14 @@ def build_page(
     since: datetime | None = None,
     base_url: str | None = None,
     size_in_links: bool = False,
+    items: list | None = None,
 ) -> CataloguePage:
     """One page of catalogue ``which`` ("dcat" or "adms") as a graph that stands alone:
     the catalogue, its publisher and the page's items with everything the shapes need,
-    and the Hydra view with absolute first/previous/next/last links."""
+    and the Hydra view with absolute first/previous/next/last links. ``items`` are the
+    catalogue's items if the caller has them already (``CATALOGUES[which].items``)."""
     module = CATALOGUES[which]
-    every = module.items(ctx, since)
+    every = module.items(ctx, since) if items is None else items
     page = Page(number=number, size=max(1, size), total=len(every))
     if number < 1 or number > page.last:
         raise PageOutOfRange(f"page {number} does not exist; the last page is {page.last}")
@@ -59,6 +61,7 @@ def build_page(
 
 
 __all__ = [
+    "CATALOGUES",
     "BadTimestamp",
     "CataloguePage",
     "Context",

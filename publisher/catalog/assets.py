@@ -81,10 +81,11 @@ def items(ctx: Context, since: datetime | None = None) -> list[Item]:
     for row in rows:
         iri = URIRef(row["o"].value)
         live.append(Item(iri, row["key"].value, modified(ctx.ledger, str(iri)) or ctx.built_at))
+    live_iris = {i.iri for i in live}
     gone = [
         Item(URIRef(r.iri), r.key, r.removed, r)
         for r in removals(ctx.ledger, "offering")
-        if not any(i.iri == URIRef(r.iri) for i in live)
+        if URIRef(r.iri) not in live_iris
     ]
     found = live + gone
     if since is not None:
@@ -124,7 +125,7 @@ def _asset_type(ctx: Context, g: Graph, kind: str) -> URIRef:
 def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     ak = ctx.uris.vocab
     asset = item.iri
-    src = ctx.store.describe(str(asset), vocab=ctx.vocab)
+    src = ctx.describe(str(asset))
     g.add((catalogue, DCAT.dataset, asset))
     g.add((asset, RDF.type, DCAT.Dataset))
     g.add((asset, RDF.type, ADMS.Asset))
@@ -146,7 +147,7 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
         g.add((standard, RDF.type, DCT.Standard))
     if (asset, DCAT.keyword, None) not in g:  # tags for harvesters: the component labels
         for component in src.objects(asset, DCAT.theme):
-            for label in src.objects(component, SKOS.prefLabel):
+            for label in ctx.describe(str(component)).objects(component, SKOS.prefLabel):
                 g.add((asset, DCAT.keyword, label))
     for p in (DCT.issued, DCT.modified):
         for o in src.objects(asset, p):

@@ -25,14 +25,22 @@ def parse_since(value: str | None) -> datetime | None:
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     try:
+        if len(text) > 40:
+            raise ValueError(text)
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise BadTimestamp(
-            f"modified_since must be an ISO 8601 date or date-time, not {value!r}"
+            f"modified_since must be an ISO 8601 date or date-time, not {value[:40]!r}"
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first representable UTC
+        raise BadTimestamp(
+            f"modified_since {value[:40]!r} is out of range: use a moment between the years "
+            "0001 and 9999 in UTC"
+        ) from None
 
 
 def to_moment(value: Any) -> datetime | date | None:

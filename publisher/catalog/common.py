@@ -5,7 +5,7 @@ expect (a landing page is a ``foaf:Document``, a media type a ``dct:MediaType`` 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,22 +18,32 @@ from publisher.store import ReadStore, new_graph
 from publisher.uris import UriScheme
 
 PUBLISHER_KEY = "coss"  # COSS ry, the Finnish Centre for Open Systems and Solutions
-TEXT_LANGS = ("fi", "en", "sv")
 
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a catalogue builder reads: the URIs, the publication and its store."""
+    """Everything a catalogue builder reads: the URIs, the publication and its store.
+
+    One context serves one page: `describe` remembers what it read, since every asset of
+    a page names the same suppliers, licences and concepts."""
 
     uris: UriScheme
     store: ReadStore
     built_at: datetime
     manifest: dict[str, Any]
     ledger: dict[str, dict[str, Any]]
+    _described: dict[str, Graph] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def vocab(self) -> str:
         return str(self.uris.vocab)
+
+    def describe(self, iri: str) -> Graph:
+        """The store's description of `iri` (see `ReadStore.describe`), read once."""
+        found = self._described.get(iri)
+        if found is None:
+            found = self._described[iri] = self.store.describe(iri, links=False)
+        return found
 
     def graph(self) -> Graph:
         g = new_graph(self.vocab)
@@ -73,7 +83,7 @@ def add_publisher(ctx: Context, g: Graph, agent: URIRef) -> URIRef:
     homepage. Falls back to the IRI's key when the store does not know it."""
     g.add((agent, RDF.type, FOAF.Agent))
     g.add((agent, RDF.type, FOAF.Organization))
-    src = ctx.store.describe(str(agent))
+    src = ctx.describe(str(agent))
     names = [o for o in src.objects(agent, FOAF.name) if isinstance(o, Literal)]
     if not names:
         parsed = ctx.uris.parse(str(agent))
@@ -95,7 +105,7 @@ def add_contact_point(
     agent publishes no e-mail address (ADMS-AP requires one) and a ``fallback`` agent is
     given, the fallback's contact point is used: for an offering, the register's curators,
     who take corrections and questions about its record."""
-    src = ctx.store.describe(str(agent))
+    src = ctx.describe(str(agent))
     source = next(iter(src.objects(agent, DCAT.contactPoint)), None)
     has_email = source is not None and (source, VCARD.hasEmail, None) in src
     if not has_email and fallback is not None and fallback != agent:
@@ -128,7 +138,7 @@ def add_licence(ctx: Context, g: Graph, licence: URIRef) -> URIRef:
         _licence_type(g, licence, authority.LICENCE_TYPES["Attribution"].iri)
         g.add((licence, DCT.title, g.value(licence, SKOS.prefLabel)))
         return licence
-    src = ctx.store.describe(str(licence))
+    src = ctx.describe(str(licence))
     target = licence
     for match in src.objects(licence, SKOS.exactMatch):
         if str(match).startswith(authority.EU + "licence/"):
@@ -171,7 +181,7 @@ def _licence_type_of(ctx: Context, licence: URIRef, src: Graph) -> URIRef | None
         return None
     codes = []
     for member in members:
-        kind = _licence_type_of(ctx, member, ctx.store.describe(str(member)))  # type: ignore[arg-type]
+        kind = _licence_type_of(ctx, member, ctx.describe(str(member)))  # type: ignore[arg-type]
         local = str(kind).rsplit("/", 1)[-1] if kind is not None else None
         if local not in _RESTRICTIVENESS:
             return None  # a member we cannot rank: no type rather than a wrong one
@@ -219,7 +229,7 @@ def add_catalogue(
 
 def add_scheme_stub(ctx: Context, g: Graph, scheme: URIRef) -> None:
     """Type and titles of one of our concept schemes (what a harvester shows)."""
-    src = ctx.store.describe(str(scheme))
+    src = ctx.describe(str(scheme))
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
     for p in (SKOS.prefLabel, DCT.title):
         for o in src.objects(scheme, p):
@@ -229,7 +239,7 @@ def add_scheme_stub(ctx: Context, g: Graph, scheme: URIRef) -> None:
 
 def add_concept(ctx: Context, g: Graph, concept: URIRef, src: Graph | None = None) -> URIRef:
     """One of our SKOS concepts (architecture component …) with labels and scheme."""
-    src = src if src is not None else ctx.store.describe(str(concept))
+    src = src if src is not None else ctx.describe(str(concept))
     g.add((concept, RDF.type, SKOS.Concept))
     for p in (SKOS.prefLabel, SKOS.inScheme):
         for o in src.objects(concept, p):

@@ -113,7 +113,7 @@ def _local(ctx: Context, name: str) -> URIRef:
 def _modified(ctx: Context, iri: URIRef) -> Any:
     """When a vocabulary last changed: the ledger's date (changes of its description), else
     the ``dct:modified`` it states, else the build time."""
-    stated = ctx.store.describe(str(iri)).value(iri, DCT.modified)
+    stated = ctx.describe(str(iri)).value(iri, DCT.modified)
     return modified(ctx.ledger, str(iri)) or (stated.toPython() if stated else ctx.built_at)
 
 
@@ -300,7 +300,7 @@ def _add_dump(ctx: Context, g: Graph, dataset: URIRef, name: str, entry: dict) -
 def _add_vocabulary(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     dataset = item.iri
     _dataset_common(ctx, g, catalogue, dataset, item)
-    src = ctx.store.describe(str(dataset))
+    src = ctx.describe(str(dataset))
     titles = [o for p in (DCT.title, SKOS.prefLabel) for o in src.objects(dataset, p)]
     if item.key == "ontology":
         titles = titles or [

@@ -1,8 +1,9 @@
 """Bar charts drawn on the server as accessible SVG (no JavaScript, no library).
 
 Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` that states every
-number, bars that link to the filtered list, and the same numbers as an HTML table beside
-it (``Chart.rows``). Labels sit on their own line above their bar so that long labels and
+number, and the same numbers as an HTML table beside it whose rows link to the filtered
+list (links inside an image would be controls nested in an image: not accessible).
+Labels sit on their own line above their bar so that long labels and
 narrow phones both fit; colours keep 3:1 against white for the bars (WCAG 1.4.11) and
 4.5:1 for the text.
 """
@@ -86,10 +87,8 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], desc: str) -> Chart:
             f'<text x="{length + VALUE_GAP}" y="{y + BAR_Y + BAR - 2}" font-size="13" '
             f'fill="{INK}">{escape(shown)}</text>'
         )
-        body = "".join(row)
-        if bar.href:
-            body = f'<a href="{escape(bar.href)}">{body}</a>'
-        parts.append(f"<g>{body}</g>")
+        # No links inside: the chart is one image (role="img"); its table links each row.
+        parts.append(f"<g>{''.join(row)}</g>")
     parts.append("</svg>")
     return Chart(chart_id, title, tuple(bars), desc, Markup("".join(parts)))
 

@@ -282,12 +282,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "kind_scheme": {"fi": "Käsitteistö", "sv": "Begreppsschema", "en": "Concept scheme"},
     "statistics_title": {"fi": "Tilastot", "sv": "Statistik", "en": "Statistics"},
     "statistics_intro": {
-        "fi": "Tarjooman luvut kuvina ja taulukkoina. Jokainen pylväs on linkki rajattuun "
-        "luetteloon.",
-        "sv": "Erbjudandets siffror som diagram och tabeller. Varje stapel är en länk till "
-        "den avgränsade listan.",
-        "en": "The offering in figures, as charts and tables. Every bar links to the "
-        "filtered list.",
+        "fi": "Tarjooman luvut kuvina ja taulukkoina. Taulukon jokainen rivi on linkki "
+        "rajattuun luetteloon.",
+        "sv": "Erbjudandets siffror som diagram och tabeller. Varje rad i tabellerna är en "
+        "länk till den avgränsade listan.",
+        "en": "The offering in figures, as charts and tables. Every row of the tables links "
+        "to the filtered list.",
     },
     "chart_per_layer": {
         "fi": "Tuotteet ja palvelut arkkitehtuurin kerroksittain",
@@ -389,6 +389,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "fi": "Tähän arkkitehtuurin osaan ei ole vielä luokiteltu yhtään tuotetta tai palvelua.",
         "sv": "Ingen produkt eller tjänst är ännu klassificerad under denna komponent.",
         "en": "No offering is classified under this component yet.",
+    },
+    "open_filtered_list": {
+        "fi": "Näytä luettelossa, vertaile ja rajaa lisää →",
+        "sv": "Visa i listan, jämför och avgränsa mer →",
+        "en": "Show in the list: compare and filter further →",
     },
     "swedish_fallback_notice": {
         "fi": "",

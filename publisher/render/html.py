@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup, escape
 
+from publisher.i18n import Text, ngettext, translate
+from publisher.i18n.names import KIND_NAMES, STATUS_NAMES
 from publisher.namespaces import ADMS, DCAT, DCT, FOAF, OWL, RDFS, SCHEMA, SKOS, VCARD
-from publisher.render.i18n import translate, translate_lang
-from publisher.render.lang import LANGUAGES, choose_language
+from publisher.render import i18n as legacy
+from publisher.render.lang import LANGUAGE_TAG, LANGUAGES, choose_language
 from publisher.render.lens import format_amount, is_web_url
 
 # Namespaces the templates use to name properties (`dct.title`, `schema.price`…).
@@ -31,13 +33,31 @@ LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
 
 
 def page_language() -> str:
-    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    """The page's language: ?lang= (a malformed one is refused before any view runs, and
+    ignored here so that even its error page renders), Accept-Language, or Finnish."""
+    param = request.args.get("lang")
+    if param and not LANGUAGE_TAG.match(param):
+        param = None
+    return choose_language(param, request.headers.get("Accept-Language"))
 
 
 def explicit_language() -> str | None:
     """The `?lang=` the reader chose, carried on in our links so the choice sticks."""
     value = (request.args.get("lang") or "").strip().lower()[:2]
     return value if value in LANGUAGES else None
+
+
+def variant_key() -> tuple[object, ...]:
+    """Everything of the request that reaches an HTML page's bytes: the path (the language
+    links repeat it), every query parameter (they carry them on), the language chosen
+    (from ``?lang=`` or Accept-Language) and the mount point. Part of every HTML cache key,
+    so that ``/doc/x`` and ``/doc/x.html`` never share an entry."""
+    return (
+        request.script_root,
+        request.path,
+        tuple(sorted(request.args.items(multi=True))),
+        page_language(),
+    )
 
 
 def local_href(iri: str) -> str | None:
@@ -65,39 +85,105 @@ def site_path(path: str, **params: str | None) -> str:
 
 
 def language_links() -> list[dict[str, Any]]:
-    """The language switch: this page in each language."""
+    """The language switch: this page in each language (every parameter kept, repeated
+    ones too: ``?component=a&component=b``)."""
     current = page_language()
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     links = []
     for code in LANGUAGES:
-        args = request.args.to_dict()
-        args["lang"] = code
         links.append(
             {
                 "code": code,
                 "name": LANGUAGE_NAMES[code],
-                "href": f"{request.script_root}{request.path}?{urlencode(args)}",
+                "href": f"{request.script_root}{request.path}?{urlencode([*kept, ('lang', code)])}",
                 "current": code == current,
             }
         )
     return links
 
 
-def translated_markup(key: str, lang: str) -> Markup:
-    """A UI string as HTML; a fallback in another language carries its own ``lang``."""
-    text, text_lang = translate_lang(key, lang)
-    if text_lang == lang:
-        return escape(text)
-    return Markup('<span lang="{}">{}</span>').format(text_lang, text)
+def marked(found: Text, lang: str) -> Markup:
+    """A message as HTML; a fallback in another language carries its own ``lang``."""
+    if found.lang == lang:
+        return escape(found.text)
+    return Markup('<span lang="{}">{}</span>').format(found.lang, found.text)
+
+
+def _lang() -> str:
+    return str(getattr(g, "page_lang", None) or page_language())
+
+
+def _text(message: str) -> str:
+    return translate(message, _lang()).text
+
+
+def _text_in(context: str, message: str) -> str:
+    return translate(message, _lang(), context).text
+
+
+def _html(message: str) -> Markup:
+    lang = _lang()
+    return marked(translate(message, lang), lang)
+
+
+def _html_in(context: str, message: str) -> Markup:
+    lang = _lang()
+    return marked(translate(message, lang, context), lang)
+
+
+def _plural(singular: str, plural: str, n: int) -> Markup:
+    lang = _lang()
+    return marked(ngettext(singular, plural, n, lang), lang)
+
+
+def _name(table: dict[str, str], code: str) -> str | None:
+    message = table.get(code)
+    return translate(message, _lang()).text if message else None
+
+
+# The gettext functions of every template (imported macros included), in the language of
+# the page being rendered: ``_`` text, ``_h`` HTML with a marked fallback, ``_p``/``_hp``
+# with a context, ``_n`` plural forms; names of kinds and statuses by their code.
+TEMPLATE_FUNCTIONS: dict[str, Any] = {
+    "_": _text,
+    "_p": _text_in,
+    "_h": _html,
+    "_hp": _html_in,
+    "_n": _plural,
+    "kind_name": lambda code: _name(KIND_NAMES, code) or code,
+    "status_name": lambda code: _name(STATUS_NAMES, code),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
+
+
+def head_links() -> dict[str, Any]:
+    """Absolute URLs for the page head: ``canonical`` (this page in its language) and
+    ``alternates`` ((hreflang, URL) for each language, and x-default without ``lang``)."""
+    host = request.host_url.rstrip("/")
+    links = language_links()
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    default = f"{host}{request.script_root}{request.path}" + (f"?{urlencode(kept)}" if kept else "")
+    return {
+        "canonical": next(host + link["href"] for link in links if link["current"]),
+        "alternates": [(link["code"], host + link["href"]) for link in links]
+        + [("x-default", default)],
+    }
 
 
 def render_page(template: str, **context: Any) -> str:
     lang = context.pop("lang", None) or page_language()
+    g.page_lang = lang
     return render_template(
         template,
         lang=lang,
-        t=lambda key: translate(key, lang),
-        tl=lambda key: translated_markup(key, lang),
+        # Message keys of the first dictionary, for templates not yet converted.
+        t=lambda key: legacy.translate(key, lang),
+        tl=lambda key: marked(Text(*legacy.translate_lang(key, lang)), lang),
         language_links=language_links(),
+        head_links=head_links(),
         site_path=site_path,
         format_amount=format_amount,
         is_web_url=is_web_url,

@@ -6,6 +6,7 @@ chosen language has none (Swedish is only present where a source gives it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rdflib import Literal
@@ -13,6 +14,8 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+# What ?lang= may be (a BCP 47 tag, loosely): anything else is refused with 400.
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 DEFAULT_LANGUAGE = "fi"
 FALLBACK: tuple[str, ...] = ("fi", "en")
 

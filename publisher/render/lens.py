@@ -6,7 +6,7 @@ themselves; every value is returned as plain data that Jinja2 escapes on output.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -183,10 +183,3 @@ def _local_name(iri: str) -> str:
 
 def _sort_key(node: Node) -> tuple[int, str]:
     return (0 if isinstance(node, URIRef) else 1 if isinstance(node, Literal) else 2, str(node))
-
-
-def unique(items: Iterable[Link]) -> list[Link]:
-    seen: dict[str, Link] = {}
-    for item in items:
-        seen.setdefault(item.iri, item)
-    return list(seen.values())

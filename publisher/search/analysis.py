@@ -32,6 +32,17 @@ MAX_WORD = 40  # longer "words" (hashes, URLs without spaces) are not analysed
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: ``Päätös`` and ``paatos`` fold alike."""
+    if text.isascii():
+        return text.lower()
+    return _fold_words(text) if " " in text else _fold(text)
+
+
+def _fold_words(text: str) -> str:
+    return " ".join(_fold(w) if not w.isascii() else w.lower() for w in text.split(" "))
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

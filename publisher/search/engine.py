@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -24,7 +26,8 @@ from rapidfuzz.distance import OSA
 
 from publisher.search.analysis import Analyser, QueryWord, query_words
 
-WEIGHTS = (10.0, 5.0, 3.0, 1.0)  # title, keywords, names, body
+WEIGHTS = (10.0, 5.0, 3.0, 1.0)  # title, keywords, names, body: the index's rank function
+RANK = f"bm25({', '.join(str(w) for w in WEIGHTS)})"
 MIN_PREFIX = 3
 
 
@@ -37,9 +40,13 @@ class Hit:
 
 @dataclass
 class Outcome:
+    """How a query was understood: the FTS5 expression that found something (or the
+    last one tried), and what the page says about it."""
+
     query: str
-    hits: list[Hit] = field(default_factory=list)
     words: list[QueryWord] = field(default_factory=list)
+    match: str | None = None  # the FTS5 MATCH expression run
+    found: bool = False
     corrected: str | None = None  # "did you mean": the query as it was run, if changed
     any_word: bool = False  # stage 3: not every word matched
     terms: frozenset[str] = frozenset()  # every term that counted as a match (highlighting)
@@ -54,33 +61,84 @@ class _Vocabulary:
 
 
 class SearchEngine:
-    """Searches one index file. Thread-safe: give each thread its own connection."""
+    """Searches one index file. Thread-safe: give each thread its own connection.
 
-    def __init__(self, analyser: Analyser) -> None:
+    ``plan`` finds the expression to run (cheap: existence checks only); ``ranked`` gives
+    every match in rank order, cached per expression (a list of 12,000 matches costs
+    SQLite about 20 ms to rank; the next page or facet choice then costs nothing)."""
+
+    def __init__(self, analyser: Analyser, cache_size: int = 256) -> None:
         self.analyser = analyser
         self._vocabulary: _Vocabulary | None = None
         self._lock = threading.Lock()
+        self._ranked: OrderedDict[str, array[int]] = OrderedDict()
+        self._cache_size = cache_size
 
-    # --- the public call ------------------------------------------------------------
+    # --- the public calls -----------------------------------------------------------
 
-    def search(self, db: sqlite3.Connection, query: str) -> Outcome:
+    def plan(self, db: sqlite3.Connection, query: str) -> Outcome:
         words = query_words(self.analyser, query)
         outcome = Outcome(query=query, words=words)
         if not words:
             return outcome
         groups = [list(w.terms) for w in words]
-        hits = self._run(db, _all_of(groups))
-        if not hits:
+        match = _all_of(groups)
+        found = self._exists(db, match)
+        if not found:
             groups, corrected = self._relax(db, words)
-            if corrected is not None:
-                outcome.corrected = corrected
-            hits = self._run(db, _all_of(groups))
-            if not hits and len(groups) > 1:
-                hits = self._run(db, _any_of(groups))
-                outcome.any_word = bool(hits)
-        outcome.hits = hits
+            outcome.corrected = corrected
+            match = _all_of(groups)
+            found = self._exists(db, match)
+            if not found and len(groups) > 1:
+                match = _any_of(groups)
+                found = self._exists(db, match)
+                outcome.any_word = found
+        outcome.match = match
+        outcome.found = found
         outcome.terms = frozenset(t.rstrip("*") for g in groups for t in g for t in t.split())
         return outcome
+
+    def ranked(self, db: sqlite3.Connection, match: str) -> array[int]:
+        """Every entity id matching ``match``, best first (cached)."""
+        with self._lock:
+            found = self._ranked.get(match)
+            if found is not None:
+                self._ranked.move_to_end(match)
+                return found
+        rows = db.execute(
+            "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank, rowid", (match,)
+        )
+        found = array("I", (r[0] for r in rows))
+        with self._lock:
+            self._ranked[match] = found
+            while len(self._ranked) > self._cache_size:
+                self._ranked.popitem(last=False)
+        return found
+
+    def scored(self, db: sqlite3.Connection, match: str, limit: int) -> list[tuple[int, float]]:
+        """The best ``limit`` matches with their BM25 scores (lower is better)."""
+        rows = db.execute(
+            "SELECT rowid, rank FROM search WHERE search MATCH ? ORDER BY rank, rowid LIMIT ?",
+            (match, limit),
+        )
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def search(self, db: sqlite3.Connection, query: str, limit: int = 100) -> list[Hit]:
+        """The best matches of a query, every kind (kinds from the index)."""
+        outcome = self.plan(db, query)
+        if not outcome.found or outcome.match is None:
+            return []
+        scored = self.scored(db, outcome.match, limit)
+        if not scored:
+            return []
+        marks = ", ".join("?" for _ in scored)
+        kinds = dict(
+            db.execute(
+                f"SELECT entity, kind FROM search_kind WHERE entity IN ({marks})",
+                [e for e, _ in scored],
+            )
+        )
+        return [Hit(e, kinds.get(e, ""), score) for e, score in scored]
 
     # --- stages ---------------------------------------------------------------------
 
@@ -138,15 +196,11 @@ class SearchEngine:
 
     # --- SQL --------------------------------------------------------------------------
 
-    def _run(self, db: sqlite3.Connection, match: str) -> list[Hit]:
-        weights = ", ".join(str(w) for w in WEIGHTS)
-        rows = db.execute(
-            f"SELECT s.rowid, k.kind, bm25(search, {weights}) AS score FROM search s "
-            "JOIN search_kind k ON k.entity = s.rowid "
-            "WHERE search MATCH ? ORDER BY score, s.rowid",
-            (match,),
+    def _exists(self, db: sqlite3.Connection, match: str) -> bool:
+        return (
+            db.execute("SELECT 1 FROM search WHERE search MATCH ? LIMIT 1", (match,)).fetchone()
+            is not None
         )
-        return [Hit(entity, kind, score) for entity, kind, score in rows]
 
     def _known(self, db: sqlite3.Connection, terms: set[str]) -> set[str]:
         if not terms:

@@ -8,12 +8,35 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from publisher.namespaces import ADMS, DCAT, DCT, FOAF, SCHEMA, SKOS
 from publisher.siteindex.extract import Extract, Text, decimal, status_key
 from publisher.uris import KINDS
+
+# predicate IRIs as strings, made once (rdflib namespace lookups are slow in loops)
+P_PUBLISHER = str(DCT.publisher)
+P_LICENSE = str(DCT.license)
+P_THEME = str(DCAT.theme)
+P_HAS_PART = str(DCT.hasPart)
+P_TITLE = str(DCT.title)
+P_DESCRIPTION = str(DCT.description)
+P_STATUS = str(ADMS.status)
+P_ISSUED = str(DCT.issued)
+P_MODIFIED = str(DCT.modified)
+P_CONFORMS_TO = str(DCT.conformsTo)
+P_LANDING_PAGE = str(DCAT.landingPage)
+P_KEYWORD = str(DCAT.keyword)
+P_PRICE = str(SCHEMA.price)
+P_CURRENCY = str(SCHEMA.priceCurrency)
+P_UNIT = str(SCHEMA.unitText)
+P_ALT_LABEL = str(SKOS.altLabel)
+P_BROADER = str(SKOS.broader)
+P_IN_SCHEME = str(SKOS.inScheme)
+P_DEFINITION = str(SKOS.definition)
 
 SUMMARY_CHARS = 280
 LANG_ORDER = ("fi", "sv", "en", "")
@@ -53,9 +76,26 @@ class Model:
     docs: list[SearchDoc] = field(default_factory=list)
 
 
+class _Terms:
+    """``ak.pricing`` → the term's IRI as a plain string, looked up once."""
+
+    def __init__(self, namespace: str) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        value = self._namespace + name
+        setattr(self, name, value)
+        return value
+
+
+@lru_cache(maxsize=8)
+def terms_of(namespace: str) -> _Terms:
+    return _Terms(namespace)
+
+
 def build_model(extract: Extract, ledger: dict[str, Any] | None = None) -> Model:
     uris = extract.uris
-    ak = uris.vocab
+    ak = terms_of(str(uris.vocab))
     model = Model()
     offering_iris = extract.of_type(str(ak.Offering))
     # Offerings first, so that an offering's ordinal is its entity id.
@@ -107,32 +147,33 @@ def _offering(
     layers_of: dict[str, list[str]],
     licences: dict[str, dict[str, Any]],
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[str]]]:
-    ak = x.uris.vocab
+    ak = terms_of(str(x.uris.vocab))
     types = x.types.get(iri, set())
     offering_type = (
         "product" if str(ak.Product) in types else "service" if str(ak.Service) in types else None
     )
-    supplier = _first(x.keys_of(x.iris(iri, str(DCT.publisher))))
-    licence = _first(x.keys_of(x.iris(iri, str(DCT.license))))
+    supplier = _first(x.keys_of(x.iris(iri, P_PUBLISHER)))
+    licence = _first(x.keys_of(x.iris(iri, P_LICENSE)))
     licence_info = licences.get(licence or "", {})
-    components = x.keys_of(x.iris(iri, str(DCAT.theme)))
+    components = x.keys_of(x.iris(iri, P_THEME))
     layers = sorted({layer for c in components for layer in layers_of.get(c, [])})
     # Blank nodes (prices, parts, claims) are ordered by their content, never by their
     # labels, which may differ between builds of the same sources.
     prices = _by_content(_price(x, node) for node in x.iris(iri, str(ak.pricing)))
     parts = []
-    for node in x.iris(iri, str(DCT.hasPart)):
-        part_licence = _first(x.keys_of(x.iris(node, str(DCT.license))))
+    for node in x.iris(iri, P_HAS_PART):
+        part_licence = _first(x.keys_of(x.iris(node, P_LICENSE)))
         parts.append(
             {
-                "title": x.lang_texts(node, str(DCT.title)),
-                "description": x.lang_texts(node, str(DCT.description)),
+                "title": x.lang_texts(node, P_TITLE),
+                "description": x.lang_texts(node, P_DESCRIPTION),
                 "licence": part_licence,
                 "open": licences.get(part_licence or "", {}).get("open"),
                 "prices": _by_content(_price(x, p) for p in x.iris(node, str(ak.pricing))),
             }
         )
-    parts.sort(key=lambda p: (p["open"] is not True, _best(p["title"]) or "", _canonical(p)))
+    if len(parts) > 1:
+        parts.sort(key=lambda p: (p["open"] is not True, _best(p["title"]) or "", _canonical(p)))
     all_prices = prices + [p for part in parts for p in part["prices"]]
     pricing = []
     if any(p["amount"] is not None and Decimal(p["amount"]) == 0 for p in all_prices):
@@ -141,17 +182,17 @@ def _offering(
         pricing.append("published-price")
     if any(p["list"] for p in all_prices):
         pricing.append("price-list")
-    statuses = [s for s in (status_key(i) for i in x.iris(iri, str(ADMS.status))) if s]
+    statuses = [s for s in (status_key(i) for i in x.iris(iri, P_STATUS)) if s]
     status = _first(statuses)
-    issued = x.one_text(iri, str(DCT.issued))
-    modified = x.one_text(iri, str(DCT.modified))
+    issued = _canonical_time(x.one_text(iri, P_ISSUED))
+    modified = _canonical_time(x.one_text(iri, P_MODIFIED))
     aspects = x.keys_of(x.iris(iri, str(ak.opennessAspect)))
     card = {
         "key": key,
         "type": offering_type,
-        "title": x.lang_texts(iri, str(DCT.title)),
+        "title": x.lang_texts(iri, P_TITLE),
         "summary": {
-            lang: _summary(text) for lang, text in x.lang_texts(iri, str(DCT.description)).items()
+            lang: _summary(text) for lang, text in x.lang_texts(iri, P_DESCRIPTION).items()
         },
         "supplier": supplier,
         "licence": licence,
@@ -178,24 +219,28 @@ def _offering(
             {
                 "aspect": _first(x.keys_of(x.iris(node, str(ak.aspect)))),
                 "evidence": x.iris(node, str(ak.evidence)),
-                "standards": x.iris(node, str(DCT.conformsTo)),
-                "note": x.lang_texts(node, str(DCT.description)),
+                "standards": x.iris(node, P_CONFORMS_TO),
+                "note": x.lang_texts(node, P_DESCRIPTION),
             }
         )
-    claims.sort(
-        key=lambda c: (aspects.index(c["aspect"]) if c["aspect"] in aspects else 99, _canonical(c))
-    )
+    if len(claims) > 1:
+        claims.sort(
+            key=lambda c: (
+                aspects.index(c["aspect"]) if c["aspect"] in aspects else 99,
+                _canonical(c),
+            )
+        )
     detail = {
-        "description": x.lang_texts(iri, str(DCT.description)),
-        "keywords": x.lang_lists(iri, str(DCAT.keyword)),
+        "description": x.lang_texts(iri, P_DESCRIPTION),
+        "keywords": x.lang_lists(iri, P_KEYWORD),
         "claims": claims,
-        "standards": x.iris(iri, str(DCT.conformsTo)),
-        "homepage": _first(x.iris(iri, str(DCAT.landingPage))),
+        "standards": x.iris(iri, P_CONFORMS_TO),
+        "homepage": _first(x.iris(iri, P_LANDING_PAGE)),
         "repository": _first(x.iris(iri, str(ak.sourceRepository))),
         "api": _first(x.iris(iri, str(ak.apiDocumentation))),
         "procurement_note": x.lang_texts(iri, str(ak.procurementNote)),
         "price_notes": _by_content(
-            x.lang_texts(node, str(DCT.description)) for node in x.iris(iri, str(ak.pricing))
+            x.lang_texts(node, P_DESCRIPTION) for node in x.iris(iri, str(ak.pricing))
         ),
         "parts": [{"description": p["description"]} for p in parts],
     }
@@ -223,13 +268,30 @@ def _offering(
 
 
 def _price(x: Extract, node: str) -> dict[str, Any]:
-    amount = decimal(x.one_text(node, str(SCHEMA.price)))
+    amount = decimal(x.one_text(node, P_PRICE))
     return {
         "amount": None if amount is None else _plain_decimal(amount),
-        "currency": x.one_text(node, str(SCHEMA.priceCurrency)),
-        "unit": x.lang_texts(node, str(SCHEMA.unitText)),
-        "list": _first(x.iris(node, str(x.uris.vocab.priceList))),
+        "currency": x.one_text(node, P_CURRENCY),
+        "unit": x.lang_texts(node, P_UNIT),
+        "list": _first(x.iris(node, str(x.uris.vocab) + "priceList")),
     }
+
+
+def _canonical_time(text: str | None) -> str | None:
+    """One form for one instant: ``…+00:00`` and ``…Z`` (serialisers differ) both
+    become ``…Z``; a date stays a date."""
+    if not text:
+        return text
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if "T" not in text:
+        return parsed.date().isoformat()
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC)
+        return parsed.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return parsed.isoformat(timespec="seconds")
 
 
 def _canonical(data: Any) -> str:
@@ -237,7 +299,8 @@ def _canonical(data: Any) -> str:
 
 
 def _by_content(items: Iterable[Any]) -> list[Any]:
-    return sorted(items, key=_canonical)
+    found = list(items)
+    return sorted(found, key=_canonical) if len(found) > 1 else found
 
 
 def _plain_decimal(value: Decimal) -> str:
@@ -259,22 +322,20 @@ def _summary(text: str) -> str:
 
 def _offering_doc(x: Extract, ordinal: int, iri: str, card: dict[str, Any]) -> SearchDoc:
     names: list[Text] = []
-    for supplier in x.iris(iri, str(DCT.publisher)):
+    for supplier in x.iris(iri, P_PUBLISHER):
         names += x.labels(supplier)
-        names += x.texts(supplier, str(SKOS.altLabel))
-    for component in x.iris(iri, str(DCAT.theme)):
+        names += x.texts(supplier, P_ALT_LABEL)
+    for component in x.iris(iri, P_THEME):
         names += x.labels(component)
-    for licence in x.iris(iri, str(DCT.license)):
+    for licence in x.iris(iri, P_LICENSE):
         names += x.labels(licence)
-    body = list(x.texts(iri, str(DCT.description)))
-    body += sorted(
-        t for part in x.iris(iri, str(DCT.hasPart)) for t in x.texts(part, str(DCT.title))
-    )
+    body = list(x.texts(iri, P_DESCRIPTION))
+    body += sorted(t for part in x.iris(iri, P_HAS_PART) for t in x.texts(part, P_TITLE))
     return SearchDoc(
         entity=ordinal,
         kind="offering",
-        title=tuple(x.texts(iri, str(DCT.title))),
-        keywords=tuple(x.texts(iri, str(DCAT.keyword))),
+        title=tuple(x.texts(iri, P_TITLE)),
+        keywords=tuple(x.texts(iri, P_KEYWORD)),
         names=tuple(sorted(set(names))),
         body=tuple(body),
     )
@@ -282,10 +343,10 @@ def _offering_doc(x: Extract, ordinal: int, iri: str, card: dict[str, Any]) -> S
 
 def _other_doc(x: Extract, entity: Entity) -> SearchDoc:
     iri = entity.iri
-    title = list(entity.labels) + x.texts(iri, str(SKOS.altLabel))
+    title = list(entity.labels) + x.texts(iri, P_ALT_LABEL)
     if entity.kind == "licence":
         title.append(Text("", entity.key))
-    body = x.texts(iri, str(DCT.description)) + x.texts(iri, str(SKOS.definition))
+    body = x.texts(iri, P_DESCRIPTION) + x.texts(iri, P_DEFINITION)
     return SearchDoc(entity.id, entity.kind, tuple(sorted(set(title))), (), (), tuple(body))
 
 
@@ -293,18 +354,18 @@ def _other_doc(x: Extract, entity: Entity) -> SearchDoc:
 
 
 def _layers_of_components(x: Extract) -> dict[str, list[str]]:
-    ak = x.uris.vocab
+    ak = terms_of(str(x.uris.vocab))
     layers = set(x.of_type(str(ak.ArchitectureLayer)))
     out: dict[str, list[str]] = {}
     for component in x.of_type(str(ak.ArchitectureComponent)):
         key = x.key_of(component)
         if key:
-            out[key] = x.keys_of([b for b in x.iris(component, str(SKOS.broader)) if b in layers])
+            out[key] = x.keys_of([b for b in x.iris(component, P_BROADER) if b in layers])
     return out
 
 
 def _concepts(x: Extract, model: Model, ids: dict[str, int]) -> None:
-    ak = x.uris.vocab
+    ak = terms_of(str(x.uris.vocab))
     for entity in model.entities:
         if entity.kind not in {"layer", "component", "aspect", "domain", "phase", "route"}:
             continue
@@ -313,8 +374,8 @@ def _concepts(x: Extract, model: Model, ids: dict[str, int]) -> None:
         model.concepts.append(
             {
                 "entity": entity.id,
-                "scheme": _first(x.keys_of(x.iris(iri, str(SKOS.inScheme)))),
-                "broader": _first(x.keys_of(x.iris(iri, str(SKOS.broader)))),
+                "scheme": _first(x.keys_of(x.iris(iri, P_IN_SCHEME))),
+                "broader": _first(x.keys_of(x.iris(iri, P_BROADER))),
                 "position": int(order) if order and order.lstrip("-").isdigit() else None,
                 "confidence": x.one_text(iri, str(ak.confidence)),
                 "cross_cutting": x.one_text(iri, str(ak.crossCutting)) == "true",
@@ -323,7 +384,7 @@ def _concepts(x: Extract, model: Model, ids: dict[str, int]) -> None:
 
 
 def _licences(x: Extract, model: Model) -> dict[str, dict[str, Any]]:
-    ak = x.uris.vocab
+    ak = terms_of(str(x.uris.vocab))
     out: dict[str, dict[str, Any]] = {}
     for entity in model.entities:
         if entity.kind != "licence":

@@ -17,21 +17,25 @@ orders, labels of everything but offerings. Offering cards are read per page.
 
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
 import sys
 import threading
+import zlib
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from pyroaring import BitMap, FrozenBitMap
 
 from publisher.publication import ARTEFACTS_DIR
-from publisher.search.analysis import Analyser, default_analyser, fold, words
+from publisher.search.analysis import WORD, Analyser, default_analyser, fold, words
 from publisher.search.engine import Hit, Outcome, SearchEngine
 from publisher.siteindex.facets import BY_NAME, FACETS, RELEVANCE, SORTS, Selection
 from publisher.siteindex.schema import ARTEFACT, INDEX_FILE, SCHEMA_VERSION
@@ -104,8 +108,9 @@ class SearchResult:
     outcome: Outcome
     selection: Selection
     offerings: FrozenBitMap  # every offering that matches, within the selection
+    ranked: list[int]  # every matching offering (ignoring the selection), best first
     page: Page
-    others: list[tuple[Entity, float]] = field(default_factory=list)  # other kinds, ranked
+    others: list[Entity] = field(default_factory=list)  # other kinds that match, best first
     facets: list[Facet] = field(default_factory=list)
 
 
@@ -125,6 +130,7 @@ class SiteIndex:
             raise IndexError_(f"no site index at {self.path}")
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._derived: dict[tuple[str, ...], Any] = {}
         self._analyser = analyser
         meta = dict(self._db().execute("SELECT key, value FROM meta"))
         if meta.get("schema_version") != str(SCHEMA_VERSION):
@@ -300,7 +306,7 @@ class SiteIndex:
         """Every facet with each value's count under the selection: AND across facets, OR
         within one, so a value's count is what the list would hold if it were chosen
         too. ``top`` keeps only the most frequent values of the facets with many values
-        (chosen values are always kept)."""
+        (suppliers, licences; chosen values are always kept)."""
         base = self.all_offerings if within is None else FrozenBitMap(within)
         unions = {f: self._union(f, vs) for f, vs in selection.chosen.items()}
         out = []
@@ -311,22 +317,55 @@ class SiteIndex:
                     others &= union
             chosen = selection.values(spec.name)
             bitmaps = self._bitmaps.get(spec.name, {})
+            if spec.many:
+                counts = self._counts_by_offering(spec.name, others)
+            else:
+                counts = {v: others.intersection_cardinality(b) for v, b in bitmaps.items()}
+            if spec.many and top is not None and len(counts) > top:
+                # only the most frequent (and the chosen) become FacetValues
+                best = heapq.nsmallest(top, counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                counts = {**dict(best), **{v: counts[v] for v in chosen if v in counts}}
             values = [
-                FacetValue(
-                    value,
-                    others.intersection_cardinality(bitmap),
-                    value in chosen,
-                    len(bitmap),
-                )
-                for value, bitmap in bitmaps.items()
+                FacetValue(value, count, value in chosen, len(bitmaps[value]))
+                for value, count in counts.items()
+                if count or value in chosen or not spec.many
             ]
-            values += [FacetValue(v, 0, True, 0) for v in sorted(chosen - set(bitmaps))]
+            values += [
+                FacetValue(v, counts.get(v, 0), True, len(bitmaps[v]) if v in bitmaps else 0)
+                for v in sorted(chosen - set(counts))
+            ]
             values = self._facet_order(spec.name, values)
             if top is not None and spec.many:
-                kept = [v for v in values if v.count > 0 or v.selected]
-                values = [v for i, v in enumerate(kept) if i < top or v.selected]
+                values = [v for i, v in enumerate(values) if i < top or v.selected]
             out.append(Facet(spec.name, tuple(values)))
         return out
+
+    def _counts_by_offering(self, facet: str, offerings: BitMap) -> dict[str, int]:
+        """Counts of a facet with many values, by walking the offerings (cheaper than one
+        intersection per value when there are thousands of values)."""
+        bitmaps = self._bitmaps.get(facet, {})
+        if len(offerings) == len(self.all_offerings):
+            return {v: len(b) for v, b in bitmaps.items()}
+        names, of_offering = self._values_by_offering(facet)
+        # one C loop: the value numbers of every offering, counted
+        counted = Counter(chain.from_iterable(map(of_offering.__getitem__, offerings)))
+        return {names[i]: n for i, n in counted.items()}
+
+    def _values_by_offering(self, facet: str) -> tuple[list[str], list[tuple[int, ...]]]:
+        key = ("by-offering", facet)
+        with self._lock:
+            found = self._derived.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        names = sorted(self._bitmaps.get(facet, {}))
+        lists: list[list[int]] = [[] for _ in range(len(self.all_offerings))]
+        for number, name in enumerate(names):
+            for ordinal in self._bitmaps[facet][name]:
+                lists[ordinal].append(number)
+        found = (names, [tuple(x) for x in lists])
+        with self._lock:
+            self._derived[key] = found
+        return found
 
     def _facet_order(self, name: str, values: list[FacetValue]) -> list[FacetValue]:
         spec = BY_NAME[name]
@@ -380,16 +419,17 @@ class SiteIndex:
         return out
 
     def _rank(self, sort: str, lang: str) -> array[int]:
-        key = f"_rank_{sort}_{lang}"
+        key = ("rank", sort, lang)
         with self._lock:
-            rank = self.__dict__.get(key)
-            if rank is None:
-                order = self.order(sort, lang)
-                rank = array("I", bytes(4 * len(order)))
-                for position, ordinal in enumerate(order):
-                    rank[ordinal] = position
-                self.__dict__[key] = rank
-        return rank
+            rank = self._derived.get(key)
+        if rank is None:
+            order = self.order(sort, lang)
+            rank = array("I", bytes(4 * len(order)))
+            for position, ordinal in enumerate(order):
+                rank[ordinal] = position
+            with self._lock:
+                self._derived[key] = rank
+        return rank  # type: ignore[no-any-return]
 
     def cards(self, ordinals: list[int]) -> list[dict[str, Any]]:
         """The cards of offerings, in the order asked."""
@@ -397,7 +437,7 @@ class SiteIndex:
             return []
         marks = ", ".join("?" for _ in ordinals)
         found = {
-            ordinal: json.loads(card)
+            ordinal: json.loads(zlib.decompress(card))
             for ordinal, card in self._db().execute(
                 f"SELECT ordinal, card FROM offering WHERE ordinal IN ({marks})", ordinals
             )
@@ -418,7 +458,7 @@ class SiteIndex:
             .execute("SELECT detail FROM offering_detail WHERE ordinal = ?", (entity.id,))
             .fetchone()
         )
-        return json.loads(row[0]) if row else None
+        return json.loads(zlib.decompress(row[0])) if row else None
 
     def page(
         self,
@@ -454,34 +494,43 @@ class SiteIndex:
         top: int | None = 15,
     ) -> SearchResult:
         """Offerings matching ``query`` within the facet selection, ranked (or sorted),
-        with the facets counted over the matches; other kinds of things that match
+        with the facets counted over the matches; the other kinds of things that match
         (suppliers, components, licences...) are ranked separately in ``others``."""
         selection = selection or Selection()
-        outcome = self._engine.search(self._db(), query)
-        matched = BitMap(h.entity for h in outcome.hits if h.kind == "offering")
-        offerings = self.select(selection, within=matched)
+        db = self._db()
+        outcome = self._engine.plan(db, query)
+        ranked = (
+            self._engine.ranked(db, outcome.match)
+            if outcome.found and outcome.match
+            else array("I")
+        )
+        n = len(self.all_offerings)
+        ranked_offerings = [e for e in ranked if e < n]
+        matched = FrozenBitMap(ranked_offerings)
+        offerings = self.select(selection, within=matched) if selection.chosen else matched
         number = max(1, number)
         offset = (number - 1) * size
         if sort in SORTS:
             ordinals = self.ordered(offerings, sort, lang, offset, size)
+        elif len(offerings) == len(matched):
+            ordinals = ranked_offerings[offset : offset + size]
         else:
-            ranked = [h.entity for h in outcome.hits if h.entity in offerings]
-            ordinals = ranked[offset : offset + size]
-        others = [
-            (self.entity_by_id(h.entity), h.score) for h in outcome.hits if h.kind != "offering"
-        ]
+            ordinals = _take(ranked_offerings, offerings, offset, size)
+        others = [self.entity_by_id(e) for e in ranked if e >= n][:50]
         return SearchResult(
             outcome=outcome,
             selection=selection,
             offerings=offerings,
+            ranked=ranked_offerings,
             page=Page(len(offerings), number, size, tuple(self.cards(ordinals))),
             others=others,
             facets=self.facets(selection, within=matched, top=top),
         )
 
-    def hits(self, query: str) -> list[Hit]:
-        """Every match of a query, ranked (for /reconcile: filter by kind yourself)."""
-        return self._engine.search(self._db(), query).hits
+    def hits(self, query: str, limit: int = 100) -> list[Hit]:
+        """The best matches of a query, every kind, with BM25 scores (lower is better;
+        for /reconcile: filter by kind yourself)."""
+        return self._engine.search(self._db(), query, limit)
 
     def snippet(self, text: str, lang: str, terms: frozenset[str], width: int = 32) -> Snippet:
         """``text`` cut to about ``width`` words around its first match, matches marked."""
@@ -521,7 +570,8 @@ class SiteIndex:
     def suggest(self, prefix: str, *, lang: str = "fi", limit: int = 8) -> list[Suggestion]:
         """Things whose label (or a word of it) starts with ``prefix``, best first:
         offerings, then suppliers and components by how many offerings they have."""
-        norm = " ".join(fold(prefix).split())[:100]
+        # the same words as the stored labels (writer._word_starts): "Koha-k" → "koha k"
+        norm = " ".join(fold(w) for w in WORD.findall(prefix[:100]))
         if not norm:
             return []
         db = self._db()
@@ -548,6 +598,20 @@ class SiteIndex:
                 labels = self.cards([entity_id])[0]["title"] if not labels else labels
             out.append(Suggestion(entity, best_label(labels, lang, fallback=entity.key)))
         return out
+
+
+def _take(ranked: list[int], within: BitMap, offset: int, size: int) -> list[int]:
+    """``size`` items of ``ranked`` that are in ``within``, after skipping ``offset``."""
+    out: list[int] = []
+    for entity in ranked:
+        if entity in within:
+            if offset:
+                offset -= 1
+                continue
+            out.append(entity)
+            if len(out) == size:
+                break
+    return out
 
 
 def index_path(path: Path) -> Path:

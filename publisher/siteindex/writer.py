@@ -9,20 +9,24 @@ is carried over from the previous publication's index when its analysers were th
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
 import sys
 import time
+import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from itertools import filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyroaring import BitMap
 
-from publisher.search.analysis import Analyser, default_analyser, fold, term_of, words
+from publisher.search.analysis import WORD, Analyser, default_analyser, fold, term_of, words
+from publisher.search.engine import RANK
 from publisher.siteindex.extract import Text, read_store
 from publisher.siteindex.facets import FACETS
 from publisher.siteindex.model import Model, SearchDoc, build_model
@@ -45,16 +49,39 @@ def write_site_index(
     base_uri: str,
     ledger: dict[str, Any] | None = None,
     previous: Path | None = None,
+    dump: Path | None = None,
     analyser: Analyser | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """Build ``folder/siteindex.sqlite`` from the store at ``store_path``; ``previous``
-    is the folder of the previous index (its word analyses are reused)."""
+    """Build ``folder/siteindex.sqlite`` from the publication's N-Quads ``dump`` (or, if
+    there is none, the store at ``store_path``); ``previous`` is the folder of the previous
+    index (its word analyses are reused)."""
+    # Millions of small objects are made and kept until the end: the cyclic garbage
+    # collector would walk them again and again for nothing (there are no cycles to free).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _write(folder, store_path, base_uri, ledger, previous, dump, analyser, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write(
+    folder: Path,
+    store_path: Path,
+    base_uri: str,
+    ledger: dict[str, Any] | None,
+    previous: Path | None,
+    dump: Path | None,
+    analyser: Analyser | None,
+    progress: Progress | None,
+) -> Path:
     started = time.perf_counter()
     say = progress or (lambda _m: None)
     analyser = analyser or default_analyser()
     uris = UriScheme(base_uri)
-    extract = read_store(store_path, uris)
+    extract = read_store(store_path, uris, dump)
     say(f"  site index: store read ({time.perf_counter() - started:.2f} s)")
     model = build_model(extract, ledger)
     say(f"  site index: {len(model.cards)} cards ({time.perf_counter() - started:.2f} s)")
@@ -78,6 +105,7 @@ def write_site_index(
         _write_suggest(db, model)
         _write_meta(db, model, analyser, base_uri)
         db.execute("COMMIT")
+        db.execute("INSERT INTO search(search, rank) VALUES ('rank', ?)", (RANK,))
         db.execute("INSERT INTO search(search) VALUES ('optimize')")
         db.execute("ANALYZE")
         db.execute("VACUUM")
@@ -99,7 +127,13 @@ def write_artefact(context: ArtefactContext) -> None:
         base_uri=context.settings.base_uri,
         ledger=context.ledger,
         previous=context.previous_folder,
+        dump=context.publication_dir / "dumps" / "avoinkunta.nq",
     )
+
+
+def _packed(data: Any) -> bytes:
+    """JSON, zlib-compressed (level 6: the same bytes for the same data)."""
+    return zlib.compress(_json(data).encode("utf-8"), 6)
 
 
 def _json(data: Any) -> str:
@@ -144,11 +178,11 @@ def _write_tables(db: sqlite3.Connection, model: Model) -> None:
     )
     db.executemany(
         "INSERT INTO offering VALUES (?, ?, ?, ?)",
-        ((i, c["key"], c["supplier"], _json(c)) for i, c in enumerate(model.cards)),
+        ((i, c["key"], c["supplier"], _packed(c)) for i, c in enumerate(model.cards)),
     )
     db.executemany(
         "INSERT INTO offering_detail VALUES (?, ?)",
-        ((i, _json(d)) for i, d in enumerate(model.details)),
+        ((i, _packed(d)) for i, d in enumerate(model.details)),
     )
     rows = []
     for spec in FACETS:
@@ -206,27 +240,42 @@ class _Terms:
     def __init__(self, analyser: Analyser, cache: dict[tuple[str, str], str]) -> None:
         self.analyser = analyser
         self.cache = cache
-        self.used: dict[tuple[str, str], str] = {}
+        # per language: word → its terms (space-separated), word → its surface form
+        self.terms: dict[str, dict[str, str]] = {lang: {} for lang in ("", "fi", "sv", "en")}
+        self.surfaces: dict[str, str] = {}
         self.analysed = 0
 
-    def of(self, text: Text) -> tuple[list[str], list[str]]:
-        """(every term, the surface terms) of a text."""
-        lang = text.lang if text.lang in {"fi", "sv", "en"} else ""
-        terms: list[str] = []
-        surfaces: list[str] = []
-        for match in words(text.value):
-            word = match.group()
-            key = (lang, word)
-            found = self.used.get(key)
-            if found is None:
-                found = self.cache.get(key)
-                if found is None:
-                    found = " ".join(self.analyser.word_terms(word, lang or None))
-                    self.analysed += 1
-                self.used[key] = found
-            terms.append(found)
-            surfaces.append(term_of(word))
-        return terms, surfaces
+    def field(self, texts: tuple[Text, ...]) -> tuple[str, set[str]]:
+        """The terms of a field's texts (each distinct word once: the index keeps no
+        positions and counts a term once per field), and their surface forms. The loops
+        over words are C's (dict.fromkeys, set differences, map): millions of words."""
+        by_lang: dict[str, list[str]] = {}
+        for text in texts:
+            lang = text.lang if text.lang in {"fi", "sv", "en"} else ""
+            by_lang.setdefault(lang, []).append(text.value)
+        out: list[str] = []
+        surfaces: set[str] = set()
+        for lang, values in by_lang.items():
+            unique = dict.fromkeys(WORD.findall(" ".join(values)))
+            known = self.terms[lang]
+            for word in list(filterfalse(known.__contains__, unique)):
+                self._learn(lang, word)
+            out.append(" ".join(map(known.__getitem__, unique)))
+            surfaces.update(map(self.surfaces.__getitem__, unique))
+        return " ".join(out), surfaces
+
+    def _learn(self, lang: str, word: str) -> None:
+        terms = self.cache.get((lang, word))
+        if terms is None:
+            terms = " ".join(self.analyser.word_terms(word, lang or None))
+            self.analysed += 1
+        self.terms[lang][word] = terms
+        if word not in self.surfaces:
+            self.surfaces[word] = term_of(word)
+
+    def used(self) -> list[tuple[str, str, str]]:
+        """(lang, word, terms) of every word seen, sorted (the `word` table)."""
+        return sorted((lang, w, t) for lang, found in self.terms.items() for w, t in found.items())
 
 
 def _write_search(
@@ -243,14 +292,11 @@ def _write_search(
         fields = []
         seen: set[str] = set()
         for number, texts in enumerate(_fields(doc)):
-            all_terms: list[str] = []
-            for text in texts:
-                terms, surfaces = analyse.of(text)
-                all_terms += terms
-                seen.update(surfaces)
-                if number < 3:  # title, keywords, names
-                    named.update(surfaces)
-            fields.append(" ".join(all_terms))
+            terms, surfaces = analyse.field(texts)
+            seen |= surfaces
+            if number < 3:  # title, keywords, names
+                named |= surfaces
+            fields.append(terms)
         docs.update(seen)
         rows.append((doc.entity, *fields))
     db.executemany(
@@ -263,10 +309,7 @@ def _write_search(
         "INSERT INTO term VALUES (?, ?, ?)",
         ((t, n, int(t in named)) for t, n in sorted(docs.items()) if t and not t.isdigit()),
     )
-    db.executemany(
-        "INSERT INTO word VALUES (?, ?, ?)",
-        ((lang, w, terms) for (lang, w), terms in sorted(analyse.used.items())),
-    )
+    db.executemany("INSERT INTO word VALUES (?, ?, ?)", analyse.used())
     return analyse.analysed
 
 
@@ -321,12 +364,9 @@ def _write_suggest(db: sqlite3.Connection, model: Model) -> None:
 
 def _word_starts(label: str) -> list[tuple[int, str]]:
     """(offset, folded label from that word on) for every word of a label."""
-    out = []
-    for match in words(label):
-        norm = " ".join(fold(label[match.start() :]).split())
-        if norm:
-            out.append((match.start(), norm))
-    return out
+    spans = [(m.start(), fold(m.group())) for m in words(label)]
+    folded = [w for _, w in spans]
+    return [(start, " ".join(folded[i:])) for i, (start, _) in enumerate(spans) if folded[i]]
 
 
 # --- meta --------------------------------------------------------------------------

@@ -22,7 +22,13 @@ from publisher.sources._compat import (  # noqa: E402  (until the build's next m
     _read_retired,
     _read_supplier,
 )
-from publisher.sources.catalogue import assemble, read_catalogue, read_source, source_files
+from publisher.sources.catalogue import (
+    ReaderFailed,
+    assemble,
+    read_catalogue,
+    read_source,
+    source_files,
+)
 from publisher.sources.checks import LANGUAGES, SLUG, URL, Checker
 from publisher.sources.fields import FieldContext, read_fields, read_record
 from publisher.sources.files import SourceFile, open_source_file
@@ -83,6 +89,7 @@ __all__ = [
     "Pricing",
     "ReadContext",
     "ReadResult",
+    "ReaderFailed",
     "Reader",
     "Record",
     "Retirement",

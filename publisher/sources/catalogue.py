@@ -80,9 +80,18 @@ def _matches(data_dir: Path, patterns: Iterable[str]) -> list[Path]:
     return list(paths)
 
 
+class ReaderFailed(RuntimeError):
+    """A reader raised instead of reporting problems: a bug, named with its file."""
+
+
 def read_source(reader: Reader, source: SourceFile, context: FieldContext) -> ReadResult:
     """One file through its reader, its problems capped at MAX_PROBLEMS_PER_FILE."""
-    result = reader.read(source, context)
+    try:
+        result = reader.read(source, context)
+    except Exception as exc:  # a reader reports bad input as problems; this is a bug
+        raise ReaderFailed(
+            f"the {reader.name} reader failed on {source.display}: {type(exc).__name__}: {exc}"
+        ) from exc
     if len(result.problems) <= MAX_PROBLEMS_PER_FILE:
         return result
     kept = sorted(result.problems, key=lambda p: (p.line or 0, p.record, p.field))
@@ -128,7 +137,7 @@ def _attach(
                     "supplier",
                     "unknown-reference",
                     f"unknown supplier {offering.supplier!r}"
-                    + close_matches(offering.supplier, known),
+                    + close_matches(str(offering.supplier or ""), known),
                     offering.line,
                 )
             )

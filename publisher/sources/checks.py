@@ -18,6 +18,7 @@ from publisher.sources.iri import is_web_iri
 from publisher.sources.limits import shown
 
 LANGUAGES = ("fi", "sv", "en")
+_LANGUAGE_KEYS = {lang: lang for lang in LANGUAGES}  # one str object per code, not one a text
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
@@ -165,7 +166,7 @@ class Checker:
                     join(path, str(lang)), "type", "must be a non-empty text", line_of(value, lang)
                 )
             else:
-                texts[lang] = " ".join(text.split())
+                texts[_LANGUAGE_KEYS[lang]] = " ".join(text.split())
         for lang in required:
             if lang not in texts and lang not in value:
                 self.problem(

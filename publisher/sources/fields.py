@@ -63,6 +63,7 @@ def read_record(
     fields: Table,
     where: str,
     context: FieldContext,
+    *,
     line: int | None = None,
     given: Mapping[str, Any] | None = None,
 ) -> dict[str, Any] | None:

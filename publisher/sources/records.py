@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
@@ -36,7 +36,7 @@ class Value(Generic[T]):
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """The values of one record's fields, by field name (every field of its table)."""
 
@@ -63,7 +63,7 @@ class Record:
         return cls(values={**cls.table().empty_values(), **values})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pricing(Record):
     TABLE_NAME = "pricing"
     amount = Value[Decimal | None]()
@@ -73,7 +73,7 @@ class Pricing(Record):
     note = Value[LangText]()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Part(Record):
     TABLE_NAME = "part"
     position = Value[str]()
@@ -83,7 +83,7 @@ class Part(Record):
     pricing = Value[Pricing | None]()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AspectClaim(Record):
     TABLE_NAME = "claim"
     aspect = Value[str]()
@@ -91,21 +91,20 @@ class AspectClaim(Record):
     note = Value[LangText]()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact(Record):
     TABLE_NAME = "contact"
     email = Value[str | None]()
     url = Value[str | None]()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Offering(Record):
     """An offering. ``file``/``line``: where it was read (``line`` of its first field)."""
 
     TABLE_NAME = "offering"
     file: str = "-"
     line: int | None = None
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     id = Value[str]()
     supplier = Value[str]()
@@ -133,7 +132,7 @@ class Offering(Record):
     same_as = Value[tuple[str, ...]]()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Supplier(Record):
     """A supplier and the offerings read with it."""
 
@@ -141,7 +140,6 @@ class Supplier(Record):
     file: str = "-"
     line: int | None = None
     offerings: tuple[Offering, ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     id = Value[str]()
     name = Value[LangText]()

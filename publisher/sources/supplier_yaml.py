@@ -64,7 +64,6 @@ def _read_file(
         file=source.display,
         line=getattr(data, "line", None),
         offerings=offerings,
-        raw=data,
     )
 
 
@@ -90,7 +89,7 @@ def _read_offerings(
             continue
         values["id"] = values["id"] or f"#{index + 1}"
         offerings.append(
-            Offering(values=values, file=source.display, line=getattr(item, "line", None), raw=item)
+            Offering(values=values, file=source.display, line=getattr(item, "line", None))
         )
     return tuple(offerings)
 

@@ -9,18 +9,35 @@ page for people about both interfaces (the site footer links it).
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, request
+from datetime import datetime
 
-from publisher.caching import finish
-from publisher.catalog import BadTimestamp, Context, PageOutOfRange, build_page, parse_since
-from publisher.negotiation import BY_EXT, RDF_FORMATS, Format, format_from_param, negotiate
+from flask import Blueprint, Response, abort, current_app, request
+from rdflib import Graph
+
+from publisher.catalog import (
+    CATALOGUES,
+    BadTimestamp,
+    Context,
+    PageOutOfRange,
+    build_page,
+    parse_since,
+)
+from publisher.formats import BY_EXT, RDF_FORMATS, Format
+from publisher.http import HttpError, choose_format
+from publisher.http.caching import LruCache, PublicationCache, add_vary, finish
+from publisher.i18n import N_
+from publisher.publication import Publication
 from publisher.render.html import explicit_language, page_language, render_page
+from publisher.render.rdf import serialise
 from publisher.site import Site
+from publisher.views.harvestpages import catalogue_page, prefers_html
 from publisher.views.representations import not_acceptable
 
 bp = Blueprint("catalog", __name__)
 
 MAX_PAGE_SIZE = 500
+_PAGES = PublicationCache(512)
+_ITEMS: LruCache[tuple[str, str, datetime | None], list] = LruCache(16)
 RDF_EXTENSIONS = tuple(f.ext for f in RDF_FORMATS)
 
 
@@ -40,15 +57,18 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     site = current_app.extensions["avoinkunta"]
     if ext == "html":
         return _harvest_page(site)
-    fmt = _format(ext)
+    # A browser asking for the catalogue gets the page a harvester receives, as HTML.
+    as_page = ext is None and prefers_html()
+    fmt = BY_EXT["ttl"] if as_page else _format(ext)
     if fmt is None:
         offered = [(f.media_type, f"{site.uris.page(path)}.{f.ext}") for f in RDF_FORMATS]
-        response = not_acceptable(offered)
         # People who asked for a page are pointed at the one about these interfaces.
-        response.headers["Link"] = (
-            f'<{request.script_root}/catalog.html>; rel="alternate"; type="text/html"'
+        raise not_acceptable(
+            offered,
+            headers={
+                "Link": f'<{request.script_root}/catalog.html>; rel="alternate"; type="text/html"'
+            },
         )
-        return response
     try:
         since = parse_since(request.args.get("modified_since"))
     except BadTimestamp as exc:
@@ -56,37 +76,45 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
     number = _int_arg("page", 1)
     size = min(_int_arg("page_size", site.settings.page_size), MAX_PAGE_SIZE)
     publication = site.publication()
-    ctx = Context(
-        uris=site.uris,
-        store=site.store(),
-        built_at=publication.built_at,
-        manifest=publication.manifest,
-        ledger=publication.ledger,
-    )
     # Page links keep the extension the client used, so a harvester stays in one format.
     suffix = f".{ext}" if ext else ""
     base_url = f"{site.uris.page(path)}{suffix}"
-    try:
-        result = build_page(
-            ctx,
-            which,
-            number=number,
-            size=size,
-            since=since,
-            base_url=base_url,
-            size_in_links="page_size" in request.args,
+    size_in_links = "page_size" in request.args
+
+    def render() -> bytes:
+        ctx = Context(
+            uris=site.uris,
+            store=site.store(),
+            built_at=publication.built_at,
+            manifest=publication.manifest,
+            ledger=publication.ledger,
         )
-    except PageOutOfRange as exc:
-        abort(404, str(exc))
-    body = result.graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
-    response = Response(body, mimetype=fmt.media_type)
-    if fmt.media_type.startswith("text/"):
-        response.headers["Content-Type"] = f"{fmt.media_type}; charset=utf-8"
+        try:
+            result = build_page(
+                ctx,
+                which,
+                number=number,
+                size=size,
+                since=since,
+                base_url=base_url,
+                size_in_links=size_in_links,
+                items=_items(publication, which, since, ctx),
+            )
+        except PageOutOfRange as exc:
+            abort(404, str(exc))
+        return serialise_page(result.graph, fmt)
+
+    key = (which, fmt.ext, number, size, since, base_url, size_in_links)
+    # The pages harvesters walk are kept with the publication; other variants (any
+    # modified_since, any page size) only in memory.
+    persist = since is None and size == site.settings.page_size
+    body = _PAGES.get_or_create(publication.path, "catalog", key, render, persist=persist)
+    if as_page:
+        # The same page, read back from its Turtle (cached as the harvesters' is).
+        return catalogue_page(site, which, path, Graph().parse(data=body, format="turtle"))
+    response = Response(body, content_type=fmt.content_type)
     if ext is None:
-        response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = f"public, max-age={site.settings.cache_max_age}"
-    response.headers["Last-Modified"] = publication.built_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        add_vary(response, "Accept")
     # The same page in every format (the query, hence the page, is kept).
     plain = site.uris.page(path)
     query = f"?{request.query_string.decode()}" if request.query_string else ""
@@ -95,23 +123,40 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
         for e in RDF_EXTENSIONS
     ]
     response.headers["Link"] = ", ".join(links)
-    response.set_etag(f"{publication.build_id}-{which}-{fmt.ext}-{request.query_string.decode()}")
-    return response.make_conditional(request)
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=publication.built_at,
+        max_age=site.settings.cache_max_age,
+        cors=True,
+    )
+
+
+def _items(publication: Publication, which: str, since: datetime | None, ctx: Context) -> list:
+    """The catalogue's items (every dataset or asset, in order), listed once per
+    publication and filter rather than once per page."""
+    return _ITEMS.get_or_create(
+        (str(publication.path), which, since), lambda: CATALOGUES[which].items(ctx, since)
+    )
+
+
+def serialise_page(graph: Graph, fmt: Format) -> bytes:
+    """A catalogue page in `fmt`, written by pyoxigraph (a page is thousands of triples:
+    rdflib's writers cost a hundred times more). JSON-LD is expanded, without a context,
+    as harvesters have always read it."""
+    return serialise(graph, fmt, fast=True)
 
 
 def _format(ext: str | None) -> Format | None:
     """The format asked for, or None when negotiation finds none (406)."""
     if ext is not None:
         if ext not in RDF_EXTENSIONS:
-            abort(404, f"No catalogue format {ext!r}; use one of {', '.join(RDF_EXTENSIONS)}.")
+            raise HttpError(
+                404, f"No catalogue format {ext!r}; use one of {', '.join(RDF_EXTENSIONS)}."
+            )
         return BY_EXT[ext]
-    offered = [f.media_type for f in RDF_FORMATS]
-    chosen = negotiate(request.headers.get("Accept"), offered, request.args.get("format"))
-    if chosen is None:
-        return None
-    fmt = format_from_param(chosen)
-    assert fmt is not None
-    return fmt
+    return choose_format(RDF_FORMATS)
 
 
 def _harvest_page(site: Site) -> Response:
@@ -132,14 +177,27 @@ def _harvest_page(site: Site) -> Response:
             "iri": str(site.uris.page(path)),
         }
         for path, title, text in (
-            ("catalog", "DCAT-AP 3.0.1", "dcat_text"),
-            ("catalog/adms", "ADMS-AP 2.0", "adms_text"),
+            (
+                "catalog",
+                "DCAT-AP 3.0.1",
+                N_(
+                    "The register itself as a DCAT-AP 3.0.1 catalogue: datasets, distributions, "
+                    "vocabularies and the SPARQL service."
+                ),
+            ),
+            (
+                "catalog/adms",
+                "ADMS-AP 2.0",
+                N_(
+                    "Every product and service as an ADMS-AP asset with its supplier and "
+                    "distributions."
+                ),
+            ),
         )
     ]
     lang = page_language()
     body = render_page("harvest.html", lang=lang, catalogues=catalogues).encode("utf-8")
     response = Response(body, mimetype="text/html")
-    response.charset = "utf-8"
     response.headers["Content-Language"] = lang
     if not explicit_language():
         response.headers["Vary"] = "Accept-Language"
@@ -157,10 +215,6 @@ def _int_arg(name: str, default: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        abort(400, f"{name} must be a positive integer, not {raw!r}")
-    if value < 1:
-        abort(400, f"{name} must be a positive integer, not {raw!r}")
-    return value
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        abort(400, f"{name} must be a positive whole number below 10^9, not {raw[:40]!r}")
+    return int(raw)

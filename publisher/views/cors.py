@@ -14,7 +14,7 @@ import re
 
 from flask import Blueprint, Response, request
 
-from publisher.caching import add_vary
+from publisher.http.caching import add_vary
 
 bp = Blueprint("cors", __name__)
 

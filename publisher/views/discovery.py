@@ -12,7 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -62,9 +64,41 @@ PRESETS = (
 
 @bp.app_context_processor
 def discovery_words() -> dict[str, Any]:
-    """``dtext(key)`` in every template: the discovery words in the page's language (the
-    map's "no offering yet", the card macro on other owners' pages)."""
-    return {"dtext": lambda key, **values: text(key, page_language(), **values)}
+    """``dtext(key)`` and ``dplural(key, n)`` in every template: the discovery words in the
+    page's language (the map's "no offering yet", counts with the language's plural rules,
+    the card macro on other owners' pages)."""
+    return {
+        "dtext": lambda key, **values: text(key, page_language(), **values),
+        "dplural": lambda key, n: plural(key, n, page_language()),
+    }
+
+
+NOTICE_MARK = b"<!--language-notice-->"
+# A text of the page's content in Finnish or English: an element with its own lang inside
+# <main> (the language switch in the header also has lang attributes; it is not in main).
+_FOREIGN = re.compile(rb'<main\b.*?\slang="(?:fi|en)"', re.S)
+
+
+@bp.after_app_request
+def swedish_fallback_notice(response: Response) -> Response:
+    """On a Swedish page that shows some content only in Finnish or English (the data has
+    little Swedish yet), say so once, at the top of the main content."""
+    if (
+        response.status_code != 200
+        or response.mimetype != "text/html"
+        or response.direct_passthrough
+        or response.headers.get("Content-Language") != "sv"
+    ):
+        return response
+    body = response.get_data()
+    if NOTICE_MARK not in body:
+        return response
+    notice = b""
+    if _FOREIGN.search(body):
+        words = html_escape(text("swedish_fallback_notice", "sv")).encode("utf-8")
+        notice = b'<p class="lang-notice">' + words + b"</p>"
+    response.set_data(body.replace(NOTICE_MARK, notice, 1))
+    return response
 
 
 def site() -> Site:
@@ -235,7 +269,7 @@ def _render(
                 snippets[card["key"]] = ix.snippet(summary[chosen], chosen, result.outcome.terms)
     others = []
     if result is not None:
-        for entity, _score in result.others[:12]:
+        for entity in result.others[:12]:
             label = ix.label(entity.kind, entity.key, lang)
             others.append(
                 {
@@ -321,7 +355,9 @@ def _render(
             lang,
         ),
         downloads=downloads,
-        canonical=url(selection, {**keep, "page": number if number > 1 else None}),
+        canonical=request.host_url.rstrip("/")
+        + f"{request.script_root}/{path}?"
+        + selection.query_string(**keep, page=number if number > 1 else None, lang=lang),
         d=lambda key, **v: text(key, lang, **v),
     ).encode("utf-8")
 
@@ -334,7 +370,7 @@ def _csv(ix: SiteIndex, selection: Selection, sort: str, lang: str) -> Response:
         result = ix.search(selection.query, selection=selection, lang=lang, size=1)
         matched = result.offerings
         if sort == RELEVANCE:
-            ordinals = [h.entity for h in result.outcome.hits if h.entity in matched]
+            ordinals = [e for e in result.ranked if e in matched]
         else:
             ordinals = ix.ordered(matched, sort, lang, 0, len(matched))
     else:

@@ -19,6 +19,7 @@ from werkzeug.exceptions import NotFound
 from publisher.caching import add_vary, finish
 from publisher.negotiation import ALL_MEDIA_TYPES, negotiate
 from publisher.publiccode.export import OfferingFacts, offering_facts, to_codemeta, to_publiccode
+from publisher.uris import SLUG
 
 bp = Blueprint("federation", __name__)
 
@@ -29,6 +30,8 @@ _DOC = re.compile(r"^/doc/offering/(?P<key>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<ext
 
 def _facts(key: str) -> tuple[Any, OfferingFacts]:
     site = current_app.extensions["avoinkunta"]
+    if not SLUG.match(key):  # not a key any offering could have
+        raise NotFound(f"No offering {key!r}.")
     facts = offering_facts(site.store(), site.uris, key)
     if facts is None or not facts.is_product:
         raise NotFound(
@@ -100,8 +103,7 @@ def link_alternates(response: Response) -> Response:
     site = current_app.extensions["avoinkunta"]
     key = match.group("key")
     iri = site.uris.thing("offering", key)
-    ask = f"ASK {{ <{iri}> a <{site.uris.vocab}Product> }}"
-    if not site.store().query(ask):
+    if not site.store().has_type(str(iri), f"{site.uris.vocab}Product"):
         return response
     # CodeMeta is JSON-LD too: listed as "describedby" (with its profile), so that a client
     # looking for the application/ld+json alternate still finds the document itself.

@@ -1,70 +1,37 @@
-"""The home page (architecture map, lists by facet) and ``/search?q=``."""
+"""The home page: the architecture map and the lists by facet, read from the
+publication's site index (``publisher.siteindex``), so that its cost does not grow with the
+catalogue. (``/search`` is the `discovery` blueprint's.)"""
 
 from __future__ import annotations
 
-import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
-from rdflib import Literal
 
-from publisher.caching import LruCache, add_vary, finish
+from publisher.http.caching import PublicationCache, add_vary, finish
+from publisher.i18n import N_
 from publisher.render.archmap import ArchitectureMap, ComponentRow, LayerRow, build_map
-from publisher.render.html import explicit_language, local_href, page_language, render_page
-from publisher.render.lang import pick
-from publisher.render.lens import other_language
+from publisher.render.html import local_href, page_language, render_page, site_path, variant_key
 from publisher.site import Site
-from publisher.store import LABEL_PROPERTIES, ReadStore
-from publisher.terms import to_rdflib
+from publisher.siteindex import Selection, SiteIndex
 
 bp = Blueprint("home", __name__)
 
-_PAGES: LruCache[tuple[Any, ...], bytes] = LruCache(64)
-_INDEXES: LruCache[str, Index] = LruCache(4)
+# Rendered once per publication and variant, kept with the publication (every worker
+# serves the same bytes).
+_PAGES = PublicationCache(256)
 
-PREFIXES = """PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX dcat: <http://www.w3.org/ns/dcat#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-"""
-
-# (title key, property linking an offering to the facet value, class of all values or None)
-FACETS = (
-    ("by_supplier", "dct:publisher", "Supplier"),
-    ("by_licence", "dct:license", None),
-    ("by_aspect", "ak:opennessAspect", "OpennessAspect"),
-    ("by_domain", "ak:serviceDomain", "ServiceDomain"),
-    ("by_phase", "ak:deliveryPhase", "DeliveryPhase"),
+# (facet of the site index, title) of the lists under the map.
+FACETS: tuple[tuple[str, str], ...] = (
+    ("supplier", N_("By supplier")),
+    ("licence", N_("By licence")),
+    ("aspect", N_("By openness aspect")),
+    ("domain", N_("By service domain")),
+    ("phase", N_("By delivery phase")),
 )
-
-
-@dataclass(frozen=True)
-class Document:
-    """One searchable resource: its texts in every language, folded for matching."""
-
-    iri: str
-    kind: str
-    titles: tuple[Literal, ...]
-    descriptions: tuple[Literal, ...]
-    keywords: tuple[Literal, ...]
-
-
-@dataclass
-class Index:
-    """What the home page and search need from one publication, read once."""
-
-    labels: dict[str, list[Literal]]
-    layers: list[tuple[str, int, bool]]
-    components: list[tuple[str, str, int, str | None]]  # iri, layer, order, confidence
-    themes: dict[str, set[str]]
-    facets: dict[str, dict[str, set[str]]]
-    facet_values: dict[str, set[str]]
-    open_licences: dict[str, bool]
-    documents: list[Document]
-    offerings: int
-    suppliers: int
+# A list with more values than this shows the most frequent ones and links to all of them.
+LIST_ALL_UP_TO = 30
+TOP = 15
 
 
 def site() -> Site:
@@ -76,30 +43,21 @@ def home() -> Response:
     s = site()
     publication = s.publication()
     lang = page_language()
-    key = (publication.build_id, lang, explicit_language(), request.script_root)
 
     def render() -> bytes:
-        index = _index(s)
+        index = s.site_index()
+        counts = index.counts()
         return render_page(
             "home.html",
             lang=lang,
-            archmap=architecture_map(index, lang),
-            facets=_facets(index, lang),
-            counts={"offerings": index.offerings, "suppliers": index.suppliers},
+            archmap=architecture_map(s, index, lang),
+            facets=facets(s, index, lang),
+            counts={"offerings": counts.get("offering", 0), "suppliers": counts.get("supplier", 0)},
             build_id=publication.build_id,
             schemaorg=_website(s),
         ).encode("utf-8")
 
-    return _html_page(_PAGES.get_or_create(key, render), lang)
-
-
-@bp.get("/search")
-def search() -> Response:
-    s = site()
-    lang = page_language()
-    query = (request.args.get("q") or "").strip()[:200]
-    results = find(_index(s), query, lang) if query else []
-    body = render_page("search.html", lang=lang, query=query, results=results).encode("utf-8")
+    body = _PAGES.get_or_create(publication.path, "home", variant_key(), render)
     return _html_page(body, lang)
 
 
@@ -141,228 +99,79 @@ def _website(s: Site) -> dict[str, Any]:
 # --- the map and the facets ------------------------------------------------------------
 
 
-def architecture_map(index: Index, lang: str) -> ArchitectureMap:
-    layers = [
-        LayerRow(
-            _key(iri),
-            _label(index, iri, lang),
-            _href(iri),
-            order,
-            cross,
-            lang=_label_lang(index, iri, lang)[1],
-        )
-        for iri, order, cross in index.layers
-    ]
-    components = [
-        ComponentRow(
-            _key(iri),
-            _label(index, iri, lang),
-            _href(iri),
-            _key(layer),
-            order,
-            lang=_label_lang(index, iri, lang)[1],
-            confidence=confidence,
-        )
-        for iri, layer, order, confidence in index.components
-    ]
-    themes = {_key(iri): offerings for iri, offerings in index.themes.items()}
-    return build_map(layers, components, themes)
-
-
-def _facets(index: Index, lang: str) -> list[dict[str, Any]]:
-    out = []
-    for title, _, _ in FACETS:
-        counts = index.facets.get(title, {})
-        values = set(counts) | index.facet_values.get(title, set())
-        items = [
-            {
-                "label": _label(index, iri, lang),
-                "lang": _label_lang(index, iri, lang)[1],
-                "href": _href(iri),
-                "count": len(counts.get(iri, ())),
-                "badge": (
-                    None
-                    if iri not in index.open_licences
-                    else "open"
-                    if index.open_licences[iri]
-                    else "closed"
-                ),
-            }
-            for iri in values
-        ]
-        items.sort(key=lambda i: (-i["count"], i["label"].casefold()))
-        out.append({"title": title, "items": items})
-    return out
-
-
-# --- search ------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Päätös" and "paatos" match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def find(index: Index, query: str, lang: str) -> list[dict[str, Any]]:
-    """Documents whose title, keywords or description (any language) contain every word
-    of `query`; titles weigh most."""
-    words = [fold(w) for w in query.split() if w.strip()]
-    if not words:
-        return []
-    scored = []
-    for doc in index.documents:
-        fields = (
-            (3, " ".join(fold(str(t)) for t in doc.titles)),
-            (2, " ".join(fold(str(k)) for k in doc.keywords)),
-            (1, " ".join(fold(str(d)) for d in doc.descriptions)),
-        )
-        score = 0
-        for word in words:
-            hits = [weight for weight, text in fields if word in text]
-            if not hits:
-                break
-            score += max(hits)
-        else:
-            snippet = pick(doc.descriptions, lang)
-            scored.append(
-                (
-                    -score,
-                    _label(index, doc.iri, lang).casefold(),
-                    {
-                        "href": _href(doc.iri),
-                        "label": _label(index, doc.iri, lang),
-                        "lang": _label_lang(index, doc.iri, lang)[1],
-                        "kind": doc.kind,
-                        "snippet": _shorten(str(snippet)) if snippet is not None else "",
-                        "snippet_lang": other_language(snippet, lang) if snippet else None,
-                    },
-                )
-            )
-    return [item for _, _, item in sorted(scored, key=lambda x: (x[0], x[1]))]
-
-
-def _shorten(text: str, limit: int = 240) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-# --- reading the store once per publication ----------------------------------------------
-
-
-def _index(s: Site) -> Index:
-    publication = s.publication()
-    return _INDEXES.get_or_create(
-        publication.build_id, lambda: read_index(s.store(), str(s.uris.vocab))
-    )
-
-
-def read_index(store: ReadStore, vocab: str) -> Index:
-    prefixes = PREFIXES + f"PREFIX ak: <{vocab}>\n"
-
-    def rows(query: str) -> list[Any]:
-        return list(store.query(prefixes + query))
-
-    labels: dict[str, list[Literal]] = defaultdict(list)
-    label_filter = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    for r in rows(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(?p IN ({label_filter})) }}"):
-        if r["s"].__class__.__name__ == "NamedNode":
-            labels[r["s"].value].append(to_rdflib(r["o"]))  # type: ignore[arg-type]
-
-    layers = [
-        (r["l"].value, int(r["order"].value), r["cc"] is not None and r["cc"].value == "true")
-        for r in rows(
-            "SELECT ?l ?order ?cc WHERE { ?l a ak:ArchitectureLayer ; ak:order ?order "
-            "OPTIONAL { ?l ak:crossCutting ?cc } }"
-        )
-    ]
-    components = [
-        (
-            r["c"].value,
-            r["l"].value,
-            int(r["order"].value) if r["order"] is not None else 0,
-            r["conf"].value if r["conf"] is not None else None,
-        )
-        for r in rows(
-            "SELECT ?c ?l ?order ?conf WHERE { ?c a ak:ArchitectureComponent ; skos:broader ?l "
-            "OPTIONAL { ?c ak:order ?order } OPTIONAL { ?c ak:confidence ?conf } }"
-        )
-    ]
-    themes: dict[str, set[str]] = defaultdict(set)
-    for r in rows("SELECT ?o ?c WHERE { ?o a ak:Offering ; dcat:theme ?c }"):
-        themes[r["c"].value].add(r["o"].value)
-
-    facets: dict[str, dict[str, set[str]]] = {}
-    facet_values: dict[str, set[str]] = {}
-    for title, prop, cls in FACETS:
-        found: dict[str, set[str]] = defaultdict(set)
-        for r in rows(f"SELECT ?o ?v WHERE {{ ?o a ak:Offering ; {prop} ?v }}"):
-            found[r["v"].value].add(r["o"].value)
-        facets[title] = found
-        if cls:
-            facet_values[title] = {
-                r["v"].value for r in rows(f"SELECT ?v WHERE {{ ?v a ak:{cls} }}")
-            }
-    open_licences = {
-        r["l"].value: r["open"].value == "true"
-        for r in rows("SELECT ?l ?open WHERE { ?l a ak:Licence ; ak:openSource ?open }")
-    }
-
-    texts: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
-    kinds: dict[str, str] = {}
-    for r in rows(
-        "SELECT ?s ?kind WHERE { { ?s a ak:Offering BIND('offering' AS ?kind) } UNION "
-        "{ ?s a ak:Supplier BIND('supplier' AS ?kind) } UNION "
-        "{ ?s a ak:Licence BIND('licence' AS ?kind) } UNION "
-        "{ ?s a skos:Concept ; skos:inScheme ?scheme BIND('concept' AS ?kind) } }"
-    ):
-        kinds[r["s"].value] = r["kind"].value
-    for field, predicate in (("description", "dct:description"), ("keyword", "dcat:keyword")):
-        for r in rows(f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"):
-            texts[r["s"].value][field].append(to_rdflib(r["o"]))  # type: ignore[arg-type]
-    documents = [
-        Document(
-            iri=iri,
-            kind=_kind_from_iri(iri, kind),
-            titles=tuple(labels.get(iri, ())),
-            descriptions=tuple(texts[iri]["description"]),
-            keywords=tuple(texts[iri]["keyword"]),
-        )
-        for iri, kind in sorted(kinds.items())
-    ]
-    return Index(
-        labels=dict(labels),
-        layers=layers,
-        components=components,
-        themes=dict(themes),
-        facets=facets,
-        facet_values=facet_values,
-        open_licences=open_licences,
-        documents=documents,
-        offerings=sum(1 for k in kinds.values() if k == "offering"),
-        suppliers=sum(1 for k in kinds.values() if k == "supplier"),
-    )
-
-
-def _kind_from_iri(iri: str, kind: str) -> str:
-    parsed = site().uris.parse(iri)
-    return parsed[0] if parsed else kind
-
-
-def _label(index: Index, iri: str, lang: str) -> str:
-    return _label_lang(index, iri, lang)[0]
-
-
-def _label_lang(index: Index, iri: str, lang: str) -> tuple[str, str | None]:
-    """The label in the best language, and that language when it is not `lang`."""
-    lit = pick(index.labels.get(iri, ()), lang)
-    if lit is None:
-        return _key(iri), None
-    return str(lit), other_language(lit, lang)
-
-
-def _key(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-def _href(iri: str) -> str:
+def _href(s: Site, kind: str, key: str) -> str:
+    iri = str(s.uris.thing(kind, key))
     return local_href(iri) or iri
+
+
+def architecture_map(s: Site, index: SiteIndex, lang: str) -> ArchitectureMap:
+    concepts = index.concepts
+    layers = []
+    for key in index.concept_keys("layer"):
+        label = index.label("layer", key, lang)
+        concept = concepts[("layer", key)]
+        layers.append(
+            LayerRow(
+                key,
+                label.text,
+                _href(s, "layer", key),
+                concept["position"] or 0,
+                concept["cross_cutting"],
+                lang=label.other_than(lang),
+            )
+        )
+    components = []
+    for key in index.concept_keys("component"):
+        label = index.label("component", key, lang)
+        concept = concepts[("component", key)]
+        components.append(
+            ComponentRow(
+                key,
+                label.text,
+                _href(s, "component", key),
+                concept["broader"] or "",
+                concept["position"] or 0,
+                lang=label.other_than(lang),
+                confidence=concept["confidence"],
+            )
+        )
+    members = {row.key: set(index.members("component", row.key)) for row in components}
+    return build_map(layers, components, members)
+
+
+def facets(s: Site, index: SiteIndex, lang: str) -> list[dict[str, Any]]:
+    """The lists under the map: each facet's values with their number of offerings, most
+    first; a long list shows its most frequent values and links to all of them."""
+    counted = {f.name: f for f in index.facets(Selection())}
+    licences = index.licences
+    out = []
+    for name, title in FACETS:
+        values = {v.value: v.count for v in counted[name].values}
+        kind = "licence" if name == "licence" else name
+        complete = len(values) <= LIST_ALL_UP_TO
+        if complete and name == "supplier":  # suppliers with no offering yet, too
+            values = {e.key: values.get(e.key, 0) for e in index.entities("supplier")}
+        elif complete and name in ("aspect", "domain", "phase"):
+            values = {key: values.get(key, 0) for key in index.concept_keys(kind)}
+        items = []
+        for key, count in values.items():
+            label = index.label(kind, key, lang)
+            badge = None
+            if name == "licence" and licences.get(key, {}).get("open") is not None:
+                badge = "open" if licences[key]["open"] else "closed"
+            items.append(
+                {
+                    "label": label.text,
+                    "lang": label.other_than(lang),
+                    "href": _href(s, kind, key),
+                    "count": count,
+                    "badge": badge,
+                }
+            )
+        items.sort(key=lambda i: (-i["count"], i["label"].casefold()))
+        more = None
+        if len(items) > LIST_ALL_UP_TO:
+            more = {"href": site_path(f"/offerings/facet/{name}"), "count": len(items)}
+            items = items[:TOP]
+        out.append({"title": title, "items": items, "more": more})
+    return out

@@ -11,23 +11,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
-from publisher.caching import LruCache, add_cors, add_vary, cache_control, finish, parse_timestamp
-from publisher.errors import wants_html
-from publisher.namespaces import ADMS, ADMS_STATUS
-from publisher.negotiation import ALL_MEDIA_TYPES, BY_EXT, BY_MEDIA_TYPE, FORMATS, HTML, Format
-from publisher.negotiation import negotiate as choose_media_type
+from publisher import reads
+from publisher.formats import BY_EXT, DOCUMENT_FORMATS, HTML, Format
+from publisher.http import HttpError, choose_format, redirect
+from publisher.http.caching import LruCache, add_vary, finish, parse_timestamp
+from publisher.namespaces import ADMS, ADMS_STATUS, PREFIXES
 from publisher.publication import Publication
-from publisher.render.html import explicit_language, local_href, page_language, render_page
-from publisher.render.lens import Lens, Terms, is_web_url
-from publisher.render.rdf import serialise
+from publisher.render.html import (
+    explicit_language,
+    local_href,
+    page_language,
+    render_page,
+    site_path,
+    variant_key,
+)
+from publisher.render.lens import Lens, Link, Terms, is_web_url
+from publisher.render.rdf import serialise, serialise_triples
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
-from publisher.store import LABEL_PROPERTIES, ReadStore, new_graph
-from publisher.terms import to_rdflib
+from publisher.siteindex import Selection, SiteIndex, best_label
+from publisher.store import ReadStore, new_graph
 from publisher.uris import DOC_EXTENSIONS, UriScheme
 from publisher.views.representations import not_acceptable
 
@@ -86,25 +94,16 @@ def document(kind: str, key: str) -> Response:
         return _not_current(s, kind, key, iri, ext=ext)
     fmt = _format(ext)
     if fmt is None:
-        return _not_acceptable(kind, key)
+        raise _not_acceptable(kind, key)
     publication = s.publication()
     lang = page_language() if fmt is HTML else None
-    cache_key = (
-        publication.build_id,
-        kind,
-        key,
-        fmt.ext,
-        lang,
-        explicit_language(),
-        request.script_root,
-    )
+    # RDF depends only on the resource; HTML also on the request (see variant_key).
+    cache_key = (publication.build_id, kind, key, fmt.ext, *(variant_key() if lang else ()))
     rendered = _RENDERED.get_or_create(
         cache_key, lambda: _render(s, publication, store, kind, key, iri, fmt, lang)
     )
-    response = Response(rendered.body, mimetype=fmt.media_type)
-    if fmt.rdflib_name is None:
-        response.charset = "utf-8"
-    _add_document_headers(response, kind, key, fmt, negotiated=ext is None)
+    response = Response(rendered.body, content_type=fmt.content_type)
+    _add_document_headers(response, kind, key, fmt)
     if rendered.language:
         response.headers["Content-Language"] = rendered.language
     return finish(
@@ -113,7 +112,7 @@ def document(kind: str, key: str) -> Response:
         body=rendered.body,
         last_modified=rendered.last_modified,
         max_age=s.settings.cache_max_age,
-        cors=fmt.rdflib_name is not None,
+        cors=fmt.is_rdf,
     )
 
 
@@ -131,20 +130,22 @@ def _render(
     lang: str | None,
 ) -> Rendered:
     vocab = str(s.uris.vocab)
+    if fmt.is_rdf and fmt.serialiser != "rdflib":  # pyoxigraph from store to bytes
+        triples = store.describe_triples(iri)
+        document = ox.NamedNode(str(s.uris.doc(kind, key)))
+        triples.append(ox.Triple(document, _PRIMARY_TOPIC, ox.NamedNode(iri)))
+        body = serialise_triples(triples, fmt.rdf_format, _namespaces(vocab))
+        objects = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
+        return Rendered(body, _last_modified(publication, objects, iri))
     graph = store.describe(iri, vocab=vocab)
     subject = URIRef(iri)
-    if fmt.rdflib_name is not None:
+    if fmt.is_rdf:
         graph.add((s.uris.doc(kind, key), FOAF.primaryTopic, subject))
-        return Rendered(serialise(graph, fmt), _last_modified(publication, graph, iri))
+        objects = {str(o) for o in graph.objects()}
+        return Rendered(serialise(graph, fmt), _last_modified(publication, objects, iri))
     assert lang is not None
-    related = _related_offerings(store, iri, vocab)
-    # A licence is also used through the expressions it is a member of (MIT OR EUPL-1.1).
-    via = _offerings_via_expressions(store, iri, vocab) if kind == "licence" else {}
-    for offering, (offering_type, _) in via.items():
-        related.setdefault(offering, offering_type)
-    expressions = sorted({e for _, found in via.values() for e in found})
-    _add_labels(store, graph, [*related, *expressions])
-    _add_licence_facts(store, graph, vocab)
+    related = _related(s, kind, key, lang)
+    reads.add_licence_facts(store, graph, vocab)
     lens = Lens(graph, lang, local_href)
     html = render_page(
         f"kinds/{kind}.html",
@@ -154,109 +155,125 @@ def _render(
         kind=kind,
         key=key,
         ak=Terms(vocab),
-        related=[lens.link(URIRef(r)) for r in related],
-        related_types=related,
-        related_via={
-            offering: [lens.link(URIRef(e)) for e in found] for offering, (_, found) in via.items()
-        },
+        related=related.links if related else [],
+        related_types=related.types if related else {},
+        related_via=related.via if related else {},
+        listing=related,
         schemaorg=schemaorg(lens, subject, kind, vocab),
         formats=_format_links(kind, key),
         publication=publication,
     )
-    # HTML shows other resources' data too (backlinks): it changes with any build.
+    # HTML shows other resources' data too (lists, labels): it changes with any build.
     return Rendered(html.encode("utf-8"), publication.built_at, lang)
 
 
-def _last_modified(publication: Publication, graph: Graph, iri: str) -> datetime:
+_PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
+
+
+def _namespaces(vocab: str) -> dict[str, str]:
+    return {**{p: str(ns) for p, ns in PREFIXES.items()}, "rdf": str(RDF), "ak": vocab}
+
+
+# The facet of the site index that lists a page's offerings, by kind of page.
+LISTED_BY = {
+    "supplier": "supplier",
+    "licence": "licence",
+    "layer": "layer",
+    "component": "component",
+    "aspect": "aspect",
+    "domain": "domain",
+    "phase": "phase",
+    "route": "route",
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the offerings a supplier, licence or concept page lists (from the site
+    index: bounded by the page size, whatever the size of the catalogue)."""
+
+    links: list[Link]
+    types: dict[str, str]  # offering IRI → "product" / "service"
+    via: dict[str, list[Link]]  # offering IRI → the licence expressions it is listed through
+    total: int
+    number: int
+    pages: list[dict[str, object]]  # links to the other pages (1…n), current marked
+    all_href: str  # the same selection in /offerings
+
+
+def _related(s: Site, kind: str, key: str, lang: str) -> Listing | None:
+    facet = LISTED_BY.get(kind)
+    if facet is None:
+        return None
+    number = _page_number()
+    index = s.site_index()
+    page = index.page(
+        Selection.of(**{facet: key}),
+        sort="name",
+        lang=lang,
+        number=number,
+        size=s.settings.page_size,
+    )
+    if number > page.pages:
+        raise HttpError(404, f"page {number} does not exist; the last page is {page.pages}")
+    members = index.licences if kind == "licence" else {}
+    links, types, via = [], {}, {}
+    for card in page.cards:
+        offering = str(s.uris.thing("offering", card["key"]))
+        title = best_label(card["title"], lang, fallback=card["key"])
+        links.append(
+            Link(
+                offering, local_href(offering) or offering, title.text, True, title.other_than(lang)
+            )
+        )
+        types[offering] = card.get("type") or "product"
+        used = [card.get("licence"), *(part.get("licence") for part in card.get("parts") or [])]
+        through = sorted(
+            {u for u in used if u and u != key and key in members.get(u, {}).get("members", [])}
+        )
+        if through:
+            via[offering] = [_licence_link(s, index, u, lang) for u in through]
+    return Listing(
+        links=links,
+        types=types,
+        via=via,
+        total=page.total,
+        number=number,
+        pages=[
+            {"number": n, "href": site_path(request.path, page=str(n)), "current": n == number}
+            for n in range(1, page.pages + 1)
+        ]
+        if page.pages > 1
+        else [],
+        all_href=site_path("/offerings", **{facet: key}),
+    )
+
+
+def _licence_link(s: Site, index: SiteIndex, key: str, lang: str) -> Link:
+    iri = str(s.uris.thing("licence", key))
+    label = index.label("licence", key, lang)
+    return Link(iri, local_href(iri) or iri, label.text, True, label.other_than(lang))
+
+
+def _page_number() -> int:
+    raw = request.args.get("page")
+    if raw is None or raw == "":
+        return 1
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise HttpError(400, f"page must be a positive whole number, not {raw[:40]!r}")
+    return int(raw)
+
+
+def _last_modified(publication: Publication, objects: set[str], iri: str) -> datetime:
     """When the description last changed: the latest `modified` in the ledger of the
-    thing and of every published thing it shows a label of; the build time otherwise."""
+    thing and of every published thing it shows a label of (`objects`); the build time
+    otherwise."""
     ledger = publication.ledger
     stamps = [
-        parse_timestamp(ledger[str(node)].get("modified"))
-        for node in {iri, *(str(o) for o in graph.objects())}
-        if str(node) in ledger
+        parse_timestamp(ledger[node].get("modified")) for node in {iri, *objects} if node in ledger
     ]
     found = [stamp for stamp in stamps if stamp is not None]
     return max(found) if found else publication.built_at
-
-
-_RELATED_QUERY = """
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?s ?type WHERE {
-  { ?s ?p <IRI> }
-  UNION { ?s dct:hasPart ?part . ?part ?p <IRI> }
-  UNION { ?c skos:broader <IRI> . ?s ?p ?c }
-  ?s a <VOCABOffering> ; a ?type .
-  FILTER(?type IN (<VOCABProduct>, <VOCABService>))
-}
-"""
-
-
-def _related_offerings(store: ReadStore, iri: str, vocab: str) -> dict[str, str]:
-    """Offerings that link to `iri` (directly, through a part, or through a narrower
-    concept) → "product" or "service"."""
-    # Both IRIs come from UriScheme (validated keys), never from raw request text.
-    query = _RELATED_QUERY.replace("<IRI>", f"<{iri}>").replace("<VOCAB", f"<{vocab}")
-    found: dict[str, str] = {}
-    for row in store.query(query):
-        found[row["s"].value] = "product" if row["type"].value.endswith("Product") else "service"
-    found.pop(iri, None)
-    return found
-
-
-_VIA_EXPRESSION_QUERY = """
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?s ?type ?expr WHERE {
-  ?expr <VOCABlicenceMember> <IRI> .
-  { ?s dct:license ?expr } UNION { ?s dct:hasPart ?part . ?part dct:license ?expr }
-  ?s a <VOCABOffering> ; a ?type .
-  FILTER(?type IN (<VOCABProduct>, <VOCABService>))
-}
-"""
-
-
-def _offerings_via_expressions(
-    store: ReadStore, iri: str, vocab: str
-) -> dict[str, tuple[str, list[str]]]:
-    """Offerings under a licence expression that has `iri` as a member → ("product" or
-    "service", the expressions' IRIs)."""
-    query = _VIA_EXPRESSION_QUERY.replace("<IRI>", f"<{iri}>").replace("<VOCAB", f"<{vocab}")
-    found: dict[str, tuple[str, list[str]]] = {}
-    for row in store.query(query):
-        kind = "product" if row["type"].value.endswith("Product") else "service"
-        found.setdefault(row["s"].value, (kind, []))[1].append(row["expr"].value)
-    for _, expressions in found.values():
-        expressions.sort()
-    return found
-
-
-def _add_labels(store: ReadStore, graph: Graph, iris: list[str]) -> None:
-    """Copy the labels of `iris` into `graph` (for the HTML only, not the RDF)."""
-    if not iris:
-        return
-    values = " ".join(f"<{i}>" for i in iris)
-    predicates = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    query = (
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o . "
-        f"FILTER(?p IN ({predicates})) }}"
-    )
-    for row in store.query(query):
-        graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
-
-
-def _add_licence_facts(store: ReadStore, graph: Graph, vocab: str) -> None:
-    """Whether each licence the page shows is open source (for the HTML at-a-glance)."""
-    licences = {str(o) for o in graph.objects(None, DCTERMS.license) if isinstance(o, URIRef)}
-    if not licences:
-        return
-    values = " ".join(f"<{i}>" for i in sorted(licences))
-    query = (
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ <{vocab}openSource> "
-        f"<{vocab}osiApproved> }} ?s ?p ?o }}"
-    )
-    for row in store.query(query):
-        graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
 
 
 # --- lifecycle: 410, 301, 404 --------------------------------------------------------
@@ -272,7 +289,7 @@ def _not_current(s: Site, kind: str, key: str, iri: str | None, ext: str | None)
             return _redirect(301, _doc_path(*target, ext=ext))
     if entry and entry.get("removed"):
         return _tombstone(s, kind, key, iri or "", entry, ext)
-    return not_found(kind, key)
+    raise not_found(key)
 
 
 def _tombstone(
@@ -282,7 +299,7 @@ def _tombstone(
     if fmt is None:
         fmt = HTML
     graph = tombstone_graph(s.uris, iri, kind, entry)
-    if fmt.rdflib_name is not None:
+    if fmt.is_rdf:
         body = serialise(graph, fmt)
     else:
         lang = page_language()
@@ -301,12 +318,16 @@ def _tombstone(
             replaced_by=lens.link(URIRef(replaced)) if replaced else None,
             formats=_format_links(kind, key),
         ).encode("utf-8")
-    response = Response(body, status=410, mimetype=fmt.media_type)
-    _add_document_headers(response, kind, key, fmt, negotiated=ext is None)
-    response.headers["Cache-Control"] = cache_control(s.settings.cache_max_age)
-    if fmt.rdflib_name is not None:
-        add_cors(response)
-    return response
+    response = Response(body, status=410, content_type=fmt.content_type)
+    _add_document_headers(response, kind, key, fmt)
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=None,
+        max_age=s.settings.cache_max_age,
+        cors=fmt.is_rdf,
+    )
 
 
 def tombstone_graph(uris: UriScheme, iri: str, kind: str, entry: dict[str, Any]) -> Graph:
@@ -342,20 +363,14 @@ def tombstone_graph(uris: UriScheme, iri: str, kind: str, entry: dict[str, Any])
     return graph
 
 
-def not_found(kind: str | None = None, key: str | None = None) -> Response:
-    message = "Nothing has ever been published at this address."
-    if not wants_html(request):
-        response = Response(
-            f"404 Not Found: {message} Search: {request.script_root}/search?q=\n",
-            status=404,
-            mimetype="text/plain",
-        )
-        add_vary(response, "Accept")
-        return add_cors(response)
-    body = render_page("not_found.html", query=key or "")
-    response = Response(body, status=404, mimetype="text/html")
-    add_vary(response, "Accept")
-    return response
+def not_found(key: str | None = None) -> HttpError:
+    """404 for an address where nothing was ever published (the site's search page,
+    pre-filled with the key, for a browser)."""
+    return HttpError(
+        404,
+        f"Nothing has ever been published at this address; search: {request.script_root}/search?q=",
+        query=key or "",
+    )
 
 
 # --- negotiation and headers ---------------------------------------------------------
@@ -364,38 +379,36 @@ def not_found(kind: str | None = None, key: str | None = None) -> Response:
 def _format(ext: str | None) -> Format | None:
     if ext:
         return BY_EXT[ext]
-    media = choose_media_type(
-        request.headers.get("Accept"), ALL_MEDIA_TYPES, request.args.get("format")
+    return choose_format(DOCUMENT_FORMATS)
+
+
+def _not_acceptable(kind: str, key: str) -> HttpError:
+    return not_acceptable(
+        [(f.media_type, _doc_path(kind, key, ext=f.ext)) for f in DOCUMENT_FORMATS],
+        headers={"Link": _alternates(kind, key, None)},
     )
-    return BY_MEDIA_TYPE[media] if media else None
 
 
-def _not_acceptable(kind: str, key: str) -> Response:
-    response = not_acceptable([(f.media_type, _doc_path(kind, key, ext=f.ext)) for f in FORMATS])
-    _add_document_headers(response, kind, key, None, negotiated=True)
-    return response
-
-
-def _add_document_headers(
-    response: Response, kind: str, key: str, fmt: Format | None, *, negotiated: bool
-) -> None:
+def _add_document_headers(response: Response, kind: str, key: str, fmt: Format) -> None:
     add_vary(response, "Accept")
     if fmt is HTML and not explicit_language():
         add_vary(response, "Accept-Language")
-    if fmt is not None:
-        response.headers["Content-Location"] = _doc_path(kind, key, ext=fmt.ext)
-    links = [
+    response.headers["Content-Location"] = _doc_path(kind, key, ext=fmt.ext)
+    response.headers["Link"] = _alternates(kind, key, fmt)
+
+
+def _alternates(kind: str, key: str, fmt: Format | None) -> str:
+    return ", ".join(
         f'<{_doc_path(kind, key, ext=other.ext)}>; rel="alternate"; type="{other.media_type}"'
-        for other in FORMATS
+        for other in DOCUMENT_FORMATS
         if other is not fmt
-    ]
-    response.headers["Link"] = ", ".join(links)
+    )
 
 
 def _format_links(kind: str, key: str) -> list[dict[str, str]]:
     return [
         {"label": f.label, "href": _doc_path(kind, key, ext=f.ext), "type": f.media_type}
-        for f in FORMATS
+        for f in DOCUMENT_FORMATS
     ]
 
 
@@ -432,13 +445,7 @@ def _id_path(kind: str, key: str) -> str:
 
 
 def _redirect(status: int, path: str) -> Response:
-    query = request.query_string.decode("latin-1")
-    response = Response(status=status)
-    response.headers["Location"] = f"{path}?{query}" if query else path
-    add_vary(response, "Accept")
-    add_cors(response)
-    response.headers["Cache-Control"] = cache_control(site().settings.cache_max_age)
-    return response
+    return redirect(status, path, max_age=site().settings.cache_max_age)
 
 
 def _ledger_label(entry: dict[str, Any], lang: str) -> str | None:

@@ -14,19 +14,22 @@ from flask import Blueprint, Response, current_app, render_template
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from publisher.caching import LruCache
-from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
-from publisher.render.html import local_href
+from publisher import reads
+from publisher.formats import DOCUMENT_FORMATS, Format
+from publisher.http import HttpError
+from publisher.http.caching import PublicationCache
+from publisher.render.html import local_href, page_language
 from publisher.render.rdf import serialise
 from publisher.site import Site
 from publisher.store import new_graph
-from publisher.terms import to_rdflib
 from publisher.views.representations import serve
 
 bp = Blueprint("vocabulary", __name__)
 
-OFFERED: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
-_BODIES: LruCache[tuple[str, str, str], bytes] = LruCache(32)
+OFFERED: tuple[Format, ...] = DOCUMENT_FORMATS
+VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # 1.0, 2026-11-26, 1.0.ttl
+# Kept with the publication: pyLODE's page is not byte-stable from one process to the next.
+_BODIES = PublicationCache(64)
 # pyLODE builds its page with dominate, whose document context is global state.
 _PYLODE_LOCK = threading.Lock()
 
@@ -43,6 +46,8 @@ def ontology(ext: str | None = None) -> Response:
 
 @bp.get("/ontology/<version>")
 def version(version: str) -> Response:
+    if not VERSION_NAME.match(version):
+        raise HttpError(404, f"No vocabulary version {version[:40]!r} is published here.")
     stem, dot, ext = version.rpartition(".")
     name, ext_or_none = (stem, ext) if dot and ext.isalpha() else (version, None)
     graph = ontology_graph(site())
@@ -50,11 +55,10 @@ def version(version: str) -> Response:
     if name not in _version_names(graph, site()):
         if site().publication().vocabulary_version(name) is not None:
             return _serve(f"/ontology/{name}", ext_or_none, archived=name)
-        return Response(
-            f"404 Not Found: vocabulary version {name!r} is not published here; the current "
-            f"version is {current!r} at {site().uris.base}ontology/{current}\n",
-            status=404,
-            mimetype="text/plain",
+        raise HttpError(
+            404,
+            f"Vocabulary version {name[:40]!r} is not published here; the current version "
+            f"is {current!r} at {site().uris.base}ontology/{current}",
         )
     return _serve(f"/ontology/{name}", ext_or_none)
 
@@ -63,19 +67,32 @@ def _serve(path: str, ext: str | None, archived: str | None = None) -> Response:
     s = site()
     publication = s.publication()
 
+    # The page follows ?lang= (and Accept-Language): labels in that language first.
+    lang = page_language()
+
     def render(fmt: Format) -> bytes:
+        key_lang = None if fmt.is_rdf else lang
         return _BODIES.get_or_create(
-            (publication.build_id, path, fmt.ext), lambda: _render(s, fmt, archived)
+            publication.path,
+            "ontology",
+            (path, fmt.ext, key_lang),
+            lambda: _render(s, fmt, archived, lang),
         )
 
     return serve(path, OFFERED, ext, render, publication.built_at)
 
 
-def _render(s: Site, fmt: Format, archived: str | None = None) -> bytes:
+def _render(s: Site, fmt: Format, archived: str | None = None, lang: str = "en") -> bytes:
     graph = ontology_graph(s, archived)
-    if fmt.rdflib_name is not None:
+    if fmt.is_rdf:
         return serialise(graph, fmt)
-    return ontology_html(graph, s).encode("utf-8")
+    # The vocabulary is in Finnish and English only: a Swedish page shows English first
+    # and says so with lang="en" (the HTML lang names the language the text is in).
+    text_lang = "fi" if lang == "fi" else "en"
+    html = ontology_html(graph, s, text_lang)
+    return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{text_lang}"', html, count=1).encode(
+        "utf-8"
+    )
 
 
 def ontology_graph(s: Site, archived: str | None = None) -> Graph:
@@ -87,14 +104,13 @@ def ontology_graph(s: Site, archived: str | None = None) -> Graph:
     if archive is not None:
         full.parse(archive, format="nt")
     else:
-        vocab_graph = str(s.uris.graph("vocabulary"))
-        for row in s.store().query(
-            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocab_graph}> {{ ?s ?p ?o }} }}",
-            use_default_graph_as_union=False,
-        ):
-            full.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+        full = reads.graph_triples(s.store(), str(s.uris.graph("vocabulary")))
     graph = new_graph(str(s.uris.vocab))
-    todo = [x for x in set(full.subjects()) if isinstance(x, URIRef) and str(x).startswith(prefix)]
+    # Sorted, and popped from the end: the same order in every process (same bytes).
+    todo = sorted(
+        (x for x in set(full.subjects()) if isinstance(x, URIRef) and str(x).startswith(prefix)),
+        reverse=True,
+    )
     seen: set[object] = set()
     while todo:
         node = todo.pop()
@@ -126,11 +142,11 @@ def _version(graph: Graph, s: Site) -> str:
     return str(info) if info is not None else "current"
 
 
-def ontology_html(graph: Graph, s: Site) -> str:
+def ontology_html(graph: Graph, s: Site, lang: str = "en") -> str:
     """pyLODE's documentation page; our own plainer page if pyLODE fails (a broken
     release, or a read-only site-packages where it cannot write its cache)."""
     try:
-        return pylode_html(graph, s)
+        return pylode_html(graph, s, lang)
     except Exception:
         current_app.logger.exception("pyLODE failed; serving the plain vocabulary page")
         return plain_html(graph, s)
@@ -171,14 +187,14 @@ def plain_html(graph: Graph, s: Site) -> str:
     )
 
 
-def pylode_html(graph: Graph, s: Site) -> str:
+def pylode_html(graph: Graph, s: Site, lang: str = "en") -> str:
     """pyLODE's documentation page, with anchors at the terms' local names, a link bar and
     the concept schemes (which pyLODE's OWL profile does not show)."""
     from pylode import OntPub  # imported late: it loads its background ontologies
 
     namespace = str(s.uris.vocab)
     with _PYLODE_LOCK:
-        doc = OntPub(_bilingual_labels(graph))
+        doc = OntPub(_bilingual_labels(graph, lang))
         for term in {x for x in graph.subjects() if isinstance(x, URIRef)}:
             local = str(term)[len(namespace) :]
             if str(term).startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w-]*", local):
@@ -193,9 +209,10 @@ def pylode_html(graph: Graph, s: Site) -> str:
     return re.sub(r'(<div id="namespaces">)', lambda m: extra + m.group(1), html, count=1)
 
 
-def _bilingual_labels(graph: Graph) -> Graph:
+def _bilingual_labels(graph: Graph, first: str = "en") -> Graph:
     """pyLODE joins every label of a term without a separator ("SupplierToimittaja");
-    give it one label per term, "English / suomi", instead."""
+    give it one label per term, "English / suomi" (or "suomi / English" when ``first`` is
+    fi), instead."""
     copy = Graph()
     for prefix, ns in graph.namespaces():
         copy.bind(prefix, ns)
@@ -203,32 +220,25 @@ def _bilingual_labels(graph: Graph) -> Graph:
     for triple in graph:
         if triple[1] not in label_properties:
             copy.add(triple)
-    for subject, predicate in {(s_, p) for s_, p, _ in graph if p in label_properties}:
+    for subject, predicate in sorted({(s_, p) for s_, p, _ in graph if p in label_properties}):
         texts = {
             lit.language or "": str(lit)
             for lit in graph.objects(subject, predicate)
             if isinstance(lit, Literal)
         }
-        ordered = [texts[k] for k in ("en", "fi", "sv", "") if k in texts]
+        order = ("fi", "en", "sv", "") if first == "fi" else ("en", "fi", "sv", "")
+        ordered = [texts[k] for k in order if k in texts]
         ordered += [v for k, v in sorted(texts.items()) if k not in ("en", "fi", "sv", "")]
         joined = " / ".join(dict.fromkeys(ordered))
-        copy.add((subject, predicate, Literal(joined, lang="en")))
+        copy.add((subject, predicate, Literal(joined, lang=first)))
     return copy
 
 
 def _schemes(s: Site) -> list[dict[str, object]]:
     """Concept schemes with their top concepts, labels in fi and en."""
-    query = f"""
-    PREFIX skos: <{SKOS}>
-    SELECT ?scheme ?c ?lang ?label WHERE {{
-      ?scheme a skos:ConceptScheme .
-      {{ ?scheme skos:prefLabel ?label BIND(?scheme AS ?c) }}
-      UNION {{ ?scheme skos:hasTopConcept ?c . ?c skos:prefLabel ?label }}
-      BIND(LANG(?label) AS ?lang)
-    }}"""
     schemes: dict[str, dict[str, object]] = {}
-    for row in s.store().query(query):
-        scheme, concept = row["scheme"].value, row["c"].value
+    for row in reads.scheme_labels(s.store()):
+        scheme, concept = row.scheme, row.concept
         entry = schemes.setdefault(
             scheme,
             {
@@ -250,7 +260,7 @@ def _schemes(s: Site) -> list[dict[str, object]]:
                 },
             )
         )
-        target["labels"][row["lang"].value] = row["label"].value  # type: ignore[index]
+        target["labels"][row.lang] = row.label  # type: ignore[index]
     out = sorted(schemes.values(), key=lambda e: str(e["iri"]))
     for entry in out:
         entry["concepts"] = sorted(

@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from itertools import islice
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
-from publisher.caching import LruCache, finish
+from publisher import void_stats
+from publisher.formats import HTML, RDF_FORMATS, TURTLE, Format
+from publisher.http import HttpError
+from publisher.http.caching import LruCache, PublicationCache, finish
 from publisher.namespaces import DCAT, EU_LICENCE, PREFIXES
-from publisher.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from publisher.publication import Publication
-from publisher.render.html import page_language, render_page
+from publisher.render.html import page_language, render_page, variant_key
 from publisher.render.lens import Lens
 from publisher.render.rdf import serialise
 from publisher.site import Site
-from publisher.store import ReadStore, new_graph
-from publisher.uris import UriScheme
+from publisher.store import new_graph
+from publisher.uris import KINDS, UriScheme
 from publisher.views.representations import serve
 
 bp = Blueprint("wellknown", __name__)
 
-OFFERED: tuple[Format, ...] = (TURTLE, JSONLD, RDFXML, NTRIPLES, HTML)
-_BODIES: LruCache[tuple[str, ...], bytes] = LruCache(32)
+# Machine formats first: a client asking for anything gets Turtle, a browser the summary.
+OFFERED: tuple[Format, ...] = (*RDF_FORMATS, HTML)
+_BODIES: LruCache[tuple[object, ...], bytes] = LruCache(256)
+_COUNTED: LruCache[str, void_stats.StoreStatistics] = LruCache(4)
+_SITEMAPS = PublicationCache(64)
 
 
 def site() -> Site:
@@ -38,9 +44,9 @@ def void(ext: str | None = None) -> Response:
     publication = s.publication()
 
     def render(fmt: Format) -> bytes:
-        lang = page_language() if fmt is HTML else ""
+        variant = variant_key() if fmt is HTML else ()
         return _BODIES.get_or_create(
-            (publication.build_id, "void", fmt.ext, lang, request.script_root),
+            (publication.build_id, "void", fmt.ext, *variant),
             lambda: _render_void(s, publication, fmt),
         )
 
@@ -102,10 +108,10 @@ def void_graph(s: Site, publication: Publication) -> Graph:
         "http://schema.org/",
     ):
         g.add((dataset, VOID.vocabulary, URIRef(ns)))
-    stats = store_statistics(s.store(), f"{uris.base}id/")
+    stats = statistics(s, publication)
     g.add((dataset, VOID.triples, Literal(stats.triples)))
     g.add((dataset, VOID.distinctSubjects, Literal(stats.distinct_subjects)))
-    g.add((dataset, VOID.entities, Literal(len(stats.entities))))
+    g.add((dataset, VOID.entities, Literal(stats.entities)))
     for cls, count in sorted(stats.classes.items()):
         partition = URIRef(f"{description}#class-{_fragment(cls, str(uris.vocab))}")
         g.add((dataset, VOID.classPartition, partition))
@@ -147,38 +153,14 @@ def _add_feed(g: Graph, uris: UriScheme, dataset: URIRef, publication: Publicati
         g.add((feed, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{fmt}")))
 
 
-@dataclass(frozen=True)
-class StoreStatistics:
-    """What VoID states about the data, counted in the store the site serves."""
-
-    triples: int
-    distinct_subjects: int  # IRIs and blank nodes, as void:distinctSubjects counts them
-    entities: tuple[str, ...]  # IRIs under void:uriSpace that are subjects (sorted)
-    classes: dict[str, int]  # class IRI → entities of that class
-
-
-def store_statistics(store: ReadStore, uri_space: str) -> StoreStatistics:
-    def number(query: str) -> int:
-        return int(next(iter(store.query(query)))["n"].value)
-
-    # uri_space comes from the settings (a validated base URI), never from a request.
-    in_space = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{uri_space}"))'
-    entities = tuple(
-        sorted(
-            r["s"].value for r in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o {in_space} }}")
-        )
-    )
-    classes = {
-        r["c"].value: int(r["n"].value)
-        for r in store.query(
-            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c {in_space} }} GROUP BY ?c"
-        )
-    }
-    return StoreStatistics(
-        triples=number("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        distinct_subjects=number("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-        entities=entities,
-        classes=classes,
+def statistics(s: Site, publication: Publication) -> void_stats.StoreStatistics:
+    """The publication's VoID figures: counted by the build (artefact ``void``); for a
+    publication built before that artefact existed, counted once on first use."""
+    folder = publication.artefact("void")
+    if folder is not None:
+        return void_stats.read(folder)
+    return _COUNTED.get_or_create(
+        str(publication.path), lambda: void_stats.count(s.store(), f"{s.uris.base}id/")
     )
 
 
@@ -193,7 +175,7 @@ def _fragment(iri: str, vocab: str) -> str:
 
 def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
     g = void_graph(s, publication)
-    if fmt.rdflib_name is not None:
+    if fmt.is_rdf:
         return serialise(g, fmt)
     lang = page_language()
     dumps = publication.manifest.get("dumps", {})
@@ -202,7 +184,7 @@ def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
         lang=lang,
         lens=Lens(g, lang, lambda iri: None),
         turtle=serialise(g, TURTLE).decode("utf-8"),
-        stats=store_statistics(s.store(), f"{s.uris.base}id/"),
+        stats=statistics(s, publication),
         uri_space=f"{s.uris.base}id/",
         dumps=dumps,
         manifest=publication.manifest,
@@ -217,34 +199,29 @@ def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
     ).encode("utf-8")
 
 
+# URLs per sitemap file (the protocol allows 50,000): a larger publication's /sitemap.xml is
+# a sitemap index of /sitemap.xml?page=1… each listing this many.
+SITEMAP_PAGE = 10_000
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     s = site()
     publication = s.publication()
-    # The canonical URLs, under the base URI the publication mints (not whatever host
-    # name this request came in on, e.g. behind a proxy).
-    root = s.uris.base.rstrip("/")
-    built = publication.built_at.date().isoformat()
-    urls = [(f"{root}/", built)]
-    # Every thing the store describes (offerings, suppliers, licences and every concept),
-    # not only what the ledger tracks; lastmod from the ledger where it knows one.
-    space = f"{s.uris.base}id/"
-    for iri in store_statistics(s.store(), space).entities:
-        entry = publication.ledger.get(iri) or {}
-        path = "doc/" + iri[len(space) :]
-        urls.append((f"{root}/{path}", (entry.get("modified") or built)[:10]))
-    urls.append((f"{root}/ontology", publication.built_at.date().isoformat()))
-    items = "".join(
-        f"<url><loc>{xml_escape(loc)}</loc>"
-        + (f"<lastmod>{xml_escape(mod)}</lastmod>" if mod else "")
-        + "</url>\n"
-        for loc, mod in urls
+    raw = request.args.get("page")
+    number = None
+    if raw is not None:
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+            raise HttpError(400, f"page must be a positive whole number, not {raw[:40]!r}")
+        number = int(raw)
+    body = _SITEMAPS.get_or_create(
+        publication.path,
+        "sitemap",
+        (SITEMAP_PAGE, number),
+        lambda: _sitemap(s, publication, number),
     )
-    body = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + items + "</urlset>\n"
-    ).encode("utf-8")
-    response = Response(body, mimetype="application/xml")
+    response = Response(body, content_type="application/xml; charset=utf-8")
     return finish(
         response,
         request,
@@ -252,6 +229,62 @@ def sitemap() -> Response:
         last_modified=publication.built_at,
         max_age=s.settings.cache_max_age,
         cors=True,
+    )
+
+
+def _sitemap(s: Site, publication: Publication, number: int | None) -> bytes:
+    """The URL set (of page `number` when the publication needs several), or the index of
+    the pages. The canonical URLs are under the base URI the publication mints (not
+    whatever host name this request came in on, e.g. behind a proxy)."""
+    root = s.uris.base.rstrip("/")
+    built = publication.built_at.date().isoformat()
+    index = s.site_index()
+    total = sum(index.counts().get(kind, 0) for kind in KINDS) + 2
+    pages = max(1, -(-total // SITEMAP_PAGE))
+    if number is not None and number > pages:
+        raise HttpError(404, f"sitemap page {number} does not exist; the last is {pages}")
+    if number is None and pages > 1:
+        entries = "".join(
+            f"<sitemap><loc>{xml_escape(f'{root}/sitemap.xml?page={n}')}</loc>"
+            f"<lastmod>{built}</lastmod></sitemap>\n"
+            for n in range(1, pages + 1)
+        )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
+            + entries
+            + "</sitemapindex>\n"
+        ).encode("utf-8")
+    start = ((number or 1) - 1) * SITEMAP_PAGE
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
+        + "".join(_url(loc, mod) for loc, mod in _urls(s, publication, start, SITEMAP_PAGE))
+        + "</urlset>\n"
+    ).encode("utf-8")
+
+
+def _urls(s: Site, publication: Publication, start: int, size: int) -> Iterator[tuple[str, str]]:
+    """The home page, every thing's document (offerings, suppliers, licences and every
+    concept: what the site index lists, which is what the store describes) with its last
+    modification from the ledger, and the vocabulary; from `start`, at most `size`."""
+    root = s.uris.base.rstrip("/")
+    built = publication.built_at.date().isoformat()
+    space = f"{s.uris.base}id/"
+
+    def every() -> Iterator[tuple[str, str]]:
+        yield f"{root}/", built
+        for entity in s.site_index().entities():
+            entry = publication.ledger.get(entity.iri) or {}
+            yield f"{root}/doc/{entity.iri[len(space) :]}", (entry.get("modified") or built)[:10]
+        yield f"{root}/ontology", built
+
+    return islice(every(), start, start + size)
+
+
+def _url(loc: str, modified: str) -> str:
+    return (
+        f"<url><loc>{xml_escape(loc)}</loc>"
+        + (f"<lastmod>{xml_escape(modified)}</lastmod>" if modified else "")
+        + "</url>\n"
     )
 
 
@@ -264,7 +297,7 @@ def robots() -> Response:
         "Disallow: /search\n"
         f"Sitemap: {root}/sitemap.xml\n"
     ).encode()
-    response = Response(body, mimetype="text/plain")
+    response = Response(body, content_type="text/plain; charset=utf-8")
     s = site()
     return finish(
         response,

@@ -15,9 +15,10 @@
   textarea.hidden = true;
   var yasqe = new window.Yasgui.Yasqe(holder, {
     value: textarea.value,
-    // The "prefixes", "class" and "property" completers call prefix.cc and LOV:
-    // this page talks to no other site.
-    autocompleters: ["variables"],
+    // The "class" and "property" completers call LOV, and "prefixes" prefix.cc unless
+    // told otherwise: this page talks to no other site, so prefixes come from us.
+    autocompleters: ["variables", "prefixes"],
+    prefixCcApi: textarea.getAttribute("data-prefix-api"),
     showQueryButton: false,
     persistenceId: null,
     resizeable: true,
@@ -46,5 +47,15 @@
   form.addEventListener("submit", function () {
     textarea.value = yasqe.getValue();
   });
+  // A syntax error: put the cursor where it is and mark its line.
+  var errorLine = parseInt(textarea.getAttribute("data-error-line"), 10);
+  var errorColumn = parseInt(textarea.getAttribute("data-error-column"), 10);
+  if (errorLine > 0) {
+    var shift = yasqe.getValue().split("\n").length - textarea.value.split("\n").length;
+    var line = errorLine - 1 + Math.max(0, shift);
+    yasqe.addLineClass(line, "background", "sparql-error-line");
+    yasqe.setCursor({ line: line, ch: Math.max(0, errorColumn - 1) });
+    yasqe.focus();
+  }
   document.documentElement.classList.add("has-yasqe");
 })();

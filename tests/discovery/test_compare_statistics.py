@@ -65,10 +65,10 @@ def test_statistics_charts_have_text_alternatives_and_tables(client: FlaskClient
         assert title is not None and title.text and desc is not None and desc.text
         labelled = tree.get("aria-labelledby", "").split()
         assert labelled == [title.get("id"), desc.get("id")]
-        assert tree.findall(f".//{ns}a"), "bars link to the filtered list"
+        assert not tree.findall(f".//{ns}a"), "no controls inside an image"
     assert body.count("<table>") == 6
     assert "31 tuotetta tai palvelua · 31 toimittajaa" in body
-    # every bar links to a list that holds as many offerings as the bar says
+    # every table row links to a list that holds as many offerings as the row says
     rows = re.findall(
         r'<th scope="row"><a href="(/offerings\?layer=[^"]+)"[^>]*>[^<]*</a></th>'
         r'<td class="num">(\d+)</td></tr>',

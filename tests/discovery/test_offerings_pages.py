@@ -239,3 +239,35 @@ def test_the_buyers_two_clicks_and_a_comparison(client: FlaskClient) -> None:
     assert 'id="compare-form"' in shortlist and 'name="o"' in shortlist
     compared = page(client, f"/compare?o={keys[0]}&o={keys[1]}&lang=en")
     assert compared.count('<th scope="col">') == 2
+
+
+def test_counts_follow_each_languages_plural_rules(
+    client: FlaskClient, site_index: SiteIndex
+) -> None:
+    suppliers = site_index.counts()["supplier"]
+    assert f"{suppliers} toimittajaa" in page(client, "/?lang=fi")  # not "toimittajat"
+    assert f"{suppliers} leverantörer" in page(client, "/?lang=sv")
+    assert f"{suppliers} suppliers" in page(client, "/?lang=en")
+    from publisher.render.discovery_text import plural
+
+    assert plural("n_suppliers", 1, "fi") == "1 toimittaja"
+    assert plural("n_offerings", 1, "sv") == "1 produkt eller tjänst"
+    assert plural("n_offerings", 1234, "en") == "1,234 offerings"
+
+
+def test_every_page_head_names_its_languages(client: FlaskClient) -> None:
+    body = page(client, "/offerings?component=spatial-data&component=e-services&lang=sv")
+    head = body[: body.index("</head>")]
+    for code in ("fi", "sv", "en", "x-default"):
+        assert f'hreflang="{code}"' in head
+    # the language switch keeps both values of the repeated parameter
+    assert "component=spatial-data&amp;component=e-services&amp;lang=fi" in head
+    assert '<link rel="canonical" href="http://localhost/offerings?component=e-services' in head
+    assert head.count('rel="canonical"') == 1
+
+
+def test_swedish_page_says_once_that_some_content_is_not_in_swedish(client: FlaskClient) -> None:
+    body = page(client, "/doc/offering/oskari?lang=sv")
+    assert body.count('class="lang-notice"') == 1
+    assert "finns bara på finska eller engelska" in body
+    assert 'class="lang-notice"' not in page(client, "/doc/offering/oskari?lang=fi")

@@ -1,4 +1,4 @@
-"""End to end: the app served by gunicorn (`avoinkunta serve`) on 127.0.0.1, fetched with a
+"""End to end: the app served by `avoinkunta serve` on 127.0.0.1, fetched with a
 real HTTP client and opened in headless Chromium. Screenshots of the home page and of an
 offering page are kept in tests/artifacts/."""
 

@@ -1,4 +1,4 @@
-"""Federation interfaces over a real server (gunicorn on 127.0.0.1) with real HTTP clients:
+"""Federation interfaces over a real server (on 127.0.0.1) with real HTTP clients:
 the LDES client replays /feed with `requests`; /reconcile answers an OpenRefine-style
 form POST; publiccode.yml is served by negotiation."""
 
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.e2e
 
 def _fetch(url: str, headers: dict[str, str]):  # noqa: ANN202
     response = requests.get(url, headers=headers, timeout=30)
-    return response.status_code, dict(response.headers), response.content, response.url
+    # requests' headers, not a dict: header names are case-insensitive (Granian sends them
+    # in lower case)
+    return response.status_code, response.headers, response.content, response.url
 
 
 def test_ldes_client_replays_the_live_feed(live_server: LiveServer) -> None:

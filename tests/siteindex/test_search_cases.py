@@ -103,7 +103,7 @@ def test_every_word_must_match_before_any_word_may(site_index: SiteIndex) -> Non
 
 def test_other_kinds_are_found_beside_offerings(site_index: SiteIndex, voikko: None) -> None:
     result = site_index.search("paikkatietoa")
-    assert ("component", "spatial-data") in {(e.kind, e.key) for e, _ in result.others}
+    assert ("component", "spatial-data") in {(e.kind, e.key) for e in result.others}
 
 
 def test_snippets_mark_the_inflected_form_in_the_text(

@@ -16,10 +16,10 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sparql_app(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[flask.Flask]:
-    app = make_app(store_dir, tmp_path_factory.mktemp("locks"))
+def sparql_app(store_dir: Path) -> Iterator[flask.Flask]:
+    app = make_app(store_dir)
     yield app
-    app.extensions["sparql_endpoint"].pool.close()
+    app.extensions["sparql_endpoint"].close()
 
 
 @pytest.fixture()

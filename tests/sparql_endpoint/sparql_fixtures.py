@@ -42,15 +42,13 @@ def build_store(path: Path) -> Path:
     return path
 
 
-def make_app(store_dir: Path, lock_dir: Path, **overrides: object) -> flask.Flask:
-    settings = SparqlSettings(
-        **{"lock_dir": str(lock_dir), "per_client_concurrency": 8, "workers": 2, **overrides}
-    )
+def make_app(store_dir: Path, **overrides: object) -> flask.Flask:
+    settings = SparqlSettings(**{"per_client_concurrency": 8, "workers": 2, **overrides})
     app = flask.Flask("sparql-test")
     sparql_endpoint.init_app(
         app, store_path=lambda: store_dir, host=sparql_host(BASE), settings=settings
     )
     errors.init_app(app)  # the site's one error handler renders the endpoint's errors
-    # Start-up counts against a query's time limit: have the workers up before the test.
-    assert app.extensions["sparql_endpoint"].pool.start(wait=60)
+    # Loading counts against a query's time limit: have the workers up before the test.
+    assert app.extensions["sparql_endpoint"].start(wait=60)
     return app

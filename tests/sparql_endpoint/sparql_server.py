@@ -1,4 +1,5 @@
-"""A real ``avoinkunta serve`` (gunicorn) over its own build, with chosen SPARQL settings.
+"""A real ``avoinkunta serve`` (Granian + the SPARQL broker) over its own build, with
+chosen SPARQL settings.
 
 A server's base URI must be the one its publication was built with, so a server with
 settings of its own (a short time limit, few workers) gets its own build of the bundled

@@ -1,111 +1,134 @@
-"""Per-client slots are shared by every limiter on the host (one per server process)."""
+"""Limits are global: one broker for every web process; its budgets and fair queue."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
+import threading
+import time
 from pathlib import Path
 
 import flask
 import pytest
-from sparql_fixtures import BASE
+from sparql_fixtures import BASE, make_app
 
 import sparql_endpoint
+from publisher import errors
 from publisher.sparql_mount import sparql_host
-from sparql_endpoint.errors import SparqlError
-from sparql_endpoint.limits import ClientLimiter, lock_directory
+from sparql_endpoint.fairness import Fairness
 from sparql_endpoint.settings import SparqlSettings
 
-
-def test_slots_are_per_client_and_released(tmp_path: Path) -> None:
-    first, second = ClientLimiter(2, str(tmp_path)), ClientLimiter(2, str(tmp_path))
-    held = [first.acquire("198.51.100.1"), second.acquire("198.51.100.1")]
-    with pytest.raises(SparqlError) as info:
-        first.acquire("198.51.100.1")
-    assert info.value.status == 429
-    assert second.acquire("198.51.100.2") is not None  # another client is unaffected
-    held.pop().release()
-    assert first.acquire("198.51.100.1") is not None
+SLOW = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(?c) ?f ?a ?d"
 
 
-def test_slot_held_by_another_process_counts(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parents[2]
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sys, time
-            sys.path.insert(0, {str(root)!r})
-            from sparql_endpoint.limits import ClientLimiter
-            slot = ClientLimiter(1, {str(tmp_path)!r}).acquire("203.0.113.9")
-            print("held", flush=True)
-            sys.stdin.readline()
-        """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(SparqlError):
-            ClientLimiter(1, str(tmp_path)).acquire("203.0.113.9")
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
-    # the process ended: its slot is free again
-    assert ClientLimiter(1, str(tmp_path)).acquire("203.0.113.9") is not None
-
-
-def test_limit_off() -> None:
-    assert ClientLimiter(0).acquire("192.0.2.1") is None
-
-
-def _app_with_state(store_dir: Path, state_dir: Path, **settings: object) -> flask.Flask:
-    app = flask.Flask("state-test")
+def _second_process_app(store_dir: Path, broker_socket: str, **settings: object) -> flask.Flask:
+    """Another web process of the same server: an app that uses the first one's broker."""
+    app = flask.Flask("second")
     sparql_endpoint.init_app(
         app,
         store_path=lambda: store_dir,
         host=sparql_host(BASE),
-        settings=SparqlSettings(per_client_concurrency=1, workers=1, **settings),
-        state_dir=state_dir,
+        settings=SparqlSettings(broker_socket=broker_socket, **settings),
     )
+    errors.init_app(app)
     return app
 
 
-def test_deployments_with_their_own_state_dirs_do_not_share_slots(
-    store_dir: Path, tmp_path: Path
-) -> None:
-    first = _app_with_state(store_dir, tmp_path / "a" / ".sparql")
-    second = _app_with_state(store_dir, tmp_path / "b" / ".sparql")
-    same_as_first = _app_with_state(store_dir, tmp_path / "a" / ".sparql")
-    limiters = [app.extensions["sparql_endpoint"].limiter for app in (first, second, same_as_first)]
-    assert limiters[0].directory == tmp_path / "a" / ".sparql" / "client-slots"
-    held = limiters[0].acquire("198.51.100.7")
-    assert limiters[1].acquire("198.51.100.7") is not None  # another deployment: free
-    with pytest.raises(SparqlError) as info:
-        limiters[2].acquire("198.51.100.7")  # the same deployment's other process: taken
-    assert info.value.status == 429
-    # and over HTTP: the client's one slot in deployment a does not cost it in b
-    response = second.test_client().get(
-        "/sparql", query_string={"query": "ASK {}"}, environ_base={"REMOTE_ADDR": "198.51.100.7"}
+def test_a_clients_limit_counts_across_web_processes(store_dir: Path) -> None:
+    first = make_app(store_dir, timeout=1.5, per_client_concurrency=1, workers=3)
+    endpoint = first.extensions["sparql_endpoint"]
+    second = _second_process_app(
+        store_dir, endpoint.broker.socket_path, timeout=1.5, per_client_concurrency=1
     )
-    assert response.status_code == 200
-    held.release()
-    for app in (first, second, same_as_first):
-        app.extensions["sparql_endpoint"].pool.close()
+    try:
+        slow = threading.Thread(
+            target=lambda: first.test_client().get("/sparql", query_string={"query": SLOW})
+        )
+        slow.start()
+        while slow.is_alive() and endpoint.status()["busy"] < 1:
+            time.sleep(0.01)
+        # the same client through the other process: its one query is already running
+        refused = second.test_client().get("/sparql", query_string={"query": "ASK {}"})
+        other = second.test_client().get(
+            "/sparql", query_string={"query": "ASK {}"}, environ_base={"REMOTE_ADDR": "192.0.2.3"}
+        )
+        slow.join()
+        assert refused.status_code == 429 and refused.headers["Retry-After"]
+        assert other.status_code == 200
+        # one pool: the second process's queries ran on the broker's workers
+        assert (
+            second.extensions["sparql_endpoint"].status()["worker_pids"]
+            == (endpoint.status()["worker_pids"])
+        )
+    finally:
+        endpoint.close()
 
 
-def test_lock_dir_setting_overrides_the_state_dir(store_dir: Path, tmp_path: Path) -> None:
-    app = _app_with_state(store_dir, tmp_path / "state", lock_dir=str(tmp_path / "locks"))
-    assert app.extensions["sparql_endpoint"].limiter.directory == tmp_path / "locks"
-    assert not (tmp_path / "state").exists()
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
 
 
-def test_without_state_dir_each_base_uri_has_its_own_folder() -> None:
-    one = lock_directory("", None, "http://127.0.0.1:8001/")
-    other = lock_directory("", None, "http://127.0.0.1:8002/")
-    assert one != other and one.parent == other.parent
-    assert lock_directory("", None, "http://127.0.0.1:8001/") == one
+@pytest.fixture()
+def fair() -> Fairness[str]:
+    return Fairness(budget_per_minute=60.0, burst=30.0, light_seconds=5.0)
+
+
+def test_budget_refills_at_its_rate(fair: Fairness[str]) -> None:
+    clock = Clock()
+    assert fair.over_budget("a", clock.now) is None
+    fair.charge("a", 40.0, clock.now)  # 10 s over a 30 s bucket
+    assert fair.over_budget("a", clock.now) == 10  # refills 1 s per second
+    clock.now += 9.5
+    assert fair.over_budget("a", clock.now) == 1
+    clock.now += 1.0
+    assert fair.over_budget("a", clock.now) is None
+    assert fair.over_budget("b", clock.now) is None  # another client: its own bucket
+
+
+def test_many_short_queries_count(fair: Fairness[str]) -> None:
+    """Wikidata's 2017 outage: many short queries that a concurrency limit never saw."""
+    clock = Clock()
+    for _ in range(40_000):
+        fair.charge("a", 0.0, clock.now)  # each costs at least a millisecond
+    assert fair.over_budget("a", clock.now) is not None
+
+
+def test_queue_serves_the_client_that_used_least_first(fair: Fairness[str]) -> None:
+    clock = Clock()
+    fair.charge("heavy", 20.0, clock.now)
+    fair.enqueue("heavy", "h1", clock.now)
+    fair.enqueue("heavy", "h2", clock.now)
+    fair.enqueue("light", "l1", clock.now)
+    assert fair.next(clock.now) == ("light", "l1")
+    fair.start("light", "l1", clock.now)
+    # the light client now has one running: still ahead of 20 s of usage
+    fair.enqueue("light", "l2", clock.now)
+    assert fair.next(clock.now) == ("light", "l2")
+    fair.start("light", "l2", clock.now)
+    assert fair.next(clock.now) == ("heavy", "h1")
+    # reserved workers take light clients only, and none with a query running already
+    assert fair.next(clock.now, light_only=True) is None
+    assert not fair.is_light("heavy", clock.now) and not fair.is_light("light", clock.now)
+    fair.finish("light", 0.01, clock.now)
+    fair.finish("light", 0.01, clock.now)
+    assert fair.is_light("light", clock.now)
+
+
+def test_running_queries_count_before_they_end(fair: Fairness[str]) -> None:
+    """A flood of runaways that have not ended yet must not look light."""
+    clock = Clock()
+    fair.enqueue("flood", "f1", clock.now)
+    fair.start("flood", "f1", clock.now)
+    clock.now += 8.0
+    fair.enqueue("flood", "f2", clock.now)
+    fair.enqueue("polite", "p1", clock.now)
+    assert fair.usage("flood", clock.now) >= 8.0
+    assert fair.next(clock.now) == ("polite", "p1")
+    assert fair.next(clock.now, light_only=True) == ("polite", "p1")
+
+
+def test_usage_decays_within_minutes(fair: Fairness[str]) -> None:
+    clock = Clock()
+    fair.charge("a", 20.0, clock.now)
+    assert not fair.is_light("a", clock.now)
+    clock.now += 180  # three time constants
+    assert fair.is_light("a", clock.now)

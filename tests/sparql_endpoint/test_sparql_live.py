@@ -1,5 +1,5 @@
 """End to end: real clients (SPARQLWrapper, rdflib's SPARQLStore, requests) against the
-app served by gunicorn on 127.0.0.1 (``live_server`` from tests/conftest.py)."""
+app served by `avoinkunta serve` on 127.0.0.1 (``live_server`` from tests/conftest.py)."""
 
 from __future__ import annotations
 

@@ -185,12 +185,6 @@ def test_page_language(sparql_client, query, accept_language, lang, words, not_w
         assert word not in text
 
 
-def test_swedish_page_shows_example_titles_in_finnish_marked_so(sparql_client) -> None:
-    text = sparql_client.get("/sparql?lang=sv", headers=BROWSER).get_data(as_text=True)
-    first = examples()[0]
-    assert f'lang="fi">{html.escape(first.title["fi"])}</a>' in text
-
-
 def test_results_page_in_the_chosen_language(sparql_client) -> None:
     response = sparql_client.post(
         "/sparql?lang=sv",
@@ -203,3 +197,58 @@ def test_results_page_in_the_chosen_language(sparql_client) -> None:
     assert "Resultat" in text and "rader" in text and "Ladda ner" in text
     page = _parse(text)
     assert page.forms[0]["action"].endswith("?lang=sv")  # running again keeps the language
+
+
+def test_every_example_has_a_title_and_description_in_fi_sv_en() -> None:
+    for example in examples():
+        for lang in ("fi", "sv", "en"):
+            assert len(example.title[lang]) > 10, (example.slug, lang)
+            assert len(example.note[lang]) > 20, (example.slug, lang)
+        assert len({example.note["fi"], example.note["sv"], example.note["en"]}) == 3
+
+
+def test_swedish_page_shows_swedish_descriptions(sparql_client) -> None:
+    page = html.unescape(
+        sparql_client.get("/sparql?lang=sv", headers=BROWSER).get_data(as_text=True)
+    )
+    for example in examples():
+        assert example.title["sv"] in page
+        assert example.note["sv"] in page
+
+
+@pytest.mark.parametrize(
+    ("query", "sentence", "caret_line"),
+    [
+        (
+            "SELECT * WHERE { ?s foo:bar ?o }",
+            "Unknown prefix `foo:` at line 1, column 21",
+            ("1 | SELECT * WHERE { ?s foo:bar ?o }", " " * 24 + "^"),
+        ),
+        (
+            "SELECT * WHERE {\n  ?s ?p ?o .\n  }  }",
+            "Unexpected `}` at line 3, column 6: there is no `{` for it to close.",
+            ("3 |   }  }", " " * 9 + "^"),
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o FILTER(?o > 3 }",
+            "Unexpected `}` at line 1, column 41: the `(` opened at line 1, column 33",
+            None,
+        ),
+        ("SELEC * WHERE { ?s ?p ?o }", "Unknown query form `SELEC` at line 1, column 1", None),
+        ('SELECT * { ?s ?p "abc }', "The string that starts at line 1, column 18 is never", None),
+    ],
+)
+def test_syntax_error_in_one_sentence_with_the_position_marked(
+    sparql_client, query: str, sentence: str, caret_line
+) -> None:
+    machine = sparql_client.get("/sparql", query_string={"query": query})
+    assert machine.status_code == 400
+    message = machine.get_json()["message"]
+    assert sentence in message
+    assert "\\u{" not in message and "'\\\\u" not in message  # no dump of Unicode ranges
+    page = sparql_client.post("/sparql?lang=en", data={"query": query}, headers=BROWSER)
+    assert page.status_code == 400
+    text = html.unescape(page.get_data(as_text=True))
+    assert sentence in text
+    if caret_line is not None:
+        assert "\n".join(caret_line) in text  # the line, and a caret under the column

@@ -7,7 +7,9 @@ query stopped by the time limit is recognised by its 503 and message.
 
 from __future__ import annotations
 
+import itertools
 import json
+import pickle
 import socket
 import threading
 import time
@@ -18,11 +20,17 @@ import flask
 import pytest
 from sparql_fixtures import make_app
 
-from sparql_endpoint.pool import Worker
-from sparql_endpoint.settings import SparqlSettings
+from sparql_endpoint import wire
+from sparql_endpoint.client import Reply
 
 ORDINARY = "SELECT ?s WHERE { ?s a ak:Offering } ORDER BY ?s"
 ORDINARY_COUNT = 4
+_fresh = itertools.count()
+
+
+def fresh(query: str = ORDINARY) -> str:
+    """The query with a comment of its own: not in the results cache, so it needs a worker."""
+    return f"{query}\n# {next(_fresh)}"
 
 
 class Listener:
@@ -67,10 +75,9 @@ def listener() -> Iterator[Listener]:
 
 
 @pytest.fixture(scope="module")
-def strict_app(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[flask.Flask]:
+def strict_app(store_dir: Path) -> Iterator[flask.Flask]:
     app = make_app(
         store_dir,
-        tmp_path_factory.mktemp("locks"),
         timeout=1.5,
         max_rows=50,
         workers=2,
@@ -78,7 +85,28 @@ def strict_app(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         max_query_length=20_000,
     )
     yield app
-    app.extensions["sparql_endpoint"].pool.close()
+    app.extensions["sparql_endpoint"].close()
+
+
+def status(app: flask.Flask) -> dict:
+    return app.extensions["sparql_endpoint"].status()
+
+
+def wait_until_busy(app: flask.Flask, thread: threading.Thread, busy: int = 1) -> None:
+    """Until ``busy`` workers run queries (or the thread that sends them has finished)."""
+    while thread.is_alive() and status(app)["busy"] < busy:
+        time.sleep(0.01)
+
+
+def replaced(app: flask.Flask, before: dict, limit: float = 30.0) -> dict:
+    """The status once as many workers are up as ``before`` (a replacement is forked
+    after the kill), within a generous bound."""
+    deadline = time.monotonic() + limit
+    while True:
+        now = status(app)
+        if now["workers"] >= before["workers"] or time.monotonic() > deadline:
+            return now
+        time.sleep(0.02)
 
 
 def _ordinary_ok(client: flask.testing.FlaskClient) -> None:
@@ -90,14 +118,13 @@ def _ordinary_ok(client: flask.testing.FlaskClient) -> None:
 def _while_running(
     app: flask.Flask, send: Callable[[flask.testing.FlaskClient], object]
 ) -> flask.Response:
-    """Send a hostile request in a thread; once it occupies a worker, run an ordinary one."""
-    pool = app.extensions["sparql_endpoint"].pool
+    """Send a hostile request in a thread; once it occupies a worker, run an ordinary one
+    (from another address: the hostile one may have spent its client's budget)."""
     _ordinary_ok(app.test_client())  # workers started and idle
     result: dict[str, flask.Response] = {}
     thread = threading.Thread(target=lambda: result.setdefault("r", send(app.test_client())))
     thread.start()
-    while thread.is_alive() and pool._idle.qsize() == pool.settings.workers:
-        time.sleep(0.01)
+    wait_until_busy(app, thread)
     _ordinary_ok(app.test_client())
     thread.join()
     _ordinary_ok(app.test_client())
@@ -118,13 +145,15 @@ HEAVY = {
 
 @pytest.mark.parametrize("query", HEAVY.values(), ids=HEAVY.keys())
 def test_runaway_query_is_stopped_and_others_served(strict_app, query: str) -> None:
-    pool = strict_app.extensions["sparql_endpoint"].pool
-    restarts = pool.restarts
+    before = status(strict_app)
     response = _while_running(strict_app, lambda c: c.get("/sparql", query_string={"query": query}))
     assert response.status_code == 503
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
     text = response.get_data(as_text=True)
     assert "was stopped" in text
-    assert pool.restarts == restarts + 1  # the worker was killed and replaced
+    after = replaced(strict_app, before)
+    assert after["restarts"] == before["restarts"] + 1  # the worker was killed…
+    assert set(after["worker_pids"]) != set(before["worker_pids"])  # …and replaced
 
 
 def test_memory_hog_is_stopped(strict_app) -> None:
@@ -167,25 +196,33 @@ def test_from_never_fetches(strict_app, listener: Listener) -> None:
 
 
 def test_worker_cannot_reach_the_network_even_past_the_text_check(
-    store_dir: Path, listener: Listener
+    strict_app, store_dir: Path, listener: Listener
 ) -> None:
-    """Second guard: the worker's seccomp filter stops SERVICE inside the engine."""
-    worker = Worker(SparqlSettings())
-    try:
-        worker.send(
-            {
-                "store_path": str(store_dir),
-                "query": f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
-                "formats": {"solutions": "json", "boolean": "json", "graph": "nt"},
-                "max_rows": 10,
-            }
-        )
-        kind, payload = worker.receive(time.monotonic() + 30)
-        assert worker.sandboxed is True
-        assert kind == "error"
-        assert payload["status"] == 403
-    finally:
-        worker.kill()
+    """Second guard: the worker's seccomp filter stops SERVICE inside the engine. The job
+    goes to the broker directly, past the endpoint's text check."""
+    endpoint = strict_app.extensions["sparql_endpoint"]
+    job = {
+        "query": f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
+        "default_graph_uris": [],
+        "named_graph_uris": [],
+        "has_from": False,
+        "formats": {"solutions": "json", "boolean": "json", "graph": "nt"},
+        "graph_media_type": "application/n-triples",
+        "max_rows": 10,
+    }
+    meta = {
+        "remaining": 30.0,
+        "client": "192.0.2.99",
+        "store": str(store_dir),
+        "job": pickle.dumps(job),
+        "cache_key": None,
+        "internal": False,
+        "text": job["query"],
+    }
+    kind, payload = endpoint.broker.submit(meta, time.monotonic() + 30).next()
+    assert kind == wire.ERROR
+    assert payload["status"] == 403
+    assert status(strict_app)["sandboxed"] == [True, True]
     assert listener.connections == []
 
 
@@ -312,54 +349,53 @@ def test_row_cap_noted_on_the_page(strict_app) -> None:
     assert "was cut at 50 rows" in response.get_data(as_text=True)
 
 
-def test_per_client_concurrency(store_dir: Path, tmp_path: Path) -> None:
-    app = make_app(store_dir, tmp_path, timeout=1.5, workers=3, per_client_concurrency=1)
-    try:
-        pool = app.extensions["sparql_endpoint"].pool
-        _ordinary_ok(app.test_client())
-        slow = threading.Thread(
-            target=lambda: app.test_client().get(
-                "/sparql", query_string={"query": HEAVY["huge ORDER BY"]}
-            )
+def _slow_in_thread(app: flask.Flask, address: str = "127.0.0.1") -> threading.Thread:
+    thread = threading.Thread(
+        target=lambda: app.test_client().get(
+            "/sparql",
+            query_string={"query": HEAVY["huge ORDER BY"]},
+            environ_base={"REMOTE_ADDR": address},
         )
-        slow.start()
-        while slow.is_alive() and pool._idle.qsize() == 3:
-            time.sleep(0.01)
-        same = app.test_client().get("/sparql", query_string={"query": ORDINARY})
+    )
+    thread.start()
+    return thread
+
+
+def test_per_client_concurrency(store_dir: Path) -> None:
+    app = make_app(store_dir, timeout=1.5, workers=3, per_client_concurrency=1)
+    try:
+        _ordinary_ok(app.test_client())
+        slow = _slow_in_thread(app)
+        wait_until_busy(app, slow)
+        same = app.test_client().get("/sparql", query_string={"query": fresh()})
         other = app.test_client().get(
-            "/sparql", query_string={"query": ORDINARY}, environ_base={"REMOTE_ADDR": "192.0.2.7"}
+            "/sparql", query_string={"query": fresh()}, environ_base={"REMOTE_ADDR": "192.0.2.7"}
         )
         slow.join()
         assert same.status_code == 429
-        assert same.headers["Retry-After"]
+        assert int(same.headers["Retry-After"]) >= 1
+        assert same.headers["Access-Control-Allow-Origin"] == "*"
         assert other.status_code == 200
         _ordinary_ok(app.test_client())  # the slot is free again
     finally:
-        app.extensions["sparql_endpoint"].pool.close()
+        app.extensions["sparql_endpoint"].close()
 
 
-def test_busy_pool_answers_503_with_retry_after(store_dir: Path, tmp_path: Path) -> None:
-    app = make_app(store_dir, tmp_path, timeout=1.5, workers=1, queue_wait=0.0)
+def test_busy_pool_answers_503_with_retry_after(store_dir: Path) -> None:
+    app = make_app(store_dir, timeout=1.5, workers=1, queue_wait=0.0)
     try:
-        pool = app.extensions["sparql_endpoint"].pool
         _ordinary_ok(app.test_client())
-        slow = threading.Thread(
-            target=lambda: app.test_client().get(
-                "/sparql", query_string={"query": HEAVY["huge ORDER BY"]}
-            )
-        )
-        slow.start()
-        while slow.is_alive() and pool._idle.qsize() == 1:
-            time.sleep(0.01)
+        slow = _slow_in_thread(app)
+        wait_until_busy(app, slow)
         busy = app.test_client().get(
-            "/sparql", query_string={"query": ORDINARY}, environ_base={"REMOTE_ADDR": "192.0.2.8"}
+            "/sparql", query_string={"query": fresh()}, environ_base={"REMOTE_ADDR": "192.0.2.8"}
         )
         slow.join()
         assert busy.status_code == 503
         assert "busy" in busy.get_data(as_text=True)
         assert "Retry-After" in busy.headers
     finally:
-        app.extensions["sparql_endpoint"].pool.close()
+        app.extensions["sparql_endpoint"].close()
 
 
 @pytest.mark.parametrize(
@@ -382,49 +418,172 @@ def test_pathological_text_is_a_syntax_error(strict_app, text: str) -> None:
     assert "syntax error" in response.get_data(as_text=True)
 
 
-def test_full_process_refuses_at_once_and_releases(store_dir: Path, tmp_path: Path) -> None:
-    """Admission: beyond workers + queue_length queries in the process, 503 at once (the
-    refused request waits for nothing); a finished query lets the next one in."""
-    app = make_app(store_dir, tmp_path, workers=1, queue_length=1, queue_wait=30.0)
+def test_full_queue_refuses_at_once_and_releases(store_dir: Path) -> None:
+    """Admission: beyond workers + queue_length queries, 503 at once (the refused request
+    waits for nothing); once they are answered, queries run again."""
+    app = make_app(store_dir, timeout=1.5, workers=1, queue_length=1, queue_wait=30.0)
     try:
-        ep = app.extensions["sparql_endpoint"]
-        held = [ep.admit("192.0.2.20"), ep.admit("192.0.2.21")]  # one running, one queued
+        _ordinary_ok(app.test_client())
+        running = _slow_in_thread(app, "192.0.2.20")
+        wait_until_busy(app, running)
+        waiting = _slow_in_thread(app, "192.0.2.21")
+        while waiting.is_alive() and status(app)["queued"] < 1:
+            time.sleep(0.01)
         refused = app.test_client().get(
-            "/sparql", query_string={"query": ORDINARY}, environ_base={"REMOTE_ADDR": "192.0.2.9"}
+            "/sparql", query_string={"query": fresh()}, environ_base={"REMOTE_ADDR": "192.0.2.9"}
         )
         assert refused.status_code == 503
-        assert "as many queries as it takes (2 per server process)" in refused.get_data(True)
+        assert "as many queries as it takes (1 running, 1 waiting)" in refused.get_data(True)
         assert int(refused.headers["Retry-After"]) >= 1
         assert refused.headers["Access-Control-Allow-Origin"] == "*"
         page = app.test_client().get(
             "/sparql",
-            query_string={"query": ORDINARY, "lang": "en"},
+            query_string={"query": fresh(), "lang": "en"},
             headers={"Accept": "text/html"},
+            environ_base={"REMOTE_ADDR": "192.0.2.10"},
         )
         assert page.status_code == 503 and "as many queries" in page.get_data(True)
-        held.pop().release()
+        running.join()
+        waiting.join()
         _ordinary_ok(app.test_client())
-        held.pop().release()
-        # a refused query released the client slot it had taken
-        limited = make_app(
-            store_dir, tmp_path / "one", workers=1, queue_length=0, per_client_concurrency=1
-        )
-        try:
-            blocker = limited.extensions["sparql_endpoint"].admit("192.0.2.30")
-            again = limited.test_client().get(
-                "/sparql",
-                query_string={"query": ORDINARY},
-                environ_base={"REMOTE_ADDR": "192.0.2.31"},
-            )
-            assert again.status_code == 503
-            blocker.release()
-            response = limited.test_client().get(
-                "/sparql",
-                query_string={"query": ORDINARY},
-                environ_base={"REMOTE_ADDR": "192.0.2.31"},
-            )
-            assert response.status_code == 200  # not 429: its earlier slot was given back
-        finally:
-            limited.extensions["sparql_endpoint"].pool.close()
     finally:
-        app.extensions["sparql_endpoint"].pool.close()
+        app.extensions["sparql_endpoint"].close()
+
+
+def _submit_directly(app: flask.Flask, query: str, client: str) -> Reply:
+    """A job sent straight to the broker, as a web process does; abandon() is a client
+    that goes away (the broker then stops the query)."""
+    endpoint = app.extensions["sparql_endpoint"]
+    job = {
+        "query": query,
+        "default_graph_uris": [],
+        "named_graph_uris": [],
+        "has_from": False,
+        "formats": {"solutions": "json", "boolean": "json", "graph": "nt"},
+        "graph_media_type": "application/n-triples",
+        "max_rows": 10,
+        "prefixes": endpoint.prefixes,
+    }
+    meta = {
+        "remaining": 60.0,
+        "client": client,
+        "store": str(endpoint.current_store()),
+        "job": pickle.dumps(job),
+        "cache_key": None,
+        "internal": False,
+        "text": query,
+    }
+    return endpoint.broker.submit(meta, time.monotonic() + 60)
+
+
+def test_light_client_takes_the_place_of_a_heavy_one_in_a_full_queue(store_dir: Path) -> None:
+    """Fair when saturated: a heavy client's waiting query makes way for a light one's."""
+    app = make_app(store_dir, timeout=1.5, workers=1, queue_length=1, queue_wait=30.0)
+    try:
+        heavy = "192.0.2.40"
+        _slow_in_thread(app, heavy).join()  # uses 1.5 s: its client is now the heaviest
+        running = _submit_directly(app, HEAVY["huge ORDER BY"], "192.0.2.41")
+        while status(app)["busy"] < 1:
+            time.sleep(0.01)
+        answers: dict[str, flask.Response] = {}
+
+        def ask(name: str, address: str) -> threading.Thread:
+            thread = threading.Thread(
+                target=lambda: answers.setdefault(
+                    name,
+                    app.test_client().get(
+                        "/sparql",
+                        query_string={"query": fresh()},
+                        environ_base={"REMOTE_ADDR": address},
+                    ),
+                )
+            )
+            thread.start()
+            return thread
+
+        waiting = ask("heavy", heavy)
+        while waiting.is_alive() and status(app)["queued"] < 1:
+            time.sleep(0.01)
+        light = ask("light", "192.0.2.42")
+        waiting.join()  # refused: it made way for the light client
+        running.abandon()  # the running query's client goes away: its worker is freed
+        light.join()
+        assert answers["heavy"].status_code == 503
+        assert "busy with other clients" in answers["heavy"].get_data(as_text=True)
+        assert answers["heavy"].headers["Retry-After"]
+        assert answers["light"].status_code == 200
+    finally:
+        app.extensions["sparql_endpoint"].close()
+
+
+def test_query_time_budget_gives_429_with_retry_after(store_dir: Path) -> None:
+    """A client that used its query time gets 429 until its bucket refills; others don't."""
+    app = make_app(store_dir, timeout=1.5, client_burst=1.0, client_budget=6.0)
+    try:
+        spender = "192.0.2.50"
+        _slow_in_thread(app, spender).join()  # 1.5 s used of a 1 s bucket
+        over = app.test_client().get(
+            "/sparql", query_string={"query": fresh()}, environ_base={"REMOTE_ADDR": spender}
+        )
+        assert over.status_code == 429
+        assert "share of query time" in over.get_data(as_text=True)
+        # 0.5 s over, refilled at 6 s per minute: about 5 s
+        assert 1 <= int(over.headers["Retry-After"]) <= 6
+        other = app.test_client().get(
+            "/sparql", query_string={"query": fresh()}, environ_base={"REMOTE_ADDR": "192.0.2.51"}
+        )
+        assert other.status_code == 200
+    finally:
+        app.extensions["sparql_endpoint"].close()
+
+
+def test_deeply_nested_query_is_refused_before_the_engine(strict_app) -> None:
+    """2,200 nested groups used to overflow the parser's stack and kill its worker."""
+    deep = "SELECT * WHERE " + "{" * 2200 + " ?s ?p ?o " + "}" * 2200
+    before = status(strict_app)["restarts"]
+    for send in (
+        lambda c: c.get("/sparql", query_string={"query": deep}),
+        lambda c: c.post("/sparql", data=deep, content_type="application/sparql-query"),
+    ):
+        response = send(strict_app.test_client())
+        assert response.status_code == 400
+        assert "nests groups 2200 levels deep" in response.get_data(as_text=True)
+    assert status(strict_app)["restarts"] == before
+    _ordinary_ok(strict_app.test_client())
+
+
+def test_worker_that_dies_gives_a_logged_503(strict_app) -> None:
+    """A worker that ends on its own (here: killed from outside mid-query) is a 503 whose
+    reason the broker logs, and it is replaced."""
+    import os
+    import signal
+
+    before = status(strict_app)
+    slow = _slow_in_thread(strict_app, "192.0.2.60")
+    result: list[flask.Response] = []
+    thread = threading.Thread(
+        target=lambda: result.append(
+            strict_app.test_client().get(
+                "/sparql",
+                query_string={"query": HEAVY["deep property paths"]},
+                environ_base={"REMOTE_ADDR": "192.0.2.61"},
+            )
+        )
+    )
+    slow.join()
+    thread.start()
+    wait_until_busy(strict_app, thread)
+    busy_pids = set(status(strict_app)["worker_pids"])
+    for pid in busy_pids:
+        try:
+            os.kill(pid, signal.SIGSEGV)
+        except ProcessLookupError:
+            pass
+    thread.join()
+    assert result[0].status_code == 503
+    assert "ended unexpectedly" in result[0].get_data(as_text=True)
+    assert status(strict_app)["restarts"] > before["restarts"]
+    assert any(
+        "ended while running a query from 192.0.2.61" in line for line in status(strict_app)["log"]
+    )
+    _ordinary_ok(strict_app.test_client())

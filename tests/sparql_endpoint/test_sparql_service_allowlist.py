@@ -46,7 +46,7 @@ def remote() -> Iterator[str]:
 
 
 def test_allow_listed_service_is_called(store_dir: Path, tmp_path: Path, remote: str) -> None:
-    app = make_app(store_dir, tmp_path, workers=1, service_allowlist=(remote,))
+    app = make_app(store_dir, workers=1, service_allowlist=(remote,))
     try:
         client = app.test_client()
         response = client.get(
@@ -69,4 +69,4 @@ def test_allow_listed_service_is_called(store_dir: Path, tmp_path: Path, remote:
         turtle = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
         assert "sd:BasicFederatedQuery" in turtle
     finally:
-        app.extensions["sparql_endpoint"].pool.close()
+        app.extensions["sparql_endpoint"].close()

@@ -54,5 +54,5 @@ def test_settings_are_injected_into_the_endpoint(tmp_path: Path) -> None:
     settings = Settings(out_dir=tmp_path, sparql=SparqlSettings(timeout=3.25, workers=1))
     endpoint = create_app(settings).extensions["sparql_endpoint"]
     assert endpoint.settings is settings.sparql
-    assert endpoint.pool.settings.timeout == 3.25
-    endpoint.pool.close()
+    assert endpoint.settings.timeout == 3.25
+    endpoint.close()

@@ -1,14 +1,37 @@
-"""Content negotiation, tested from a table of real Accept headers."""
+"""Content negotiation, tested from a table of real Accept headers: the one function
+(`publisher.http.negotiation.negotiate`) over the one format table, and `choose_format`,
+which adds ``?format=``, as the views call it."""
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import dataclass
 
-from publisher.negotiation import (
-    ALL_MEDIA_TYPES,
-    format_from_param,
-    negotiate,
-)
+import pytest
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from publisher import formats
+from publisher.formats import DOCUMENT_FORMATS, by_name
+from publisher.http import choose_format
+from publisher.http.negotiation import negotiate
+
+_APP = Flask(__name__)
+
+
+def choose(accept: str | None, fmt: str | None, offered=DOCUMENT_FORMATS) -> str | None:
+    """What a document answers for this Accept and ?format= (a media type, None for 406)."""
+    with _APP.test_request_context(
+        "/",
+        query_string={"format": fmt} if fmt is not None else {},
+        headers={"Accept": accept} if accept is not None else {},
+    ):
+        chosen = choose_format(offered)
+    return chosen.media_type if chosen else None
+
+
+def fmt_of(media_type: str) -> formats.Format:
+    return formats.BY_MEDIA_TYPE[media_type]
+
 
 CHROME = (
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
@@ -109,25 +132,75 @@ CASES = [
 
 @pytest.mark.parametrize(("accept", "fmt", "expected"), CASES)
 def test_negotiate(accept: str | None, fmt: str | None, expected: str | None) -> None:
-    assert negotiate(accept, ALL_MEDIA_TYPES, fmt) == expected
+    assert choose(accept, fmt) == expected
 
 
 def test_only_offered_types_are_chosen() -> None:
-    offered = (HTML, TTL, JSONLD, RDF)  # e.g. the ontology: no N-Triples
-    assert negotiate("application/n-triples", offered) is None
-    assert negotiate("application/n-triples, */*;q=0.1", offered) == TTL
-    assert negotiate(None, offered, "nt") is None
-    assert negotiate(CHROME, offered) == HTML
+    offered = tuple(map(fmt_of, (HTML, TTL, JSONLD, RDF)))  # no N-Triples
+    assert choose("application/n-triples", None, offered) is None
+    assert choose("application/n-triples, */*;q=0.1", None, offered) == TTL
+    assert choose(None, "nt", offered) is None
+    assert choose(CHROME, None, offered) == HTML
 
 
 def test_default_outside_offer_falls_back_to_first() -> None:
-    assert negotiate("*/*", (HTML,)) == HTML
-    assert negotiate(None, (JSONLD, RDF)) == JSONLD
+    assert negotiate("*/*", (formats.HTML,), formats.TURTLE) is formats.HTML
+    assert negotiate(None, (formats.JSONLD, formats.RDFXML)) is formats.JSONLD
     assert negotiate("text/html", ()) is None
 
 
-def test_format_from_param() -> None:
-    assert format_from_param("ttl").media_type == TTL
-    assert format_from_param(" NT ").media_type == NT
-    assert format_from_param("application/xhtml+xml").ext == "html"
-    assert format_from_param("docx") is None
+def test_format_names() -> None:
+    assert by_name("ttl").media_type == TTL
+    assert by_name(" NT ").media_type == NT
+    assert by_name("application/xhtml+xml").ext == "html"
+    assert by_name("docx") is None
+
+
+@pytest.mark.parametrize("value", ["t urtle", "<script>", "x" * 65, "ttl\x00", "/"])
+def test_malformed_format_name_is_400(value: str) -> None:
+    with pytest.raises(HTTPException) as info:
+        choose(None, value)
+    assert info.value.code == 400
+
+
+@dataclass(frozen=True)
+class Result:
+    """An offer as the SPARQL endpoint's result formats are: one HTML page that only a
+    client naming it gets."""
+
+    media_type: str
+    aliases: tuple[str, ...] = ()
+    explicit_only: bool = False
+
+
+JSON_RESULTS = Result("application/sparql-results+json", ("application/json",))
+XML_RESULTS = Result("application/sparql-results+xml", ("application/xml",))
+PAGE = Result("text/html", ("application/xhtml+xml",), explicit_only=True)
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, JSON_RESULTS),
+        ("*/*", JSON_RESULTS),
+        ("text/*", None),  # the page only for a client that names it
+        (CHROME, PAGE),
+        ("application/xhtml+xml", PAGE),
+        ("application/xml", XML_RESULTS),
+        ("application/sparql-results+json;q=0, */*;q=0.1", XML_RESULTS),
+    ],
+)
+def test_explicit_only_offers(accept: str | None, expected: Result | None) -> None:
+    assert negotiate(accept, (JSON_RESULTS, XML_RESULTS, PAGE)) == expected
+
+
+@pytest.mark.parametrize(("accept", "fmt", "expected"), CASES)
+def test_the_media_type_api_gives_the_same_answers(
+    accept: str | None, fmt: str | None, expected: str | None
+) -> None:
+    """`publisher.negotiation.negotiate` (media types in, media type out; what the SPARQL
+    endpoint's Host takes) wraps the one function and agrees with it."""
+    from publisher.negotiation import ALL_MEDIA_TYPES
+    from publisher.negotiation import negotiate as negotiate_media_type
+
+    assert negotiate_media_type(accept, ALL_MEDIA_TYPES, fmt) == expected

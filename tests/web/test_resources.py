@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from publisher import formats
 from publisher.namespaces import SCHEMA
 from publisher.publication import Publication
 from publisher.store import ReadStore
@@ -19,12 +20,8 @@ from publisher.uris import UriScheme
 
 BASE = "http://localhost:8080/"
 URIS = UriScheme(BASE)
-RDF_FORMATS = {
-    "ttl": ("text/turtle", "turtle"),
-    "jsonld": ("application/ld+json", "json-ld"),
-    "rdf": ("application/rdf+xml", "xml"),
-    "nt": ("application/n-triples", "nt"),
-}
+# ext → (media type, rdflib parser), for every RDF format a document is offered in.
+RDF_FORMATS = {f.ext: (f.media_type, f.rdflib) for f in formats.RDF_FORMATS}
 CHROME = (
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
     "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
@@ -163,13 +160,7 @@ def test_negotiated_document(
     assert response.status_code == 200
     assert response.mimetype == expected
     assert "Accept" in response.headers["Vary"]
-    ext = {
-        "text/html": "html",
-        "text/turtle": "ttl",
-        "application/ld+json": "jsonld",
-        "application/rdf+xml": "rdf",
-        "application/n-triples": "nt",
-    }[expected]
+    ext = formats.BY_MEDIA_TYPE[expected].ext
     assert response.headers["Content-Location"] == f"/doc/offering/linked-events.{ext}"
     alternates = dict(
         (m.group(2), m.group(1))
@@ -177,8 +168,8 @@ def test_negotiated_document(
             r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"]
         )
     )
-    # the four other RDF/HTML formats, and publiccode.yml (linked-events is a product)
-    assert len(alternates) == 5 and expected not in alternates
+    # every other document format, and publiccode.yml (linked-events is a product)
+    assert len(alternates) == len(formats.DOCUMENT_FORMATS) and expected not in alternates
     assert alternates["application/yaml"] == "/doc/offering/linked-events/publiccode.yml"
     for media_type, url in alternates.items():
         other = client.get(url)
@@ -259,9 +250,9 @@ def test_conditional_requests_give_304(client: FlaskClient, url: str) -> None:
 def test_etag_differs_per_representation(client: FlaskClient) -> None:
     tags = {
         client.get(f"/doc/offering/linked-events.{ext}").headers["ETag"]
-        for ext in ("html", "ttl", "jsonld", "rdf", "nt")
+        for ext in formats.DOCUMENT_EXTENSIONS
     }
-    assert len(tags) == 5
+    assert len(tags) == len(formats.DOCUMENT_EXTENSIONS)
     fi = client.get("/doc/offering/linked-events.html?lang=fi").headers["ETag"]
     en = client.get("/doc/offering/linked-events.html?lang=en").headers["ETag"]
     assert fi != en

@@ -1,0 +1,126 @@
+"""What a build reuses from the previous publication, and the keys that make it safe.
+
+Each publication carries its own cache (``<publication>/cache/``):
+
+* ``units/<key>.pickle`` — one source file's unit (the ids of its records, its problems, the
+  ledger facts of what it describes, the licences it uses), keyed by ``unit_key``: a hash
+  of the file's name and bytes and of every input that checking and mapping it depend on
+  (``inputs_key``: the code version, the base URI, the SHACL engine, the source limits,
+  the shapes, the vocabulary files and the licences file). A file whose key is in the
+  previous publication's cache is not read, mapped or validated again.
+* ``records/<key>.pickle`` — the file's records (``ReadResult``), loaded only when asked for
+  (build artefacts, ``Checked.catalogue``): a build of 30,000 offerings never holds them all.
+* ``dumps.json`` — where each chunk of the dumps is (``publisher.build.dumps``); a file's
+  chunk has the file's unit key, so a reused unit's triples are copied from the previous
+  dumps, never serialised again.
+
+Reused entries are hard links to the previous publication's files (no copy), so pruning an
+old publication never takes a newer one's cache with it. A key covers everything a result
+depends on, so a reused result is the result a cold build would compute, byte for byte
+(tests/test_build_incremental.py compares the two).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable
+from pathlib import Path
+
+from publisher.build.dumps import ChunkIndex
+from publisher.build.units import FileUnit, Inputs, load_records, stable_pickle
+from publisher.sources import ReadResult
+
+CACHE_DIR = "cache"
+UNITS_DIR = "units"
+RECORDS_DIR = "records"
+CHUNK_INDEX = "dumps.json"
+
+
+def inputs_key(inputs: Inputs, code_version: str, files: Iterable[Path]) -> str:
+    """A hash of what every unit depends on besides its own file."""
+    digest = hashlib.sha256()
+    parts = (
+        code_version,
+        inputs.base_uri,
+        inputs.engine,
+        str(inputs.data_dir),
+        repr(inputs.limits),
+    )
+    for part in parts:
+        digest.update(part.encode() + b"\0")
+    for path in files:
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<none>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def unit_key(inputs_digest: str, name: str, content: bytes) -> str:
+    digest = hashlib.sha256(inputs_digest.encode() + b"\0" + name.encode() + b"\0")
+    digest.update(content)
+    return digest.hexdigest()[:40]
+
+
+class UnitCache:
+    """The previous publication's units (to read) and this build's (to write)."""
+
+    def __init__(self, previous_dir: Path | None, staging_dir: Path | None) -> None:
+        self._previous = previous_dir / CACHE_DIR if previous_dir else None
+        self._target = staging_dir / CACHE_DIR if staging_dir else None
+        self.chunks = ChunkIndex.load(self._previous / CHUNK_INDEX) if self._previous else None
+        if self._target is not None:
+            (self._target / UNITS_DIR).mkdir(parents=True, exist_ok=True)
+            (self._target / RECORDS_DIR).mkdir(parents=True, exist_ok=True)
+
+    @property
+    def records_dir(self) -> Path | None:
+        """Where this build's records go (None when it keeps no cache)."""
+        return self._target / RECORDS_DIR if self._target else None
+
+    def get(self, key: str) -> FileUnit | None:
+        """The previous build's unit of this key, if it has one, its records and its dump
+        chunk."""
+        if self._previous is None or self.chunks is None or key not in self.chunks.triples:
+            return None
+        unit_file = self._previous / UNITS_DIR / f"{key}.pickle"
+        records_file = self._previous / RECORDS_DIR / f"{key}.pickle"
+        try:
+            data = unit_file.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not records_file.is_file():
+            return None
+        unit = pickle.loads(data)  # noqa: S301 - our own cache, written by this code version
+        if not isinstance(unit, FileUnit) or unit.key != key:
+            return None
+        if self._target is not None:
+            for source, folder in ((unit_file, UNITS_DIR), (records_file, RECORDS_DIR)):
+                target = self._target / folder / source.name
+                if not target.exists():
+                    os.link(source, target)
+        return unit
+
+    def put(self, unit: FileUnit) -> None:
+        if self._target is None:
+            return
+        target = self._target / UNITS_DIR / f"{unit.key}.pickle"
+        if not target.exists():
+            target.write_bytes(stable_pickle(unit.cacheable()))
+
+    def records(self, unit: FileUnit) -> ReadResult:
+        """The unit's records: kept in the unit, or from this build's or the previous
+        publication's cache."""
+        if unit.records is not None:
+            return unit.records
+        for folder in (self._target, self._previous):
+            if folder is not None and (folder / RECORDS_DIR / f"{unit.key}.pickle").is_file():
+                return load_records(folder / RECORDS_DIR, unit.key)
+        raise FileNotFoundError(f"the records of {unit.name} are in no cache")
+
+
+def save_chunk_index(staging_dir: Path, index: ChunkIndex) -> None:
+    folder = staging_dir / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    index.save(folder / CHUNK_INDEX)

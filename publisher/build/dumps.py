@@ -1,0 +1,341 @@
+"""The dumps: the whole publication in every RDF format of publisher.formats, written
+chunk by chunk.
+
+A dump is a header, then chunks, then a footer. The chunks come in a fixed order: one per
+source file (in the order the catalogue reads them), then the vocabulary, the licences and
+the ``dct:modified`` dates of the ledger; each is written as soon as it is made, so a build
+never holds the dumps in memory. Each chunk is serialised on its own by pyoxigraph from triples in a
+fixed order (``terms.sort_triples``), with content-derived blank-node labels, so the same
+sources give the same bytes. And a chunk that did not change is not serialised again: its
+bytes are copied from the previous publication's dump, found through the chunk index that
+every build keeps (``cache/dumps.json``: chunk key → offset and length per format).
+
+The ``dct:modified`` dates are a chunk of their own (they come from the ledger, which
+depends on every file and on the previous publication) so that a file's chunk depends on
+that file alone. Every format allows a subject's triples to be split like that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+from publisher import formats
+
+DUMP_NAME = "avoinkunta"
+INDEX_VERSION = 1
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    ext: str
+    rdf_format: ox.RdfFormat
+    media_type: str
+    quads: bool = False  # with graph names (N-Quads, TriG); the others hold the union
+
+
+# From the one format table (publisher.formats): a format added there is a dump too.
+FORMATS: tuple[DumpFormat, ...] = tuple(
+    DumpFormat(f.ext, f.rdf_format, f.media_type, quads=f.carries_graphs)
+    for f in formats.DUMP_FORMATS
+)
+# Formats whose chunks start with the dump's @prefix lines (cut off, written once).
+_PREFIXED = frozenset({ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG})
+BY_EXT = {f.ext: f for f in FORMATS}
+# Between two chunks: JSON-LD chunks are members of one top-level array.
+_SEPARATOR = {"jsonld": b",\n"}
+_RDF_XML_FOOTER = b"</rdf:RDF>"
+_DUMMY = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
+
+
+class Framing:
+    """Header and footer of each format for one set of prefixes, and how a chunk's body is
+    cut out of pyoxigraph's output."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = dict(sorted(prefixes.items()))
+        turtle = ox.serialize([_DUMMY], format=ox.RdfFormat.TURTLE, prefixes=self.prefixes)
+        assert turtle is not None
+        self._turtle_header = b"".join(
+            line for line in turtle.splitlines(keepends=True) if line.startswith(b"@prefix ")
+        )
+        empty_xml = ox.serialize([], format=ox.RdfFormat.RDF_XML, prefixes=self.prefixes)
+        assert empty_xml is not None and empty_xml.endswith(_RDF_XML_FOOTER)
+        self._xml_header = empty_xml[: -len(_RDF_XML_FOOTER)]
+
+    def header(self, fmt: DumpFormat) -> bytes:
+        if fmt.rdf_format in _PREFIXED:
+            return self._turtle_header + b"\n"
+        return {"jsonld": b"[\n", "rdf": self._xml_header}.get(fmt.ext, b"")
+
+    def footer(self, fmt: DumpFormat) -> bytes:
+        return {"jsonld": b"\n]\n", "rdf": _RDF_XML_FOOTER + b"\n"}.get(fmt.ext, b"")
+
+    def bodies(self, triples: Sequence[ox.Triple], graph: str) -> dict[str, bytes]:
+        """The chunk of these triples (of named graph ``graph``) in every format."""
+        bodies: dict[str, bytes] = {}
+        for fmt in FORMATS:
+            if fmt.quads:
+                name = ox.NamedNode(graph)
+                data = ox.serialize(
+                    [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples],
+                    format=fmt.rdf_format,
+                    prefixes=self.prefixes if fmt.rdf_format in _PREFIXED else None,
+                )
+            elif fmt.ext in ("ttl", "rdf"):
+                data = ox.serialize(triples, format=fmt.rdf_format, prefixes=self.prefixes)
+            else:
+                data = ox.serialize(triples, format=fmt.rdf_format)
+            bodies[fmt.ext] = self._cut(fmt, data or b"")
+        return bodies
+
+    def _cut(self, fmt: DumpFormat, data: bytes) -> bytes:
+        if fmt.rdf_format in _PREFIXED:
+            if not data:
+                return b""
+            if not data.startswith(self._turtle_header):
+                raise AssertionError(f"{fmt.ext} chunk without the expected prefixes")
+            return data[len(self._turtle_header) :] + b"\n"
+        if fmt.ext == "rdf":
+            if not (data.startswith(self._xml_header) and data.endswith(_RDF_XML_FOOTER)):
+                raise AssertionError("RDF/XML chunk without the expected framing")
+            return data[len(self._xml_header) : -len(_RDF_XML_FOOTER)]
+        if fmt.ext == "jsonld":
+            text = data.strip()
+            if not (text.startswith(b"[") and text.endswith(b"]")):
+                raise AssertionError("JSON-LD chunk is not an array")
+            return text[1:-1].strip()
+        return data
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One chunk of the dumps: its key (a hash of everything its triples depend on), how
+    many triples it holds, and its bodies when they were made in this build (None when
+    they are to be copied from the previous publication's dumps)."""
+
+    key: str
+    triples: int
+    bodies: dict[str, bytes] | None = None
+
+
+@dataclass
+class ChunkIndex:
+    """Where each chunk is in each dump: ``ranges[ext][key] = (offset, length)``."""
+
+    ranges: dict[str, dict[str, tuple[int, int]]]
+    triples: dict[str, int]
+    order: list[str]
+
+    @classmethod
+    def load(cls, path: Path) -> ChunkIndex | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("version") != INDEX_VERSION:
+            return None
+        ranges = {
+            ext: {key: (int(r[0]), int(r[1])) for key, r in table.items()}
+            for ext, table in data["ranges"].items()
+        }
+        return cls(ranges, dict(data["triples"]), list(data["order"]))
+
+    def save(self, path: Path) -> None:
+        data = {
+            "version": INDEX_VERSION,
+            "order": self.order,
+            "triples": self.triples,
+            "ranges": {ext: {k: list(r) for k, r in t.items()} for ext, t in self.ranges.items()},
+        }
+        path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+    def body(self, dumps_dir: Path, ext: str, key: str) -> bytes:
+        offset, length = self.ranges[ext][key]
+        with open(dumps_dir / f"{DUMP_NAME}.{ext}", "rb") as handle:
+            handle.seek(offset)
+            return handle.read(length)
+
+
+class DumpWriter:
+    """Writes the five dumps chunk by chunk, each in its own thread (copying from the
+    previous dumps and hashing release the GIL), keeping the chunk index and the checksums."""
+
+    def __init__(
+        self,
+        folder: Path,
+        framing: Framing,
+        previous: ChunkIndex | None = None,
+        previous_dir: Path | None = None,
+    ) -> None:
+        self.folder = folder
+        self.framing = framing
+        self.previous = previous
+        self.previous_dir = previous_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        self._writers = [
+            _FormatWriter(fmt, folder / f"{DUMP_NAME}.{fmt.ext}", framing, previous, previous_dir)
+            for fmt in FORMATS
+        ]
+        self._order: list[str] = []
+        self._triples: dict[str, int] = {}
+
+    def reusable(self, key: str) -> bool:
+        return self.previous is not None and all(
+            key in self.previous.ranges.get(fmt.ext, {}) for fmt in FORMATS
+        )
+
+    def add(self, chunk: Chunk) -> None:
+        if chunk.key in self._triples:
+            raise ValueError(f"chunk {chunk.key} added twice")
+        if chunk.bodies is None and not self.reusable(chunk.key):
+            raise ValueError(f"chunk {chunk.key} has no bodies and is not in the previous dumps")
+        self._order.append(chunk.key)
+        self._triples[chunk.key] = chunk.triples
+        for writer in self._writers:
+            writer.put(chunk)
+
+    def close(self) -> tuple[dict[str, dict[str, Any]], ChunkIndex]:
+        """Finish every dump; (manifest entries by file name, the chunk index)."""
+        entries: dict[str, dict[str, Any]] = {}
+        ranges: dict[str, dict[str, tuple[int, int]]] = {}
+        for writer in self._writers:
+            size, digest, ranges[writer.fmt.ext] = writer.finish()
+            entries[f"{DUMP_NAME}.{writer.fmt.ext}"] = {
+                "media_type": writer.fmt.media_type,
+                "format": writer.fmt.ext,
+                "bytes": size,
+                "sha256": digest,
+            }
+        return entries, ChunkIndex(ranges, self._triples, self._order)
+
+    def abort(self) -> None:
+        for writer in self._writers:
+            writer.abort()
+
+
+_STOP = object()
+
+
+class _FormatWriter:
+    def __init__(
+        self,
+        fmt: DumpFormat,
+        path: Path,
+        framing: Framing,
+        previous: ChunkIndex | None,
+        previous_dir: Path | None,
+    ) -> None:
+        self.fmt = fmt
+        self._path = path
+        self._framing = framing
+        self._previous = previous
+        self._previous_dir = previous_dir
+        self._queue: list[Any] = []
+        self._ready = threading.Condition()
+        self._error: BaseException | None = None
+        self._result: tuple[int, str, dict[str, tuple[int, int]]] | None = None
+        self._thread = threading.Thread(target=self._run, name=f"dump-{fmt.ext}", daemon=True)
+        self._thread.start()
+
+    def put(self, chunk: Any) -> None:
+        with self._ready:
+            if self._error is not None:
+                raise self._error
+            self._queue.append(chunk)
+            self._ready.notify()
+
+    def finish(self) -> tuple[int, str, dict[str, tuple[int, int]]]:
+        self.put(_STOP)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+    def abort(self) -> None:
+        with self._ready:
+            self._queue.append(_STOP)
+            self._ready.notify()
+        self._thread.join()
+
+    def _items(self) -> Iterator[Any]:
+        while True:
+            with self._ready:
+                while not self._queue:
+                    self._ready.wait()
+                items, self._queue = self._queue, []
+            for item in items:
+                if item is _STOP:
+                    return
+                yield item
+
+    def _run(self) -> None:
+        try:
+            self._result = self._write(self._items())
+        except BaseException as exc:  # handed to the caller by put() / finish()
+            self._error = exc
+            for _ in self._items():  # drain until told to stop
+                pass
+
+    def _write(self, chunks: Iterable[Chunk]) -> tuple[int, str, dict[str, tuple[int, int]]]:
+        digest = hashlib.sha256()
+        ranges: dict[str, tuple[int, int]] = {}
+        ext = self.fmt.ext
+        separator = _SEPARATOR.get(ext, b"")
+        source: BinaryIO | None = None
+        if self._previous is not None and self._previous_dir is not None:
+            previous_file = self._previous_dir / f"{DUMP_NAME}.{ext}"
+            if previous_file.is_file():
+                source = open(previous_file, "rb")  # noqa: SIM115 - closed below
+        try:
+            with open(self._path, "wb") as out:
+                offset = 0
+
+                def emit(data: bytes) -> None:
+                    nonlocal offset
+                    out.write(data)
+                    digest.update(data)
+                    offset += len(data)
+
+                emit(self._framing.header(self.fmt))
+                first = True
+                for chunk in chunks:
+                    body = chunk.bodies[ext] if chunk.bodies is not None else None
+                    if body is None:
+                        assert self._previous is not None and source is not None
+                        start, length = self._previous.ranges[ext][chunk.key]
+                        if length and not first:
+                            emit(separator)
+                        ranges[chunk.key] = (offset, length)
+                        _copy(source, start, length, emit)
+                    else:
+                        if body and not first:
+                            emit(separator)
+                        ranges[chunk.key] = (offset, len(body))
+                        emit(body)
+                    if ranges[chunk.key][1]:
+                        first = False
+                emit(self._framing.footer(self.fmt))
+        finally:
+            if source is not None:
+                source.close()
+        return offset, digest.hexdigest(), ranges
+
+
+def _copy(source: BinaryIO, start: int, length: int, emit: Any) -> None:
+    source.seek(start)
+    remaining = length
+    while remaining:
+        block = source.read(min(remaining, 4 << 20))
+        if not block:
+            raise OSError("the previous dump is shorter than its chunk index says")
+        emit(block)
+        remaining -= len(block)

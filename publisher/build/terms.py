@@ -1,0 +1,97 @@
+"""RDF terms as the build handles them: pyoxigraph terms, in one canonical form.
+
+The store (Oxigraph) keeps typed literals in their canonical form: ``"0.0"^^xsd:decimal``
+becomes ``"0"``, ``+00:00`` becomes ``Z``, ``"1"^^xsd:boolean`` becomes ``"true"``. Every
+literal the build writes goes through ``Canonical.literal`` first, so that the dumps, the
+store and every document served from the store carry the same term, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_S = ox.NamedNode("urn:x-avoinkunta:canonical")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class Canonical:
+    """Turns literals into the form the store keeps them in, by asking a small in-memory
+    store (the store's own rules, not a copy of them); remembered per lexical form."""
+
+    def __init__(self) -> None:
+        self._store = ox.Store()
+        self._known: dict[tuple[str, str], ox.Literal] = {}
+
+    def literal(self, literal: ox.Literal) -> ox.Literal:
+        datatype = literal.datatype.value
+        if datatype in (XSD_STRING, RDF_LANG_STRING):
+            return literal
+        key = (literal.value, datatype)
+        found = self._known.get(key)
+        if found is None:
+            self._store.add(ox.Quad(_S, _S, literal))
+            (quad,) = list(self._store.quads_for_pattern(_S, _S, None))
+            self._store.remove(quad)
+            found = self._known[key] = quad.object  # type: ignore[assignment]
+        return found
+
+    def triple(self, triple: ox.Triple) -> ox.Triple:
+        obj = triple.object
+        if isinstance(obj, ox.Literal):
+            canonical = self.literal(obj)
+            if canonical is not obj:
+                return ox.Triple(triple.subject, triple.predicate, canonical)
+        return triple
+
+
+def from_rdflib(term: Node, blank_nodes: dict[BNode, ox.BlankNode]) -> Term:
+    """An rdflib term as a pyoxigraph term (blank nodes by the given labels)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return blank_nodes[term]
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term: Term) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+
+
+def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples once each (a graph is a set: the mapper may write one twice, e.g. a
+    keyword given twice), in one order for every build: by the N-Triples text of subject,
+    predicate, object."""
+    unique = {(str(t.subject), str(t.predicate), str(t.object)): t for t in triples}
+    return [unique[key] for key in sorted(unique)]
+
+
+def ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def parse_ntriples(data: bytes) -> list[ox.Triple]:
+    """N-Triples written by the build back into triples (blank-node labels kept)."""
+    return [
+        quad.triple
+        for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
+    ]

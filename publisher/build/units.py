@@ -1,0 +1,338 @@
+"""The per-file work of a build: read, map and validate supplier files, in worker processes.
+
+A *unit* is what the build knows of one supplier file once it has read, mapped and
+validated it: the records, the problems, the ledger facts of the things it describes, the
+licences it uses and its triples. A unit depends only on its file and on the ``Inputs`` every
+unit shares (vocabulary, shapes, licences, base URI, code), so it is cached under a key
+that hashes all of them (``publisher.build.cache``) and reused while none changes.
+
+Validation runs on small graphs: a batch of files, plus the vocabulary and the licences the
+batch uses. That gives each file exactly the results that validating the whole catalogue
+gives it, because no shape follows a path from one supplier file into another (an offering
+reaches its own supplier, the vocabulary's concepts and the licences, nothing else). Results
+about the vocabulary and the licences themselves are taken once, from ``context_problems``.
+tests/test_build_incremental.py checks the equivalence against whole-graph validation.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+from multiprocessing import get_context
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
+
+from publisher.build import reading
+from publisher.build.dumps import Framing
+from publisher.build.mapfile import FileGraph, map_file, map_licences, map_vocabulary
+from publisher.build.terms import Canonical
+from publisher.ledger import SubjectFacts, subject_facts
+from publisher.mapping import CATALOGUE_GRAPH, VOCABULARY_GRAPH
+from publisher.mapping.context import Origin, Terms
+from publisher.mapping.vocabulary import known_ids, load_vocabulary
+from publisher.namespaces import PREFIXES
+from publisher.problems import Problem
+from publisher.sources import Offering, ReadResult, SourceFile, SourceLimits, Supplier
+from publisher.uris import UriScheme
+from publisher.validation import load_shapes, problems_by_focus, run_shacl
+
+# Files validated together in one graph: large enough that the vocabulary added to each
+# batch costs little, small enough that a batch's graph stays small.
+BATCH_FILES = 64
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every unit depends on besides its own file (picklable, for worker processes)."""
+
+    base_uri: str
+    data_dir: Path
+    ontology_dir: Path
+    shapes_dir: Path
+    engine: str
+    limits: SourceLimits
+
+
+@dataclass
+class FileUnit:
+    """What the build keeps of one source file while it builds: small, so that a build of
+    30,000 offerings holds only ids, facts and problems; the records themselves wait in the
+    cache (``records``, loaded when someone asks: ``publisher.build.cache``)."""
+
+    name: str  # the file as problems name it (data/suppliers/x.yaml)
+    key: str  # cache key: hash of the file and of everything it is checked against
+    outline: ReadResult  # its records reduced to what the checks across files use
+    problems: list[Problem]  # found while reading the file (no rule checks then)
+    rule_problems: list[Problem]  # found by the SHACL rules
+    licences_used: tuple[str, ...]
+    facts: dict[str, SubjectFacts]  # IRI → ledger facts, for things this file describes
+    triples: int = 0  # how many
+    # Its chunk of each dump (publisher.build.dumps), when made in this build; None when the
+    # unit comes from the cache (the previous publication's dumps hold its chunk).
+    chunks: dict[str, bytes] | None = field(default=None, repr=False)
+    # The file's records, when this process read them and has not handed them to the cache.
+    records: ReadResult | None = field(default=None, repr=False, compare=False)
+
+    def cacheable(self) -> FileUnit:
+        """The unit as the cache keeps it: without its chunks and records."""
+        return FileUnit(
+            self.name,
+            self.key,
+            self.outline,
+            self.problems,
+            self.rule_problems,
+            self.licences_used,
+            self.facts,
+            self.triples,
+        )
+
+
+def outline(result: ReadResult) -> ReadResult:
+    """The records reduced to what the checks across files read (``reading.
+    cross_file_checks``: ids, the supplier an offering names, where each was read) and the
+    problems; every other field of an outline record is absent."""
+
+    def offering(o: Offering) -> Offering:
+        return Offering(values={"id": o.id, "supplier": o.supplier}, file=o.file, line=o.line)
+
+    return ReadResult(
+        suppliers=tuple(
+            Supplier(
+                values={"id": s.id},
+                file=s.file,
+                line=s.line,
+                offerings=tuple(offering(o) for o in s.offerings),
+            )
+            for s in result.suppliers
+        ),
+        offerings=tuple(offering(o) for o in result.offerings),
+        problems=result.problems,
+    )
+
+
+@dataclass(frozen=True)
+class Job:
+    reader: str  # the name of the source reader (publisher.sources registry)
+    source: SourceFile
+    key: str
+
+    @property
+    def name(self) -> str:
+        return self.source.display
+
+
+class Workbench:
+    """What a process needs to work on units: the vocabulary, the licences, the shapes."""
+
+    def __init__(
+        self, inputs: Inputs, records_dir: Path | None = None, keep_records: bool = True
+    ) -> None:
+        self.inputs = inputs
+        # Where the records of each file are pickled (<key>.pickle) as soon as they are
+        # read; None: they stay in the unit (``FileUnit.records``) if ``keep_records``.
+        self.records_dir = records_dir
+        self.keep_records = keep_records
+        self.uris = UriScheme(inputs.base_uri)
+        self.canonical = Canonical()
+        self.terms = Terms(self.uris)
+        self.register, self.licence_problems = reading.read_licences(inputs.data_dir, inputs.limits)
+        self.framing = Framing(dump_prefixes(self.uris))
+        self.catalogue_graph = str(self.uris.graph(CATALOGUE_GRAPH))
+        self.vocabulary_graph = str(self.uris.graph(VOCABULARY_GRAPH))
+
+    @cached_property
+    def vocabulary(self) -> Graph:
+        return load_vocabulary(self.inputs.ontology_dir, self.uris)
+
+    @cached_property
+    def vocabulary_triples(self) -> list[ox.Triple]:
+        return map_vocabulary(self.vocabulary, self.canonical)
+
+    @cached_property
+    def known(self) -> object:
+        return known_ids(self.vocabulary, self.uris)
+
+    @cached_property
+    def shapes(self) -> Graph:
+        return load_shapes(self.inputs.shapes_dir, self.uris)
+
+    def licences(self, used: Iterable[str]) -> FileGraph:
+        return map_licences(self.register, used, self.uris, self.terms)
+
+    # ------------------------------------------------------------------ units
+
+    def process(self, jobs: Sequence[Job]) -> list[FileUnit]:
+        """Read, map and validate these files (one batch)."""
+        units: list[FileUnit] = []
+        graphs: list[FileGraph | None] = []
+        for job in jobs:
+            result = reading.read_file(
+                job.reader,
+                job.source,
+                self.known,  # type: ignore[arg-type]
+                self.register,
+                self.inputs.limits,
+            )
+            graph = None
+            if not result.problems and not self.licence_problems:
+                graph = map_file(result, self.uris, self.register, self.terms)
+            if self.records_dir is not None:
+                save_records(self.records_dir, job.key, result)
+            units.append(
+                FileUnit(
+                    name=job.name,
+                    key=job.key,
+                    outline=outline(result),
+                    records=result if self.records_dir is None and self.keep_records else None,
+                    problems=list(result.problems),
+                    rule_problems=[],
+                    licences_used=tuple(sorted(graph.licences_used)) if graph else (),
+                    facts=subject_facts(graph.triples, self.uris) if graph else {},
+                    triples=len(graph.triples) if graph else 0,
+                    chunks=self.framing.bodies(graph.triples, self.catalogue_graph)
+                    if graph
+                    else None,
+                )
+            )
+            graphs.append(graph)
+        self._validate(units, graphs)
+        return units
+
+    def _validate(self, units: list[FileUnit], graphs: list[FileGraph | None]) -> None:
+        owners: dict[str, FileUnit] = {}
+        origins: dict[Node, Origin] = {}
+        used: set[str] = set()
+        store = ox.Store()
+        for unit, graph in zip(units, graphs, strict=True):
+            if graph is None:
+                continue
+            used.update(graph.licences_used)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph.triples)
+            for triple in graph.triples:
+                owners[str(triple.subject)] = unit
+            origins.update((_node(key), origin) for key, origin in graph.origins.items())
+        if not owners:
+            return
+        self._add_context(store, used)
+        # An offering may be held by another file than its supplier's: the rules need to
+        # know that what it names is a supplier (sh:class), nothing more of it.
+        supplier_type = ox.NamedNode(str(self.uris.vocab.Supplier))
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        for unit in units:
+            for offering in unit.outline.offerings:
+                named = f"<{self.uris.thing('supplier', offering.supplier)}>"
+                if named not in owners:
+                    store.add(ox.Quad(ox.NamedNode(named[1:-1]), rdf_type, supplier_type))
+        _conforms, report, _text = run_shacl(store, self.shapes, self.inputs.engine)
+        for focus, problems in problems_by_focus(report, origins, self.uris).items():
+            owner = owners.get(focus.n3())
+            if owner is not None:
+                owner.rule_problems.extend(problems)
+        for unit in units:
+            unit.rule_problems.sort()
+
+    def _add_context(self, store: ox.Store, licences_used: Iterable[str]) -> None:
+        context = self.vocabulary_triples + self.licences(licences_used).triples
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in context)
+
+    def context_problems(self, licences_used: Iterable[str]) -> list[Problem]:
+        """Rule problems of the vocabulary and the licences themselves (checked once)."""
+        licences = self.licences(licences_used)
+        store = ox.Store()
+        self._add_context(store, licences_used)
+        own = {str(t.subject) for t in self.vocabulary_triples + licences.triples}
+        origins = {_node(key): origin for key, origin in licences.origins.items()}
+        _conforms, report, _text = run_shacl(store, self.shapes, self.inputs.engine)
+        found: set[Problem] = set()
+        for focus, problems in problems_by_focus(report, origins, self.uris).items():
+            if focus.n3() in own:
+                found.update(problems)
+        return sorted(found)
+
+
+def save_records(folder: Path, key: str, result: ReadResult) -> None:
+    """The file's records, for the cache (written once: the key says what they are)."""
+    target = folder / f"{key}.pickle"
+    if not target.exists():
+        temporary = folder / f".{key}.{os.getpid()}"
+        temporary.write_bytes(stable_pickle(result))
+        os.replace(temporary, target)
+
+
+def stable_pickle(value: object) -> bytes:
+    """Pickled without the memo (``Pickler.fast``), so that the bytes depend on the value
+    only, not on which equal strings happen to be one object in this process."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def load_records(folder: Path, key: str) -> ReadResult:
+    data = (folder / f"{key}.pickle").read_bytes()
+    result = pickle.loads(data)  # noqa: S301 - our own cache, written by this code version
+    if not isinstance(result, ReadResult):
+        raise TypeError(f"not a ReadResult: {folder / key}")
+    return result
+
+
+def dump_prefixes(uris: UriScheme) -> dict[str, str]:
+    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
+    prefixes["rdf"] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    prefixes["ak"] = str(uris.vocab)
+    return prefixes
+
+
+def _node(key: str) -> Node:
+    return BNode(key[2:]) if key.startswith("_:") else URIRef(key[1:-1])
+
+
+# ---------------------------------------------------------------------- worker processes
+
+_BENCH: Workbench | None = None
+
+
+def _init_worker(inputs: Inputs, records_dir: Path | None, keep_records: bool) -> None:
+    global _BENCH
+    _BENCH = Workbench(inputs, records_dir, keep_records)
+
+
+def _work(jobs: Sequence[Job]) -> list[FileUnit]:
+    assert _BENCH is not None
+    return _BENCH.process(jobs)
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def process_files(
+    bench: Workbench, jobs: Sequence[Job], workers: int | None = None
+) -> Iterator[FileUnit]:
+    """Units for ``jobs``, in their order, as they are done: in this process when there is
+    little to do, else in ``workers`` processes (default: one per core)."""
+    batches = [list(jobs[i : i + BATCH_FILES]) for i in range(0, len(jobs), BATCH_FILES)]
+    workers = min(workers or default_workers(), len(batches))
+    if workers <= 1:
+        for batch in batches:
+            yield from bench.process(batch)
+        return
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["publisher.build.units"])
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(bench.inputs, bench.records_dir, bench.keep_records),
+    ) as pool:
+        for units in pool.map(_work, batches):
+            yield from units

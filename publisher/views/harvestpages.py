@@ -1,0 +1,258 @@
+"""People's views of the machine interfaces: what a harvester receives from ``/catalog`` and
+``/catalog/adms`` (one page of it, as HTML: datasets or assets, distributions, licence,
+contact, last modified, page links) with a ready-to-paste ckanext-dcat harvest source, and
+the list of ``/dumps/`` (files, formats, sizes, checksums). Browsers get these; machines
+still get RDF and JSON (the views in catalog.py and dumps.py decide)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app, request
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF
+
+from publisher.caching import add_vary, finish
+from publisher.namespaces import ADMS, DCAT, HYDRA, SPDX, VCARD
+from publisher.negotiation import RDF_FORMATS, negotiate
+from publisher.render.discovery_text import format_count, plural
+from publisher.render.html import page_language, render_page
+from publisher.render.lang import pick
+from publisher.site import Site
+
+HTML_AND_RDF = ["text/turtle", "text/html", *(f.media_type for f in RDF_FORMATS[1:])]
+
+WORDS: dict[str, dict[str, str]] = {
+    "catalogue_view": {
+        "fi": "Mitä haravoija saa",
+        "sv": "Vad en skördare får",
+        "en": "What a harvester receives",
+    },
+    "catalogue_view_intro": {
+        "fi": "Tämä sivu näyttää ihmiselle saman, minkä ohjelma saa tästä osoitteesta "
+        "RDF-muodossa. Ohjelmat saavat RDF:n edelleen (Accept-otsake tai tiedostopääte).",
+        "sv": "Sidan visar för människor samma sak som ett program får från adressen i "
+        "RDF. Program får fortfarande RDF (Accept-huvud eller filändelse).",
+        "en": "This page shows people what a program receives from this address as RDF. "
+        "Programs still get RDF (Accept header or file extension).",
+    },
+    "distributions": {"fi": "Jakelut", "sv": "Distributioner", "en": "Distributions"},
+    "licence": {"fi": "Lisenssi", "sv": "Licens", "en": "Licence"},
+    "contact": {"fi": "Yhteystiedot", "sv": "Kontakt", "en": "Contact"},
+    "modified": {"fi": "Muutettu", "sv": "Ändrad", "en": "Last modified"},
+    "publisher": {"fi": "Julkaisija", "sv": "Utgivare", "en": "Publisher"},
+    "format": {"fi": "Muoto", "sv": "Format", "en": "Format"},
+    "size": {"fi": "Koko", "sv": "Storlek", "en": "Size"},
+    "checksum": {
+        "fi": "Tarkistussumma (SHA-256)",
+        "sv": "Kontrollsumma (SHA-256)",
+        "en": "Checksum (SHA-256)",
+    },
+    "pages": {"fi": "Sivut", "sv": "Sidor", "en": "Pages"},
+    "next": {"fi": "Seuraava sivu", "sv": "Nästa sida", "en": "Next page"},
+    "previous": {"fi": "Edellinen sivu", "sv": "Föregående sida", "en": "Previous page"},
+    "first": {"fi": "Ensimmäinen", "sv": "Första", "en": "First"},
+    "last": {"fi": "Viimeinen", "sv": "Sista", "en": "Last"},
+    "as_rdf": {"fi": "Sama RDF-muodossa", "sv": "Samma i RDF", "en": "The same as RDF"},
+    "ckan_title": {
+        "fi": "Haravointilähde CKANiin (ckanext-dcat)",
+        "sv": "Skördekälla för CKAN (ckanext-dcat)",
+        "en": "Harvest source for CKAN (ckanext-dcat)",
+    },
+    "ckan_intro": {
+        "fi": "Lisää lähde CKANin haravointiin (ckanext-harvest ja ckanext-dcat): lähteen "
+        "tyyppi DCAT RDF Harvester, osoite ja asetukset alla. Haravoija seuraa sivuja "
+        "(hydra:next) itse.",
+        "sv": "Lägg till källan i CKAN:s skördning (ckanext-harvest och ckanext-dcat): "
+        "källtyp DCAT RDF Harvester, adress och inställningar nedan. Skördaren följer "
+        "sidorna (hydra:next) själv.",
+        "en": "Add the source to CKAN's harvesting (ckanext-harvest with ckanext-dcat): "
+        "source type DCAT RDF Harvester, with the URL and configuration below. The "
+        "harvester follows the pages (hydra:next) itself.",
+    },
+    "dumps_title": {"fi": "Lataukset", "sv": "Nedladdningar", "en": "Downloads"},
+    "dumps_intro": {
+        "fi": "Koko julkaisu tiedostoina eri RDF-muodoissa. Tarkistussummalla voit "
+        "varmistaa, että tiedosto latautui ehjänä.",
+        "sv": "Hela publiceringen som filer i olika RDF-format. Med kontrollsumman kan du "
+        "kontrollera att filen laddades ner hel.",
+        "en": "The whole publication as files in several RDF formats. The checksum lets you "
+        "check that a file arrived whole.",
+    },
+    "file": {"fi": "Tiedosto", "sv": "Fil", "en": "File"},
+    "media_type": {"fi": "Mediatyyppi", "sv": "Medietyp", "en": "Media type"},
+    "build": {"fi": "Julkaisu", "sv": "Publicering", "en": "Publication"},
+    "as_json": {"fi": "Luettelo JSON-muodossa", "sv": "Listan i JSON", "en": "This list as JSON"},
+    "entries": {"fi": "Kohteet", "sv": "Poster", "en": "Entries"},
+}
+
+
+def words(lang: str) -> Any:
+    def d(key: str, **values: Any) -> str:
+        entry = WORDS[key]
+        text = entry.get(lang) or entry["en"]
+        return text.format(**values) if values else text
+
+    return d
+
+
+def prefers_html() -> bool:
+    """Does the client (a browser) rank HTML above the RDF formats?"""
+    if request.args.get("format"):
+        return request.args.get("format") == "html"
+    accept = request.headers.get("Accept")
+    if not accept:
+        return False
+    chosen = negotiate(accept, HTML_AND_RDF, None, "text/turtle")
+    return chosen == "text/html"
+
+
+def _texts(graph: Graph, node: Any, predicate: URIRef, lang: str) -> dict[str, Any] | None:
+    lit = pick(graph.objects(node, predicate), lang)
+    if lit is None:
+        return None
+    tag = getattr(lit, "language", None)
+    return {"text": str(lit), "lang": tag if tag and tag != lang else None}
+
+
+def _entry(graph: Graph, node: Any, lang: str) -> dict[str, Any]:
+    distributions = []
+    for dist in sorted(graph.objects(node, DCAT.distribution), key=str):
+        checksum = next(iter(graph.objects(dist, SPDX.checksum)), None)
+        value = graph.value(checksum, SPDX.checksumValue) if checksum is not None else None
+        distributions.append(
+            {
+                "title": _texts(graph, dist, DCTERMS.title, lang),
+                "url": str(
+                    graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL) or ""
+                ),
+                "media_type": str(graph.value(dist, DCAT.mediaType) or "").rsplit("/", 2)[-2:],
+                "format": str(graph.value(dist, DCTERMS.format) or "").rsplit("/", 1)[-1],
+                "bytes": graph.value(dist, DCAT.byteSize),
+                "checksum": str(value) if value is not None else None,
+            }
+        )
+    contacts = []
+    for contact in graph.objects(node, DCAT.contactPoint):
+        name = _texts(graph, contact, VCARD.fn, lang)
+        email = graph.value(contact, VCARD.hasEmail)
+        url = graph.value(contact, VCARD.hasURL)
+        contacts.append(
+            {"name": name, "email": str(email) if email else None, "url": str(url) if url else None}
+        )
+    publisher = graph.value(node, DCTERMS.publisher)
+    return {
+        "iri": str(node),
+        "types": sorted(
+            graph.namespace_manager.normalizeUri(t) for t in graph.objects(node, RDF.type)
+        ),
+        "title": _texts(graph, node, DCTERMS.title, lang) or {"text": str(node), "lang": None},
+        "description": _texts(graph, node, DCTERMS.description, lang),
+        "modified": graph.value(node, DCTERMS.modified),
+        "licence": [str(x) for x in graph.objects(node, DCTERMS.license)],
+        "publisher": (_texts(graph, publisher, FOAF.name, lang) if publisher is not None else None),
+        "contacts": contacts,
+        "distributions": distributions,
+        "landing": str(graph.value(node, DCAT.landingPage) or "") or None,
+    }
+
+
+def catalogue_page(site: Site, which: str, path: str, graph: Graph) -> Response:
+    """One page of /catalog (DCAT-AP) or /catalog/adms (ADMS-AP) as HTML."""
+    lang = page_language()
+    catalog_types = (DCAT.Catalog,)
+    entry_types = (
+        (DCAT.Dataset, DCAT.DataService, ADMS.Asset)
+        if which == "adms"
+        else (
+            DCAT.Dataset,
+            DCAT.DataService,
+        )
+    )
+    catalogues = [
+        _entry(graph, c, lang)
+        for t in catalog_types
+        for c in sorted(graph.subjects(RDF.type, t), key=str)
+    ]
+    seen: set[str] = set()
+    entries = []
+    for t in entry_types:
+        for node in sorted(graph.subjects(RDF.type, t), key=str):
+            if str(node) not in seen and isinstance(node, URIRef):
+                seen.add(str(node))
+                entries.append(_entry(graph, node, lang))
+    views = list(graph.subjects(RDF.type, HYDRA.PartialCollectionView))
+    pages = {}
+    if views:
+        view = views[0]
+        for name, predicate in (
+            ("first", HYDRA.first),
+            ("previous", HYDRA.previous),
+            ("next", HYDRA.next),
+            ("last", HYDRA.last),
+        ):
+            target = graph.value(view, predicate)
+            if target is not None:
+                pages[name] = str(target).replace(
+                    site.settings.base_uri, f"{request.script_root}/", 1
+                )
+    url = str(site.uris.page(path))
+    config = json.dumps({"rdf_format": "text/turtle"})
+    body = render_page(
+        "discovery/catalogue.html",
+        lang=lang,
+        which=which,
+        url=url,
+        catalogues=catalogues,
+        entries=entries,
+        pages=pages,
+        rdf=[(f.label, f.media_type, f"{request.script_root}/{path}.{f.ext}") for f in RDF_FORMATS],
+        ckan_config=config,
+        ckan_command=(
+            "ckanapi action harvest_source_create name=avoinkunta "
+            f'title="Avoin kunta" url={url} source_type=dcat_rdf '
+            f"frequency=DAILY config='{config}'"
+        ),
+        total=plural("n_datasets", len(entries), lang),
+        d=words(lang),
+        fmt=lambda n: format_count(int(n), lang),
+    ).encode("utf-8")
+    return _html(site, body, lang)
+
+
+def dumps_page(site: Site) -> Response:
+    lang = page_language()
+    publication = site.publication()
+    files = [
+        {"name": name, **entry} for name, entry in sorted(publication.manifest["dumps"].items())
+    ]
+    body = render_page(
+        "discovery/dumps.html",
+        lang=lang,
+        files=files,
+        build_id=publication.build_id,
+        built_at=publication.built_at,
+        total=plural("n_files", len(files), lang),
+        d=words(lang),
+        fmt=lambda n: format_count(int(n), lang),
+    ).encode("utf-8")
+    return _html(site, body, lang)
+
+
+def _html(site: Site, body: bytes, lang: str) -> Response:
+    response = Response(body, mimetype="text/html")
+    response.headers["Content-Language"] = lang
+    add_vary(response, "Accept", "Accept-Language")
+    return finish(
+        response,
+        request,
+        body=body,
+        last_modified=site.publication().built_at,
+        max_age=site.settings.cache_max_age,
+        cors=False,
+    )
+
+
+def current_site() -> Site:
+    return current_app.extensions["avoinkunta"]

@@ -1,0 +1,104 @@
+"""Frames on the Unix sockets between web processes, the broker and the query workers.
+
+A frame is a 4-byte big-endian length, one byte of kind, then the payload. The broker
+reads only lengths and kinds and forwards payloads untouched, so a result crosses it
+without being decoded. Payloads are pickles (small dicts) or raw result bytes.
+
+Kinds, from a worker (and so, forwarded, from the broker):
+``W`` whole result (pickled ``{"head", "data"}``), ``H`` head of a streamed result
+(pickled dict), ``D`` data bytes, ``E`` end of a streamed result, ``X`` error (pickled
+``{"status", "message", "headers"}``). From a web process: ``Q`` job, ``S`` status
+request; the broker answers ``S`` with ``T`` (pickled status).
+"""
+
+from __future__ import annotations
+
+import pickle
+import socket
+import struct
+from typing import Any
+
+HEADER = struct.Struct(">IB")
+MAX_FRAME = 64 * 1024 * 1024
+
+WHOLE, HEAD, DATA, END, ERROR = b"W", b"H", b"D", b"E", b"X"
+JOB, STATUS, STATUS_REPLY = b"Q", b"S", b"T"
+PICKLED = frozenset({WHOLE, HEAD, ERROR, JOB, STATUS, STATUS_REPLY})
+
+
+class Closed(Exception):
+    """The other end closed the socket (or it broke)."""
+
+
+def frame(kind: bytes, payload: bytes) -> bytes:
+    return HEADER.pack(len(payload), kind[0]) + payload
+
+
+def encode(kind: bytes, value: Any) -> bytes:
+    data = value if kind not in PICKLED else pickle.dumps(value, protocol=5)
+    return frame(kind, data)
+
+
+def decode(kind: bytes, payload: bytes) -> Any:
+    return pickle.loads(payload) if kind in PICKLED else payload
+
+
+def send(sock: socket.socket, kind: bytes, value: Any) -> None:
+    try:
+        sock.sendall(encode(kind, value))
+    except OSError as exc:
+        raise Closed(str(exc)) from exc
+
+
+def _read_exactly(sock: socket.socket, size: int) -> bytes:
+    chunks = []
+    while size:
+        try:
+            chunk = sock.recv(min(size, 1 << 20))
+        except TimeoutError:
+            raise
+        except OSError as exc:
+            raise Closed(str(exc)) from exc
+        if not chunk:
+            raise Closed("connection closed")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def receive(sock: socket.socket) -> tuple[bytes, Any]:
+    """The next frame (kind, decoded payload); blocking, under the socket's timeout."""
+    length, kind = HEADER.unpack(_read_exactly(sock, HEADER.size))
+    if length > MAX_FRAME:
+        raise Closed(f"frame of {length} bytes")
+    kind_byte = bytes((kind,))
+    return kind_byte, decode(kind_byte, _read_exactly(sock, length) if length else b"")
+
+
+class FrameBuffer:
+    """Incoming bytes of a non-blocking socket, cut into frames (for the broker)."""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+
+    def feed(self, data: bytes) -> None:
+        self._data += data
+
+    def frames(self) -> list[tuple[bytes, bytes, bytes]]:
+        """Complete frames so far: (kind, payload, the whole frame's bytes)."""
+        out = []
+        data = self._data
+        start = 0
+        while len(data) - start >= HEADER.size:
+            length, kind = HEADER.unpack_from(data, start)
+            end = start + HEADER.size + length
+            if length > MAX_FRAME:
+                raise Closed(f"frame of {length} bytes")
+            if len(data) < end:
+                break
+            raw = bytes(data[start:end])
+            out.append((bytes((kind,)), raw[HEADER.size :], raw))
+            start = end
+        if start:
+            del data[:start]
+        return out
