@@ -39,7 +39,9 @@ class Canonical:
             self._store.add(ox.Quad(_S, _S, literal))
             (quad,) = list(self._store.quads_for_pattern(_S, _S, None))
             self._store.remove(quad)
-            found = self._known[key] = quad.object  # type: ignore[assignment]
+            if not isinstance(quad.object, ox.Literal):
+                raise TypeError(f"the store turned {literal} into {quad.object}")
+            found = self._known[key] = quad.object
         return found
 
     def triple(self, triple: ox.Triple) -> ox.Triple:
@@ -64,6 +66,16 @@ def from_rdflib(term: Node, blank_nodes: dict[BNode, ox.BlankNode]) -> Term:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def triple_from_rdflib(
+    subject: Node, predicate: Node, obj: Node, blank_nodes: dict[BNode, ox.BlankNode]
+) -> ox.Triple:
+    """An rdflib triple as a pyoxigraph one (blank nodes by the given labels)."""
+    s, p = from_rdflib(subject, blank_nodes), from_rdflib(predicate, blank_nodes)
+    if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+        raise TypeError(f"not an RDF triple: {subject!r} {predicate!r} {obj!r}")
+    return ox.Triple(s, p, from_rdflib(obj, blank_nodes))
 
 
 def to_rdflib(term: Term) -> Node:

@@ -11,9 +11,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from publisher.fields import CONCEPTS, Table, table
+
+if TYPE_CHECKING:  # licences loads license_expression; the records need not
+    from publisher.licences import LicenceRegister
 
 LangText = dict[str, str]
 T = TypeVar("T")
@@ -201,7 +204,7 @@ class Catalogue:
     """Everything read from ``data/``."""
 
     suppliers: tuple[Supplier, ...]
-    licences: Any  # publisher.licences.LicenceRegister
+    licences: LicenceRegister
     retired: tuple[Retirement, ...]
     renamed: dict[str, str]
 
