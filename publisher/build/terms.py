@@ -99,11 +99,3 @@ def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
 
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:
     return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-def parse_ntriples(data: bytes) -> list[ox.Triple]:
-    """N-Triples written by the build back into triples (blank-node labels kept)."""
-    return [
-        quad.triple
-        for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
-    ]

@@ -57,14 +57,6 @@ class Record:
     def table(cls) -> Table:
         return table(cls.TABLE_NAME)
 
-    @classmethod
-    def from_values(cls, **values: Any) -> Any:
-        """A record with the given values and every other field empty (its default)."""
-        unknown = set(values) - {f.name for f in cls.table().fields}
-        if unknown:
-            raise TypeError(f"{cls.__name__} has no field(s) {sorted(unknown)}")
-        return cls(values={**cls.table().empty_values(), **values})
-
 
 @dataclass(frozen=True, slots=True)
 class Pricing(Record):
@@ -155,14 +147,6 @@ class Supplier(Record):
     role = Value[LangText]()
     same_as = Value[tuple[str, ...]]()
     sources = Value[tuple[str, ...]]()
-
-    @property
-    def contact_email(self) -> str | None:
-        return self.contact.email if self.contact else None
-
-    @property
-    def contact_url(self) -> str | None:
-        return self.contact.url if self.contact else None
 
 
 # The record class of each nested table (the reader builds these from their values).
