@@ -27,6 +27,7 @@ validate: $(STAMP)
 ## test: lint and run the whole test suite
 test: $(STAMP) $(VENV)/.ckan-installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(PYTEST)
 
 ## test-fast: the unit layer only (no builds, servers, browsers or worker processes)
@@ -34,9 +35,11 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check .
 	$(PYTEST) -m "not slow and not e2e and not browser and not ckan"
 
+## lint: ruff, the layering contracts (import-linter, [tool.importlinter] in pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check publisher sparql_endpoint tests bench ontology
+	$(BIN)/lint-imports
 
 ## docs: regenerate the mapping tables of ontology/README.md from the field tables
 docs: $(STAMP)

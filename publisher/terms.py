@@ -36,3 +36,12 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot convert {term!r}")
+
+
+def triple_to_oxigraph(subject: Node, predicate: Node, obj: Node) -> ox.Triple:
+    """An rdflib triple as a pyoxigraph one (a literal subject or a predicate that is not
+    an IRI is not RDF: refused)."""
+    s, p = to_oxigraph(subject), to_oxigraph(predicate)
+    if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+        raise TypeError(f"not an RDF triple: {subject!r} {predicate!r} {obj!r}")
+    return ox.Triple(s, p, to_oxigraph(obj))
