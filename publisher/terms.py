@@ -19,7 +19,9 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     datatype = term.datatype.value
     if datatype == XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+    # normalize=False: keep the store's canonical lexical form (rdflib would rewrite a
+    # dateTime's "Z" as "+00:00", another form of the term in its JSON-LD).
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
