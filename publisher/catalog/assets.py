@@ -80,7 +80,7 @@ def items(ctx: Context, since: datetime | None = None) -> list[Item]:
     live = []
     for row in rows:
         iri = URIRef(row["o"].value)
-        live.append(Item(iri, row["key"].value, modified(ctx.ledger, str(iri)) or ctx.built_at))
+        live.append(Item(iri, row["key"].value, modified(ctx.ledger, str(iri)) or ctx.modified))
     live_iris = {i.iri for i in live}
     gone = [
         Item(URIRef(r.iri), r.key, r.removed, r)

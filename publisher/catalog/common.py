@@ -29,7 +29,9 @@ class Context:
 
     uris: UriScheme
     store: ReadStore
-    built_at: datetime
+    # When the published content last changed (manifest "modified"), not when it was
+    # built: the same on every rebuild of the same sources.
+    modified: datetime
     manifest: dict[str, Any]
     ledger: dict[str, dict[str, Any]]
     _described: dict[str, Graph] = field(default_factory=dict, repr=False, compare=False)
@@ -217,7 +219,7 @@ def add_catalogue(
     for code in ("FIN", "ENG", "SWE"):
         g.add((catalogue, DCT.language, authority.describe(g, authority.LANGUAGES[code].iri)))
     g.add((catalogue, DCT.issued, date_literal(first_published(ctx))))
-    g.add((catalogue, DCT.modified, date_literal(ctx.built_at)))
+    g.add((catalogue, DCT.modified, date_literal(ctx.modified)))
     architecture = ctx.uris.thing("scheme", "architecture")
     g.add((catalogue, DCAT.themeTaxonomy, architecture))
     add_scheme_stub(ctx, g, architecture)
@@ -252,7 +254,7 @@ def add_concept(ctx: Context, g: Graph, concept: URIRef, src: Graph | None = Non
 def first_published(ctx: Context) -> Any:
     """The earliest first publication in the ledger (the register's issue date)."""
     dates = [e.get("first_published") for e in ctx.ledger.values() if e.get("first_published")]
-    return min((str(d) for d in dates), default=ctx.built_at.date().isoformat())[:10]
+    return min((str(d) for d in dates), default=ctx.modified.date().isoformat())[:10]
 
 
 DCATAP_301 = URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.1")

@@ -114,7 +114,7 @@ def _modified(ctx: Context, iri: URIRef) -> Any:
     """When a vocabulary last changed: the ledger's date (changes of its description), else
     the ``dct:modified`` it states, else the build time."""
     stated = ctx.describe(str(iri)).value(iri, DCT.modified)
-    return modified(ctx.ledger, str(iri)) or (stated.toPython() if stated else ctx.built_at)
+    return modified(ctx.ledger, str(iri)) or (stated.toPython() if stated else ctx.modified)
 
 
 def _register_modified(ctx: Context) -> Any:
@@ -128,7 +128,7 @@ def _register_modified(ctx: Context) -> Any:
                 for v in (entry.get("modified"), entry.get("removed"), entry.get("first_published"))
                 if v
             ]
-    return max(moments, default=None) or ctx.built_at
+    return max(moments, default=None) or ctx.modified
 
 
 def _dataset_common(ctx: Context, g: Graph, catalogue: URIRef, dataset: URIRef, item: Item) -> None:
@@ -285,7 +285,7 @@ def _add_dump(ctx: Context, g: Graph, dataset: URIRef, name: str, entry: dict) -
     g.add(
         (dist, ADMS.status, authority.describe(g, authority.DISTRIBUTION_STATUSES["COMPLETED"].iri))
     )
-    g.add((dist, DCT.modified, date_literal(ctx.built_at)))
+    g.add((dist, DCT.modified, date_literal(ctx.modified)))
     _availability(g, dist)
     if "bytes" in entry:
         g.add((dist, DCAT.byteSize, Literal(int(entry["bytes"]), datatype=XSD.nonNegativeInteger)))

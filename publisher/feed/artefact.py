@@ -166,7 +166,7 @@ def _datasets(context: Any) -> list[EntityState]:
     moments = [str(e.get("modified")) for e in ledger.values() if e.get("modified")]
     built = datetime.fromisoformat(max(moments)) if moments else datetime.now(UTC)
     ctx = Context(
-        uris=context.uris, store=store, built_at=built, manifest={"dumps": dumps}, ledger=ledger
+        uris=context.uris, store=store, modified=built, manifest={"dumps": dumps}, ledger=ledger
     )
     local = f"{context.uris.page('catalog')}#"
     found = []

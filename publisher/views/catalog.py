@@ -85,7 +85,7 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
         ctx = Context(
             uris=site.uris,
             store=site.store(),
-            built_at=publication.built_at,
+            modified=publication.modified,
             manifest=publication.manifest,
             ledger=publication.ledger,
         )
@@ -127,7 +127,7 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
         response,
         request,
         body=body,
-        last_modified=publication.built_at,
+        last_modified=publication.modified,
         max_age=site.settings.cache_max_age,
         cors=True,
     )
@@ -205,7 +205,7 @@ def _harvest_page(site: Site) -> Response:
         response,
         request,
         body=body,
-        last_modified=site.publication().built_at,
+        last_modified=site.publication().modified,
         max_age=site.settings.cache_max_age,
         cors=False,
     )

@@ -44,7 +44,7 @@ def compare() -> Response:
         response,
         request,
         body=body,
-        last_modified=s.publication().built_at,
+        last_modified=s.publication().modified,
         max_age=s.settings.cache_max_age,
         cors=False,
     )

@@ -214,7 +214,7 @@ def _listing(path: str, fmt: str, selection: Selection) -> Response:
         response,
         request,
         body=body,
-        last_modified=publication.built_at,
+        last_modified=publication.modified,
         max_age=s.settings.cache_max_age,
         cors=fmt != "html",
     )
@@ -436,7 +436,7 @@ def facet_values(name: str) -> Response:
         response,
         request,
         body=body,
-        last_modified=s.publication().built_at,
+        last_modified=s.publication().modified,
         max_age=s.settings.cache_max_age,
         cors=False,
     )
@@ -459,7 +459,7 @@ def how_to_add() -> Response:
         response,
         request,
         body=body,
-        last_modified=s.publication().built_at,
+        last_modified=s.publication().modified,
         max_age=s.settings.cache_max_age,
         cors=False,
     )

@@ -23,7 +23,7 @@ def index() -> Response:
         response,
         request,
         body=response.get_data(),
-        last_modified=publication.built_at,
+        last_modified=publication.modified,
         max_age=site.settings.cache_max_age,
         cors=True,
     )

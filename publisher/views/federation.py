@@ -58,13 +58,11 @@ def codemeta(key: str) -> Response:
 def _finish(response: Response, body: bytes, site: Any, key: str) -> Response:
     response.headers["Link"] = f'<{_doc(key)}>; rel="describes"'
     publication = site.publication()
-    from publisher.caching import parse_timestamp
-
     return finish(
         response,
         request,
         body=body,
-        last_modified=parse_timestamp(publication.manifest.get("built_at")),
+        last_modified=publication.modified,
         max_age=site.settings.cache_max_age,
         cors=True,
     )

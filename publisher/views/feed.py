@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import NotAcceptable, NotFound
 
-from publisher.caching import add_vary, finish, parse_timestamp
+from publisher.caching import add_vary, finish
 from publisher.negotiation import negotiate
 
 bp = Blueprint("feed", __name__)
@@ -73,7 +73,7 @@ def _send(stem: Path, ext: str | None, *, immutable: bool, publication: object) 
         add_vary(response, "Accept")
         response.headers["Content-Location"] = f"{base}.{chosen}"
     site = current_app.extensions["avoinkunta"]
-    built = parse_timestamp(publication.manifest.get("built_at"))  # type: ignore[attr-defined]
+    built = publication.modified  # type: ignore[attr-defined]
     response = finish(
         response,
         request,

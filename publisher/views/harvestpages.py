@@ -248,7 +248,7 @@ def _html(site: Site, body: bytes, lang: str) -> Response:
         response,
         request,
         body=body,
-        last_modified=site.publication().built_at,
+        last_modified=site.publication().modified,
         max_age=site.settings.cache_max_age,
         cors=False,
     )

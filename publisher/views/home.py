@@ -53,7 +53,7 @@ def home() -> Response:
             archmap=architecture_map(s, index, lang),
             facets=facets(s, index, lang),
             counts={"offerings": counts.get("offering", 0), "suppliers": counts.get("supplier", 0)},
-            build_id=publication.build_id,
+            modified=publication.modified.date().isoformat(),
             schemaorg=_website(s),
         ).encode("utf-8")
 
@@ -71,7 +71,7 @@ def _html_page(body: bytes, lang: str) -> Response:
         response,
         request,
         body=body,
-        last_modified=s.publication().built_at,
+        last_modified=s.publication().modified,
         max_age=s.settings.cache_max_age,
         cors=False,
     )

@@ -163,8 +163,9 @@ def _render(
         formats=_format_links(kind, key),
         publication=publication,
     )
-    # HTML shows other resources' data too (lists, labels): it changes with any build.
-    return Rendered(html.encode("utf-8"), publication.built_at, lang)
+    # HTML shows other resources' data too (lists, labels): it changes with any change of
+    # the published content.
+    return Rendered(html.encode("utf-8"), publication.modified, lang)
 
 
 _PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
@@ -266,14 +267,14 @@ def _page_number() -> int:
 
 def _last_modified(publication: Publication, objects: set[str], iri: str) -> datetime:
     """When the description last changed: the latest `modified` in the ledger of the
-    thing and of every published thing it shows a label of (`objects`); the build time
-    otherwise."""
+    thing and of every published thing it shows a label of (`objects`); when the published content
+    last changed otherwise."""
     ledger = publication.ledger
     stamps = [
         parse_timestamp(ledger[node].get("modified")) for node in {iri, *objects} if node in ledger
     ]
     found = [stamp for stamp in stamps if stamp is not None]
-    return max(found) if found else publication.built_at
+    return max(found) if found else publication.modified
 
 
 # --- lifecycle: 410, 301, 404 --------------------------------------------------------

@@ -117,7 +117,7 @@ def statistics() -> Response:
         response,
         request,
         body=body,
-        last_modified=publication.built_at,
+        last_modified=publication.modified,
         max_age=s.settings.cache_max_age,
         cors=False,
     )

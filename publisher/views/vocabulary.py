@@ -79,7 +79,7 @@ def _serve(path: str, ext: str | None, archived: str | None = None) -> Response:
             lambda: _render(s, fmt, archived, lang),
         )
 
-    return serve(path, OFFERED, ext, render, publication.built_at)
+    return serve(path, OFFERED, ext, render, publication.modified)
 
 
 def _render(s: Site, fmt: Format, archived: str | None = None, lang: str = "en") -> bytes:

@@ -51,7 +51,7 @@ def void(ext: str | None = None) -> Response:
         )
 
     # Machine clients asking for anything get Turtle; browsers get the HTML summary.
-    return serve("/.well-known/void", OFFERED, ext, render, publication.built_at)
+    return serve("/.well-known/void", OFFERED, ext, render, publication.modified)
 
 
 def void_graph(s: Site, publication: Publication) -> Graph:
@@ -92,7 +92,7 @@ def void_graph(s: Site, publication: Publication) -> Graph:
         (
             dataset,
             DCTERMS.modified,
-            Literal(publication.built_at.isoformat(timespec="seconds"), datatype=XSD.dateTime),
+            Literal(publication.modified.isoformat(timespec="seconds"), datatype=XSD.dateTime),
         )
     )
     g.add((dataset, VOID.uriSpace, Literal(f"{uris.base}id/")))
@@ -187,7 +187,7 @@ def _render_void(s: Site, publication: Publication, fmt: Format) -> bytes:
         stats=statistics(s, publication),
         uri_space=f"{s.uris.base}id/",
         dumps=dumps,
-        manifest=publication.manifest,
+        modified=publication.modified.date().isoformat(),
         formats=[
             {
                 "label": f.label,
@@ -226,7 +226,7 @@ def sitemap() -> Response:
         response,
         request,
         body=body,
-        last_modified=publication.built_at,
+        last_modified=publication.modified,
         max_age=s.settings.cache_max_age,
         cors=True,
     )
@@ -237,7 +237,7 @@ def _sitemap(s: Site, publication: Publication, number: int | None) -> bytes:
     the pages. The canonical URLs are under the base URI the publication mints (not
     whatever host name this request came in on, e.g. behind a proxy)."""
     root = s.uris.base.rstrip("/")
-    built = publication.built_at.date().isoformat()
+    modified = publication.modified.date().isoformat()
     index = s.site_index()
     total = sum(index.counts().get(kind, 0) for kind in KINDS) + 2
     pages = max(1, -(-total // SITEMAP_PAGE))
@@ -246,7 +246,7 @@ def _sitemap(s: Site, publication: Publication, number: int | None) -> bytes:
     if number is None and pages > 1:
         entries = "".join(
             f"<sitemap><loc>{xml_escape(f'{root}/sitemap.xml?page={n}')}</loc>"
-            f"<lastmod>{built}</lastmod></sitemap>\n"
+            f"<lastmod>{modified}</lastmod></sitemap>\n"
             for n in range(1, pages + 1)
         )
         return (
@@ -267,15 +267,15 @@ def _urls(s: Site, publication: Publication, start: int, size: int) -> Iterator[
     concept: what the site index lists, which is what the store describes) with its last
     modification from the ledger, and the vocabulary; from `start`, at most `size`."""
     root = s.uris.base.rstrip("/")
-    built = publication.built_at.date().isoformat()
+    modified = publication.modified.date().isoformat()
     space = f"{s.uris.base}id/"
 
     def every() -> Iterator[tuple[str, str]]:
-        yield f"{root}/", built
+        yield f"{root}/", modified
         for entity in s.site_index().entities():
             entry = publication.ledger.get(entity.iri) or {}
-            yield f"{root}/doc/{entity.iri[len(space) :]}", (entry.get("modified") or built)[:10]
-        yield f"{root}/ontology", built
+            yield f"{root}/doc/{entity.iri[len(space) :]}", (entry.get("modified") or modified)[:10]
+        yield f"{root}/ontology", modified
 
     return islice(every(), start, start + size)
 
