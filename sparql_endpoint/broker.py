@@ -70,7 +70,8 @@ def boot_command_broker(socket_path: str, settings: SparqlSettings) -> list[str]
     ]
 
 
-RECENT = collections.deque(maxlen=50)  # the last log lines, also in status()
+# the last log lines, also in status()
+RECENT: collections.deque[str] = collections.deque(maxlen=50)
 
 
 def log(message: str) -> None:
