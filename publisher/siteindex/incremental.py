@@ -20,13 +20,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import time
+from array import array
+from bisect import insort
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from pyroaring import BitMap
 
 from publisher.search.analysis import Analyser
 from publisher.siteindex.extract import RDF_TYPE, Extract, Text, read_quads
@@ -40,8 +44,9 @@ from publisher.siteindex.model import (
     _offering,
     _offering_doc,
     _other_doc,
-    _sorts,
-    memberships_of,
+    member_of,
+    sort_keys,
+    supplier_names,
     terms_of,
 )
 from publisher.siteindex.schema import SCHEMA_VERSION
@@ -216,14 +221,14 @@ def _reuse(
     _old_model, old_licences, old_layers = _vocabulary(old_x, old_entities)
     new_model, new_licences, new_layers = _vocabulary(new_x, entities)
 
-    old_cards = [blob for (blob,) in db.execute("SELECT card FROM offering ORDER BY ordinal")]
+    old_rows = db.execute("SELECT key, supplier, card FROM offering ORDER BY ordinal").fetchall()
     old_details = [
         blob for (blob,) in db.execute("SELECT detail FROM offering_detail ORDER BY ordinal")
     ]
     old_search = db.execute(
         "SELECT entity, title, keywords, names, body FROM search_text ORDER BY entity"
     ).fetchall()
-    if len(old_search) != len(old_entities) or len(old_cards) != offerings:
+    if len(old_search) != len(old_entities) or len(old_rows) != offerings:
         return None
     words = {
         (lang, word): [terms, docs]
@@ -234,6 +239,8 @@ def _reuse(
         term: [docs, named]
         for term, docs, named in db.execute("SELECT term, docs, named FROM term")
     }
+    counted = json.loads(dict(db.execute("SELECT key, value FROM meta"))["counts"])
+    types = {t: counted.get(t, 0) for t in ("product", "service")}
 
     # Take away what the previous index holds for the changed entities (checking that it
     # is what this code makes of the previous store)...
@@ -242,9 +249,11 @@ def _reuse(
         doc: SearchDoc
         if number < offerings:
             card, _detail = _offering(old_x, entity.iri, entity.key, old_layers, old_licences)
-            if packed(card) != old_cards[number]:
+            if packed(card) != old_rows[number][2]:
                 say(f"  site index: previous card of {entity.iri} differs; rewriting whole")
                 return None
+            if card["type"] in types:
+                types[card["type"]] -= 1
             doc = _offering_doc(old_x, number, entity.iri)
         else:
             doc = _other_doc(old_x, entity)
@@ -254,19 +263,27 @@ def _reuse(
             return None
         _count(term_counts, words, analyse, seen, named, pairs, -1)
     # ... and add what the new store gives.
-    card_blobs = [old_cards[old] if old >= 0 else b"" for old in old_of[:count]]
+    offering_rows: list[tuple[str, str | None]] = [
+        (old_rows[old][0], old_rows[old][1]) if old >= 0 else ("", None) for old in old_of[:count]
+    ]
+    card_blobs = [old_rows[old][2] if old >= 0 else b"" for old in old_of[:count]]
     detail_blobs = [old_details[old] if old >= 0 else b"" for old in old_of[:count]]
     search = [
         (new, *old_search[old][1:]) if old >= 0 else (new, "", "", "", "")
         for new, old in enumerate(old_of)
     ]
-    del old_cards, old_details, old_search
+    del old_rows, old_details, old_search
+    cards: dict[int, dict[str, Any]] = {}  # the new cards made or unpacked, by ordinal
     for number in sorted(new_dirty):
         entity = entities[number]
         if number < count:
             card, detail = _offering(new_x, entity.iri, entity.key, new_layers, new_licences)
+            cards[number] = card
             card_blobs[number] = packed(card)
             detail_blobs[number] = packed(detail)
+            offering_rows[number] = (card["key"], card["supplier"])
+            if card["type"] in types:
+                types[card["type"]] += 1
             doc = _offering_doc(new_x, number, entity.iri)
         else:
             doc = _other_doc(new_x, entity)
@@ -274,23 +291,47 @@ def _reuse(
         search[number] = (number, *fields)
         _count(term_counts, words, analyse, seen, named, pairs, 1)
 
-    cards = [unpacked(blob) for blob in card_blobs]
-    model = Model(entities=entities, cards=cards)
-    model.concepts = new_model.concepts
-    model.licences = new_model.licences
-    model.memberships = memberships_of(cards, new_licences)
-    model.sorts = _sorts(model, new_x, ledger)
+    identity = len(old_of) == len(old_entities) and all(
+        old == new for new, old in enumerate(old_of)
+    )
+    drop = BitMap(n for n in dirty | removed if n < offerings)
+    redone = sorted(n for n in new_dirty if n < count)
+    memberships = _memberships(db, drop, None if identity else new_of, redone, cards, new_licences)
 
-    suggest, top = _suggestions(db, entities, new_of, dirty | removed, new_dirty, model.memberships)
+    def card_of(ordinal: int) -> dict[str, Any]:
+        found = cards.get(ordinal)
+        if found is None:
+            found = cards[ordinal] = unpacked(card_blobs[ordinal])
+        return found
+
+    keys = sort_keys(card_of, lambda i: entities[i].iri, supplier_names(entities), ledger)
+    sorts: dict[str, list[int]] = {}
+    for name, blob in db.execute("SELECT name, ordinals FROM sort_order"):
+        previous_order = _uint32s(blob)
+        if identity:
+            order = [o for o in previous_order if o not in drop] if drop else previous_order
+        else:
+            order = [new_of[o] for o in previous_order if o not in drop]
+        key = keys.get(name)
+        if key is None:
+            return None
+        for number in redone:
+            insort(order, number, key=key)
+        sorts[name] = order
+    if sorts.keys() != keys.keys():
+        return None
+
+    suggest, top = _suggestions(db, entities, new_of, dirty | removed, new_dirty, memberships)
     return Rows(
         entities=entities,
-        concepts=model.concepts,
-        licences=model.licences,
-        cards=cards,
+        concepts=new_model.concepts,
+        licences=new_model.licences,
+        offerings=offering_rows,
+        types=types,
         card_blobs=card_blobs,
         detail_blobs=detail_blobs,
-        memberships=model.memberships,
-        sorts=model.sorts,
+        memberships=memberships,
+        sorts=sorts,
         search=search,
         kinds=[(e.id, e.kind) for e in entities],
         terms=term_counts,
@@ -298,6 +339,45 @@ def _reuse(
         suggest=suggest,
         suggest_top=top,
     )
+
+
+def _memberships(
+    db: sqlite3.Connection,
+    drop: BitMap,
+    new_of: dict[int, int] | None,
+    redone: list[int],
+    cards: dict[int, dict[str, Any]],
+    licences: dict[str, dict[str, Any]],
+) -> dict[str, dict[str, Iterable[int]]]:
+    """The previous facet bitmaps without the offerings redone or removed (renumbered
+    when ``new_of`` is given), with the redone offerings' values added."""
+    found: dict[str, dict[str, BitMap]] = defaultdict(dict)
+    for facet, value, blob in db.execute("SELECT facet, value, members FROM facet_value"):
+        members = BitMap.deserialize(blob)
+        if drop:
+            members -= drop
+        if new_of is not None:
+            members = BitMap(new_of[o] for o in members)
+        found[facet][value] = members
+    for number in redone:
+        for facet, values in member_of(cards[number], licences).items():
+            for value in values:
+                members = found[facet].get(value)
+                if members is None:
+                    members = found[facet][value] = BitMap()
+                members.add(number)
+    return {
+        facet: {value: list(members) for value, members in values.items() if members}
+        for facet, values in found.items()
+    }
+
+
+def _uint32s(blob: bytes) -> list[int]:
+    data = array("I")
+    data.frombytes(blob)
+    if sys.byteorder == "big":  # pragma: no cover
+        data.byteswap()
+    return data.tolist()
 
 
 def _count(
@@ -428,7 +508,9 @@ def _suggestions(
     for number in redo:
         made |= entity_suggestions(entities[number], counts)
     affected |= {row[0] for row in made}
-    rows = sorted([*kept, *made])
+    rows = kept  # in the table's order, which is Python's for these tuples
+    for row in sorted(made):
+        insort(rows, row)
     prefixes = {
         norm[:length]
         for norm in affected
