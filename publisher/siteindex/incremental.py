@@ -64,10 +64,8 @@ from publisher.siteindex.writer import (
 )
 from publisher.uris import KINDS, UriScheme
 
-# Kinds whose every entity is read (the licence and concept tables, layers of components).
-VOCABULARY_KINDS = frozenset(
-    {"licence", "layer", "component", "aspect", "domain", "phase", "route", "scheme"}
-)
+# Kinds whose every entity is read from the stores (the layers of components).
+LAYER_KINDS = frozenset({"layer", "component"})
 MAX_SHARE = 5  # redo at most 1/MAX_SHARE of the offerings; beyond that, a cold write
 
 Say = Callable[[str], None]
@@ -205,8 +203,8 @@ def _reuse(
     new_dirty = {new_of[n] for n in dirty} | {new for new, old in enumerate(old_of) if old < 0}
 
     # The changed entities, from both stores.
-    old_vocabulary = [e.iri for e in old_entities if e.kind in VOCABULARY_KINDS]
-    new_vocabulary = [e.iri for e in entities if e.kind in VOCABULARY_KINDS]
+    old_vocabulary = [e.iri for e in old_entities if e.kind in LAYER_KINDS]
+    new_vocabulary = [e.iri for e in entities if e.kind in LAYER_KINDS]
     known = set(by_iri) | added_iris
     old_roots = [listed[n][3] for n in sorted(dirty | removed)]
     new_roots = [entities[n].iri for n in sorted(new_dirty)]
@@ -218,8 +216,13 @@ def _reuse(
     for number in new_dirty:
         e = entities[number]
         entities[number] = Entity(number, e.kind, e.key, e.iri, tuple(new_x.labels(e.iri)))
-    _old_model, old_licences, old_layers = _vocabulary(old_x, old_entities)
-    new_model, new_licences, new_layers = _vocabulary(new_x, entities)
+    # The licence and concept rows: the previous ones, the changed ones made again.
+    old_redo = sorted(dirty | removed)
+    old_licences, _ = _licences_of(db, old_x, old_entities, old_redo, None)
+    new_licences, licence_rows = _licences_of(db, new_x, entities, sorted(new_dirty), new_of)
+    concept_rows = _concepts_of(db, new_x, entities, sorted(new_dirty), new_of)
+    old_layers = _layers_of_components(old_x)
+    new_layers = _layers_of_components(new_x)
 
     old_rows = db.execute("SELECT key, supplier, card FROM offering ORDER BY ordinal").fetchall()
     old_details = [
@@ -324,8 +327,8 @@ def _reuse(
     suggest, top = _suggestions(db, entities, new_of, dirty | removed, new_dirty, memberships)
     return Rows(
         entities=entities,
-        concepts=new_model.concepts,
-        licences=new_model.licences,
+        concepts=concept_rows,
+        licences=licence_rows,
         offerings=offering_rows,
         types=types,
         card_blobs=card_blobs,
@@ -463,13 +466,70 @@ def _partial(store: ox.Store, roots: Iterable[str], entities: set[str], uris: Ur
     return read_quads(quads, uris)
 
 
-def _vocabulary(
-    x: Extract, entities: list[Entity]
-) -> tuple[Model, dict[str, dict[str, Any]], dict[str, list[str]]]:
-    model = Model(entities=entities)
-    licences = _licences(x, model)
+def _licences_of(
+    db: sqlite3.Connection,
+    x: Extract,
+    entities: list[Entity],
+    redo: list[int],
+    new_of: dict[int, int] | None,
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """The licences by key and as rows (in entity order): the previous index's rows
+    (renumbered with ``new_of``; as they were when it is None), those of ``redo`` made
+    again from ``x``."""
+    by_id: dict[int, dict[str, Any]] = {}
+    for number, opened, osi, members, expression in db.execute(
+        "SELECT entity, open_source, osi, members, expression FROM licence"
+    ):
+        if new_of is not None:
+            if number not in new_of:
+                continue
+            number = new_of[number]
+        by_id[number] = {
+            "entity": number,
+            "key": entities[number].key,
+            "open": None if opened is None else bool(opened),
+            "osi": None if osi is None else bool(osi),
+            "members": json.loads(members),
+            "expression": expression,
+        }
+    model = Model(entities=[entities[n] for n in redo if entities[n].kind == "licence"])
+    for number in redo:
+        by_id.pop(number, None)
+    for info in _licences(x, model).values():
+        by_id[info["entity"]] = info
+    rows = [by_id[n] for n in sorted(by_id)]
+    return {info["key"]: info for info in rows}, rows
+
+
+def _concepts_of(
+    db: sqlite3.Connection,
+    x: Extract,
+    entities: list[Entity],
+    redo: list[int],
+    new_of: dict[int, int],
+) -> list[dict[str, Any]]:
+    """The concept rows (in entity order): the previous ones renumbered, those of ``redo``
+    made again from ``x``."""
+    by_id: dict[int, dict[str, Any]] = {}
+    for number, scheme, broader, position, confidence, cross in db.execute(
+        "SELECT entity, scheme, broader, position, confidence, cross_cutting FROM concept"
+    ):
+        if number in new_of:
+            by_id[new_of[number]] = {
+                "entity": new_of[number],
+                "scheme": scheme,
+                "broader": broader,
+                "position": position,
+                "confidence": confidence,
+                "cross_cutting": bool(cross),
+            }
+    for number in redo:
+        by_id.pop(number, None)
+    model = Model(entities=[entities[n] for n in redo])
     _concepts(x, model, {})
-    return model, licences, _layers_of_components(x)
+    for row in model.concepts:
+        by_id[row["entity"]] = row
+    return [by_id[n] for n in sorted(by_id)]
 
 
 def _suggestions(
@@ -495,15 +555,20 @@ def _suggestions(
     old_of = {new: old for old, new in new_of.items()}
     old_redo = old_redo | {old_of[n] for n in redo if n in old_of}
     identity = all(old == new for old, new in new_of.items())
-    kept: list[SuggestRow] = []
-    affected: set[str] = set()
-    for norm, entity, lang, label, weight in db.execute(
+    gone = json.dumps(sorted(old_redo))
+    affected = {
+        norm
+        for (norm,) in db.execute(
+            "SELECT norm FROM suggest WHERE entity IN (SELECT value FROM json_each(?))", (gone,)
+        )
+    }
+    kept: list[SuggestRow] = db.execute(
         "SELECT norm, entity, lang, label, weight FROM suggest"
-    ):
-        if entity in old_redo:
-            affected.add(norm)
-        else:
-            kept.append((norm, new_of[entity], lang, label, weight))
+        " WHERE entity NOT IN (SELECT value FROM json_each(?))",
+        (gone,),
+    ).fetchall()
+    if not identity:
+        kept = [(n, new_of[e], lang, label, w) for n, e, lang, label, w in kept]
     made: set[SuggestRow] = set()
     for number in redo:
         made |= entity_suggestions(entities[number], counts)
