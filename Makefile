@@ -28,7 +28,7 @@ validate: $(STAMP)
 test: $(STAMP) $(VENV)/.ckan-installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(PYTEST)
+	$(PYTEST) -n auto --dist loadfile
 
 ## test-fast: the unit layer only (no builds, servers, browsers or worker processes)
 test-fast: $(STAMP)

@@ -228,14 +228,14 @@ def tantivy_peer(
     from publisher.search.analysis import default_analyser, query_words
     from publisher.siteindex.extract import read_store
     from publisher.siteindex.model import build_model
-    from publisher.siteindex.writer import _fields, _Terms
+    from publisher.siteindex.writer import Terms, _fields
     from publisher.uris import UriScheme
 
     db = sqlite3.connect(f"file:{index_file}?mode=ro&immutable=1", uri=True)
     cache = {(lang, w): terms for lang, w, terms in db.execute("SELECT * FROM word")}
     store = Path(str(index_file).replace("/index-cold/siteindex.sqlite", "/store"))
     model = build_model(read_store(store, UriScheme(BASE)))
-    analyse = _Terms(default_analyser(), cache)
+    analyse = Terms(default_analyser(), cache)
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True)
     for name in ("title", "keywords", "names", "body"):
@@ -249,7 +249,7 @@ def tantivy_peer(
     for doc in model.docs:
         fields = {}
         for name, texts in zip(("title", "keywords", "names", "body"), _fields(doc), strict=True):
-            fields[name] = analyse.field(texts)[0]
+            fields[name] = analyse.field(texts, set())[0]  # (the (lang, word) pairs: unused)
         writer.add_document(tantivy.Document(id=doc.entity, **fields))
     writer.commit()
     writer.wait_merging_threads()
