@@ -11,6 +11,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from publisher.catalog import authority
 from publisher.namespaces import ADMS, DCAT, DCT, VCARD
@@ -75,6 +76,12 @@ def texts(g: Graph, subject: URIRef | BNode, predicate: URIRef, values: dict[str
         g.add((subject, predicate, Literal(text, lang=lang)))
 
 
+def iris(src: Graph, subject: Node, predicate: URIRef) -> list[URIRef]:
+    """The IRI values of `predicate` of `subject` in `src` (the store gives IRIs for
+    these; anything else is passed over)."""
+    return [o for o in src.objects(subject, predicate) if isinstance(o, URIRef)]
+
+
 def document(g: Graph, iri: URIRef) -> URIRef:
     g.add((iri, RDF.type, FOAF.Document))
     return iri
@@ -95,8 +102,8 @@ def add_publisher(ctx: Context, g: Graph, agent: URIRef) -> URIRef:
     for kind in src.objects(agent, DCT.type):
         if authority.concept(kind) is not None:
             g.add((agent, DCT.type, authority.describe(g, kind)))
-    for homepage in src.objects(agent, FOAF.homepage):
-        g.add((agent, FOAF.homepage, document(g, homepage)))  # type: ignore[arg-type]
+    for homepage in iris(src, agent, FOAF.homepage):
+        g.add((agent, FOAF.homepage, document(g, homepage)))
     return agent
 
 
@@ -138,7 +145,9 @@ def add_licence(ctx: Context, g: Graph, licence: URIRef) -> URIRef:
     if authority.concept(licence) is not None:  # already an EU table IRI
         authority.describe(g, licence)
         _licence_type(g, licence, authority.LICENCE_TYPES["Attribution"].iri)
-        g.add((licence, DCT.title, g.value(licence, SKOS.prefLabel)))
+        title = g.value(licence, SKOS.prefLabel)
+        if title is not None:
+            g.add((licence, DCT.title, title))
         return licence
     src = ctx.describe(str(licence))
     target = licence
@@ -173,21 +182,21 @@ def _licence_type_of(ctx: Context, licence: URIRef, src: Graph) -> URIRef | None
     """The ADMS licence type of one of our licences. For an SPDX expression without one of
     its own: an ``OR`` is as open as its most open member (the user may choose it), an
     ``AND`` as restrictive as its most restrictive one."""
-    for kind in src.objects(licence, DCT.type):
-        local = str(kind).rsplit("/", 1)[-1]
+    for stated in src.objects(licence, DCT.type):
+        local = str(stated).rsplit("/", 1)[-1]
         if local in authority.LICENCE_TYPES:
             return authority.LICENCE_TYPES[local].iri
     expression = src.value(licence, ctx.uris.vocab.licenseExpression)
-    members = list(src.objects(licence, ctx.uris.vocab.licenceMember))
+    members = iris(src, licence, ctx.uris.vocab.licenceMember)
     if expression is None or not members:
         return None
     codes = []
     for member in members:
-        kind = _licence_type_of(ctx, member, ctx.describe(str(member)))  # type: ignore[arg-type]
-        local = str(kind).rsplit("/", 1)[-1] if kind is not None else None
-        if local not in _RESTRICTIVENESS:
+        kind = _licence_type_of(ctx, member, ctx.describe(str(member)))
+        ranked = str(kind).rsplit("/", 1)[-1] if kind is not None else None
+        if ranked not in _RESTRICTIVENESS:
             return None  # a member we cannot rank: no type rather than a wrong one
-        codes.append(_RESTRICTIVENESS.index(local))
+        codes.append(_RESTRICTIVENESS.index(ranked))
     pick = min(codes) if " OR " in str(expression) else max(codes)
     return authority.LICENCE_TYPES[_RESTRICTIVENESS[pick]].iri
 

@@ -114,7 +114,8 @@ def _modified(ctx: Context, iri: URIRef) -> Any:
     """When a vocabulary last changed: the ledger's date (changes of its description), else
     the ``dct:modified`` it states, else the build time."""
     stated = ctx.describe(str(iri)).value(iri, DCT.modified)
-    return modified(ctx.ledger, str(iri)) or (stated.toPython() if stated else ctx.modified)
+    when = stated.toPython() if isinstance(stated, Literal) else None
+    return modified(ctx.ledger, str(iri)) or when or ctx.modified
 
 
 def _register_modified(ctx: Context) -> Any:

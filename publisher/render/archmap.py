@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 
@@ -71,7 +72,7 @@ class ComponentRow:
 def build_map(
     layers: Iterable[LayerRow],
     components: Iterable[ComponentRow],
-    offerings_by_component: dict[str, set[str]],
+    offerings_by_component: Mapping[str, AbstractSet[Hashable]],
 ) -> ArchitectureMap:
     """Group components under their layers with the number of offerings of each."""
     by_layer: dict[str, list[ComponentRow]] = {}
@@ -80,7 +81,7 @@ def build_map(
     built = []
     for layer in layers:
         rows = sorted(by_layer.get(layer.key, []), key=lambda c: (c.order, c.label))
-        offerings: set[str] = set()
+        offerings: set[Hashable] = set()
         for c in rows:
             offerings |= offerings_by_component.get(c.key, set())
         built.append(

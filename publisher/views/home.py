@@ -153,7 +153,7 @@ def facets(s: Site, index: SiteIndex, lang: str) -> list[dict[str, Any]]:
             values = {e.key: values.get(e.key, 0) for e in index.entities("supplier")}
         elif complete and name in ("aspect", "domain", "phase"):
             values = {key: values.get(key, 0) for key in index.concept_keys(kind)}
-        items = []
+        items: list[dict[str, Any]] = []
         for key, count in values.items():
             label = index.label(kind, key, lang)
             badge = None
