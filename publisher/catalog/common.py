@@ -5,6 +5,7 @@ expect (a landing page is a ``foaf:Document``, a media type a ``dct:MediaType`` 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -36,6 +37,7 @@ class Context:
     manifest: dict[str, Any]
     ledger: dict[str, dict[str, Any]]
     _described: dict[str, Graph] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def vocab(self) -> str:
@@ -47,6 +49,12 @@ class Context:
         if found is None:
             found = self._described[iri] = self.store.describe(iri, links=False)
         return found
+
+    def once(self, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, run once per context (figures over the whole ledger)."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
 
     def graph(self) -> Graph:
         g = new_graph(self.vocab)
@@ -262,8 +270,12 @@ def add_concept(ctx: Context, g: Graph, concept: URIRef, src: Graph | None = Non
 
 def first_published(ctx: Context) -> Any:
     """The earliest first publication in the ledger (the register's issue date)."""
-    dates = [e.get("first_published") for e in ctx.ledger.values() if e.get("first_published")]
-    return min((str(d) for d in dates), default=ctx.modified.date().isoformat())[:10]
+
+    def compute() -> str:
+        dates = [str(d) for e in ctx.ledger.values() if (d := e.get("first_published"))]
+        return min(dates, default=ctx.modified.date().isoformat())[:10]
+
+    return ctx.once("first_published", compute)
 
 
 DCATAP_301 = URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.1")
