@@ -229,6 +229,8 @@ def describe(graph: Graph, iri: str | Node) -> URIRef:
         graph.add((node, RDF.type, SPDX.ChecksumAlgorithm))
         return node
     c = _ALL[node]
+    if (node, RDF.type, SKOS.Concept) in graph and (node, SKOS.inScheme, c.scheme.iri) in graph:
+        return node  # described already (only this function makes a table IRI a Concept)
     graph.add((node, RDF.type, SKOS.Concept))
     for cls in c.types:
         graph.add((node, RDF.type, cls))
