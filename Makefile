@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# pytest keeps its rewritten test modules as .pyc files only where bytecode may be written:
+# with PYTHONDONTWRITEBYTECODE set (as on some machines) every run recompiles ~270 modules.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
@@ -24,16 +27,19 @@ validate: $(STAMP)
 ## test: lint and run the whole test suite
 test: $(STAMP) $(VENV)/.ckan-installed
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(PYTEST) -n auto --dist loadfile
 
 ## test-fast: the unit layer only (no builds, servers, browsers or worker processes)
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -m "not slow and not e2e and not browser and not ckan"
+	$(PYTEST) -m "not slow and not e2e and not browser and not ckan"
 
+## lint: ruff, the layering contracts (import-linter, [tool.importlinter] in pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check publisher sparql_endpoint tests bench ontology
+	$(BIN)/lint-imports
 
 ## docs: regenerate the mapping tables of ontology/README.md from the field tables
 docs: $(STAMP)

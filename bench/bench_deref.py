@@ -29,6 +29,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,12 +156,12 @@ def main() -> int:
             if e["kind"] == "offering" and not e.get("removed")
         )
         cold_ttl = [
-            timed(lambda k=k: get(port, f"/doc/offering/{k}.ttl", {}), 1)[0]
+            timed(partial(get, port, f"/doc/offering/{k}.ttl", {}), 1)[0]
             for k in offerings
             if k != args.offering
         ]
         cold_html = [
-            timed(lambda k=k: get(port, f"/doc/offering/{k}.html", {}), 1)[0]
+            timed(partial(get, port, f"/doc/offering/{k}.html", {}), 1)[0]
             for k in offerings
             if k != args.offering
         ]

@@ -72,7 +72,10 @@ def main() -> None:
         build(settings, progress=lambda _m: None)
         app = create_app(settings)
         client = app.test_client()
-        index = SiteIndex.of(Publication.current(Path(tmp)).path)
+        publication = Publication.current(Path(tmp))
+        if publication is None:
+            raise SystemExit("the build published nothing")
+        index = SiteIndex.of(publication.path)
         client.get("/reconcile/suggest/entity?prefix=o")  # warm up
         cpu0 = os.times()
         floor, endpoint = [], []

@@ -157,7 +157,15 @@ def hashlib_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def bench_size(size: int, seed: int, work: Path) -> dict[str, object]:
+@dataclass(frozen=True)
+class SizeResult:
+    size: int
+    triples: int
+    runs: dict[str, Run]  # validate, cold, edited, again, floor
+    phases: dict[str, dict[str, float]]  # of the cold build ("phases") and the edited one
+
+
+def bench_size(size: int, seed: int, work: Path) -> SizeResult:
     pristine = source_folder(work, size, seed)
     scratch = Path(tempfile.mkdtemp(prefix=f"bench-{size}-", dir=work))
     try:
@@ -177,17 +185,12 @@ def bench_size(size: int, seed: int, work: Path) -> dict[str, object]:
             [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(dump)]
         )
         triples = re.search(r"built \S+: (\d+) triples", cold.output)
-        return {
-            "size": size,
-            "triples": int(triples.group(1)) if triples else 0,
-            "validate": validate,
-            "cold": cold,
-            "edited": edited,
-            "again": again,
-            "floor": floor,
-            "phases": phases(cold.output),
-            "edited_phases": phases(edited.output),
-        }
+        return SizeResult(
+            size,
+            int(triples.group(1)) if triples else 0,
+            {"validate": validate, "cold": cold, "edited": edited, "again": again, "floor": floor},
+            {"phases": phases(cold.output), "edited_phases": phases(edited.output)},
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -205,9 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes:
         result = bench_size(size, args.seed, args.work)
         results.append(result)
-        print(f"\n{size} offerings, {result['triples']} triples")
-        for label in ("validate", "cold", "edited", "again", "floor"):
-            run = result[label]
+        print(f"\n{size} offerings, {result.triples} triples")
+        for label, run in result.runs.items():
             name = {
                 "validate": "validate",
                 "cold": "cold build",
@@ -215,10 +217,9 @@ def main(argv: list[str] | None = None) -> int:
                 "again": "build, nothing changed",
                 "floor": "floor: oxigraph load of the N-Quads dump",
             }[label]
-            print(f"  {name:42} {run.cells()}")  # type: ignore[attr-defined]
-        for label in ("phases", "edited_phases"):
-            spans = result[label]
-            text = ", ".join(f"{k} {v:.1f}" for k, v in spans.items())  # type: ignore[union-attr]
+            print(f"  {name:42} {run.cells()}")
+        for label, spans in result.phases.items():
+            text = ", ".join(f"{k} {v:.1f}" for k, v in spans.items())
             print(f"  {'phases (wall s), ' + label.split('_')[0]:42} {text}")
     print(
         "\n| offerings | triples | validate | cold build | one-file edit | peak RSS (cold) "
@@ -226,11 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("|---|---|---|---|---|---|---|")
     for r in results:
-        v, c, e, f = r["validate"], r["cold"], r["edited"], r["floor"]
+        v, c, e, f = (r.runs[k] for k in ("validate", "cold", "edited", "floor"))
         print(
-            f"| {r['size']:,} | {r['triples']:,} | {v.cpu:.1f} ({v.wall:.1f}) "  # type: ignore[attr-defined]
-            f"| {c.cpu:.1f} ({c.wall:.1f}) | {e.cpu:.1f} ({e.wall:.1f}) "  # type: ignore[attr-defined]
-            f"| {c.rss / 2**30:.2f} GB | {f.cpu:.1f} ({f.wall:.1f}) |"  # type: ignore[attr-defined]
+            f"| {r.size:,} | {r.triples:,} | {v.cpu:.1f} ({v.wall:.1f}) "
+            f"| {c.cpu:.1f} ({c.wall:.1f}) | {e.cpu:.1f} ({e.wall:.1f}) "
+            f"| {c.rss / 2**30:.2f} GB | {f.cpu:.1f} ({f.wall:.1f}) |"
         )
     print("(CPU s (wall s); the machine may have been shared: compare CPU seconds)")
     return 0

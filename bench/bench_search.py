@@ -34,7 +34,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -220,20 +222,20 @@ def tantivy_peer(
     """tantivy over the same analysed terms the FTS5 table holds (the `word` table
     rebuilds each document's term stream), queried with the same term alternatives."""
     try:
-        import tantivy  # type: ignore[import-not-found]
+        import tantivy
     except ImportError:
         return None
     from publisher.search.analysis import default_analyser, query_words
     from publisher.siteindex.extract import read_store
     from publisher.siteindex.model import build_model
-    from publisher.siteindex.writer import _fields, _Terms
+    from publisher.siteindex.writer import Terms, _fields
     from publisher.uris import UriScheme
 
     db = sqlite3.connect(f"file:{index_file}?mode=ro&immutable=1", uri=True)
     cache = {(lang, w): terms for lang, w, terms in db.execute("SELECT * FROM word")}
     store = Path(str(index_file).replace("/index-cold/siteindex.sqlite", "/store"))
     model = build_model(read_store(store, UriScheme(BASE)))
-    analyse = _Terms(default_analyser(), cache)
+    analyse = Terms(default_analyser(), cache)
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True)
     for name in ("title", "keywords", "names", "body"):
@@ -247,7 +249,7 @@ def tantivy_peer(
     for doc in model.docs:
         fields = {}
         for name, texts in zip(("title", "keywords", "names", "body"), _fields(doc), strict=True):
-            fields[name] = analyse.field(texts)[0]
+            fields[name] = analyse.field(texts, set())[0]  # (the (lang, word) pairs: unused)
         writer.add_document(tantivy.Document(id=doc.entity, **fields))
     writer.commit()
     writer.wait_merging_threads()
@@ -345,30 +347,30 @@ def main(argv: list[str] | None = None) -> int:
         result = index.search(query)
         row(
             name,
-            timed(lambda q=query: index.search(q), repeat),
+            timed(partial(index.search, query), repeat),
             f"{result.page.total} hits"
             + (f", did you mean {result.outcome.corrected}" if result.outcome.corrected else ""),
         )
     header("search without facets (SiteIndex.hits: every match ranked)")
     for name, query in list(queries.items())[:4]:
-        row(name, timed(lambda q=query: index.hits(q), repeat))
+        row(name, timed(partial(index.hits, query), repeat))
 
     header("floor: one bare FTS5 MATCH, ranked, top 20 (no analysis, no facets)")
+
+    def match(term: str) -> list[Any]:
+        sql = "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank LIMIT 20"
+        return db.execute(sql, (term,)).fetchall()
+
     for term in ("kartta", "palvelu"):
         row(
             f"MATCH '{term}'",
-            timed(
-                lambda t=term: db.execute(
-                    "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank LIMIT 20", (t,)
-                ).fetchall(),
-                repeat,
-            ),
+            timed(partial(match, term), repeat),
         )
 
     peer = substring_peer(index_file)
     header("peer: the site's search before (substring scan of every document)")
     for name, query in list(queries.items())[:2]:
-        row(name, timed(lambda q=query: peer(q), max(3, repeat // 20)), f"{len(peer(query))} hits")
+        row(name, timed(partial(peer, query), max(3, repeat // 20)), f"{len(peer(query))} hits")
 
     if not args.no_tantivy:
         found = tantivy_peer(index_file, work / "tantivy")
@@ -383,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             header("tantivy: the same term alternatives, top 20 (no facets)")
             for name, query in list(queries.items())[:5]:
-                row(name, timed(lambda q=query: search(q), repeat), f"{len(search(query))} shown")
+                row(name, timed(partial(search, query), repeat), f"{len(search(query))} shown")
 
     header("facets and pages (SiteIndex.facets / page)")
     selections = {
@@ -399,21 +401,21 @@ def main(argv: list[str] | None = None) -> int:
         total = len(index.select(selection))
         row(
             f"facets: {name}",
-            timed(lambda s=selection: index.facets(s, top=15), repeat),
+            timed(partial(index.facets, selection, top=15), repeat),
             f"{total} offerings",
         )
-        row(f"page 1 by name: {name}", timed(lambda s=selection: index.page(s), repeat))
+        row(f"page 1 by name: {name}", timed(partial(index.page, selection), repeat))
         last = max(1, -(-total // 20))
         row(
             f"last page by supplier: {name}",
-            timed(lambda s=selection, n=last: index.page(s, sort="supplier", number=n), repeat),
+            timed(partial(index.page, selection, sort="supplier", number=last), repeat),
         )
 
     header("suggest (SiteIndex.suggest: as-you-type, 8 suggestions)")
     for prefix in ("k", "ka", "kar", "kart", "karttapa", title_word[:5]):
         row(
             f"suggest {prefix!r}",
-            timed(lambda p=prefix: index.suggest(p), repeat * 5),
+            timed(partial(index.suggest, prefix), repeat * 5),
             ", ".join(s.label.text for s in index.suggest(prefix)[:3]),
         )
 

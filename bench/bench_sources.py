@@ -44,7 +44,7 @@ from publisher.sources import SourceLimits, load_yaml_text, read_catalogue  # no
 from publisher.uris import UriScheme  # noqa: E402
 
 
-class _LineDict(dict):  # type: ignore[type-arg]
+class _LineDict(dict[str, Any]):
     lines: dict[str, int]
     line: int
 
@@ -67,7 +67,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Line
 
 _PurePythonLines.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 

@@ -294,6 +294,8 @@ def fetch(
         path += "?" + urllib.parse.urlencode({"query": query})
     own = conn is None
     if conn is None:
+        if parts.hostname is None:
+            raise ValueError(f"no host in {url}")
         conn = http.client.HTTPConnection(
             parts.hostname, parts.port, timeout=timeout, source_address=(source, 0)
         )

@@ -86,7 +86,7 @@ class Artefact:
         write = getattr(importlib.import_module(module_name), function)
         if not callable(write):
             raise TypeError(f"artefact {self.name}: {self.target} is not callable")
-        return write  # type: ignore[no-any-return]
+        return write
 
 
 # The registry, in the order the build runs them. Owners add their line here (and say so in

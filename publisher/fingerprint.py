@@ -40,12 +40,3 @@ def code_version() -> str:
             version = "-"
         digest.update(f"{name}=={version}\0".encode())
     return digest.hexdigest()[:16]
-
-
-def file_digest(path: Path) -> str:
-    """sha256 of a file's bytes (hex)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -21,7 +21,7 @@ from rdflib import Graph, URIRef
 
 from publisher.sources import Retirement
 from publisher.store import LABEL_PROPERTIES
-from publisher.terms import to_oxigraph
+from publisher.terms import triple_to_oxigraph
 from publisher.uris import UriScheme
 
 Entry = dict[str, Any]
@@ -67,7 +67,7 @@ def description_hash(graph: Graph, subject: URIRef) -> str:
     ``subject_facts`` gives for the same triples)."""
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
     for s, p, o in graph:
-        triple = ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        triple = triple_to_oxigraph(s, p, o)
         by_subject[str(triple.subject)].append(triple)
     return _closure_hash(by_subject, f"<{subject}>")
 

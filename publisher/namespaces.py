@@ -1,7 +1,21 @@
 """RDF namespaces, declared once (ckanext-dcat's profiles/base.py habit)."""
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VANN, VOID, XSD
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    VANN,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
 
 DCT = DCTERMS
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -19,7 +33,9 @@ EU_LICENCE = Namespace("http://publications.europa.eu/resource/authority/licence
 EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 
-PREFIXES: dict[str, Namespace] = {
+# rdflib declares its well-known vocabularies as DefinedNamespace classes, ours are Namespaces;
+# both give the IRI with str() and work with Graph.bind.
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "dcat": DCAT,
     "dct": DCT,
     "adms": ADMS,

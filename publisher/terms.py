@@ -19,7 +19,9 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     datatype = term.datatype.value
     if datatype == XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+    # normalize=False: keep the store's canonical lexical form (rdflib would rewrite a
+    # dateTime's "Z" as "+00:00", another form of the term in its JSON-LD).
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -34,3 +36,12 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot convert {term!r}")
+
+
+def triple_to_oxigraph(subject: Node, predicate: Node, obj: Node) -> ox.Triple:
+    """An rdflib triple as a pyoxigraph one (a literal subject or a predicate that is not
+    an IRI is not RDF: refused)."""
+    s, p = to_oxigraph(subject), to_oxigraph(predicate)
+    if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+        raise TypeError(f"not an RDF triple: {subject!r} {predicate!r} {obj!r}")
+    return ox.Triple(s, p, to_oxigraph(obj))

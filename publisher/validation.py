@@ -133,8 +133,10 @@ def problems_by_focus(
         if report.value(result, SH.resultSeverity) != SH.Violation:
             continue
         focus = report.value(result, SH.focusNode)
+        if focus is None:  # SHACL requires one of every result
+            raise ValueError(f"validation result {result} has no sh:focusNode")
         problem = _problem(report, result, origins, uris)
-        found.setdefault(focus, set()).add(problem)  # type: ignore[arg-type]
+        found.setdefault(focus, set()).add(problem)
     return found
 
 

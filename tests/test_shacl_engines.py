@@ -31,6 +31,10 @@ from publisher.validation import load_shapes, run_shacl, validate_mapped
 from tests.test_rules import GRAPH_CASES, YAML_CASES, _fix_old_parts
 from tests.test_source_checks import MINIMAL, SUPPLIER, broken_copy
 
+# Slow layer: every rule fixture goes through pySHACL, the slow reference engine, too.
+# Not in `make test-fast`.
+pytestmark = pytest.mark.slow
+
 URIS = UriScheme("http://localhost:8080/")
 SHAPES = load_shapes(PROJECT_ROOT / "shapes", URIS)
 VOCABULARY = load_vocabulary(PROJECT_ROOT / "ontology", URIS)

@@ -20,6 +20,10 @@ import pytest
 
 from publisher.config import PROJECT_ROOT
 
+# Slow layer: each case runs `avoinkunta validate` in a child process (a launcher
+# measures its peak memory). Not in `make test-fast`.
+pytestmark = pytest.mark.slow
+
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 SUPPLIER = Path("suppliers") / "esimerkki.yaml"
 KARTTA_TITLE = "title: {fi: Esimerkkikartta, en: Example Map}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import BNode, Graph
 
-from publisher.build.terms import Canonical, from_rdflib, sort_triples
+from publisher.build.terms import Canonical, sort_triples, triple_from_rdflib
 from publisher.licences import LicenceRegister
 from publisher.mapping import map_licences as map_licence_part
 from publisher.mapping import map_records
@@ -65,13 +65,7 @@ def map_vocabulary(vocabulary: Graph, canonical: Canonical) -> list[ox.Triple]:
         for node in (s, o):
             if isinstance(node, BNode) and node not in labels:
                 labels[node] = ox.BlankNode()
-        triple = canonical.triple(
-            ox.Triple(
-                from_rdflib(s, labels),  # type: ignore[arg-type]
-                from_rdflib(p, labels),  # type: ignore[arg-type]
-                from_rdflib(o, labels),
-            )
-        )
+        triple = canonical.triple(triple_from_rdflib(s, p, o, labels))
         dataset.add(ox.Quad(triple.subject, triple.predicate, triple.object))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sort_triples(quad.triple for quad in dataset)

@@ -39,7 +39,9 @@ class Canonical:
             self._store.add(ox.Quad(_S, _S, literal))
             (quad,) = list(self._store.quads_for_pattern(_S, _S, None))
             self._store.remove(quad)
-            found = self._known[key] = quad.object  # type: ignore[assignment]
+            if not isinstance(quad.object, ox.Literal):
+                raise TypeError(f"the store turned {literal} into {quad.object}")
+            found = self._known[key] = quad.object
         return found
 
     def triple(self, triple: ox.Triple) -> ox.Triple:
@@ -66,6 +68,16 @@ def from_rdflib(term: Node, blank_nodes: dict[BNode, ox.BlankNode]) -> Term:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def triple_from_rdflib(
+    subject: Node, predicate: Node, obj: Node, blank_nodes: dict[BNode, ox.BlankNode]
+) -> ox.Triple:
+    """An rdflib triple as a pyoxigraph one (blank nodes by the given labels)."""
+    s, p = from_rdflib(subject, blank_nodes), from_rdflib(predicate, blank_nodes)
+    if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+        raise TypeError(f"not an RDF triple: {subject!r} {predicate!r} {obj!r}")
+    return ox.Triple(s, p, from_rdflib(obj, blank_nodes))
+
+
 def to_rdflib(term: Term) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -87,11 +99,3 @@ def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
 
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:
     return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-def parse_ntriples(data: bytes) -> list[ox.Triple]:
-    """N-Triples written by the build back into triples (blank-node labels kept)."""
-    return [
-        quad.triple
-        for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
-    ]

@@ -40,7 +40,7 @@ from publisher.mapping.context import Origin, Terms
 from publisher.mapping.vocabulary import known_ids, load_vocabulary
 from publisher.namespaces import PREFIXES
 from publisher.problems import Problem
-from publisher.sources import Offering, ReadResult, SourceFile, SourceLimits, Supplier
+from publisher.sources import KnownIds, Offering, ReadResult, SourceFile, SourceLimits, Supplier
 from publisher.uris import UriScheme
 from publisher.validation import load_shapes, problems_by_focus, run_shacl
 
@@ -157,7 +157,7 @@ class Workbench:
         return map_vocabulary(self.vocabulary, self.canonical)
 
     @cached_property
-    def known(self) -> object:
+    def known(self) -> KnownIds:
         return known_ids(self.vocabulary, self.uris)
 
     @cached_property
@@ -177,7 +177,7 @@ class Workbench:
             result = reading.read_file(
                 job.reader,
                 job.source,
-                self.known,  # type: ignore[arg-type]
+                self.known,
                 self.register,
                 self.inputs.limits,
             )

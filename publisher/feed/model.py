@@ -69,10 +69,6 @@ class FeedIris:
     def retention(self) -> str:
         return f"{self.root}#retention"
 
-    @property
-    def view_description(self) -> str:
-        return f"{self.root}#view"
-
     def page(self, number: int) -> str:
         return f"{self.root}/{number}"
 

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, Term]
+# (subject, predicate, object) as pyoxigraph types them: a subject may be a triple term
+# (RDF-star) there; our stores never hold one
+Triple = tuple[ox.NamedNode | ox.BlankNode | ox.Triple, ox.NamedNode, Term]
 
 
 def closure(store: ox.Store, subject: str, graph: str | None = None) -> list[Triple]:
@@ -30,7 +32,7 @@ def closure(store: ox.Store, subject: str, graph: str | None = None) -> list[Tri
             continue
         seen.add(str(node))
         for quad in store.quads_for_pattern(node, None, None, named):
-            found.append((quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
+            found.append((quad.subject, quad.predicate, quad.object))
             if isinstance(quad.object, ox.BlankNode):
                 todo.append(quad.object)
     return found

@@ -104,10 +104,6 @@ class Field:
         if self.type in {"ref", "refs", "claims"} and not self.concept:
             raise ValueError(f"field {self.name}: a {self.type} field names its concept")
 
-    @builtins.property  # (``property`` is a field here)
-    def language_tagged(self) -> bool:
-        return self.type in LANGUAGE_TAGGED
-
     def label_in(self, lang: str) -> str:
         """The field's label in ``lang`` (English, then the field's name, if none)."""
         names = dict(self.label)
@@ -173,9 +169,6 @@ class Table:
     def source_names(self) -> tuple[str, ...]:
         """The names a source file may use, in table order."""
         return tuple(f.name for f in self.fields if f.in_source)
-
-    def empty_values(self) -> dict[str, Any]:
-        return {f.name: f.empty() for f in self.fields}
 
     def on_page(self, section: str) -> tuple[Field, ...]:
         """The fields a page shows generically in ``section`` (``links``), in table order."""

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.term import Node
 
+from publisher.licences import LicenceRegister
 from publisher.mapping.context import Origin, Terms, Writer
 from publisher.mapping.licences import add_licences
 from publisher.mapping.offerings import add_offering
@@ -58,7 +59,7 @@ def map_records(
     suppliers: Iterable[Supplier],
     offerings: Iterable[Offering],
     uris: UriScheme,
-    register: object,
+    register: LicenceRegister,
     terms: Terms | None = None,
 ) -> MappedPart:
     """The triples of some suppliers (with their offerings) and loose offerings."""
@@ -73,10 +74,10 @@ def map_records(
 
 
 def map_licences(
-    used: Iterable[str], register: object, uris: UriScheme, terms: Terms | None = None
+    used: Iterable[str], register: LicenceRegister, uris: UriScheme, terms: Terms | None = None
 ) -> MappedPart:
     writer = Writer(terms or Terms(uris), register)
-    add_licences(writer, used, register)  # type: ignore[arg-type]
+    add_licences(writer, used, register)
     return MappedPart("".join(writer.lines), writer.origins)
 
 

@@ -4,10 +4,14 @@ the writer that collects one source file's triples with where each subject came 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publisher.fields import PREFIXES
 from publisher.mapping import ntriples as nt
+
+if TYPE_CHECKING:
+    from publisher.licences import LicenceRegister
+    from publisher.uris import UriScheme
 
 CURIE_PREFIXES = PREFIXES  # (the name validation imports)
 
@@ -26,8 +30,8 @@ class Origin:
 class Terms:
     """N-Triples terms of one base URI, made once and remembered."""
 
-    def __init__(self, uris: Any) -> None:
-        self.uris = uris  # publisher.uris.UriScheme
+    def __init__(self, uris: UriScheme) -> None:
+        self.uris = uris
         self.prefixes = {**CURIE_PREFIXES, "ak": str(uris.vocab)}
         nt.iri(uris.base)  # the base goes into every IRI: refuse a broken one at once
         self._curies: dict[str, str] = {}
@@ -53,7 +57,7 @@ class Writer:
     """The triples of one part of the mapping (one source file), in the order written."""
 
     terms: Terms
-    register: Any  # publisher.licences.LicenceRegister
+    register: LicenceRegister
     lines: list[str] = field(default_factory=list)
     origins: dict[str, Origin] = field(default_factory=dict)
     licences_used: set[str] = field(default_factory=set)

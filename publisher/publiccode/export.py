@@ -227,35 +227,9 @@ def to_publiccode(facts: OfferingFacts) -> str:
         lines += [f"    - {s}" for s in scopes]
     lines.append("description:")
     for lang in LANGS:
-        if lang not in facts.description:
-            continue
-        text = facts.description[lang]
-        features = (
-            facts.keywords.get(lang)
-            or [facts.component_labels[c].get(lang) or c for c in facts.components]
-            or [name]
-        )
-        lines.append(f"  {lang}:")
-        title = facts.title.get(lang)
-        if title and title != name:
-            lines.append(f"    localisedName: {_q(title)}")
-        lines.append(f"    shortDescription: {_q(short_description(text))}")
-        lines.append("    longDescription: |-")
-        lines += _block(text, 6)
-        lines.append("")
-        lines += _block(catalogue_note(facts, lang), 6)
-        if facts.documentation:
-            lines.append(f"    documentation: {_q(facts.documentation)}")
-        if facts.api_documentation:
-            lines.append(f"    apiDocumentation: {_q(facts.api_documentation)}")
-        lines.append("    features:")
-        lines += [f"      - {_q(f)}" for f in features]
-    licence = facts.licence or "NOASSERTION"
-    normalised, problem, _old = standard.spdx_expression(licence)
-    if problem:
-        licence = f"LicenseRef-avoinkunta-{re.sub(r'[^A-Za-z0-9.-]', '-', licence)}"
-    else:
-        licence = normalised or licence
+        if lang in facts.description:
+            lines += _description(facts, lang, name)
+    licence = _publiccode_licence(facts.licence)
     lines += ["legal:", f"  license: {_q(licence)}"]
     supplier = facts.supplier_name.get("en") or next(iter(facts.supplier_name.values()), "")
     lines += [
@@ -277,6 +251,42 @@ def to_publiccode(facts: OfferingFacts) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _description(facts: OfferingFacts, lang: str, name: str) -> list[str]:
+    """The ``description.<lang>`` section of publiccode.yml."""
+    text = facts.description[lang]
+    features = (
+        facts.keywords.get(lang)
+        or [facts.component_labels[c].get(lang) or c for c in facts.components]
+        or [name]
+    )
+    lines = [f"  {lang}:"]
+    title = facts.title.get(lang)
+    if title and title != name:
+        lines.append(f"    localisedName: {_q(title)}")
+    lines.append(f"    shortDescription: {_q(short_description(text))}")
+    lines.append("    longDescription: |-")
+    lines += _block(text, 6)
+    lines.append("")
+    lines += _block(catalogue_note(facts, lang), 6)
+    if facts.documentation:
+        lines.append(f"    documentation: {_q(facts.documentation)}")
+    if facts.api_documentation:
+        lines.append(f"    apiDocumentation: {_q(facts.api_documentation)}")
+    lines.append("    features:")
+    lines += [f"      - {_q(f)}" for f in features]
+    return lines
+
+
+def _publiccode_licence(licence: str | None) -> str:
+    """An SPDX expression as publiccode.yml wants it; ours that SPDX does not know (the
+    proprietary ones of licences.yaml) as a LicenseRef."""
+    licence = licence or "NOASSERTION"
+    normalised, problem, _old = standard.spdx_expression(licence)
+    if problem:
+        return f"LicenseRef-avoinkunta-{re.sub(r'[^A-Za-z0-9.-]', '-', licence)}"
+    return normalised or licence
+
+
 def _categories(components: list[str]) -> list[str]:
     table = crosswalk()["categories"]
     found = []
@@ -288,6 +298,32 @@ def _categories(components: list[str]) -> list[str]:
 def _scopes(domains: list[str]) -> list[str]:
     table = crosswalk()["scopes"]
     return [s for d in domains for s, dom in table.items() if dom == d]
+
+
+def _codemeta_licence(licence: str | None) -> str | list[str] | None:
+    """SPDX licence URLs: one for a single licence, each member's for an expression."""
+    if not licence:
+        return None
+    normalised, problem, _old = standard.spdx_expression(licence)
+    if problem or not normalised:
+        return None
+    if " " not in normalised:
+        return f"https://spdx.org/licenses/{normalised}"
+    members = re.findall(r"[A-Za-z0-9.+-]+", normalised)
+    return [f"https://spdx.org/licenses/{m}" for m in members if m not in ("AND", "OR", "WITH")]
+
+
+def _codemeta_supplier(facts: OfferingFacts) -> dict[str, Any]:
+    supplier: dict[str, Any] = {
+        "@type": "Organization",
+        "@id": facts.supplier_iri,
+        "name": facts.supplier_name.get("en") or next(iter(facts.supplier_name.values()), ""),
+    }
+    if facts.supplier_homepage:
+        supplier["url"] = facts.supplier_homepage
+    if facts.supplier_email:
+        supplier["email"] = facts.supplier_email
+    return supplier
 
 
 def _q(text: str) -> str:
@@ -323,15 +359,9 @@ def to_codemeta(facts: OfferingFacts) -> dict[str, Any]:
         document["codeRepository"] = facts.repository
     if facts.homepage:
         document["url"] = facts.homepage
-    if facts.licence:
-        normalised, problem, _old = standard.spdx_expression(facts.licence)
-        if not problem and normalised and " " not in normalised:
-            document["license"] = f"https://spdx.org/licenses/{normalised}"
-        elif not problem and normalised:
-            members = re.findall(r"[A-Za-z0-9.+-]+", normalised)
-            document["license"] = [
-                f"https://spdx.org/licenses/{m}" for m in members if m not in ("AND", "OR", "WITH")
-            ]
+    licence = _codemeta_licence(facts.licence)
+    if licence:
+        document["license"] = licence
     keywords = facts.keywords.get("en") or next(iter(facts.keywords.values()), [])
     if keywords:
         document["keywords"] = keywords
@@ -343,17 +373,7 @@ def to_codemeta(facts: OfferingFacts) -> dict[str, Any]:
     if facts.api_documentation:
         document["softwareHelp"] = {"@type": "WebSite", "url": facts.api_documentation}
     if facts.supplier_iri:
-        supplier: dict[str, Any] = {
-            "@type": "Organization",
-            "@id": facts.supplier_iri,
-            "name": facts.supplier_name.get("en") or next(iter(facts.supplier_name.values()), ""),
-        }
-        if facts.supplier_homepage:
-            supplier["url"] = facts.supplier_homepage
-        if facts.supplier_email:
-            supplier["email"] = facts.supplier_email
-        document["maintainer"] = supplier
-        document["provider"] = supplier
+        document["maintainer"] = document["provider"] = _codemeta_supplier(facts)
     if facts.modified:
         document["dateModified"] = facts.modified[:10]
     if facts.version:

@@ -120,17 +120,13 @@ def build_model(extract: Extract, ledger: dict[str, Any] | None = None) -> Model
     licences = _licences(extract, model)
     _concepts(extract, model, ids)
 
-    memberships: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for ordinal, (kind, key, iri) in enumerate(things[: len(offering_iris)]):
         assert kind == "offering"
-        card, detail, member = _offering(extract, iri, key, layers_of, licences)
+        card, detail = _offering(extract, iri, key, layers_of, licences)
         model.cards.append(card)
         model.details.append(detail)
-        for facet, values in member.items():
-            for value in values:
-                memberships[facet][value].append(ordinal)
-        model.docs.append(_offering_doc(extract, ordinal, iri, card))
-    model.memberships = {f: dict(v) for f, v in memberships.items()}
+        model.docs.append(_offering_doc(extract, ordinal, iri))
+    model.memberships = memberships_of(model.cards, licences)
     model.sorts = _sorts(model, extract, ledger or {})
     for entity in model.entities[len(model.cards) :]:
         model.docs.append(_other_doc(extract, entity))
@@ -146,7 +142,8 @@ def _offering(
     key: str,
     layers_of: dict[str, list[str]],
     licences: dict[str, dict[str, Any]],
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[str]]]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An offering's card and its details."""
     ak = terms_of(str(x.uris.vocab))
     types = x.types.get(iri, set())
     offering_type = (
@@ -244,27 +241,49 @@ def _offering(
         ),
         "parts": [{"description": p["description"]} for p in parts],
     }
+    return card, detail
+
+
+def member_of(card: dict[str, Any], licences: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """The facet values of an offering, from its card (and the licences' members)."""
     licence_values = set()
-    for k in [licence, *(p["licence"] for p in parts)]:
+    for k in [card["licence"], *(p["licence"] for p in card["parts"])]:
         if k:
             licence_values.add(k)
             licence_values.update(licences.get(k, {}).get("members", []))
-    open_value = {True: ["yes"], False: ["no"]}.get(licence_info.get("open"), [])  # type: ignore[call-overload]
-    member = {
-        "layer": layers,
-        "component": components,
-        "aspect": aspects,
-        "open": open_value,
+    opened = card["open"]
+    route, offering_type, status, supplier = (
+        card["route"],
+        card["type"],
+        card["status"],
+        card["supplier"],
+    )
+    return {
+        "layer": card["layers"],
+        "component": card["components"],
+        "aspect": card["aspects"],
+        "open": ["yes"] if opened is True else ["no"] if opened is False else [],
         "licence": sorted(licence_values),
-        "pricing": pricing,
-        "route": [card["route"]] if card["route"] else [],
+        "pricing": card["pricing"],
+        "route": [route] if route else [],
         "domain": card["domains"],
         "phase": card["phases"],
         "type": [offering_type] if offering_type else [],
         "status": [status] if status else [],
         "supplier": [supplier] if supplier else [],
     }
-    return card, detail, member
+
+
+def memberships_of(
+    cards: list[dict[str, Any]], licences: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, list[int]]]:
+    """facet → value → the ordinals of the offerings that have it."""
+    found: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for ordinal, card in enumerate(cards):
+        for facet, values in member_of(card, licences).items():
+            for value in values:
+                found[facet][value].append(ordinal)
+    return {f: dict(v) for f, v in found.items()}
 
 
 def _price(x: Extract, node: str) -> dict[str, Any]:
@@ -320,7 +339,7 @@ def _summary(text: str) -> str:
     return cut.rsplit(" ", 1)[0] + "…"
 
 
-def _offering_doc(x: Extract, ordinal: int, iri: str, card: dict[str, Any]) -> SearchDoc:
+def _offering_doc(x: Extract, ordinal: int, iri: str) -> SearchDoc:
     names: list[Text] = []
     for supplier in x.iris(iri, P_PUBLISHER):
         names += x.labels(supplier)

@@ -4,7 +4,7 @@ and a build never reuses anything from an index of another version."""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ARTEFACT = "site-index"  # its folder under the publication's artefacts/ (publisher.artefacts)
 INDEX_FILE = "siteindex.sqlite"
 
@@ -46,23 +46,32 @@ CREATE TABLE facet_value (
 CREATE TABLE sort_order (name TEXT PRIMARY KEY, ordinals BLOB NOT NULL) WITHOUT ROWID;
 
 -- Full-text search: analysed terms (publisher.search.analysis), one row per entity
--- (rowid = entity id). Contentless (the display texts are in the tables above) and
--- detail=column: no word positions (snippets are marked from the texts, no phrase
--- queries), so BM25 counts a term once per field; a third of the size, faster ranking.
+-- (entity id = rowid). The index's content is `search_text` (the analysed terms, kept so
+-- that the next build reuses them for the entities that did not change; the display
+-- texts are in the tables above). detail=column: no word positions (snippets are marked
+-- from the texts, no phrase queries), so BM25 counts a term once per field; a third of
+-- the size, faster ranking.
+CREATE TABLE search_text (
+  entity INTEGER PRIMARY KEY, title TEXT NOT NULL, keywords TEXT NOT NULL,
+  names TEXT NOT NULL, body TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE search USING fts5(
   title, keywords, names, body,
-  content='', detail=column, tokenize="unicode61 remove_diacritics 0"
+  content='search_text', content_rowid='entity', detail=column,
+  tokenize="unicode61 remove_diacritics 0"
 );
 CREATE TABLE search_kind (entity INTEGER PRIMARY KEY, kind TEXT NOT NULL);
 -- The words people might misspell (folded surface forms) with how many entities have
--- them and whether they occur in a title or a name: for "did you mean".
+-- them and in how many they occur in a title, a keyword or a name: for "did you mean".
 CREATE TABLE term (
   term TEXT PRIMARY KEY, docs INTEGER NOT NULL, named INTEGER NOT NULL
 ) WITHOUT ROWID;
--- Analysis of each (language, word) seen at build time: the terms it indexes under.
--- Reused by the next build (when the analysers are the same) and by query highlighting.
+-- Analysis of each (language, word) seen at build time: the terms it indexes under, and
+-- how many entities have it. Reused by the next build (when the analysers are the same)
+-- and by query highlighting.
 CREATE TABLE word (
-  lang TEXT NOT NULL, word TEXT NOT NULL, terms TEXT NOT NULL, PRIMARY KEY (lang, word)
+  lang TEXT NOT NULL, word TEXT NOT NULL, terms TEXT NOT NULL, docs INTEGER NOT NULL,
+  PRIMARY KEY (lang, word)
 ) WITHOUT ROWID;
 -- As-you-type suggestions: every word start of every label (norm = folded text from that
 -- word on), best first by weight.

@@ -17,9 +17,11 @@ import sys
 import time
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from itertools import filterfalse
+from dataclasses import dataclass
+from itertools import filterfalse, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +31,7 @@ from publisher.search.analysis import WORD, Analyser, default_analyser, fold, te
 from publisher.search.engine import RANK
 from publisher.siteindex.extract import Text, read_store
 from publisher.siteindex.facets import FACETS
-from publisher.siteindex.model import Model, SearchDoc, build_model
+from publisher.siteindex.model import Entity, SearchDoc, build_model
 from publisher.siteindex.schema import INDEX_FILE, SCHEMA_VERSION, TABLES
 from publisher.uris import UriScheme
 
@@ -42,6 +44,28 @@ SUGGEST_LIMIT = 10
 KIND_WEIGHT = {"offering": 3, "supplier": 2, "component": 2, "layer": 2, "licence": 1}
 
 
+@dataclass
+class Rows:
+    """Every row of the index, whichever way it was made (from the whole store, or from
+    the previous index with the changed entities redone): ``_write_rows`` turns the same
+    rows into the same bytes."""
+
+    entities: list[Entity]
+    concepts: list[dict[str, Any]]
+    licences: list[dict[str, Any]]
+    cards: list[dict[str, Any]]  # by ordinal
+    card_blobs: list[bytes]  # the packed cards, by ordinal
+    detail_blobs: list[bytes]
+    memberships: dict[str, dict[str, list[int]]]
+    sorts: dict[str, list[int]]
+    search: list[tuple[int, str, str, str, str]]  # entity, title, keywords, names, body
+    kinds: list[tuple[int, str]]  # entity, kind of the searchable entities
+    terms: dict[str, list[int]]  # surface term → [entities, entities naming it]
+    words: dict[tuple[str, str], list[Any]]  # (lang, word) → [terms, entities]
+    suggest: list[tuple[str, int, str, str, int]]  # sorted
+    suggest_top: list[tuple[str, str]]  # sorted
+
+
 def write_site_index(
     folder: Path,
     *,
@@ -52,40 +76,97 @@ def write_site_index(
     dump: Path | None = None,
     analyser: Analyser | None = None,
     progress: Progress | None = None,
+    changed: frozenset[str] | None = None,
+    previous_store: Path | None = None,
 ) -> Path:
     """Build ``folder/siteindex.sqlite`` from the publication's N-Quads ``dump`` (or, if
     there is none, the store at ``store_path``); ``previous`` is the folder of the previous
-    index (its word analyses are reused)."""
+    index (its word analyses are reused). With ``changed`` (the IRIs whose description
+    changed since) and ``previous_store`` too, the previous index's rows are reused and
+    only the changed entities and those that show them are redone (the same bytes)."""
     # Millions of small objects are made and kept until the end: the cyclic garbage
     # collector would walk them again and again for nothing (there are no cycles to free).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _write(folder, store_path, base_uri, ledger, previous, dump, analyser, progress)
+        started = time.perf_counter()
+        say = progress or (lambda _m: None)
+        analyser = analyser or default_analyser()
+        rows = None
+        if previous is not None and changed is not None and previous_store is not None:
+            from publisher.siteindex.incremental import reuse_rows
+
+            rows = reuse_rows(
+                previous / INDEX_FILE,
+                previous_store=previous_store,
+                store_path=store_path,
+                base_uri=base_uri,
+                ledger=ledger or {},
+                changed=changed,
+                analyser=analyser,
+                say=say,
+            )
+        if rows is None:
+            rows = _cold_rows(store_path, base_uri, ledger, previous, dump, analyser, say)
+        say(f"  site index: rows ready ({time.perf_counter() - started:.2f} s)")
+        return _write_rows(folder, rows, analyser, base_uri, say, started)
     finally:
         if collecting:
             gc.enable()
 
 
-def _write(
-    folder: Path,
+def _cold_rows(
     store_path: Path,
     base_uri: str,
     ledger: dict[str, Any] | None,
     previous: Path | None,
     dump: Path | None,
-    analyser: Analyser | None,
-    progress: Progress | None,
-) -> Path:
+    analyser: Analyser,
+    say: Progress,
+) -> Rows:
     started = time.perf_counter()
-    say = progress or (lambda _m: None)
-    analyser = analyser or default_analyser()
     uris = UriScheme(base_uri)
     extract = read_store(store_path, uris, dump)
     say(f"  site index: store read ({time.perf_counter() - started:.2f} s)")
     model = build_model(extract, ledger)
+    del extract
     say(f"  site index: {len(model.cards)} cards ({time.perf_counter() - started:.2f} s)")
-    cache = _previous_words(previous, analyser)
+    cache = previous_words(previous / INDEX_FILE if previous else None, analyser)
+    analyse = Terms(analyser, cache)
+    search = []
+    terms: dict[str, list[int]] = {}
+    words: Counter[tuple[str, str]] = Counter()
+    for doc in model.docs:
+        fields, seen, named, pairs = analyse.doc(doc)
+        search.append((doc.entity, *fields))
+        count_terms(terms, seen, named, 1)
+        words.update(pairs)
+    say(
+        f"  site index: search terms ({analyse.analysed} words analysed, {len(cache)} "
+        f"reused; {time.perf_counter() - started:.2f} s)"
+    )
+    suggest = suggest_rows(model.entities, suggest_counts(model.memberships))
+    return Rows(
+        entities=model.entities,
+        concepts=model.concepts,
+        licences=model.licences,
+        cards=model.cards,
+        card_blobs=[packed(c) for c in model.cards],
+        detail_blobs=[packed(d) for d in model.details],
+        memberships=model.memberships,
+        sorts=model.sorts,
+        search=search,
+        kinds=[(d.entity, d.kind) for d in model.docs],
+        terms=terms,
+        words={pair: [analyse.known(*pair), n] for pair, n in words.items()},
+        suggest=suggest,
+        suggest_top=suggest_top(suggest),
+    )
+
+
+def _write_rows(
+    folder: Path, rows: Rows, analyser: Analyser, base_uri: str, say: Progress, started: float
+) -> Path:
     target = folder / INDEX_FILE
     temporary = folder / f".{INDEX_FILE}.{os.getpid()}"
     temporary.unlink(missing_ok=True)
@@ -96,16 +177,14 @@ def _write(
         db.execute("PRAGMA synchronous = OFF")
         db.executescript(TABLES)
         db.execute("BEGIN")
-        _write_tables(db, model)
-        analysed = _write_search(db, model, analyser, cache)
-        say(
-            f"  site index: search terms ({analysed} words analysed, {len(cache)} reused; "
-            f"{time.perf_counter() - started:.2f} s)"
-        )
-        _write_suggest(db, model)
-        _write_meta(db, model, analyser, base_uri)
+        _write_tables(db, rows)
+        _write_search(db, rows)
+        db.executemany("INSERT INTO suggest VALUES (?, ?, ?, ?, ?)", rows.suggest)
+        db.executemany("INSERT INTO suggest_top VALUES (?, ?)", rows.suggest_top)
+        _write_meta(db, rows, analyser, base_uri)
         db.execute("COMMIT")
         db.execute("INSERT INTO search(search, rank) VALUES ('rank', ?)", (RANK,))
+        db.execute("INSERT INTO search(search) VALUES ('rebuild')")
         db.execute("INSERT INTO search(search) VALUES ('optimize')")
         db.execute("ANALYZE")
         db.execute("VACUUM")
@@ -121,6 +200,8 @@ def _write(
 
 def write_artefact(context: ArtefactContext) -> None:
     """The build's entry point (publisher.artefacts.ARTEFACTS: "site-index")."""
+    previous = context.previous
+    previous_store = previous.store_path if previous is not None else None
     write_site_index(
         context.folder,
         store_path=context.store_path,
@@ -128,26 +209,32 @@ def write_artefact(context: ArtefactContext) -> None:
         ledger=context.ledger,
         previous=context.previous_folder,
         dump=context.publication_dir / "dumps" / "avoinkunta.nq",
+        changed=context.changed if context.previous_folder is not None else None,
+        previous_store=previous_store,
     )
 
 
-def _packed(data: Any) -> bytes:
+def packed(data: Any) -> bytes:
     """JSON, zlib-compressed (level 6: the same bytes for the same data)."""
     return zlib.compress(_json(data).encode("utf-8"), 6)
+
+
+def unpacked(data: bytes) -> Any:
+    return json.loads(zlib.decompress(data))
 
 
 def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _write_tables(db: sqlite3.Connection, model: Model) -> None:
+def _write_tables(db: sqlite3.Connection, rows: Rows) -> None:
     db.executemany(
         "INSERT INTO entity (id, kind, key, iri) VALUES (?, ?, ?, ?)",
-        ((e.id, e.kind, e.key, e.iri) for e in model.entities),
+        ((e.id, e.kind, e.key, e.iri) for e in rows.entities),
     )
     db.executemany(
         "INSERT OR IGNORE INTO label (entity, lang, text) VALUES (?, ?, ?)",
-        ((e.id, t.lang, t.value) for e in model.entities for t in e.labels),
+        ((e.id, t.lang, t.value) for e in rows.entities for t in e.labels),
     )
     db.executemany(
         "INSERT INTO concept VALUES (?, ?, ?, ?, ?, ?)",
@@ -160,7 +247,7 @@ def _write_tables(db: sqlite3.Connection, model: Model) -> None:
                 c["confidence"],
                 int(c["cross_cutting"]),
             )
-            for c in model.concepts
+            for c in rows.concepts
         ),
     )
     db.executemany(
@@ -173,27 +260,24 @@ def _write_tables(db: sqlite3.Connection, model: Model) -> None:
                 _json(lic["members"]),
                 lic["expression"],
             )
-            for lic in model.licences
+            for lic in rows.licences
         ),
     )
     db.executemany(
         "INSERT INTO offering VALUES (?, ?, ?, ?)",
-        ((i, c["key"], c["supplier"], _packed(c)) for i, c in enumerate(model.cards)),
+        ((i, c["key"], c["supplier"], rows.card_blobs[i]) for i, c in enumerate(rows.cards)),
     )
-    db.executemany(
-        "INSERT INTO offering_detail VALUES (?, ?)",
-        ((i, _packed(d)) for i, d in enumerate(model.details)),
-    )
-    rows = []
+    db.executemany("INSERT INTO offering_detail VALUES (?, ?)", enumerate(rows.detail_blobs))
+    facet_rows = []
     for spec in FACETS:
-        for value, ordinals in sorted(model.memberships.get(spec.name, {}).items()):
+        for value, ordinals in sorted(rows.memberships.get(spec.name, {}).items()):
             bitmap = BitMap(ordinals)
             bitmap.run_optimize()
-            rows.append((spec.name, value, len(bitmap), bitmap.serialize()))
-    db.executemany("INSERT INTO facet_value VALUES (?, ?, ?, ?)", rows)
+            facet_rows.append((spec.name, value, len(bitmap), bitmap.serialize()))
+    db.executemany("INSERT INTO facet_value VALUES (?, ?, ?, ?)", facet_rows)
     db.executemany(
         "INSERT INTO sort_order VALUES (?, ?)",
-        ((name, _uint32(order)) for name, order in sorted(model.sorts.items())),
+        ((name, _uint32(order)) for name, order in sorted(rows.sorts.items())),
     )
 
 
@@ -213,13 +297,13 @@ def _tristate(value: bool | None) -> int | None:
 # --- full-text search --------------------------------------------------------------
 
 
-def _previous_words(previous: Path | None, analyser: Analyser) -> dict[tuple[str, str], str]:
+def previous_words(index: Path | None, analyser: Analyser) -> dict[tuple[str, str], str]:
     """(lang, word) → terms from the previous publication's index, if it used the same
     analysers and schema (otherwise nothing is reused)."""
-    if previous is None or not (previous / INDEX_FILE).is_file():
+    if index is None or not index.is_file():
         return {}
     try:
-        db = sqlite3.connect(f"file:{previous / INDEX_FILE}?mode=ro&immutable=1", uri=True)
+        db = sqlite3.connect(f"file:{index}?mode=ro&immutable=1", uri=True)
         try:
             meta = dict(db.execute("SELECT key, value FROM meta"))
             if (
@@ -227,14 +311,17 @@ def _previous_words(previous: Path | None, analyser: Analyser) -> dict[tuple[str
                 or meta.get("analyser") != analyser.info.describe()
             ):
                 return {}
-            return {(lang, w): terms for lang, w, terms in db.execute("SELECT * FROM word")}
+            return {
+                (lang, w): terms
+                for lang, w, terms in db.execute("SELECT lang, word, terms FROM word")
+            }
         finally:
             db.close()
     except sqlite3.Error:
         return {}
 
 
-class _Terms:
+class Terms:
     """Analyses texts with a (lang, word) → terms cache."""
 
     def __init__(self, analyser: Analyser, cache: dict[tuple[str, str], str]) -> None:
@@ -245,7 +332,22 @@ class _Terms:
         self.surfaces: dict[str, str] = {}
         self.analysed = 0
 
-    def field(self, texts: tuple[Text, ...]) -> tuple[str, set[str]]:
+    def doc(self, doc: SearchDoc) -> tuple[list[str], set[str], set[str], set[tuple[str, str]]]:
+        """A document's four fields' terms, its surface terms, those of its title, keywords
+        and names, and its (lang, word) pairs."""
+        fields = []
+        seen: set[str] = set()
+        named: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        for number, texts in enumerate(_fields(doc)):
+            terms, surfaces = self.field(texts, pairs)
+            seen |= surfaces
+            if number < 3:  # title, keywords, names
+                named |= surfaces
+            fields.append(terms)
+        return fields, seen, named, pairs
+
+    def field(self, texts: tuple[Text, ...], pairs: set[tuple[str, str]]) -> tuple[str, set[str]]:
         """The terms of a field's texts (each distinct word once: the index keeps no
         positions and counts a term once per field), and their surface forms. The loops
         over words are C's (dict.fromkeys, set differences, map): millions of words."""
@@ -262,7 +364,15 @@ class _Terms:
                 self._learn(lang, word)
             out.append(" ".join(map(known.__getitem__, unique)))
             surfaces.update(map(self.surfaces.__getitem__, unique))
+            pairs.update(zip(repeat(lang), unique))
         return " ".join(out), surfaces
+
+    def known(self, lang: str, word: str) -> str:
+        found = self.terms[lang].get(word)
+        if found is None:
+            self._learn(lang, word)
+            found = self.terms[lang][word]
+        return found
 
     def _learn(self, lang: str, word: str) -> None:
         terms = self.cache.get((lang, word))
@@ -273,44 +383,34 @@ class _Terms:
         if word not in self.surfaces:
             self.surfaces[word] = term_of(word)
 
-    def used(self) -> list[tuple[str, str, str]]:
-        """(lang, word, terms) of every word seen, sorted (the `word` table)."""
-        return sorted((lang, w, t) for lang, found in self.terms.items() for w, t in found.items())
+
+def count_terms(terms: dict[str, list[int]], seen: set[str], named: set[str], sign: int) -> None:
+    """Add (sign 1) or take away (-1) one entity's surface terms to the counts."""
+    for term in seen:
+        if not term or term.isdigit():
+            continue
+        found = terms.get(term)
+        if found is None:
+            found = terms[term] = [0, 0]
+        found[0] += sign
+        if term in named:
+            found[1] += sign
 
 
-def _write_search(
-    db: sqlite3.Connection,
-    model: Model,
-    analyser: Analyser,
-    cache: dict[tuple[str, str], str],
-) -> int:
-    analyse = _Terms(analyser, cache)
-    docs: Counter[str] = Counter()
-    named: set[str] = set()
-    rows = []
-    for doc in model.docs:
-        fields = []
-        seen: set[str] = set()
-        for number, texts in enumerate(_fields(doc)):
-            terms, surfaces = analyse.field(texts)
-            seen |= surfaces
-            if number < 3:  # title, keywords, names
-                named |= surfaces
-            fields.append(terms)
-        docs.update(seen)
-        rows.append((doc.entity, *fields))
+def _write_search(db: sqlite3.Connection, rows: Rows) -> None:
     db.executemany(
-        "INSERT INTO search (rowid, title, keywords, names, body) VALUES (?, ?, ?, ?, ?)", rows
+        "INSERT INTO search_text (entity, title, keywords, names, body) VALUES (?, ?, ?, ?, ?)",
+        rows.search,
     )
-    db.executemany(
-        "INSERT INTO search_kind VALUES (?, ?)", ((d.entity, d.kind) for d in model.docs)
-    )
+    db.executemany("INSERT INTO search_kind VALUES (?, ?)", rows.kinds)
     db.executemany(
         "INSERT INTO term VALUES (?, ?, ?)",
-        ((t, n, int(t in named)) for t, n in sorted(docs.items()) if t and not t.isdigit()),
+        ((t, n, named) for t, (n, named) in sorted(rows.terms.items()) if n > 0),
     )
-    db.executemany("INSERT INTO word VALUES (?, ?, ?)", analyse.used())
-    return analyse.analysed
+    db.executemany(
+        "INSERT INTO word VALUES (?, ?, ?, ?)",
+        ((lang, w, t, n) for (lang, w), (t, n) in sorted(rows.words.items()) if n > 0),
+    )
 
 
 def _fields(doc: SearchDoc) -> tuple[tuple[Text, ...], ...]:
@@ -319,37 +419,62 @@ def _fields(doc: SearchDoc) -> tuple[tuple[Text, ...], ...]:
 
 # --- suggestions -------------------------------------------------------------------
 
+SUGGESTED = frozenset({*KIND_WEIGHT, "aspect", "domain", "phase", "route"})
 
-def _write_suggest(db: sqlite3.Connection, model: Model) -> None:
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for facet, values in model.memberships.items():
-        for value, ordinals in values.items():
-            counts[(facet, value)] = len(ordinals)
+
+def suggest_counts(memberships: dict[str, dict[str, list[int]]]) -> dict[tuple[str, str], int]:
+    return {
+        (facet, value): len(ordinals)
+        for facet, values in memberships.items()
+        for value, ordinals in values.items()
+    }
+
+
+def entity_suggestions(
+    entity: Entity, counts: dict[tuple[str, str], int]
+) -> set[tuple[str, int, str, str, int]]:
+    """The suggestion rows of one entity (none for kinds that are not suggested)."""
     rows: set[tuple[str, int, str, str, int]] = set()
-    for entity in model.entities:
-        if entity.kind not in KIND_WEIGHT and entity.kind not in {
-            "aspect",
-            "domain",
-            "phase",
-            "route",
-        }:
-            continue
-        base = KIND_WEIGHT.get(entity.kind, 1) * 100_000
-        weight = base + min(counts.get((entity.kind, entity.key), 0), 99_999)
-        labels = list(entity.labels)
-        if entity.kind == "licence" and not labels:
-            labels = [Text("", entity.key)]
-        for label in labels:
-            for start, norm in _word_starts(label.value):
-                # a later word of the label ranks below the label's own start
-                rows.add((norm, entity.id, label.lang, label.value, weight - (start > 0)))
-    ordered = sorted(rows)
-    db.executemany("INSERT INTO suggest VALUES (?, ?, ?, ?, ?)", ordered)
+    if entity.kind not in SUGGESTED:
+        return rows
+    base = KIND_WEIGHT.get(entity.kind, 1) * 100_000
+    weight = base + min(counts.get((entity.kind, entity.key), 0), 99_999)
+    labels = list(entity.labels)
+    if entity.kind == "licence" and not labels:
+        labels = [Text("", entity.key)]
+    for label in labels:
+        for start, norm in _word_starts(label.value):
+            # a later word of the label ranks below the label's own start
+            rows.add((norm, entity.id, label.lang, label.value, weight - (start > 0)))
+    return rows
+
+
+def suggest_rows(
+    entities: Iterable[Entity], counts: dict[tuple[str, str], int]
+) -> list[tuple[str, int, str, str, int]]:
+    rows: set[tuple[str, int, str, str, int]] = set()
+    for entity in entities:
+        rows |= entity_suggestions(entity, counts)
+    return sorted(rows)
+
+
+def suggest_top(
+    ordered: list[tuple[str, int, str, str, int]], only: set[str] | None = None
+) -> list[tuple[str, str]]:
+    """The best suggestions of each short prefix (of the prefixes in ``only`` when given),
+    from the sorted suggestion rows."""
     best: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-    for norm, entity_id, _lang, _label, weight in ordered:
-        for length in range(1, SUGGEST_TOP_LENGTH + 1):
-            if len(norm) >= length:
-                best[norm[:length]].append((-weight, norm, entity_id))
+    if only is None:
+        for norm, entity_id, _lang, _label, weight in ordered:
+            for length in range(1, SUGGEST_TOP_LENGTH + 1):
+                if len(norm) >= length:
+                    best[norm[:length]].append((-weight, norm, entity_id))
+    else:
+        norms = [row[0] for row in ordered]
+        for prefix in only:
+            low = bisect_left(norms, prefix)
+            high = bisect_left(norms, prefix + "\U0010ffff")
+            best[prefix] = [(-w, n, e) for n, e, _l, _t, w in ordered[low:high]]
     top_rows = []
     for prefix, found in sorted(best.items()):
         chosen: list[int] = []
@@ -358,8 +483,9 @@ def _write_suggest(db: sqlite3.Connection, model: Model) -> None:
                 chosen.append(entity_id)
             if len(chosen) == SUGGEST_LIMIT:
                 break
-        top_rows.append((prefix, _json(chosen)))
-    db.executemany("INSERT INTO suggest_top VALUES (?, ?)", top_rows)
+        if chosen:
+            top_rows.append((prefix, _json(chosen)))
+    return top_rows
 
 
 def _word_starts(label: str) -> list[tuple[int, str]]:
@@ -372,9 +498,9 @@ def _word_starts(label: str) -> list[tuple[int, str]]:
 # --- meta --------------------------------------------------------------------------
 
 
-def _write_meta(db: sqlite3.Connection, model: Model, analyser: Analyser, base: str) -> None:
-    kinds = Counter(e.kind for e in model.entities)
-    types = Counter(c["type"] for c in model.cards)
+def _write_meta(db: sqlite3.Connection, rows: Rows, analyser: Analyser, base: str) -> None:
+    kinds = Counter(e.kind for e in rows.entities)
+    types = Counter(c["type"] for c in rows.cards)
     counts = {
         **{k: kinds[k] for k in sorted(kinds)},
         "product": types.get("product", 0),

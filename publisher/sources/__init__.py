@@ -16,12 +16,6 @@ the field tables of ``publisher.fields``), ``registry`` (the reader interface),
 from __future__ import annotations
 
 from publisher.fields import SUPPLIER
-from publisher.sources._compat import (  # noqa: E402  (until the build's next merge)
-    _check_unique,
-    _read_licences,
-    _read_retired,
-    _read_supplier,
-)
 from publisher.sources.catalogue import (
     ReaderFailed,
     assemble,
@@ -46,7 +40,7 @@ from publisher.sources.records import (
     Retirement,
     Supplier,
 )
-from publisher.sources.register_files import read_licences, read_retired  # noqa: E402
+from publisher.sources.register_files import read_licences, read_retired
 from publisher.sources.registry import (
     ReadContext,
     Reader,
@@ -67,10 +61,6 @@ SUPPLIER_KINDS: dict[str, str] = {
 }
 
 __all__ = [
-    "_check_unique",
-    "_read_licences",
-    "_read_retired",
-    "_read_supplier",
     "ASPECTS",
     "LANGUAGES",
     "SLUG",

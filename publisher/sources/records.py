@@ -11,9 +11,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from publisher.fields import CONCEPTS, Table, table
+
+if TYPE_CHECKING:  # licences loads license_expression; the records need not
+    from publisher.licences import LicenceRegister
 
 LangText = dict[str, str]
 T = TypeVar("T")
@@ -53,14 +56,6 @@ class Record:
     @classmethod
     def table(cls) -> Table:
         return table(cls.TABLE_NAME)
-
-    @classmethod
-    def from_values(cls, **values: Any) -> Any:
-        """A record with the given values and every other field empty (its default)."""
-        unknown = set(values) - {f.name for f in cls.table().fields}
-        if unknown:
-            raise TypeError(f"{cls.__name__} has no field(s) {sorted(unknown)}")
-        return cls(values={**cls.table().empty_values(), **values})
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,14 +148,6 @@ class Supplier(Record):
     same_as = Value[tuple[str, ...]]()
     sources = Value[tuple[str, ...]]()
 
-    @property
-    def contact_email(self) -> str | None:
-        return self.contact.email if self.contact else None
-
-    @property
-    def contact_url(self) -> str | None:
-        return self.contact.url if self.contact else None
-
 
 # The record class of each nested table (the reader builds these from their values).
 NESTED: dict[str, type[Record]] = {
@@ -201,7 +188,7 @@ class Catalogue:
     """Everything read from ``data/``."""
 
     suppliers: tuple[Supplier, ...]
-    licences: Any  # publisher.licences.LicenceRegister
+    licences: LicenceRegister
     retired: tuple[Retirement, ...]
     renamed: dict[str, str]
 

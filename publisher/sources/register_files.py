@@ -31,7 +31,8 @@ def _load(
         return None
     source, refused = open_source_file(path, data_dir, limits)
     if source is None:
-        problems.append(refused)  # type: ignore[arg-type]
+        if refused is not None:
+            problems.append(refused)
         return None
     document = load_yaml_text(source.data, limits)
     problems.extend(yaml_problems(source.display, document.issues))

@@ -6,11 +6,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bench.generate import edit_one_file, generate
 from publisher.build import check_sources
 from tests.conftest import make_settings, quiet
+
+# Slow layer (generates and validates whole source folders): not in `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def _digest(folder: Path) -> dict[str, str]:

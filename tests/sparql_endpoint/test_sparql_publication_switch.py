@@ -7,11 +7,15 @@ from pathlib import Path
 
 import flask
 import pyoxigraph as ox
+import pytest
 from sparql_fixtures import BASE
 
 import sparql_endpoint
 from publisher.sparql_mount import sparql_host
 from sparql_endpoint.settings import SparqlSettings
+
+# Slow layer (starts SPARQL worker processes): not in `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def _store(path: Path, label: str) -> Path:
