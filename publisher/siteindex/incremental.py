@@ -25,7 +25,7 @@ import time
 from array import array
 from bisect import insort
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ from publisher.siteindex.writer import (
     count_terms,
     entity_suggestions,
     packed,
+    search_row,
     suggest_counts,
     suggest_top,
     unpacked,
@@ -272,7 +273,7 @@ def _reuse(
     card_blobs = [old_rows[old][2] if old >= 0 else b"" for old in old_of[:count]]
     detail_blobs = [old_details[old] if old >= 0 else b"" for old in old_of[:count]]
     search = [
-        (new, *old_search[old][1:]) if old >= 0 else (new, "", "", "", "")
+        search_row(new, list(old_search[old][1:]) if old >= 0 else [""] * 4)
         for new, old in enumerate(old_of)
     ]
     del old_rows, old_details, old_search
@@ -291,7 +292,7 @@ def _reuse(
         else:
             doc = _other_doc(new_x, entity)
         fields, seen, named, pairs = analyse.doc(doc)
-        search[number] = (number, *fields)
+        search[number] = search_row(number, fields)
         _count(term_counts, words, analyse, seen, named, pairs, 1)
 
     identity = len(old_of) == len(old_entities) and all(
@@ -351,7 +352,7 @@ def _memberships(
     redone: list[int],
     cards: dict[int, dict[str, Any]],
     licences: dict[str, dict[str, Any]],
-) -> dict[str, dict[str, Iterable[int]]]:
+) -> dict[str, dict[str, list[int]]]:
     """The previous facet bitmaps without the offerings redone or removed (renumbered
     when ``new_of`` is given), with the redone offerings' values added."""
     found: dict[str, dict[str, BitMap]] = defaultdict(dict)
@@ -365,10 +366,7 @@ def _memberships(
     for number in redone:
         for facet, values in member_of(cards[number], licences).items():
             for value in values:
-                members = found[facet].get(value)
-                if members is None:
-                    members = found[facet][value] = BitMap()
-                members.add(number)
+                found[facet].setdefault(value, BitMap()).add(number)
     return {
         facet: {value: list(members) for value, members in values.items() if members}
         for facet, values in found.items()
@@ -409,6 +407,7 @@ def _entity_of(store: ox.Store, iri: str, uris: UriScheme, offering: str) -> tup
     types = {
         q.object.value
         for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF_TYPE), None, None)
+        if isinstance(q.object, ox.NamedNode)
     }
     if not types:
         return None
@@ -428,11 +427,11 @@ def _referring(store: ox.Store, iri: str, offerings: set[str]) -> set[str]:
         node = frontier.pop()
         for quad in store.quads_for_pattern(None, None, node, None):
             subject = quad.subject
-            if type(subject) is ox.BlankNode:
+            if isinstance(subject, ox.BlankNode):
                 if subject.value not in seen:
                     seen.add(subject.value)
                     frontier.append(subject)
-            elif subject.value in offerings:
+            elif isinstance(subject, ox.NamedNode) and subject.value in offerings:
                 found.add(subject.value)
     return found
 
@@ -452,13 +451,12 @@ def _partial(store: ox.Store, roots: Iterable[str], entities: set[str], uris: Ur
             for quad in store.quads_for_pattern(node, None, None, None):
                 quads.append(quad)
                 obj = quad.object
-                kind = type(obj)
-                if kind is ox.BlankNode:
+                if isinstance(obj, ox.BlankNode):
                     label = f"_:{obj.value}"
                     if label not in read:
                         read.add(label)
                         frontier.append(label)
-                elif kind is ox.NamedNode and obj.value in entities:
+                elif isinstance(obj, ox.NamedNode) and obj.value in entities:
                     linked.add(obj.value)
         return linked
 
@@ -538,7 +536,7 @@ def _suggestions(
     new_of: dict[int, int],
     old_redo: set[int],
     new_redo: set[int],
-    memberships: dict[str, dict[str, list[int]]],
+    memberships: Mapping[str, Mapping[str, Sequence[int]]],
 ) -> tuple[list[SuggestRow], list[tuple[str, str]]]:
     """The suggestion rows: the previous ones (renumbered), with those of the changed
     entities and of the entities whose offering counts changed (their weight) made again."""

@@ -157,7 +157,7 @@ def _offering(
     # Blank nodes (prices, parts, claims) are ordered by their content, never by their
     # labels, which may differ between builds of the same sources.
     prices = _by_content(_price(x, node) for node in x.iris(iri, str(ak.pricing)))
-    parts = []
+    parts: list[dict[str, Any]] = []
     for node in x.iris(iri, P_HAS_PART):
         part_licence = _first(x.keys_of(x.iris(node, P_LICENSE)))
         parts.append(

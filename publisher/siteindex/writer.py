@@ -19,7 +19,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import filterfalse, repeat
 from pathlib import Path
@@ -57,7 +57,7 @@ class Rows:
     types: dict[str, int]  # offerings by type (product, service)
     card_blobs: list[bytes]  # the packed cards, by ordinal
     detail_blobs: list[bytes]
-    memberships: dict[str, dict[str, Iterable[int]]]  # facet → value → ordinals, sorted
+    memberships: Mapping[str, Mapping[str, Sequence[int]]]  # facet → value → ordinals
     sorts: dict[str, list[int]]
     search: list[tuple[int, str, str, str, str]]  # entity, title, keywords, names, body
     kinds: list[tuple[int, str]]  # entity, kind of the searchable entities
@@ -139,7 +139,7 @@ def _cold_rows(
     words: Counter[tuple[str, str]] = Counter()
     for doc in model.docs:
         fields, seen, named, pairs = analyse.doc(doc)
-        search.append((doc.entity, *fields))
+        search.append(search_row(doc.entity, fields))
         count_terms(terms, seen, named, 1)
         words.update(pairs)
     say(
@@ -410,6 +410,11 @@ class Terms:
             self.surfaces[word] = term_of(word)
 
 
+def search_row(entity: int, fields: list[str]) -> tuple[int, str, str, str, str]:
+    title, keywords, names, body = fields
+    return (entity, title, keywords, names, body)
+
+
 def count_terms(terms: dict[str, list[int]], seen: set[str], named: set[str], sign: int) -> None:
     """Add (sign 1) or take away (-1) one entity's surface terms to the counts."""
     for term in seen:
@@ -448,7 +453,9 @@ def _fields(doc: SearchDoc) -> tuple[tuple[Text, ...], ...]:
 SUGGESTED = frozenset({*KIND_WEIGHT, "aspect", "domain", "phase", "route"})
 
 
-def suggest_counts(memberships: dict[str, dict[str, Any]]) -> dict[tuple[str, str], int]:
+def suggest_counts(
+    memberships: Mapping[str, Mapping[str, Sequence[int]]],
+) -> dict[tuple[str, str], int]:
     return {
         (facet, value): len(ordinals)
         for facet, values in memberships.items()
