@@ -33,6 +33,7 @@ from publisher.catalog.common import (
     add_record,
     date_literal,
     document,
+    iris,
     spatial,
     texts,
 )
@@ -157,29 +158,29 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     status = src.value(asset, ADMS.status)
     if status is not None and authority.concept(status) is not None:
         g.add((asset, ADMS.status, authority.describe(g, status)))
-    for supplier in src.objects(asset, DCT.publisher):
-        g.add((asset, DCT.publisher, add_publisher(ctx, g, supplier)))  # type: ignore[arg-type]
+    for supplier in iris(src, asset, DCT.publisher):
+        g.add((asset, DCT.publisher, add_publisher(ctx, g, supplier)))
         add_contact_point(
             ctx,
             g,
             asset,
-            supplier,  # type: ignore[arg-type]
+            supplier,
             fallback=ctx.uris.thing("supplier", PUBLISHER_KEY),
         )
-    for component in src.objects(asset, DCAT.theme):
-        g.add((asset, DCAT.theme, add_concept(ctx, g, component)))  # type: ignore[arg-type]
+    for component in iris(src, asset, DCAT.theme):
+        g.add((asset, DCAT.theme, add_concept(ctx, g, component)))
     g.add((asset, DCAT.theme, authority.describe(g, authority.DATA_THEMES["TECH"].iri)))
     spatial(g, asset)
-    for page in src.objects(asset, DCAT.landingPage):
-        g.add((asset, DCAT.landingPage, document(g, page)))  # type: ignore[arg-type]
-    for page in src.objects(asset, ak.apiDocumentation):
-        g.add((asset, FOAF.page, document(g, page)))  # type: ignore[arg-type]
+    for page in iris(src, asset, DCAT.landingPage):
+        g.add((asset, DCAT.landingPage, document(g, page)))
+    for page in iris(src, asset, ak.apiDocumentation):
+        g.add((asset, FOAF.page, document(g, page)))
     g.add((asset, FOAF.page, document(g, ctx.uris.doc("offering", item.key))))
     licence = src.value(asset, DCT.license)
-    licence_iri = add_licence(ctx, g, licence) if licence is not None else None
+    licence_iri = add_licence(ctx, g, licence) if isinstance(licence, URIRef) else None
     for prop, (key, fi, en) in DISTRIBUTIONS.items():
         predicate = DCAT.landingPage if prop == "landingPage" else ak[prop]
-        for url in src.objects(asset, predicate):
+        for url in iris(src, asset, predicate):
             _add_distribution(
                 ctx,
                 g,
@@ -187,7 +188,7 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
                 item.key,
                 key,
                 url,
-                (fi, en),  # type: ignore[arg-type]
+                (fi, en),
                 licence_iri,
             )
     if (asset, DCAT.distribution, None) not in g:
