@@ -9,6 +9,8 @@ prints, per kind of request, the server CPU time (process time) and wall time:
 * cached: a document or page asked for again (served from the caches, with its ETag);
 * cold: the first request of a document or page after every cache of the web layer was
   emptied (the publication's store and site index stay open, as in a running server);
+* kept: the first request in a new process of a page that an earlier request rendered and
+  kept with the publication (memory caches emptied, the kept pages on disk stay);
 * worst: the most expensive cold page of every kind of page the site has (pages that
   list things, the sitemap, VoID, the vocabulary, the people's pages, /catalog pages).
 
@@ -104,8 +106,9 @@ class Bench:
             response.status_code,
         )
 
-    def forget(self) -> None:
-        """Empty every cache of the web layer (in memory and kept with the publication)."""
+    def forget(self, disk: bool = True) -> None:
+        """Empty every cache of the web layer (in memory, and kept with the publication
+        unless not ``disk``)."""
         from publisher.http.caching import LruCache, PublicationCache
         from publisher.views import catalog, home, resources, vocabulary, wellknown
 
@@ -115,17 +118,23 @@ class Bench:
                     value._data.clear()
                 elif isinstance(value, PublicationCache):
                     value._memory._data.clear()
-        shutil.rmtree(self.publication.path / PublicationCache.FOLDER, ignore_errors=True)
+        if disk:
+            shutil.rmtree(self.publication.path / PublicationCache.FOLDER, ignore_errors=True)
 
     def cached(self, label: str, path: str, accept: str | None = None, n: int = 30) -> Figure:
         self.get(path, accept)
         runs = [self.get(path, accept) for _ in range(n)]
         return Figure(label, [r[0] for r in runs], [r[1] for r in runs])
 
-    def cold(self, label: str, paths: list[str], accept: str | None = None) -> Figure:
+    def cold(
+        self, label: str, paths: list[str], accept: str | None = None, disk: bool = True
+    ) -> Figure:
         runs = []
         for path in paths:
-            self.forget()
+            self.forget(disk)
+            if not disk:
+                self.get(path, accept)  # rendered and kept once
+                self.forget(disk=False)
             runs.append(self.get(path, accept))
         bad = [p for p, r in zip(paths, runs, strict=True) if r[2] != 200]
         assert not bad, bad[:3]
@@ -158,8 +167,11 @@ def run(out: Path, samples: int) -> list[Figure]:
         b.cached("/catalog/adms page 2 (cached)", "/catalog/adms?page=2"),
         b.cold("/catalog page 1 (cold)", ["/catalog"] * 3),
         b.cold("/catalog/adms page 2 (cold)", ["/catalog/adms?page=2"] * 3),
+        b.cold("/catalog/adms page 2 (kept)", ["/catalog/adms?page=2"] * 3, disk=False),
         b.cached("home (cached)", "/", BROWSER),
         b.cold("home (cold)", ["/"] * 3, BROWSER),
+        b.cold("home (kept)", ["/"] * 3, BROWSER, disk=False),
+        b.cold("vocabulary page (kept)", ["/ontology"] * 3, BROWSER, disk=False),
     ]
     pages = {
         "supplier (most offerings)": f"/doc/supplier/{b.largest('supplier')}",

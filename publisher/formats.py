@@ -48,7 +48,7 @@ class Format:
 
         if self.oxigraph is None:
             raise ValueError(f"{self.label} is not an RDF format")
-        return getattr(pyoxigraph.RdfFormat, self.oxigraph)  # type: ignore[no-any-return]
+        return getattr(pyoxigraph.RdfFormat, self.oxigraph)
 
     @property
     def carries_graphs(self) -> bool:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from publisher.store import ReadStore
+from publisher.store import ReadStore, rdflib_term
 from publisher.terms import to_rdflib
 
 SCHEMES = """
@@ -42,7 +42,7 @@ def graph_triples(store: ReadStore, graph_iri: str) -> Graph:
         store.quads(graph=ox.NamedNode(graph_iri)),
         key=lambda q: (str(q.subject), str(q.predicate), str(q.object)),
     ):
-        out.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        out.add((rdflib_term(quad.subject), to_rdflib(quad.predicate), rdflib_term(quad.object)))
     return out
 
 

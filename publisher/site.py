@@ -40,7 +40,7 @@ class Site:
         """The publication being served; raises NotPublished before the first build. Read
         once per request (one readlink: a new build is served from the next request on)."""
         if has_request_context() and "avoinkunta_publication" in g:
-            return g.avoinkunta_publication  # type: ignore[no-any-return]
+            return g.avoinkunta_publication
         try:
             target = os.readlink(self._link)
         except OSError:

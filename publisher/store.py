@@ -27,6 +27,13 @@ _TYPE = ox.NamedNode(str(RDF.type))
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """A term of the store as rdflib's (the publication holds no quoted triples)."""
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"a quoted triple is not published: {term}")
+    return to_rdflib(term)
+
+
 class ReadStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -63,7 +70,7 @@ class ReadStore:
         """`describe_triples` as an rdflib graph (with our prefixes when ``links``)."""
         graph = new_graph(vocab) if links else Graph(bind_namespaces="none")
         for t in self.describe_triples(iri, links=links):
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            graph.add((rdflib_term(t.subject), to_rdflib(t.predicate), rdflib_term(t.object)))
         return graph
 
     def query(
@@ -102,7 +109,7 @@ class ReadStore:
             node = ox.NamedNode(iri)
             for predicate in wanted:
                 for quad in self._store.quads_for_pattern(node, predicate, None, None):
-                    yield URIRef(iri), to_rdflib(predicate), to_rdflib(quad.object)
+                    yield URIRef(iri), to_rdflib(predicate), rdflib_term(quad.object)
 
     def _add_closure(
         self,

@@ -33,6 +33,7 @@ from publisher.catalog.common import (
     add_record,
     date_literal,
     document,
+    iris,
     spatial,
     texts,
 )
@@ -131,6 +132,36 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     g.add((asset, RDF.type, ADMS.Asset))
     kind = "service" if (asset, RDF.type, ak.Service) in src else "product"
     g.add((asset, DCT.type, _asset_type(ctx, g, kind)))
+    _add_texts_and_dates(ctx, g, src, item)
+    status = src.value(asset, ADMS.status)
+    if status is not None and authority.concept(status) is not None:
+        g.add((asset, ADMS.status, authority.describe(g, status)))
+    for supplier in iris(src, asset, DCT.publisher):
+        g.add((asset, DCT.publisher, add_publisher(ctx, g, supplier)))
+        add_contact_point(
+            ctx,
+            g,
+            asset,
+            supplier,
+            fallback=ctx.uris.thing("supplier", PUBLISHER_KEY),
+        )
+    for component in iris(src, asset, DCAT.theme):
+        g.add((asset, DCAT.theme, add_concept(ctx, g, component)))
+    g.add((asset, DCAT.theme, authority.describe(g, authority.DATA_THEMES["TECH"].iri)))
+    spatial(g, asset)
+    for page in iris(src, asset, DCAT.landingPage):
+        g.add((asset, DCAT.landingPage, document(g, page)))
+    for page in iris(src, asset, ak.apiDocumentation):
+        g.add((asset, FOAF.page, document(g, page)))
+    g.add((asset, FOAF.page, document(g, ctx.uris.doc("offering", item.key))))
+    _add_distributions(ctx, g, src, item)
+    _add_record(ctx, g, catalogue, item, removed=False)
+
+
+def _add_texts_and_dates(ctx: Context, g: Graph, src: Graph, item: Item) -> None:
+    """Titles, descriptions, keywords (the component labels when it has none: tags for
+    harvesters), identifiers, standards, issued and modified."""
+    asset = item.iri
     for p in (
         DCT.title,
         DCT.description,
@@ -145,7 +176,7 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     for standard in src.objects(asset, DCT.conformsTo):  # the open standards it implements
         g.add((asset, DCT.conformsTo, standard))
         g.add((standard, RDF.type, DCT.Standard))
-    if (asset, DCAT.keyword, None) not in g:  # tags for harvesters: the component labels
+    if (asset, DCAT.keyword, None) not in g:
         for component in src.objects(asset, DCAT.theme):
             for label in ctx.describe(str(component)).objects(component, SKOS.prefLabel):
                 g.add((asset, DCAT.keyword, label))
@@ -154,42 +185,18 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
             g.add((asset, p, o))
     if (asset, DCT.modified, None) not in g:
         g.add((asset, DCT.modified, date_literal(item.modified)))
-    status = src.value(asset, ADMS.status)
-    if status is not None and authority.concept(status) is not None:
-        g.add((asset, ADMS.status, authority.describe(g, status)))
-    for supplier in src.objects(asset, DCT.publisher):
-        g.add((asset, DCT.publisher, add_publisher(ctx, g, supplier)))  # type: ignore[arg-type]
-        add_contact_point(
-            ctx,
-            g,
-            asset,
-            supplier,  # type: ignore[arg-type]
-            fallback=ctx.uris.thing("supplier", PUBLISHER_KEY),
-        )
-    for component in src.objects(asset, DCAT.theme):
-        g.add((asset, DCAT.theme, add_concept(ctx, g, component)))  # type: ignore[arg-type]
-    g.add((asset, DCAT.theme, authority.describe(g, authority.DATA_THEMES["TECH"].iri)))
-    spatial(g, asset)
-    for page in src.objects(asset, DCAT.landingPage):
-        g.add((asset, DCAT.landingPage, document(g, page)))  # type: ignore[arg-type]
-    for page in src.objects(asset, ak.apiDocumentation):
-        g.add((asset, FOAF.page, document(g, page)))  # type: ignore[arg-type]
-    g.add((asset, FOAF.page, document(g, ctx.uris.doc("offering", item.key))))
+
+
+def _add_distributions(ctx: Context, g: Graph, src: Graph, item: Item) -> None:
+    """One distribution per web address of the offering (repository, homepage, API
+    documentation), or its page in this register when it has none."""
+    asset = item.iri
     licence = src.value(asset, DCT.license)
-    licence_iri = add_licence(ctx, g, licence) if licence is not None else None
+    licence_iri = add_licence(ctx, g, licence) if isinstance(licence, URIRef) else None
     for prop, (key, fi, en) in DISTRIBUTIONS.items():
-        predicate = DCAT.landingPage if prop == "landingPage" else ak[prop]
-        for url in src.objects(asset, predicate):
-            _add_distribution(
-                ctx,
-                g,
-                asset,
-                item.key,
-                key,
-                url,
-                (fi, en),  # type: ignore[arg-type]
-                licence_iri,
-            )
+        predicate = DCAT.landingPage if prop == "landingPage" else ctx.uris.vocab[prop]
+        for url in iris(src, asset, predicate):
+            _add_distribution(ctx, g, asset, item.key, key, url, (fi, en), licence_iri)
     if (asset, DCAT.distribution, None) not in g:
         # No web address of its own: its page in this register is how one reaches it.
         _add_distribution(
@@ -202,7 +209,6 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
             ("Avoin kunta -sivu", "Avoin kunta page"),
             licence_iri,
         )
-    _add_record(ctx, g, catalogue, item, removed=False)
 
 
 def _add_distribution(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
+from rdflib.term import Node
 
 from publisher.namespaces import DCT, SPDX
 
@@ -212,12 +213,12 @@ FILE_TYPE_BY_MEDIA_TYPE: dict[str, str] = {
 }
 
 
-def concept(iri: str | URIRef) -> Concept | None:
+def concept(iri: str | Node) -> Concept | None:
     """The known concept with this IRI, or None."""
     return _ALL.get(URIRef(str(iri)))
 
 
-def describe(graph: Graph, iri: str | URIRef) -> URIRef:
+def describe(graph: Graph, iri: str | Node) -> URIRef:
     """Add the triples the shapes need about a controlled-vocabulary value; returns its IRI.
 
     Raises KeyError for an IRI not in our tables: a value the shapes cannot check must not
@@ -228,6 +229,8 @@ def describe(graph: Graph, iri: str | URIRef) -> URIRef:
         graph.add((node, RDF.type, SPDX.ChecksumAlgorithm))
         return node
     c = _ALL[node]
+    if (node, RDF.type, SKOS.Concept) in graph and (node, SKOS.inScheme, c.scheme.iri) in graph:
+        return node  # described already (only this function makes a table IRI a Concept)
     graph.add((node, RDF.type, SKOS.Concept))
     for cls in c.types:
         graph.add((node, RDF.type, cls))

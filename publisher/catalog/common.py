@@ -5,12 +5,14 @@ expect (a landing page is a ``foaf:Document``, a media type a ``dct:MediaType`` 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from publisher.catalog import authority
 from publisher.namespaces import ADMS, DCAT, DCT, VCARD
@@ -35,6 +37,7 @@ class Context:
     manifest: dict[str, Any]
     ledger: dict[str, dict[str, Any]]
     _described: dict[str, Graph] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def vocab(self) -> str:
@@ -46,6 +49,12 @@ class Context:
         if found is None:
             found = self._described[iri] = self.store.describe(iri, links=False)
         return found
+
+    def once(self, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, run once per context (figures over the whole ledger)."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
 
     def graph(self) -> Graph:
         g = new_graph(self.vocab)
@@ -75,6 +84,12 @@ def texts(g: Graph, subject: URIRef | BNode, predicate: URIRef, values: dict[str
         g.add((subject, predicate, Literal(text, lang=lang)))
 
 
+def iris(src: Graph, subject: Node, predicate: URIRef) -> list[URIRef]:
+    """The IRI values of `predicate` of `subject` in `src` (the store gives IRIs for
+    these; anything else is passed over)."""
+    return [o for o in src.objects(subject, predicate) if isinstance(o, URIRef)]
+
+
 def document(g: Graph, iri: URIRef) -> URIRef:
     g.add((iri, RDF.type, FOAF.Document))
     return iri
@@ -95,8 +110,8 @@ def add_publisher(ctx: Context, g: Graph, agent: URIRef) -> URIRef:
     for kind in src.objects(agent, DCT.type):
         if authority.concept(kind) is not None:
             g.add((agent, DCT.type, authority.describe(g, kind)))
-    for homepage in src.objects(agent, FOAF.homepage):
-        g.add((agent, FOAF.homepage, document(g, homepage)))  # type: ignore[arg-type]
+    for homepage in iris(src, agent, FOAF.homepage):
+        g.add((agent, FOAF.homepage, document(g, homepage)))
     return agent
 
 
@@ -138,7 +153,9 @@ def add_licence(ctx: Context, g: Graph, licence: URIRef) -> URIRef:
     if authority.concept(licence) is not None:  # already an EU table IRI
         authority.describe(g, licence)
         _licence_type(g, licence, authority.LICENCE_TYPES["Attribution"].iri)
-        g.add((licence, DCT.title, g.value(licence, SKOS.prefLabel)))
+        title = g.value(licence, SKOS.prefLabel)
+        if title is not None:
+            g.add((licence, DCT.title, title))
         return licence
     src = ctx.describe(str(licence))
     target = licence
@@ -173,21 +190,21 @@ def _licence_type_of(ctx: Context, licence: URIRef, src: Graph) -> URIRef | None
     """The ADMS licence type of one of our licences. For an SPDX expression without one of
     its own: an ``OR`` is as open as its most open member (the user may choose it), an
     ``AND`` as restrictive as its most restrictive one."""
-    for kind in src.objects(licence, DCT.type):
-        local = str(kind).rsplit("/", 1)[-1]
+    for stated in src.objects(licence, DCT.type):
+        local = str(stated).rsplit("/", 1)[-1]
         if local in authority.LICENCE_TYPES:
             return authority.LICENCE_TYPES[local].iri
     expression = src.value(licence, ctx.uris.vocab.licenseExpression)
-    members = list(src.objects(licence, ctx.uris.vocab.licenceMember))
+    members = iris(src, licence, ctx.uris.vocab.licenceMember)
     if expression is None or not members:
         return None
     codes = []
     for member in members:
-        kind = _licence_type_of(ctx, member, ctx.describe(str(member)))  # type: ignore[arg-type]
-        local = str(kind).rsplit("/", 1)[-1] if kind is not None else None
-        if local not in _RESTRICTIVENESS:
+        kind = _licence_type_of(ctx, member, ctx.describe(str(member)))
+        ranked = str(kind).rsplit("/", 1)[-1] if kind is not None else None
+        if ranked not in _RESTRICTIVENESS:
             return None  # a member we cannot rank: no type rather than a wrong one
-        codes.append(_RESTRICTIVENESS.index(local))
+        codes.append(_RESTRICTIVENESS.index(ranked))
     pick = min(codes) if " OR " in str(expression) else max(codes)
     return authority.LICENCE_TYPES[_RESTRICTIVENESS[pick]].iri
 
@@ -253,8 +270,12 @@ def add_concept(ctx: Context, g: Graph, concept: URIRef, src: Graph | None = Non
 
 def first_published(ctx: Context) -> Any:
     """The earliest first publication in the ledger (the register's issue date)."""
-    dates = [e.get("first_published") for e in ctx.ledger.values() if e.get("first_published")]
-    return min((str(d) for d in dates), default=ctx.modified.date().isoformat())[:10]
+
+    def compute() -> str:
+        dates = [str(d) for e in ctx.ledger.values() if (d := e.get("first_published"))]
+        return min(dates, default=ctx.modified.date().isoformat())[:10]
+
+    return ctx.once("first_published", compute)
 
 
 DCATAP_301 = URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.1")

@@ -114,21 +114,30 @@ def _modified(ctx: Context, iri: URIRef) -> Any:
     """When a vocabulary last changed: the ledger's date (changes of its description), else
     the ``dct:modified`` it states, else the build time."""
     stated = ctx.describe(str(iri)).value(iri, DCT.modified)
-    return modified(ctx.ledger, str(iri)) or (stated.toPython() if stated else ctx.modified)
+    when = stated.toPython() if isinstance(stated, Literal) else None
+    return modified(ctx.ledger, str(iri)) or when or ctx.modified
 
 
 def _register_modified(ctx: Context) -> Any:
     """The latest change to anything in the catalogue graph (offerings, suppliers,
-    licences), including removals; the build time when the ledger is empty."""
-    moments = []
-    for entry in ctx.ledger.values():
-        if entry.get("kind") in ("offering", "supplier", "licence"):
-            moments += [
-                str(v)
-                for v in (entry.get("modified"), entry.get("removed"), entry.get("first_published"))
-                if v
-            ]
-    return max(moments, default=None) or ctx.modified
+    licences), including removals; when the content last changed when the ledger is empty."""
+
+    def compute() -> Any:
+        moments = []
+        for entry in ctx.ledger.values():
+            if entry.get("kind") in ("offering", "supplier", "licence"):
+                moments += [
+                    str(v)
+                    for v in (
+                        entry.get("modified"),
+                        entry.get("removed"),
+                        entry.get("first_published"),
+                    )
+                    if v
+                ]
+        return max(moments, default=None) or ctx.modified
+
+    return ctx.once("register_modified", compute)
 
 
 def _dataset_common(ctx: Context, g: Graph, catalogue: URIRef, dataset: URIRef, item: Item) -> None:

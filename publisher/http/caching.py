@@ -61,7 +61,8 @@ def finish(
         add_cors(response)
     if response.status_code != 200:
         return response  # 304 stands only for a 200 (RFC 9110 §15.4.5)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place
+    return response
 
 
 def parse_timestamp(value: str | None) -> datetime | None:

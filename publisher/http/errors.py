@@ -19,6 +19,7 @@ from flask import Flask, Request, Response, json, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Response as BaseResponse
 
 from publisher.errors import NotPublished
 from publisher.http.caching import add_cors, add_vary, cache_control
@@ -168,7 +169,7 @@ def init_app(app: Flask) -> None:
         return error_response(503, str(exc), headers={"Retry-After": RETRY_AFTER_UNPUBLISHED})
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> Response:
+    def _http(exc: HTTPException) -> BaseResponse:
         if exc.code is None or exc.code < 400:
             return exc.get_response()
         return http_exception_response(exc)

@@ -72,8 +72,10 @@ class Catalogues:
         message = catalogue.get(msgid, context=context)
         if message is None or message.fuzzy:
             return None
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        return (strings, plural) if all(strings) else None
+        raw = message.string
+        found = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
+        strings = tuple(s for s in found if isinstance(s, str) and s)
+        return (strings, plural) if len(strings) == len(found) else None
 
     def text(self, lang: str, msgid: str, context: str | None = None) -> Text:
         """`msgid` in `lang`, or in English (the msgid itself) when not translated."""

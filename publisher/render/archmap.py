@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,18 @@ class ComponentRow:
     confidence: str | None = None
 
 
+class Members(Protocol):
+    """The offerings of a component: a set or the site index's bitmap (union and size)."""
+
+    def __or__(self, other: Any) -> Any: ...
+
+    def __len__(self) -> int: ...
+
+
 def build_map(
     layers: Iterable[LayerRow],
     components: Iterable[ComponentRow],
-    offerings_by_component: dict[str, set[str]],
+    offerings_by_component: Mapping[str, Members],
 ) -> ArchitectureMap:
     """Group components under their layers with the number of offerings of each."""
     by_layer: dict[str, list[ComponentRow]] = {}
@@ -80,9 +89,11 @@ def build_map(
     built = []
     for layer in layers:
         rows = sorted(by_layer.get(layer.key, []), key=lambda c: (c.order, c.label))
-        offerings: set[str] = set()
+        offerings: Any = None  # the union of the layer's components' offerings
         for c in rows:
-            offerings |= offerings_by_component.get(c.key, set())
+            members = offerings_by_component.get(c.key)
+            if members is not None:
+                offerings = members if offerings is None else offerings | members
         built.append(
             MapLayer(
                 key=layer.key,
@@ -90,13 +101,13 @@ def build_map(
                 href=layer.href,
                 order=layer.order,
                 cross_cutting=layer.cross_cutting,
-                count=len(offerings),
+                count=len(offerings) if offerings is not None else 0,
                 components=tuple(
                     MapComponent(
                         c.key,
                         c.label,
                         c.href,
-                        len(offerings_by_component.get(c.key, ())),
+                        len(offerings_by_component.get(c.key) or ()),
                         lang=c.lang,
                         confidence=c.confidence,
                     )

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from rdflib import Literal
+from rdflib.term import Node
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -39,9 +40,10 @@ def preference(lang: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((lang, *FALLBACK)))
 
 
-def pick(literals: Iterable[Literal], lang: str) -> Literal | None:
-    """The literal best suited to `lang`; untagged literals (proper names) come after the
-    preferred languages, then any other language. Deterministic for equal candidates."""
+def pick(literals: Iterable[Node], lang: str) -> Literal | None:
+    """The literal best suited to `lang` (other terms are passed over); untagged literals
+    (proper names) come after the preferred languages, then any other language.
+    Deterministic for equal candidates."""
     candidates = sorted(
         (lit for lit in literals if isinstance(lit, Literal)), key=lambda lit: str(lit)
     )
@@ -57,7 +59,7 @@ def pick(literals: Iterable[Literal], lang: str) -> Literal | None:
     return candidates[0]
 
 
-def pick_all(literals: Iterable[Literal], lang: str) -> list[Literal]:
+def pick_all(literals: Iterable[Node], lang: str) -> list[Literal]:
     """All literals in the language `pick` would choose (e.g. every keyword in it)."""
     literals = list(literals)
     chosen = pick(literals, lang)

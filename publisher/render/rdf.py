@@ -26,8 +26,9 @@ def serialise(graph: Graph, fmt: Format, *, fast: bool = False) -> bytes:
     if fast or fmt.serialiser != "rdflib" or fmt.rdflib is None:
         return _oxigraph(graph, fmt.rdf_format)
     if fmt.rdflib == "json-ld":
-        options = {"context": jsonld_context(graph), "auto_compact": True}
-        data = graph.serialize(format="json-ld", encoding="utf-8", **options)
+        data = graph.serialize(
+            format="json-ld", encoding="utf-8", context=jsonld_context(graph), auto_compact=True
+        )
         return canonical_json(data)
     data = graph.serialize(format=fmt.rdflib, encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
@@ -72,7 +73,7 @@ def serialise_triples(
             for prefix, ns in sorted(namespaces.items())
             if prefix and any(u.startswith(str(ns)) for u in used)
         }
-    return ox.serialize(ordered, format=fmt, prefixes=prefixes)
+    return ox.serialize(ordered, format=fmt, prefixes=prefixes) or b""
 
 
 def used_prefixes(graph: Graph) -> dict[str, str]:

@@ -135,7 +135,7 @@ def architecture_map(s: Site, index: SiteIndex, lang: str) -> ArchitectureMap:
                 confidence=concept["confidence"],
             )
         )
-    members = {row.key: set(index.members("component", row.key)) for row in components}
+    members = {row.key: index.members("component", row.key) for row in components}
     return build_map(layers, components, members)
 
 
@@ -153,7 +153,14 @@ def facets(s: Site, index: SiteIndex, lang: str) -> list[dict[str, Any]]:
             values = {e.key: values.get(e.key, 0) for e in index.entities("supplier")}
         elif complete and name in ("aspect", "domain", "phase"):
             values = {key: values.get(key, 0) for key in index.concept_keys(kind)}
-        items = []
+        more = None
+        if len(values) > LIST_ALL_UP_TO:
+            more = {"href": site_path(f"/offerings/facet/{name}"), "count": len(values)}
+            # Only the values that can be among the TOP shown (the ties at the last place
+            # included) get a label and a link: the list does not grow with the catalogue.
+            least = sorted(values.values(), reverse=True)[TOP - 1]
+            values = {key: count for key, count in values.items() if count >= least}
+        items: list[dict[str, Any]] = []
         for key, count in values.items():
             label = index.label(kind, key, lang)
             badge = None
@@ -169,9 +176,7 @@ def facets(s: Site, index: SiteIndex, lang: str) -> list[dict[str, Any]]:
                 }
             )
         items.sort(key=lambda i: (-i["count"], i["label"].casefold()))
-        more = None
-        if len(items) > LIST_ALL_UP_TO:
-            more = {"href": site_path(f"/offerings/facet/{name}"), "count": len(items)}
+        if more is not None:
             items = items[:TOP]
         out.append({"title": title, "items": items, "more": more})
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template
 from rdflib import BNode, Graph, Literal, URIRef
@@ -107,7 +108,7 @@ def ontology_graph(s: Site, archived: str | None = None) -> Graph:
         full = reads.graph_triples(s.store(), str(s.uris.graph("vocabulary")))
     graph = new_graph(str(s.uris.vocab))
     # Sorted, and popped from the end: the same order in every process (same bytes).
-    todo = sorted(
+    todo: list[URIRef | BNode] = sorted(
         (x for x in set(full.subjects()) if isinstance(x, URIRef) and str(x).startswith(prefix)),
         reverse=True,
     )
@@ -166,10 +167,10 @@ def plain_html(graph: Graph, s: Site) -> str:
             {
                 "iri": str(term),
                 "local": local,
-                "labels": {lit.language: str(lit) for lit in graph.objects(term, RDFS.label)},
-                "comments": {lit.language: str(lit) for lit in graph.objects(term, RDFS.comment)},
+                "labels": _texts(graph, term, RDFS.label),
+                "comments": _texts(graph, term, RDFS.comment),
                 "related": sorted(
-                    (graph.namespace_manager.normalizeUri(p), str(o))
+                    (graph.namespace_manager.normalizeUri(str(p)), str(o))
                     for p, o in graph.predicate_objects(term)
                     if isinstance(o, URIRef) and p not in (RDFS.isDefinedBy,)
                 ),
@@ -234,9 +235,14 @@ def _bilingual_labels(graph: Graph, first: str = "en") -> Graph:
     return copy
 
 
-def _schemes(s: Site) -> list[dict[str, object]]:
+def _texts(graph: Graph, term: URIRef, predicate: URIRef) -> dict[str | None, str]:
+    """The texts of `predicate` by language."""
+    return {o.language: str(o) for o in graph.objects(term, predicate) if isinstance(o, Literal)}
+
+
+def _schemes(s: Site) -> list[dict[str, Any]]:
     """Concept schemes with their top concepts, labels in fi and en."""
-    schemes: dict[str, dict[str, object]] = {}
+    schemes: dict[str, dict[str, Any]] = {}
     for row in reads.scheme_labels(s.store()):
         scheme, concept = row.scheme, row.concept
         entry = schemes.setdefault(
@@ -251,7 +257,7 @@ def _schemes(s: Site) -> list[dict[str, object]]:
         target = (
             entry
             if concept == scheme
-            else entry["concepts"].setdefault(  # type: ignore[union-attr]
+            else entry["concepts"].setdefault(
                 concept,
                 {
                     "iri": concept,
@@ -260,11 +266,11 @@ def _schemes(s: Site) -> list[dict[str, object]]:
                 },
             )
         )
-        target["labels"][row.lang] = row.label  # type: ignore[index]
+        target["labels"][row.lang] = row.label
     out = sorted(schemes.values(), key=lambda e: str(e["iri"]))
     for entry in out:
         entry["concepts"] = sorted(
-            entry["concepts"].values(),  # type: ignore[union-attr]
+            entry["concepts"].values(),
             key=lambda c: c["labels"].get("en", c["iri"]),
         )
     return out

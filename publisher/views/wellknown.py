@@ -270,14 +270,22 @@ def _urls(s: Site, publication: Publication, start: int, size: int) -> Iterator[
     modified = publication.modified.date().isoformat()
     space = f"{s.uris.base}id/"
 
-    def every() -> Iterator[tuple[str, str]]:
-        yield f"{root}/", modified
+    def every() -> Iterator[str | None]:  # an entity's IRI; None for the home page's
+        yield None
         for entity in s.site_index().entities():
-            entry = publication.ledger.get(entity.iri) or {}
-            yield f"{root}/doc/{entity.iri[len(space) :]}", (entry.get("modified") or modified)[:10]
-        yield f"{root}/ontology", modified
+            yield entity.iri
+        yield ""
 
-    return islice(every(), start, start + size)
+    ledger = publication.ledger
+    # Sliced before the URLs are made, so a late page costs no more than the first.
+    for iri in islice(every(), start, start + size):
+        if iri is None:
+            yield f"{root}/", modified
+        elif iri == "":
+            yield f"{root}/ontology", modified
+        else:
+            entry = ledger.get(iri) or {}
+            yield f"{root}/doc/{iri[len(space) :]}", (entry.get("modified") or modified)[:10]
 
 
 def _url(loc: str, modified: str) -> str:
