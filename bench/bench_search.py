@@ -232,7 +232,9 @@ def tantivy_peer(
     from publisher.uris import UriScheme
 
     db = sqlite3.connect(f"file:{index_file}?mode=ro&immutable=1", uri=True)
-    cache = {(lang, w): terms for lang, w, terms in db.execute("SELECT * FROM word")}
+    cache = {
+        (lang, w): terms for lang, w, terms in db.execute("SELECT lang, word, terms FROM word")
+    }
     store = Path(str(index_file).replace("/index-cold/siteindex.sqlite", "/store"))
     model = build_model(read_store(store, UriScheme(BASE)))
     analyse = Terms(default_analyser(), cache)

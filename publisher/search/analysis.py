@@ -122,7 +122,7 @@ class Analyser:
                 found += bases
                 found += parts
             else:
-                found.append(self.stem(language, surface))  # type: ignore[arg-type]
+                found.append(self.stem(language, surface))
         return tuple(dict.fromkeys(t for t in found if t))
 
     def text_terms(self, text: str, lang: str | None) -> list[str]:

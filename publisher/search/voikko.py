@@ -74,7 +74,7 @@ def compound_parts(baseform: str, wordbases: str) -> tuple[str, ...]:
 def open_voikko() -> Voikko | None:
     """The Finnish Voikko analyser, or None when libvoikko or voikko-fi is missing."""
     try:
-        import libvoikko  # type: ignore[import-untyped]
+        import libvoikko
     except ImportError:
         return None
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -127,7 +127,7 @@ def build_model(extract: Extract, ledger: dict[str, Any] | None = None) -> Model
         model.details.append(detail)
         model.docs.append(_offering_doc(extract, ordinal, iri))
     model.memberships = memberships_of(model.cards, licences)
-    model.sorts = _sorts(model, extract, ledger or {})
+    model.sorts = _sorts(model, ledger or {})
     for entity in model.entities[len(model.cards) :]:
         model.docs.append(_other_doc(extract, entity))
     return model
@@ -157,7 +157,7 @@ def _offering(
     # Blank nodes (prices, parts, claims) are ordered by their content, never by their
     # labels, which may differ between builds of the same sources.
     prices = _by_content(_price(x, node) for node in x.iris(iri, str(ak.pricing)))
-    parts = []
+    parts: list[dict[str, Any]] = []
     for node in x.iris(iri, P_HAS_PART):
         part_licence = _first(x.keys_of(x.iris(node, P_LICENSE)))
         parts.append(
@@ -435,42 +435,59 @@ def collation_key(text: str, lang: str) -> str:
     return folded
 
 
-def _sorts(model: Model, x: Extract, ledger: dict[str, Any]) -> dict[str, list[int]]:
-    supplier_names: dict[str, dict[str, str]] = {}
-    for entity in model.entities:
-        if entity.kind == "supplier":
-            supplier_names[entity.key] = {t.lang: t.value for t in entity.labels}
-    sorts: dict[str, list[int]] = {}
-    ordinals = range(len(model.cards))
+def supplier_names(entities: Iterable[Entity]) -> dict[str, dict[str, str]]:
+    return {e.key: {t.lang: t.value for t in e.labels} for e in entities if e.kind == "supplier"}
+
+
+SortKey = Callable[[int], Any]
+
+
+def sort_keys(
+    card_of: Callable[[int], dict[str, Any]],
+    iri_of: Callable[[int], str],
+    names: dict[str, dict[str, str]],
+    ledger: dict[str, Any],
+) -> dict[str, SortKey]:
+    """The key of an offering's ordinal in each sort order (each a total order: the last
+    part is the offering's key)."""
+    keys: dict[str, SortKey] = {}
     for lang in ("fi", "sv", "en"):
 
         def title(i: int, lang: str = lang) -> str:
-            return collation_key(_best(model.cards[i]["title"], lang) or "", lang)
+            return collation_key(_best(card_of(i)["title"], lang) or "", lang)
 
-        sorts[f"name:{lang}"] = sorted(ordinals, key=lambda i: (title(i), model.cards[i]["key"]))
+        def by_name(i: int, title: Callable[[int], str] = title) -> tuple[str, str]:
+            return (title(i), card_of(i)["key"])
 
-        def supplier(i: int, lang: str = lang) -> str:
-            names = supplier_names.get(model.cards[i]["supplier"] or "", {})
-            return collation_key(_best(names, lang) or "", lang)
+        def by_supplier(
+            i: int, lang: str = lang, title: Callable[[int], str] = title
+        ) -> tuple[str, str, str]:
+            card = card_of(i)
+            supplier = collation_key(_best(names.get(card["supplier"] or "", {}), lang) or "", lang)
+            return (supplier, title(i), card["key"])
 
-        sorts[f"supplier:{lang}"] = sorted(
-            ordinals, key=lambda i: (supplier(i), title(i), model.cards[i]["key"])
+        keys[f"name:{lang}"] = by_name
+        keys[f"supplier:{lang}"] = by_supplier
+
+    def newest(i: int) -> tuple[tuple[int, ...], tuple[int, ...], str]:
+        # Newest first: first published here, then the release date, then the name.
+        entry = ledger.get(iri_of(i)) or {}
+        card = card_of(i)
+        return (
+            _desc(str(entry.get("first_published") or "")),
+            _desc(card["issued"] or ""),
+            card["key"],
         )
 
-    def first_published(i: int) -> str:
-        entry = ledger.get(model.entities[i].iri) or {}
-        return str(entry.get("first_published") or "")
+    keys["newest"] = newest
+    return keys
 
-    # Newest first: first published here, then the release date, then the name.
-    sorts["newest"] = sorted(
-        ordinals,
-        key=lambda i: (
-            _desc(first_published(i)),
-            _desc(model.cards[i]["issued"] or ""),
-            model.cards[i]["key"],
-        ),
-    )
-    return sorts
+
+def _sorts(model: Model, ledger: dict[str, Any]) -> dict[str, list[int]]:
+    cards, entities = model.cards, model.entities
+    keys = sort_keys(cards.__getitem__, lambda i: entities[i].iri, supplier_names(entities), ledger)
+    ordinals = range(len(cards))
+    return {name: sorted(ordinals, key=key) for name, key in keys.items()}
 
 
 def _desc(text: str) -> tuple[int, ...]:

@@ -32,7 +32,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from pyroaring import BitMap, FrozenBitMap
+from pyroaring import AbstractBitMap, BitMap, FrozenBitMap
 
 from publisher.publication import ARTEFACTS_DIR
 from publisher.search.analysis import WORD, Analyser, default_analyser, fold, words
@@ -290,7 +290,7 @@ class SiteIndex:
         """The offerings (ordinals) that have ``value`` in ``facet``."""
         return self._bitmaps.get(facet, {}).get(value, FrozenBitMap())
 
-    def select(self, selection: Selection, *, within: BitMap | None = None) -> FrozenBitMap:
+    def select(self, selection: Selection, *, within: AbstractBitMap | None = None) -> FrozenBitMap:
         """The offerings in a selection (facets only; text is ``search``'s)."""
         found = BitMap(self.all_offerings if within is None else within)
         for facet, values in selection.chosen.items():
@@ -301,7 +301,7 @@ class SiteIndex:
         return BitMap.union(BitMap(), *(self.members(facet, v) for v in values))
 
     def facets(
-        self, selection: Selection, *, within: BitMap | None = None, top: int | None = None
+        self, selection: Selection, *, within: AbstractBitMap | None = None, top: int | None = None
     ) -> list[Facet]:
         """Every facet with each value's count under the selection: AND across facets, OR
         within one, so a value's count is what the list would hold if it were chosen
@@ -340,7 +340,7 @@ class SiteIndex:
             out.append(Facet(spec.name, tuple(values)))
         return out
 
-    def _counts_by_offering(self, facet: str, offerings: BitMap) -> dict[str, int]:
+    def _counts_by_offering(self, facet: str, offerings: AbstractBitMap) -> dict[str, int]:
         """Counts of a facet with many values, by walking the offerings (cheaper than one
         intersection per value when there are thousands of values)."""
         bitmaps = self._bitmaps.get(facet, {})
@@ -356,7 +356,7 @@ class SiteIndex:
         with self._lock:
             found = self._derived.get(key)
         if found is not None:
-            return found  # type: ignore[no-any-return]
+            return found
         names = sorted(self._bitmaps.get(facet, {}))
         lists: list[list[int]] = [[] for _ in range(len(self.all_offerings))]
         for number, name in enumerate(names):
@@ -396,7 +396,9 @@ class SiteIndex:
             return self._sorts["newest"]
         return self._sorts.get(f"{sort}:{lang}") or self._sorts[f"name:{lang}"]
 
-    def ordered(self, offerings: BitMap, sort: str, lang: str, offset: int, size: int) -> list[int]:
+    def ordered(
+        self, offerings: AbstractBitMap, sort: str, lang: str, offset: int, size: int
+    ) -> list[int]:
         """``size`` ordinals of ``offerings`` from ``offset`` on, in a sort order."""
         if sort not in SORTS:
             sort = "name"
@@ -429,7 +431,7 @@ class SiteIndex:
                 rank[ordinal] = position
             with self._lock:
                 self._derived[key] = rank
-        return rank  # type: ignore[no-any-return]
+        return rank
 
     def cards(self, ordinals: list[int]) -> list[dict[str, Any]]:
         """The cards of offerings, in the order asked."""
@@ -468,7 +470,7 @@ class SiteIndex:
         lang: str = "fi",
         number: int = 1,
         size: int = 20,
-        within: BitMap | None = None,
+        within: AbstractBitMap | None = None,
     ) -> Page:
         """One page of the selection's cards."""
         offerings = self.select(selection, within=within)
@@ -600,7 +602,7 @@ class SiteIndex:
         return out
 
 
-def _take(ranked: list[int], within: BitMap, offset: int, size: int) -> list[int]:
+def _take(ranked: list[int], within: AbstractBitMap, offset: int, size: int) -> list[int]:
     """``size`` items of ``ranked`` that are in ``within``, after skipping ``offset``."""
     out: list[int] = []
     for entity in ranked:

@@ -19,7 +19,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import filterfalse, repeat
 from pathlib import Path
@@ -53,10 +53,11 @@ class Rows:
     entities: list[Entity]
     concepts: list[dict[str, Any]]
     licences: list[dict[str, Any]]
-    cards: list[dict[str, Any]]  # by ordinal
+    offerings: list[tuple[str, str | None]]  # key and supplier, by ordinal
+    types: dict[str, int]  # offerings by type (product, service)
     card_blobs: list[bytes]  # the packed cards, by ordinal
     detail_blobs: list[bytes]
-    memberships: dict[str, dict[str, list[int]]]
+    memberships: Mapping[str, Mapping[str, Sequence[int]]]  # facet → value → ordinals
     sorts: dict[str, list[int]]
     search: list[tuple[int, str, str, str, str]]  # entity, title, keywords, names, body
     kinds: list[tuple[int, str]]  # entity, kind of the searchable entities
@@ -138,7 +139,7 @@ def _cold_rows(
     words: Counter[tuple[str, str]] = Counter()
     for doc in model.docs:
         fields, seen, named, pairs = analyse.doc(doc)
-        search.append((doc.entity, *fields))
+        search.append(search_row(doc.entity, fields))
         count_terms(terms, seen, named, 1)
         words.update(pairs)
     say(
@@ -150,7 +151,8 @@ def _cold_rows(
         entities=model.entities,
         concepts=model.concepts,
         licences=model.licences,
-        cards=model.cards,
+        offerings=[(c["key"], c["supplier"]) for c in model.cards],
+        types=dict(Counter(c["type"] for c in model.cards)),
         card_blobs=[packed(c) for c in model.cards],
         detail_blobs=[packed(d) for d in model.details],
         memberships=model.memberships,
@@ -176,18 +178,26 @@ def _write_rows(
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         db.executescript(TABLES)
+        lap = _Laps(say)
         db.execute("BEGIN")
         _write_tables(db, rows)
+        lap("tables")
         _write_search(db, rows)
+        lap("search rows")
         db.executemany("INSERT INTO suggest VALUES (?, ?, ?, ?, ?)", rows.suggest)
         db.executemany("INSERT INTO suggest_top VALUES (?, ?)", rows.suggest_top)
         _write_meta(db, rows, analyser, base_uri)
         db.execute("COMMIT")
+        lap("suggestions")
         db.execute("INSERT INTO search(search, rank) VALUES ('rank', ?)", (RANK,))
         db.execute("INSERT INTO search(search) VALUES ('rebuild')")
+        lap("full-text index")
         db.execute("INSERT INTO search(search) VALUES ('optimize')")
+        lap("full-text optimize")
         db.execute("ANALYZE")
+        lap("analyze")
         db.execute("VACUUM")
+        lap("vacuum")
     finally:
         db.close()
     os.replace(temporary, target)
@@ -196,6 +206,19 @@ def _write_rows(
         f"({time.perf_counter() - started:.2f} s)"
     )
     return target
+
+
+class _Laps:
+    """Says how long each step of the write took."""
+
+    def __init__(self, say: Progress) -> None:
+        self.say = say
+        self.last = time.perf_counter()
+
+    def __call__(self, what: str) -> None:
+        now = time.perf_counter()
+        self.say(f"  site index: {what} written ({now - self.last:.2f} s)")
+        self.last = now
 
 
 def write_artefact(context: ArtefactContext) -> None:
@@ -265,7 +288,10 @@ def _write_tables(db: sqlite3.Connection, rows: Rows) -> None:
     )
     db.executemany(
         "INSERT INTO offering VALUES (?, ?, ?, ?)",
-        ((i, c["key"], c["supplier"], rows.card_blobs[i]) for i, c in enumerate(rows.cards)),
+        (
+            (i, key, supplier, rows.card_blobs[i])
+            for i, (key, supplier) in enumerate(rows.offerings)
+        ),
     )
     db.executemany("INSERT INTO offering_detail VALUES (?, ?)", enumerate(rows.detail_blobs))
     facet_rows = []
@@ -384,6 +410,11 @@ class Terms:
             self.surfaces[word] = term_of(word)
 
 
+def search_row(entity: int, fields: list[str]) -> tuple[int, str, str, str, str]:
+    title, keywords, names, body = fields
+    return (entity, title, keywords, names, body)
+
+
 def count_terms(terms: dict[str, list[int]], seen: set[str], named: set[str], sign: int) -> None:
     """Add (sign 1) or take away (-1) one entity's surface terms to the counts."""
     for term in seen:
@@ -422,7 +453,9 @@ def _fields(doc: SearchDoc) -> tuple[tuple[Text, ...], ...]:
 SUGGESTED = frozenset({*KIND_WEIGHT, "aspect", "domain", "phase", "route"})
 
 
-def suggest_counts(memberships: dict[str, dict[str, list[int]]]) -> dict[tuple[str, str], int]:
+def suggest_counts(
+    memberships: Mapping[str, Mapping[str, Sequence[int]]],
+) -> dict[tuple[str, str], int]:
     return {
         (facet, value): len(ordinals)
         for facet, values in memberships.items()
@@ -500,7 +533,7 @@ def _word_starts(label: str) -> list[tuple[int, str]]:
 
 def _write_meta(db: sqlite3.Connection, rows: Rows, analyser: Analyser, base: str) -> None:
     kinds = Counter(e.kind for e in rows.entities)
-    types = Counter(c["type"] for c in rows.cards)
+    types = rows.types
     counts = {
         **{k: kinds[k] for k in sorted(kinds)},
         "product": types.get("product", 0),

@@ -13,7 +13,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
@@ -52,7 +52,7 @@ BY_MEDIA = {media: ext for ext, media in LIST_FORMATS.items()}
 _BODIES: LruCache[tuple[Any, ...], bytes] = LruCache(256)
 
 # Quick filters: one click adds a buyer's usual combination to the current selection.
-PRESETS = (
+PRESETS: tuple[tuple[str, dict[str, str | tuple[str, ...]]], ...] = (
     ("preset_open_free", {"open": "yes", "pricing": "no-licence-fee"}),
     ("preset_priced", {"pricing": "published-price"}),
     (
@@ -116,7 +116,7 @@ def thing_href(kind: str, key: str) -> str:
     return local_href(str(site().uris.thing(kind, key))) or ""
 
 
-def list_url(path: str = "offerings"):  # type: ignore[no-untyped-def]
+def list_url(path: str = "offerings") -> Callable[[Selection, dict[str, str | int | None]], str]:
     def make(selection: Selection, extra: dict[str, str | int | None]) -> str:
         query = selection.query_string(**extra, lang=explicit_language())
         return f"{request.script_root}/{path}" + (f"?{query}" if query else "")
@@ -282,10 +282,10 @@ def _render(
     presets = []
     for name, values in PRESETS:
         target = selection
-        for facet, chosen in values.items():
-            for value in (chosen,) if isinstance(chosen, str) else chosen:
-                if not target.has(facet, value):
-                    target = target.toggled(facet, value)
+        for facet, wanted in values.items():
+            for choice in (wanted,) if isinstance(wanted, str) else wanted:
+                if not target.has(facet, choice):
+                    target = target.toggled(facet, choice)
         presets.append(
             {"label": text(name, lang), "href": url(target, keep), "on": target == selection}
         )
@@ -494,7 +494,7 @@ def suggest() -> Response:
             prefix,
             [i["label"] for i in items],
             [text(f"kind_{i['kind']}", lang) for i in items],
-            [base + i["href"] for i in items],
+            [base + str(i["href"]) for i in items],
         ]
         response = jsonify(body)
         response.mimetype = "application/x-suggestions+json"

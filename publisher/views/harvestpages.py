@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from flask import Response, current_app, request
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
 from publisher.caching import add_vary, finish
@@ -109,7 +109,7 @@ def prefers_html() -> bool:
 
 
 def _texts(graph: Graph, node: Any, predicate: URIRef, lang: str) -> dict[str, Any] | None:
-    lit = pick(graph.objects(node, predicate), lang)
+    lit = pick((o for o in graph.objects(node, predicate) if isinstance(o, Literal)), lang)
     if lit is None:
         return None
     tag = getattr(lit, "language", None)
@@ -145,7 +145,7 @@ def _entry(graph: Graph, node: Any, lang: str) -> dict[str, Any]:
     return {
         "iri": str(node),
         "types": sorted(
-            graph.namespace_manager.normalizeUri(t) for t in graph.objects(node, RDF.type)
+            graph.namespace_manager.normalizeUri(str(t)) for t in graph.objects(node, RDF.type)
         ),
         "title": _texts(graph, node, DCTERMS.title, lang) or {"text": str(node), "lang": None},
         "description": _texts(graph, node, DCTERMS.description, lang),

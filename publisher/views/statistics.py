@@ -26,7 +26,7 @@ _PAGES: LruCache[tuple[Any, ...], bytes] = LruCache(16)
 
 def charts(ix: SiteIndex, lang: str, href: Any) -> list[dict[str, Any]]:
     """The charts' numbers (also what the tests check against the store)."""
-    out = []
+    out: list[tuple[str, str, list[Bar], str | None]] = []
 
     def facet_bars(facet: str, values: list[str], within: Any = None) -> list[Bar]:
         bars = []

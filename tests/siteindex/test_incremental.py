@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -102,17 +103,31 @@ def test_reused_rows_give_the_cold_bytes(tmp_path: Path, generated: Path, edit: 
     assert digest(index_path(after.path)) == digest(cold)
 
 
-def test_added_entities_are_written_whole(tmp_path: Path, generated: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(generated, data)
-    out = tmp_path / "out"
-    before = build(make_settings(out, data), progress=lambda _m: None, now=T0)
+def add_supplier(data: Path) -> None:
+    """A copy of the second file under new ids: a supplier and its offerings added."""
     source = sorted((data / "suppliers").glob("*.yaml"))[1]
     copy = source.read_text(encoding="utf-8").replace(f"id: {source.stem}", "id: kopio")
     copy = copy.replace("id: offering-", "id: kopio-offering-")
     (data / "suppliers" / "kopio.yaml").write_text(copy, encoding="utf-8")
+
+
+def remove_supplier(data: Path) -> None:
+    """The third file gone: a supplier and its offerings removed."""
+    sorted((data / "suppliers").glob("*.yaml"))[2].unlink()
+
+
+@pytest.mark.parametrize("edit", [add_supplier, remove_supplier])
+def test_added_and_removed_entities_renumber_the_reused_rows(
+    tmp_path: Path, generated: Path, edit: Callable[[Path], None]
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(generated, data)
+    out = tmp_path / "out"
+    before = build(make_settings(out, data), progress=lambda _m: None, now=T0)
+    edit(data)
     after = build(make_settings(out, data), progress=lambda _m: None, now=T1)
     cold, _ = rewrite(tmp_path / "cold", before, after, reuse=False)
-    warm, _ = rewrite(tmp_path / "warm", before, after, reuse=True)
+    warm, lines = rewrite(tmp_path / "warm", before, after, reuse=True)
+    assert any(REUSED in line for line in lines), lines
     assert digest(warm) == digest(cold) == digest(index_path(after.path))
     assert (warm.parent / INDEX_FILE).is_file()
