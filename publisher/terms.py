@@ -24,11 +24,15 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return Literal(term.value, datatype=URIRef(datatype), normalize=False)
 
 
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_oxigraph(
+    term: Node, blank_nodes: dict[BNode, ox.BlankNode] | None = None
+) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term; blank nodes keep their label, or take the one
+    `blank_nodes` gives them."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
+        return ox.BlankNode(str(term)) if blank_nodes is None else blank_nodes[term]
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
@@ -38,10 +42,15 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot convert {term!r}")
 
 
-def triple_to_oxigraph(subject: Node, predicate: Node, obj: Node) -> ox.Triple:
+def triple_to_oxigraph(
+    subject: Node,
+    predicate: Node,
+    obj: Node,
+    blank_nodes: dict[BNode, ox.BlankNode] | None = None,
+) -> ox.Triple:
     """An rdflib triple as a pyoxigraph one (a literal subject or a predicate that is not
-    an IRI is not RDF: refused)."""
-    s, p = to_oxigraph(subject), to_oxigraph(predicate)
+    an IRI is not RDF: refused); blank nodes as in `to_oxigraph`."""
+    s, p = to_oxigraph(subject, blank_nodes), to_oxigraph(predicate, blank_nodes)
     if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
         raise TypeError(f"not an RDF triple: {subject!r} {predicate!r} {obj!r}")
-    return ox.Triple(s, p, to_oxigraph(obj))
+    return ox.Triple(s, p, to_oxigraph(obj, blank_nodes))

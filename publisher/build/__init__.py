@@ -50,7 +50,7 @@ from publisher.build.dumps import DUMP_NAME, FORMATS, Chunk, ChunkIndex, DumpWri
 from publisher.build.lock import STAGING_PREFIX, BuildLock, remove_leftovers
 from publisher.build.mapfile import FileGraph
 from publisher.build.storage import StoreLoader, load_store, update_store
-from publisher.build.terms import Canonical, ntriples, sort_triples, to_rdflib
+from publisher.build.terms import Canonical, ntriples, sort_triples
 from publisher.build.units import FileUnit, Inputs, Job, Workbench, dump_prefixes, process_files
 from publisher.config import Settings
 from publisher.errors import BuildError
@@ -619,6 +619,5 @@ __all__ = [
     "check",
     "check_sources",
     "stderr_progress",
-    "to_rdflib",
     "validate_sources",
 ]

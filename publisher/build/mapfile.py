@@ -16,12 +16,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import BNode, Graph
 
-from publisher.build.terms import Canonical, sort_triples, triple_from_rdflib
+from publisher.build.terms import Canonical, sort_triples
 from publisher.licences import LicenceRegister
 from publisher.mapping import map_licences as map_licence_part
 from publisher.mapping import map_records
 from publisher.mapping.context import Origin, Terms
 from publisher.sources import ReadResult
+from publisher.terms import triple_to_oxigraph
 from publisher.uris import UriScheme
 
 
@@ -65,7 +66,7 @@ def map_vocabulary(vocabulary: Graph, canonical: Canonical) -> list[ox.Triple]:
         for node in (s, o):
             if isinstance(node, BNode) and node not in labels:
                 labels[node] = ox.BlankNode()
-        triple = canonical.triple(triple_from_rdflib(s, p, o, labels))
+        triple = canonical.triple(triple_to_oxigraph(s, p, o, labels))
         dataset.add(ox.Quad(triple.subject, triple.predicate, triple.object))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sort_triples(quad.triple for quad in dataset)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -51,42 +49,6 @@ class Canonical:
             if canonical is not obj:
                 return ox.Triple(triple.subject, triple.predicate, canonical)
         return triple
-
-
-def from_rdflib(term: Node, blank_nodes: dict[BNode, ox.BlankNode]) -> Term:
-    """An rdflib term as a pyoxigraph term (blank nodes by the given labels)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return blank_nodes[term]
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def triple_from_rdflib(
-    subject: Node, predicate: Node, obj: Node, blank_nodes: dict[BNode, ox.BlankNode]
-) -> ox.Triple:
-    """An rdflib triple as a pyoxigraph one (blank nodes by the given labels)."""
-    s, p = from_rdflib(subject, blank_nodes), from_rdflib(predicate, blank_nodes)
-    if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
-        raise TypeError(f"not an RDF triple: {subject!r} {predicate!r} {obj!r}")
-    return ox.Triple(s, p, from_rdflib(obj, blank_nodes))
-
-
-def to_rdflib(term: Term) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
 
 
 def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:

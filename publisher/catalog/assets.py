@@ -132,29 +132,7 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     g.add((asset, RDF.type, ADMS.Asset))
     kind = "service" if (asset, RDF.type, ak.Service) in src else "product"
     g.add((asset, DCT.type, _asset_type(ctx, g, kind)))
-    for p in (
-        DCT.title,
-        DCT.description,
-        DCAT.keyword,
-        DCT.identifier,
-        OWL.versionInfo,
-        OWL.sameAs,
-        SKOS.altLabel,
-    ):
-        for o in src.objects(asset, p):
-            g.add((asset, p, o))
-    for standard in src.objects(asset, DCT.conformsTo):  # the open standards it implements
-        g.add((asset, DCT.conformsTo, standard))
-        g.add((standard, RDF.type, DCT.Standard))
-    if (asset, DCAT.keyword, None) not in g:  # tags for harvesters: the component labels
-        for component in src.objects(asset, DCAT.theme):
-            for label in ctx.describe(str(component)).objects(component, SKOS.prefLabel):
-                g.add((asset, DCAT.keyword, label))
-    for p in (DCT.issued, DCT.modified):
-        for o in src.objects(asset, p):
-            g.add((asset, p, o))
-    if (asset, DCT.modified, None) not in g:
-        g.add((asset, DCT.modified, date_literal(item.modified)))
+    _add_texts_and_dates(ctx, g, src, item)
     status = src.value(asset, ADMS.status)
     if status is not None and authority.concept(status) is not None:
         g.add((asset, ADMS.status, authority.describe(g, status)))
@@ -176,21 +154,49 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     for page in iris(src, asset, ak.apiDocumentation):
         g.add((asset, FOAF.page, document(g, page)))
     g.add((asset, FOAF.page, document(g, ctx.uris.doc("offering", item.key))))
+    _add_distributions(ctx, g, src, item)
+    _add_record(ctx, g, catalogue, item, removed=False)
+
+
+def _add_texts_and_dates(ctx: Context, g: Graph, src: Graph, item: Item) -> None:
+    """Titles, descriptions, keywords (the component labels when it has none: tags for
+    harvesters), identifiers, standards, issued and modified."""
+    asset = item.iri
+    for p in (
+        DCT.title,
+        DCT.description,
+        DCAT.keyword,
+        DCT.identifier,
+        OWL.versionInfo,
+        OWL.sameAs,
+        SKOS.altLabel,
+    ):
+        for o in src.objects(asset, p):
+            g.add((asset, p, o))
+    for standard in src.objects(asset, DCT.conformsTo):  # the open standards it implements
+        g.add((asset, DCT.conformsTo, standard))
+        g.add((standard, RDF.type, DCT.Standard))
+    if (asset, DCAT.keyword, None) not in g:
+        for component in src.objects(asset, DCAT.theme):
+            for label in ctx.describe(str(component)).objects(component, SKOS.prefLabel):
+                g.add((asset, DCAT.keyword, label))
+    for p in (DCT.issued, DCT.modified):
+        for o in src.objects(asset, p):
+            g.add((asset, p, o))
+    if (asset, DCT.modified, None) not in g:
+        g.add((asset, DCT.modified, date_literal(item.modified)))
+
+
+def _add_distributions(ctx: Context, g: Graph, src: Graph, item: Item) -> None:
+    """One distribution per web address of the offering (repository, homepage, API
+    documentation), or its page in this register when it has none."""
+    asset = item.iri
     licence = src.value(asset, DCT.license)
     licence_iri = add_licence(ctx, g, licence) if isinstance(licence, URIRef) else None
     for prop, (key, fi, en) in DISTRIBUTIONS.items():
-        predicate = DCAT.landingPage if prop == "landingPage" else ak[prop]
+        predicate = DCAT.landingPage if prop == "landingPage" else ctx.uris.vocab[prop]
         for url in iris(src, asset, predicate):
-            _add_distribution(
-                ctx,
-                g,
-                asset,
-                item.key,
-                key,
-                url,
-                (fi, en),
-                licence_iri,
-            )
+            _add_distribution(ctx, g, asset, item.key, key, url, (fi, en), licence_iri)
     if (asset, DCAT.distribution, None) not in g:
         # No web address of its own: its page in this register is how one reaches it.
         _add_distribution(
@@ -203,7 +209,6 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
             ("Avoin kunta -sivu", "Avoin kunta page"),
             licence_iri,
         )
-    _add_record(ctx, g, catalogue, item, removed=False)
 
 
 def _add_distribution(
