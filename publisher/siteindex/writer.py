@@ -109,7 +109,7 @@ def write_site_index(
             )
         if rows is None:
             rows = _cold_rows(store_path, base_uri, ledger, previous, dump, analyser, say)
-        say(f"  site index: rows ready ({time.perf_counter() - started:.2f} s)")
+        say(f"  site index: rows ready ({time.perf_counter() - started:.2f} s, {_rss()})")
         return _write_rows(folder, rows, analyser, base_uri, say, started)
     finally:
         if collecting:
@@ -128,23 +128,26 @@ def _cold_rows(
     started = time.perf_counter()
     uris = UriScheme(base_uri)
     extract = read_store(store_path, uris, dump)
-    say(f"  site index: store read ({time.perf_counter() - started:.2f} s)")
+    say(f"  site index: store read ({time.perf_counter() - started:.2f} s, {_rss()})")
     model = build_model(extract, ledger)
     del extract
-    say(f"  site index: {len(model.cards)} cards ({time.perf_counter() - started:.2f} s)")
+    say(f"  site index: {len(model.cards)} cards ({time.perf_counter() - started:.2f} s, {_rss()})")
     cache = previous_words(previous / INDEX_FILE if previous else None, analyser)
     analyse = Terms(analyser, cache)
     search = []
-    terms: dict[str, list[int]] = {}
+    having: Counter[str] = Counter()  # term → entities having it
+    naming: Counter[str] = Counter()  # term → entities having it in a title, keyword, name
     words: Counter[tuple[str, str]] = Counter()
     for doc in model.docs:
         fields, seen, named, pairs = analyse.doc(doc)
         search.append(search_row(doc.entity, fields))
-        count_terms(terms, seen, named, 1)
+        having.update(seen)
+        naming.update(named)
         words.update(pairs)
+    terms = {t: [n, naming[t]] for t, n in having.items() if t and not t.isdigit()}
     say(
         f"  site index: search terms ({analyse.analysed} words analysed, {len(cache)} "
-        f"reused; {time.perf_counter() - started:.2f} s)"
+        f"reused; {time.perf_counter() - started:.2f} s, {_rss()})"
     )
     suggest = suggest_rows(model.entities, suggest_counts(model.memberships))
     return Rows(
@@ -206,6 +209,16 @@ def _write_rows(
         f"({time.perf_counter() - started:.2f} s)"
     )
     return target
+
+
+def _rss() -> str:
+    """This process's resident memory now (Linux; "" elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            pages = int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return ""
+    return f"RSS {pages * os.sysconf('SC_PAGE_SIZE') / 2**20:.0f} MB"
 
 
 class _Laps:
