@@ -263,7 +263,7 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
 def fixed_cost(server: Server, requests: int) -> float:
     """Server CPU ms per ASK {} over one keep-alive connection."""
     parts = urllib.parse.urlsplit(server.url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     for _ in range(50):
         fetch(server.url, "ASK {}", conn=conn)
     meter = Meter(server.process.pid)

@@ -20,8 +20,10 @@ again as soon as it is answered (after 20 ms when refused). Goal: the polite cli
 their request headers one byte every 2 s, or send a request for a large result and never
 read it. Goal: ``/healthz``, pages and cheap queries still answered within 1 s.
 
-Prints p50 / p95 / max latency in ms and error counts for idle and loaded; the machine's
-load average is printed too (figures on a shared machine are noisy).
+Prints p50 / p95 / max latency in ms and error counts for idle and loaded, and the
+server's CPU seconds (user + system of every process: web processes, broker, store host,
+query workers, and nginx with --nginx) next to the wall time of each phase; the
+machine's load average is printed too (figures on a shared machine are noisy).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sparql_servers import ROOT, fetch, free_port, nginx_front, ours, publication
+from sparql_servers import ROOT, Meter, fetch, free_port, nginx_front, ours, publication
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 PERIOD = 0.2  # seconds between two requests of a well-behaved client
@@ -169,6 +171,35 @@ def slow_connections(base: str, count: int, stop: threading.Event) -> list[socke
     return sockets
 
 
+class Phase:
+    """The server's CPU seconds and the wall time of one measured phase."""
+
+    def __init__(self, meters: list[Meter]):
+        self.meters = meters
+        for meter in meters:
+            meter.start()
+        self.began = time.perf_counter()
+        self.cpu = self.wall = 0.0
+        self._stop = threading.Event()
+        # sampled every 0.2 s: a worker killed in between is counted up to its last sample
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            for meter in self.meters:
+                meter.update()
+
+    def end(self) -> None:
+        self._stop.set()
+        self._sampler.join()
+        self.wall = time.perf_counter() - self.began
+        self.cpu = sum(meter.seconds() for meter in self.meters)
+
+    def __str__(self) -> str:
+        return f"{self.cpu:6.1f} s CPU in {self.wall:5.1f} s wall"
+
+
 def load_average() -> str:
     with open("/proc/loadavg") as load:
         return load.read().split()[0]
@@ -200,8 +231,10 @@ def main() -> int:
     env = {"AVOINKUNTA_TRUSTED_PROXIES": "127.0.0.1"} if args.nginx else {}
     with ExitStack() as stack:
         server = stack.enter_context(ours(work, pub, port, args.workers, env))
+        meters = [Meter(server.process.pid)]
         if args.nginx:
             server = stack.enter_context(nginx_front(work, server, front))
+            meters.append(Meter(server.process.pid))
         front_text = " behind nginx" if args.nginx else ""
         print(
             f"avoinkunta serve ({args.workers} web processes){front_text}; "
@@ -209,12 +242,16 @@ def main() -> int:
         )
         for key in offerings:  # warm: every document rendered once before anything counts
             fetch(base + f"doc/offering/{key}", None, "127.0.1.2", "text/html", 60)
+        idle_cpu = Phase(meters)
         idle = well_behaved(base, offerings, args.seconds)
+        idle_cpu.end()
         stop = threading.Event()
         if args.mode == "flood":
             threads, heavy = heavy_clients(base, args.addresses, stop)
             time.sleep(args.warmup)  # measured under a flood going on, not at its start
+            loaded_cpu = Phase(meters)
             loaded = well_behaved(base, offerings, args.seconds)
+            loaded_cpu.end()
             stop.set()
             for thread in threads:
                 thread.join()
@@ -222,7 +259,9 @@ def main() -> int:
         else:
             sockets = slow_connections(base, args.connections, stop)
             time.sleep(2.0)
+            loaded_cpu = Phase(meters)
             loaded = well_behaved(base, offerings, args.seconds)
+            loaded_cpu.end()
             stop.set()
             for sock in sockets:
                 sock.close()
@@ -235,6 +274,8 @@ def main() -> int:
         ):
             print(f"  {name:22s} idle    {before.row()}")
             print(f"  {'':22s} loaded  {after.row()}")
+        print(f"  server CPU (user+sys)  idle    {idle_cpu}")
+        print(f"  {'':22s} loaded  {loaded_cpu}")
         if args.mode == "flood":
             print(f"  heavy clients' answers: {dict(sorted(heavy.statuses.items(), key=str))}")
         print(f"load average at the end {load_average()}")

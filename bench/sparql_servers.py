@@ -297,7 +297,7 @@ def fetch(
         if parts.hostname is None:
             raise ValueError(f"no host in {url}")
         conn = http.client.HTTPConnection(
-            parts.hostname, parts.port, timeout=timeout, source_address=(source, 0)
+            parts.hostname or "127.0.0.1", parts.port, timeout=timeout, source_address=(source, 0)
         )
     try:
         conn.request("GET", path, headers={"Accept": accept})

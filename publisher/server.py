@@ -12,6 +12,9 @@
   server: every web process sends its queries there (``Settings.sparql.broker_socket``),
   so admission, per-client budgets and the worker pool are global, and it outlives web
   process restarts. It starts before the web processes and stops after them.
+* **No orphans.** A web process whose server process has gone (Granian can finish
+  spawning one after it was told to stop, when a stop comes during start-up on a busy
+  machine) exits by itself: each one watches its parent (``_exit_with_server``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,7 @@ from publisher.errors import NotPublished, PublisherError
 from publisher.publication import Publication
 
 HEADER_READ_TIMEOUT_MS = 10_000  # a client has 10 s to send its request's headers
+SERVER_PID = "AVOINKUNTA_SERVER_PID"  # set for the web processes: their server's pid
 
 
 def serve_command(out_dir: Path, port: int, workers: int, host: str = "127.0.0.1") -> list[str]:
@@ -82,10 +87,26 @@ def _environment(settings: Settings, broker_socket: str) -> dict[str, str]:
     }
 
 
+def _exit_with_server(server_pid: int, interval: float = 1.0) -> None:
+    """End this web process once its server process (its parent) is gone."""
+
+    def watch() -> None:
+        while os.getppid() == server_pid:
+            threading.Event().wait(interval)
+        print(f"web process {os.getpid()}: its server has gone; exiting", file=sys.stderr)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-server", daemon=True).start()
+
+
 def wsgi_app() -> Any:
     """The app of one web process (Granian's factory), behind the trusted proxies."""
     from publisher.app import create_app
     from publisher.forwarded import ForwardedFor
+
+    server_pid = os.environ.get(SERVER_PID, "")
+    if server_pid.isdigit():
+        _exit_with_server(int(server_pid))
 
     settings = Settings.from_env()
     app = create_app(settings)
@@ -147,6 +168,7 @@ def serve(settings: Settings, environ: Mapping[str, str] = os.environ) -> None:
     try:
         _preload(settings, socket_path)
         os.environ.update(_environment(settings, socket_path))
+        os.environ[SERVER_PID] = str(os.getpid())
         import publisher.app  # noqa: F401  (imported before the fork: its pages are shared)
 
         Granian("publisher.server:wsgi_app", **granian_options(settings)).serve()

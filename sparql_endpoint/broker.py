@@ -70,7 +70,8 @@ def boot_command_broker(socket_path: str, settings: SparqlSettings) -> list[str]
     ]
 
 
-RECENT = collections.deque(maxlen=50)  # the last log lines, also in status()
+# the last log lines, also in status()
+RECENT: collections.deque[str] = collections.deque(maxlen=50)
 
 
 def log(message: str) -> None:
@@ -576,7 +577,7 @@ class Broker:
     def _room_for(self, job: Job, now: float) -> bool:
         """Refuse at once when the queue is full (unless a heavier client's waiting query
         makes way for this one); True if the job may wait."""
-        if self._idle_workers() or self.fairness.queued() < self.settings.queue_length:
+        if self._usable_worker(job, now) or self.fairness.queued() < self.settings.queue_length:
             return True
         retry = {"Retry-After": str(max(1, round(self.settings.queue_wait)))}
         heaviest: tuple[float, Job] | None = None
@@ -603,8 +604,8 @@ class Broker:
             job.conn,
             _error_frame(
                 503,
-                f"The endpoint is running as many queries as it takes ({self.settings.workers} "
-                f"running, {self.settings.queue_length} waiting); try again in a moment.",
+                f"The endpoint is running as many queries as it takes ({len(self.running)} "
+                f"running, {self.fairness.queued()} waiting); try again in a moment.",
                 retry,
             ),
         )
@@ -631,6 +632,15 @@ class Broker:
         host = max(ready, key=lambda h: h.serial)
         idle = [w for w in host.workers if w.ready and w.job is None and not w.dead]
         return sorted(idle, key=lambda w: -w.freed)
+
+    def _usable_worker(self, job: Job, now: float) -> bool:
+        """An idle worker that could take ``job`` now: any general one, a reserved one only
+        for a light client (an idle reserved worker is no room for heavy clients, so they
+        cannot queue beyond queue_length while it waits for a light one)."""
+        idle = self._idle_workers()
+        if any(not worker.reserved for worker in idle):
+            return True
+        return bool(idle) and (job.internal or self.fairness.is_light(job.client, now))
 
     def _schedule(self, now: float) -> None:
         while self.fairness.queued():

@@ -179,7 +179,7 @@ class Endpoint:
         path = str(self.current_store())
         with self._stats_lock:
             if path in self._stats:
-                return self._stats[path]  # type: ignore[no-any-return]
+                return self._stats[path]
 
         def numbers(binding: dict[str, Any]) -> dict[str, int]:
             return {k: int(v["value"]) for k, v in binding.items() if k != "g"}

@@ -36,7 +36,7 @@ class SparqlError(HTTPException):
         return self.description or ""
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return HTTP_STATUS_CODES.get(self.status, "Error")
 
     def get_body(self, environ: Any = None, scope: Any = None) -> str:

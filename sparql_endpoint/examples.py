@@ -37,7 +37,7 @@ def examples() -> tuple[Example, ...]:
     for path in sorted(QUERIES_DIR.glob("*.rq")):
         title: dict[str, str] = {}
         note: dict[str, str] = {}
-        body_lines = []
+        body_lines: list[str] = []
         for line in path.read_text(encoding="utf-8").splitlines():
             match = _HEADER.match(line)
             if match and not body_lines:

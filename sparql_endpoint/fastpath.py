@@ -106,4 +106,4 @@ class FastPath:
             except Exception:  # no handler took it: the error renders itself
                 response = app.make_response(error.get_response(environ))
             response = app.process_response(response)
-            return response(environ, start_response)  # type: ignore[no-any-return]
+            return response(environ, start_response)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import itertools
 import socket
-from typing import Any
+from collections.abc import Iterable
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -131,25 +132,26 @@ def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
         "count": None if items is None else len(items),
     }
     writer = _ChunkWriter(sock, head)
+    out = cast(IO[bytes], writer)  # pyoxigraph calls only write() (and flush())
     try:
-        if kind == "boolean":
-            result.serialize(writer, _FORMATS_RESULTS[fmt_name])
-        elif kind == "solutions":
+        if isinstance(result, ox.QueryBoolean):
+            result.serialize(out, _FORMATS_RESULTS[fmt_name])
+        elif isinstance(result, ox.QuerySolutions):
             if items is None:
-                result.serialize(writer, _FORMATS_RESULTS[fmt_name])
+                result.serialize(out, _FORMATS_RESULTS[fmt_name])
             else:
                 # pyoxigraph serialises only its own QuerySolutions; rebuild one from
                 # the capped rows through TSV, which is lossless for RDF terms.
                 capped = ox.parse_query_results(
                     _tsv(list(result.variables), items), ox.QueryResultsFormat.TSV
                 )
-                capped.serialize(writer, _FORMATS_RESULTS[fmt_name])
+                capped.serialize(out, _FORMATS_RESULTS[fmt_name])
         else:
-            triples = result if items is None else items
+            triples: Iterable[ox.Triple] = result if items is None else items
             rdf_format = ox.RdfFormat.from_media_type(job["graph_media_type"])
             use_prefixes = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
             prefixes = job.get("prefixes") if use_prefixes else None
-            ox.serialize(triples, writer, rdf_format, prefixes=prefixes)
+            ox.serialize(triples, out, rdf_format, prefixes=prefixes)
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise QueryFailed(500, f"Query evaluation failed while writing results: {exc}") from None
     writer.finish()

@@ -7,6 +7,7 @@ test's folder); every limit is the shipped one.
 from __future__ import annotations
 
 import http.client
+import json
 import shutil
 import socket
 import subprocess
@@ -80,7 +81,7 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
         "AVOINKUNTA_BASE_URI": base,
         "AVOINKUNTA_TRUSTED_PROXIES": "127.0.0.1",
         "AVOINKUNTA_SPARQL_PER_CLIENT_CONCURRENCY": "1",
-        "AVOINKUNTA_SPARQL_TIMEOUT": "3",
+        "AVOINKUNTA_SPARQL_TIMEOUT": "8",  # long enough to see both running
     }
     # start_server sets AVOINKUNTA_BASE_URI from its port; ours is nginx's (env wins)
     server = start_server(out, port, folder / "server.log", 2, env, ready_path="readyz")
@@ -155,7 +156,10 @@ def test_clients_behind_the_proxy_are_told_apart_and_cannot_pose_as_others(front
     ]
     for thread in threads:
         thread.start()
-    time.sleep(1.0)  # both running (their limit is 3 s)
+    limit = time.monotonic() + 120  # until both run (an event; their limit is 8 s)
+    while (busy := json.loads(get(front.direct + "readyz")[2])["sparql"]["busy"]) < 2:
+        assert time.monotonic() < limit and all(t.is_alive() for t in threads), busy
+        time.sleep(0.02)
     again = front.url + "sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p 1 }"})
     same_client = get(again, "127.0.0.2", {"X-Forwarded-For": "192.0.2.77"})
     for thread in threads:

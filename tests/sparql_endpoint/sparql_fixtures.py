@@ -7,6 +7,8 @@ The store holds the real vocabulary (ontology/*.ttl, the SKOS schemes) in
 
 from __future__ import annotations
 
+import pickle
+import time
 from pathlib import Path
 
 import flask
@@ -15,6 +17,7 @@ import pyoxigraph as ox
 import sparql_endpoint
 from publisher import errors
 from publisher.sparql_mount import sparql_host, sparql_prefixes
+from sparql_endpoint.client import Reply
 from sparql_endpoint.settings import SparqlSettings
 
 BASE = "http://localhost:8080/"
@@ -52,3 +55,30 @@ def make_app(store_dir: Path, **overrides: object) -> flask.Flask:
     # Loading counts against a query's time limit: have the workers up before the test.
     assert app.extensions["sparql_endpoint"].start(wait=60)
     return app
+
+
+def submit_directly(app: flask.Flask, query: str, client: str, remaining: float = 300.0) -> Reply:
+    """A job sent straight to the broker, as a web process does, with a long deadline: a
+    query held on a worker until the test lets it go. ``abandon()`` is a client that
+    goes away (the broker then stops the query, or drops it if it was waiting)."""
+    endpoint = app.extensions["sparql_endpoint"]
+    job = {
+        "query": query,
+        "default_graph_uris": [],
+        "named_graph_uris": [],
+        "has_from": False,
+        "formats": {"solutions": "json", "boolean": "json", "graph": "nt"},
+        "graph_media_type": "application/n-triples",
+        "max_rows": 10,
+        "prefixes": endpoint.prefixes,
+    }
+    meta = {
+        "remaining": remaining,
+        "client": client,
+        "store": str(endpoint.current_store()),
+        "job": pickle.dumps(job),
+        "cache_key": None,
+        "internal": False,
+        "text": query,
+    }
+    return endpoint.broker.submit(meta, time.monotonic() + remaining)

@@ -98,8 +98,8 @@ def test_cors_and_service_description_over_http(endpoint: str) -> None:
 
 @pytest.fixture(scope="module")
 def strict_server(tmp_path_factory) -> Iterator[str]:
-    """A second server, over its own build, with a 2 s limit and four slots per client."""
-    env = {"AVOINKUNTA_SPARQL_TIMEOUT": "2", "AVOINKUNTA_SPARQL_PER_CLIENT_CONCURRENCY": "4"}
+    """A second server, over its own build, with a 4 s limit and four slots per client."""
+    env = {"AVOINKUNTA_SPARQL_TIMEOUT": "4", "AVOINKUNTA_SPARQL_PER_CLIENT_CONCURRENCY": "4"}
     with serve(tmp_path_factory.mktemp("strict"), env, workers=2) as served:
         yield served.sparql
 
