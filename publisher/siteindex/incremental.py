@@ -110,8 +110,9 @@ def reuse_rows(
         ):
             return None
         rows = _reuse(db, previous_store, store_path, base_uri, ledger, changed, analyser, say)
-    except sqlite3.Error as error:
-        say(f"  site index: previous index unreadable ({error}); rewriting it whole")
+    except (sqlite3.Error, OSError, KeyError, IndexError, ValueError) as error:
+        # never a failed build for want of reuse: the whole store gives the same file
+        say(f"  site index: previous rows not reusable ({error!r}); rewriting it whole")
         return None
     finally:
         db.close()

@@ -2,7 +2,7 @@
 store, ledger and analysers.
 
 Determinism: rows are inserted in a fixed order, the full-text index is merged into one
-segment (``optimize``) and the file is rebuilt by ``VACUUM`` before it is closed; nothing
+segment (``optimize``) and the file is a compact copy (``VACUUM INTO``); nothing
 time- or build-dependent is stored. Reuse: the analysis of every word (the slow part, Voikko)
 is carried over from the previous publication's index when its analysers were the same.
 """
@@ -109,7 +109,7 @@ def write_site_index(
             )
         if rows is None:
             rows = _cold_rows(store_path, base_uri, ledger, previous, dump, analyser, say)
-        say(f"  site index: rows ready ({time.perf_counter() - started:.2f} s)")
+        say(f"  site index: rows ready ({time.perf_counter() - started:.2f} s, {_rss()})")
         return _write_rows(folder, rows, analyser, base_uri, say, started)
     finally:
         if collecting:
@@ -128,23 +128,26 @@ def _cold_rows(
     started = time.perf_counter()
     uris = UriScheme(base_uri)
     extract = read_store(store_path, uris, dump)
-    say(f"  site index: store read ({time.perf_counter() - started:.2f} s)")
+    say(f"  site index: store read ({time.perf_counter() - started:.2f} s, {_rss()})")
     model = build_model(extract, ledger)
     del extract
-    say(f"  site index: {len(model.cards)} cards ({time.perf_counter() - started:.2f} s)")
+    say(f"  site index: {len(model.cards)} cards ({time.perf_counter() - started:.2f} s, {_rss()})")
     cache = previous_words(previous / INDEX_FILE if previous else None, analyser)
     analyse = Terms(analyser, cache)
     search = []
-    terms: dict[str, list[int]] = {}
+    having: Counter[str] = Counter()  # term → entities having it
+    naming: Counter[str] = Counter()  # term → entities having it in a title, keyword, name
     words: Counter[tuple[str, str]] = Counter()
     for doc in model.docs:
         fields, seen, named, pairs = analyse.doc(doc)
         search.append(search_row(doc.entity, fields))
-        count_terms(terms, seen, named, 1)
+        having.update(seen)
+        naming.update(named)
         words.update(pairs)
+    terms = {t: [n, naming[t]] for t, n in having.items() if t and not t.isdigit()}
     say(
         f"  site index: search terms ({analyse.analysed} words analysed, {len(cache)} "
-        f"reused; {time.perf_counter() - started:.2f} s)"
+        f"reused; {time.perf_counter() - started:.2f} s, {_rss()})"
     )
     suggest = suggest_rows(model.entities, suggest_counts(model.memberships))
     return Rows(
@@ -171,7 +174,9 @@ def _write_rows(
 ) -> Path:
     target = folder / INDEX_FILE
     temporary = folder / f".{INDEX_FILE}.{os.getpid()}"
+    compacted = folder / f".{INDEX_FILE}.{os.getpid()}.compact"
     temporary.unlink(missing_ok=True)
+    compacted.unlink(missing_ok=True)
     db = sqlite3.connect(temporary, isolation_level=None)
     try:
         db.execute("PRAGMA page_size = 4096")
@@ -196,16 +201,28 @@ def _write_rows(
         lap("full-text optimize")
         db.execute("ANALYZE")
         lap("analyze")
-        db.execute("VACUUM")
+        # a compact copy, written once (VACUUM in place writes it twice)
+        db.execute("VACUUM INTO ?", (str(compacted),))
         lap("vacuum")
     finally:
         db.close()
-    os.replace(temporary, target)
+    temporary.unlink()
+    os.replace(compacted, target)
     say(
         f"  site index: {target.stat().st_size / 1e6:.1f} MB "
         f"({time.perf_counter() - started:.2f} s)"
     )
     return target
+
+
+def _rss() -> str:
+    """This process's resident memory now (Linux; "" elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            pages = int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return ""
+    return f"RSS {pages * os.sysconf('SC_PAGE_SIZE') / 2**20:.0f} MB"
 
 
 class _Laps:
