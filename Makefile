@@ -27,6 +27,7 @@ validate: $(STAMP)
 ## test: lint and run the whole test suite
 test: $(STAMP) $(VENV)/.ckan-installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(PYTEST) -n auto --dist loadfile
 
@@ -35,10 +36,12 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check .
 	$(PYTEST) -m "not slow and not e2e and not browser and not ckan"
 
-## lint: ruff, the layering contracts (import-linter, [tool.importlinter] in pyproject.toml)
+## lint: ruff, mypy ([tool.mypy]: 0 errors, no new type: ignore) and the layering contracts
+## (import-linter, [tool.importlinter] in pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check publisher sparql_endpoint tests bench ontology
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 ## docs: regenerate the mapping tables of ontology/README.md from the field tables

@@ -209,12 +209,22 @@ class Run:
     wall: float
     cpu: float
     pss_max: float
+    refusals: dict[str, int]  # "status: first words of the message" -> count
+
+
+def _reason(status: int, body: bytes) -> str:
+    try:
+        message = str(json.loads(body).get("message", ""))
+    except (ValueError, AttributeError):
+        message = body[:60].decode(errors="replace")
+    return f"{status}: {' '.join(message.split()[:6])}"
 
 
 def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
     """Each client runs its own sequence, from its own address; wall time until all end."""
     latencies: list[float] = []
     errors = [0]
+    refusals: dict[str, int] = {}
     lock = threading.Lock()
     meter = Meter(server.process.pid)
     meter.start()
@@ -230,12 +240,14 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
         source = f"127.0.0.{2 + index}"
         for _name, query in work:
             began = time.perf_counter()
-            status, _ = ask(server, query, source)
+            status, body = ask(server, query, source)
             took = time.perf_counter() - began
             with lock:
                 latencies.append(took)
                 if status != 200:
                     errors[0] += 1
+                    reason = _reason(status, body)
+                    refusals[reason] = refusals.get(reason, 0) + 1
 
     watcher = threading.Thread(target=watch)
     watcher.start()
@@ -257,6 +269,7 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
         wall=wall,
         cpu=meter.seconds(),
         pss_max=max(pss),
+        refusals=refusals,
     )
 
 
@@ -370,6 +383,8 @@ def main() -> int:
                       f"{ratio:.2f}" if name == "ours" else
                       f"{clients:>7} | {name:8s} {r.qps:7.1f} {r.p50:8.1f} {r.p95:8.1f} "
                       f"{r.errors:4d} {r.wall:7.1f} {r.cpu:7.1f} {r.pss_max:7.0f} |")  # fmt: skip
+                if r.refusals:
+                    print(f"{'':7s}   {name} errors: {r.refusals}")
         print(f"ours, whole server PSS idle: {idle_pss:.0f} MB")
 
     with ours(work, pub, ours_port, args.workers, chosen) as mine:

@@ -68,9 +68,13 @@ class ReadStore:
 
     def describe(self, iri: str, *, vocab: str | None = None, links: bool = True) -> Graph:
         """`describe_triples` as an rdflib graph (with our prefixes when ``links``)."""
-        graph = new_graph(vocab) if links else Graph(bind_namespaces="none")
-        for t in self.describe_triples(iri, links=links):
-            graph.add((rdflib_term(t.subject), to_rdflib(t.predicate), rdflib_term(t.object)))
+        # Without links it is only read (the catalogues): rdflib's store without contexts,
+        # cheaper to fill.
+        graph = new_graph(vocab) if links else Graph(store="SimpleMemory", bind_namespaces="none")
+        graph.addN(
+            (rdflib_term(t.subject), to_rdflib(t.predicate), rdflib_term(t.object), graph)
+            for t in self.describe_triples(iri, links=links)
+        )
         return graph
 
     def query(
@@ -128,9 +132,10 @@ class ReadStore:
                 linked.add(obj)
 
 
-def new_graph(vocab: str | None = None) -> Graph:
-    """An rdflib graph with our prefixes bound (``ak:`` when the vocabulary is given)."""
-    graph = Graph(bind_namespaces="none")
+def new_graph(vocab: str | None = None, *, store: str = "default") -> Graph:
+    """An rdflib graph with our prefixes bound (``ak:`` when the vocabulary is given);
+    ``store="SimpleMemory"`` for a graph that needs no contexts (cheaper to fill)."""
+    graph = Graph(store=store, bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     graph.bind("rdf", RDF)

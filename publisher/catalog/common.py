@@ -57,7 +57,7 @@ class Context:
         return self._memo[name]
 
     def graph(self) -> Graph:
-        g = new_graph(self.vocab)
+        g = new_graph(self.vocab, store="SimpleMemory")
         g.bind("hydra", "http://www.w3.org/ns/hydra/core#")
         return g
 

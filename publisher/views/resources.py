@@ -97,8 +97,10 @@ def document(kind: str, key: str) -> Response:
         raise _not_acceptable(kind, key)
     publication = s.publication()
     lang = page_language() if fmt is HTML else None
-    # RDF depends only on the resource; HTML also on the request (see variant_key).
-    cache_key = (publication.build_id, kind, key, fmt.ext, *(variant_key() if lang else ()))
+    # RDF depends only on the resource; HTML also on the request (see variant_key) and on
+    # the page size of its lists (a setting: apps with other settings share this cache).
+    variant = (s.settings.page_size, *variant_key()) if lang else ()
+    cache_key = (publication.build_id, kind, key, fmt.ext, *variant)
     rendered = _RENDERED.get_or_create(
         cache_key, lambda: _render(s, publication, store, kind, key, iri, fmt, lang)
     )
