@@ -12,6 +12,7 @@ compares every entity it publishes now (live or removed) with that state:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from publisher.feed.model import CREATE, DELETE, UPDATE
@@ -43,10 +44,16 @@ class Activity:
 
 
 def changes(
-    entities: list[EntityState], known: dict[str, dict[str, str | None]], published: str
+    entities: list[EntityState],
+    known: dict[str, dict[str, str | None]],
+    published: str,
+    *,
+    present: Iterable[str] | None = None,
 ) -> list[Activity]:
     """The activities that bring a consumer from ``known`` (the feed's state) to
-    ``entities``, all published at ``published``, in a stable order."""
+    ``entities``, all published at ``published``, in a stable order. ``present`` names
+    every entity published now when ``entities`` leaves out some that did not change
+    (by default, those of ``entities``)."""
     found: list[Activity] = []
     for entity in sorted(entities, key=lambda e: e.iri):
         before = known.get(entity.iri)
@@ -78,8 +85,8 @@ def changes(
                 kind=entity.kind,
             )
         )
-    present = {entity.iri for entity in entities}
-    for iri in sorted(set(known) - present):
+    now = set(present) if present is not None else {entity.iri for entity in entities}
+    for iri in sorted(set(known) - now):
         # Gone without a trace in the ledger (a catalogue dataset no longer listed).
         if known[iri].get("type") != DELETE:
             found.append(

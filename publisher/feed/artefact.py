@@ -7,6 +7,14 @@ the ledger), so they are copied from the previous publication whatever code buil
 written anew, and only what changed since the previous feed becomes a new activity. The
 result depends on the previous publication by design: a cold build starts a new history.
 
+An entity's payload is its description in the store, whose hash is the ledger's: when the
+previous publication was built by the same code (``context.previous_folder`` is given), an
+entity whose ledger entry did not change (``context.changed``) and that the feed already
+shows as it is now (live, or deleted) can give no activity, so its payload is not computed
+again. Only the changed entities and the few catalogue datasets are read from the store;
+closed pages are linked, not copied. The result is the one a computation of every payload
+gives (tests/feed/test_feed_incremental.py).
+
 Files (under ``artefacts/feed/``): ``state.json`` (per entity its last activity; the pages),
 ``root.{trig,nq,jsonld}``, ``pages/{n}.{trig,nq,jsonld}``, and ``pages/{n}.members.nq`` for
 the open page (its members, to append to).
@@ -15,6 +23,7 @@ the open page (its members, to append to).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,13 +67,15 @@ def write_feed(context: Any) -> None:
     if previous is not None:
         for page in pages:
             for ext in ("trig", "nq", "jsonld"):
-                _copy(previous / "pages" / f"{page.number}.{ext}", folder / "pages")
+                _copy(previous / "pages" / f"{page.number}.{ext}", folder / "pages", page.closed)
             if not page.closed:
                 _copy(previous / "pages" / f"{page.number}.members.nq", folder / "pages")
-    entities = current_entities(context)
     known: dict[str, dict[str, Any]] = state.get("entities", {})
+    # The previous feed's hashes mean the same only if the same code computed them.
+    settled = known if previous is not None and context.previous_folder is not None else None
+    entities, present = current_entities(context, settled)
     published = _published(context.ledger, state.get("last_published"))
-    activities = changes(entities, known, published)
+    activities = changes(entities, known, published, present=present)
     by_iri = {e.iri: e for e in entities}
     touched = _append(iris, folder, pages, activities, by_iri, known, context)
     if activities:
@@ -92,9 +103,18 @@ def _load_state(previous: Path | None) -> dict[str, Any]:
     return data
 
 
-def _copy(source: Path, folder: Path) -> None:
-    if source.is_file():
-        shutil.copy2(source, folder / source.name)
+def _copy(source: Path, folder: Path, immutable: bool = False) -> None:
+    """Copy ``source`` into ``folder``; a closed page's file (never written again, here or
+    in the previous publication) is hard-linked instead where the file system allows."""
+    if not source.is_file():
+        return
+    if immutable:
+        try:
+            os.link(source, folder / source.name)
+            return
+        except OSError:
+            pass
+    shutil.copy2(source, folder / source.name)
 
 
 def _published(ledger: dict[str, dict[str, Any]], last: str | None) -> str:
@@ -115,14 +135,23 @@ def _published(ledger: dict[str, dict[str, Any]], last: str | None) -> str:
 # ---------------------------------------------------------------------------- entities
 
 
-def current_entities(context: Any) -> list[EntityState]:
-    """Every entity the feed is about, live or removed, with its payload."""
+def current_entities(
+    context: Any, settled: dict[str, dict[str, Any]] | None = None
+) -> tuple[list[EntityState], set[str]]:
+    """The entities the feed is about, live or removed, with their payloads, and the IRIs of
+    all of them. Given ``settled`` (the previous feed's state, computed by the same code),
+    an entity it already shows as it is and whose ledger entry did not change is left out
+    of the list (it can give no activity), not out of the IRIs."""
     catalogue_graph = str(context.uris.graph("catalogue"))
     store = ox.Store.read_only(str(context.store_path))
     entities: list[EntityState] = []
+    present: set[str] = set()
     for iri, entry in sorted(context.ledger.items()):
         kind = entry.get("kind")
         if kind not in FEED_KINDS:
+            continue
+        present.add(iri)
+        if settled is not None and _unchanged(iri, entry, settled, context.changed):
             continue
         if entry.get("removed"):
             successor = entry.get("renamed_to") or entry.get("replaced_by")
@@ -138,9 +167,25 @@ def current_entities(context: Any) -> list[EntityState]:
             continue
         triples = payload.closure(store, iri, catalogue_graph)
         entities.append(_live(iri, kind, triples))
-    entities.extend(_datasets(context))
+    datasets = _datasets(context)
+    entities.extend(datasets)
+    present.update(e.iri for e in datasets)
     del store
-    return entities
+    return entities, present
+
+
+def _unchanged(
+    iri: str, entry: dict[str, Any], settled: dict[str, dict[str, Any]], changed: frozenset[str]
+) -> bool:
+    """Does the feed show the entity as it is? Its ledger entry (the hash of its
+    description, its removal) is the one of the previous publication, whose feed has it
+    live when it is live and deleted when it is removed."""
+    if iri in changed:
+        return False
+    before = settled.get(iri)
+    if before is None:
+        return False
+    return (before.get("type") == DELETE) == bool(entry.get("removed"))
 
 
 def _live(iri: str, kind: str, triples: list[payload.Triple]) -> EntityState:

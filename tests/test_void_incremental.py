@@ -1,0 +1,126 @@
+"""VoID statistics derived from the previous publication's (``void_stats.update``, what an
+incremental build does) are exactly a count of the whole store, when subjects, classes and
+blank nodes come and go."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bench.generate import generate
+from publisher import void_stats
+from publisher.build import build
+from publisher.store import ReadStore
+from tests.conftest import BASE, make_settings, quiet
+
+SPACE = f"{BASE}id/"
+VOCAB = f"{BASE}ontology#"
+T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _n(local: str) -> ox.NamedNode:
+    return ox.NamedNode(SPACE + local)
+
+
+def _store(path: Path, quads: list[ox.Quad]) -> ReadStore:
+    store = ox.Store(str(path))
+    store.extend(quads)
+    store.flush()
+    del store
+    return ReadStore(path)
+
+
+def test_update_equals_a_count(tmp_path: Path) -> None:
+    catalogue, other = ox.NamedNode(f"{BASE}graph/catalogue"), ox.NamedNode(f"{BASE}graph/x")
+    name, part = ox.NamedNode(VOCAB + "name"), ox.NamedNode(VOCAB + "part")
+    kept, gone, born = _n("offering/kept"), _n("offering/gone"), _n("supplier/born")
+    blank, outside = ox.BlankNode("b1"), ox.NamedNode("http://example.org/outside")
+    common = [
+        ox.Quad(kept, TYPE, ox.NamedNode(VOCAB + "Offering"), catalogue),
+        ox.Quad(kept, name, ox.Literal("kept"), catalogue),
+        ox.Quad(kept, name, ox.Literal("kept"), other),  # the same triple in two graphs
+        ox.Quad(outside, name, ox.Literal("not ours"), catalogue),
+    ]
+    old_quads = common + [
+        ox.Quad(gone, TYPE, ox.NamedNode(VOCAB + "Offering"), catalogue),
+        ox.Quad(gone, TYPE, ox.NamedNode(VOCAB + "Service"), catalogue),  # a class that goes
+        ox.Quad(gone, part, blank, catalogue),
+        ox.Quad(blank, name, ox.Literal("part"), catalogue),
+    ]
+    new_quads = common + [
+        ox.Quad(kept, TYPE, ox.NamedNode(VOCAB + "Product"), catalogue),  # a class that comes
+        ox.Quad(born, TYPE, ox.NamedNode(VOCAB + "Supplier"), catalogue),
+        ox.Quad(born, name, ox.Literal("born"), other),
+        ox.Quad(outside, name, ox.Literal("changed"), catalogue),
+    ]
+    old, new = _store(tmp_path / "old", old_quads), _store(tmp_path / "new", new_quads)
+    before, after = void_stats.count(old, SPACE), void_stats.count(new, SPACE)
+    assert VOCAB + "Service" in before.classes and VOCAB + "Service" not in after.classes
+    assert VOCAB + "Product" in after.classes and VOCAB + "Product" not in before.classes
+    subjects = {q.subject for q in set(old_quads) ^ set(new_quads)}
+    assert void_stats.update(before, sorted(subjects, key=str), old, new, SPACE) == after
+    # A subject that did not change may be among them: it adds nothing.
+    more = sorted(subjects | {kept}, key=str)
+    assert void_stats.update(before, more, old, new, SPACE) == after
+
+
+def _kind(data: Path, old: str, new: str, *, count: int | None = None) -> None:
+    """Turn offerings of type ``old`` into ``new`` (every one, or the first ``count``)."""
+    left = count
+    for path in sorted((data / "suppliers").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if left is None:
+            changed = text.replace(f"  type: {old}\n", f"  type: {new}\n")
+        else:
+            changed = text.replace(f"  type: {old}\n", f"  type: {new}\n", left)
+            left -= text.count(f"  type: {old}\n") - changed.count(f"  type: {old}\n")
+        path.write_text(changed, encoding="utf-8")
+        if left == 0:
+            break
+
+
+@pytest.mark.slow
+def test_incremental_void_equals_a_cold_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, out = tmp_path / "data", tmp_path / "out"
+    generate(data, 60, seed=11)
+    first = build(make_settings(out, data), progress=quiet, now=T0)
+    classes = void_stats.read(first.artefact("void")).classes  # type: ignore[arg-type]
+    assert VOCAB + "Service" in classes and VOCAB + "Product" in classes
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the incremental build counted the whole store")
+
+    steps = [
+        # a supplier and its offerings removed, another added; every service a product
+        lambda: _remove_and_add(data) or _kind(data, "service", "product"),
+        lambda: _kind(data, "product", "service", count=1),  # the class comes back
+    ]
+    for day, step in enumerate(steps, start=1):
+        step()
+        with monkeypatch.context() as patch:
+            patch.setattr(void_stats, "count", refused)
+            publication = build(
+                make_settings(out, data), progress=quiet, now=T0 + timedelta(days=day)
+            )
+        folder = publication.artefact("void")
+        assert folder is not None
+        stats = void_stats.read(folder)
+        assert stats == void_stats.count(ReadStore(publication.store_path), SPACE)
+        assert (VOCAB + "Service" in stats.classes) == (day == 2)
+        assert stats != void_stats.read(first.artefact("void"))  # type: ignore[arg-type]
+
+
+def _remove_and_add(data: Path) -> None:
+    suppliers = sorted((data / "suppliers").glob("*.yaml"))
+    suppliers[0].unlink()
+    text = suppliers[1].read_text(encoding="utf-8")
+    new_id = suppliers[1].stem + "-kopio"
+    copy = text.replace(f"id: {suppliers[1].stem}", f"id: {new_id}")
+    copy = copy.replace("id: offering-", "id: kopio-offering-")
+    (data / "suppliers" / f"{new_id}.yaml").write_text(copy, encoding="utf-8")
