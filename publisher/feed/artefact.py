@@ -91,9 +91,10 @@ def write_feed(context: Any) -> None:
             (folder / "pages" / f"{page.number}.members.nq").unlink(missing_ok=True)
     publisher = str(context.uris.thing("supplier", "coss"))
     _write_all(folder / "root", serialize(root_quads(iris, pages, publisher, CC_BY_4)))
-    (folder / STATE).write_text(
-        json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    # Compact: the indented form goes through json's pure-Python encoder (1.6 s at 30,000
+    # offerings, most of an incremental feed); this one through its C encoder.
+    text = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    (folder / STATE).write_text(text + "\n", encoding="utf-8")
 
 
 def _load_state(previous: Path | None) -> dict[str, Any]:
