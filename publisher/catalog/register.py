@@ -247,19 +247,20 @@ def _add_feed(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
                 "en": f"The feed's root node ({label}); its pages are linked with tree: relations.",
             },
         )
-        g.add((dist, DCT.format, authority.describe(g, authority.FILE_TYPES[code].iri)))
-        mt = authority.iana_media_type(media_type)
-        g.add((dist, DCAT.mediaType, mt))
-        g.add((mt, RDF.type, DCT.MediaType))
-        g.add((dist, DCT.license, authority.LICENCES["CC_BY_4_0"].iri))
-        g.add(
-            (
-                dist,
-                ADMS.status,
-                authority.describe(g, authority.DISTRIBUTION_STATUSES["COMPLETED"].iri),
-            )
-        )
+        _describe_file(g, dist, code, media_type)
         _availability(g, dist)
+
+
+def _describe_file(g: Graph, dist: URIRef, code: str, media_type: str) -> None:
+    """What a distribution of ours says about its file: EU file type, IANA media type,
+    licence (CC BY 4.0) and status."""
+    g.add((dist, DCT.format, authority.describe(g, authority.FILE_TYPES[code].iri)))
+    mt = authority.iana_media_type(media_type)
+    g.add((dist, DCAT.mediaType, mt))
+    g.add((mt, RDF.type, DCT.MediaType))
+    g.add((dist, DCT.license, authority.LICENCES["CC_BY_4_0"].iri))
+    status = authority.DISTRIBUTION_STATUSES["COMPLETED"].iri
+    g.add((dist, ADMS.status, authority.describe(g, status)))
 
 
 def _add_dump(ctx: Context, g: Graph, dataset: URIRef, name: str, entry: dict) -> None:
@@ -286,14 +287,7 @@ def _add_dump(ctx: Context, g: Graph, dataset: URIRef, name: str, entry: dict) -
             "en": f"Dump of the register as {label} ({name}).",
         },
     )
-    g.add((dist, DCT.format, authority.describe(g, authority.FILE_TYPES[code].iri)))
-    mt = authority.iana_media_type(media_type)
-    g.add((dist, DCAT.mediaType, mt))
-    g.add((mt, RDF.type, DCT.MediaType))
-    g.add((dist, DCT.license, authority.LICENCES["CC_BY_4_0"].iri))
-    g.add(
-        (dist, ADMS.status, authority.describe(g, authority.DISTRIBUTION_STATUSES["COMPLETED"].iri))
-    )
+    _describe_file(g, dist, code, media_type)
     g.add((dist, DCT.modified, date_literal(ctx.modified)))
     _availability(g, dist)
     if "bytes" in entry:
