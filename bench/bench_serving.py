@@ -39,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 BASE = "http://127.0.0.1:8080/"
+# The web layer's folders in <publication>/cache (the build keeps its own files there too).
+WEB_CACHES = ("catalog", "home", "ontology", "sitemap")
 
 
 @dataclass
@@ -110,16 +112,27 @@ class Bench:
         """Empty every cache of the web layer (in memory, and kept with the publication
         unless not ``disk``)."""
         from publisher.http.caching import LruCache, PublicationCache
-        from publisher.views import catalog, home, resources, vocabulary, wellknown
+        from publisher.views import (
+            catalog,
+            discovery,
+            home,
+            resources,
+            statistics,
+            vocabulary,
+            wellknown,
+        )
 
-        for module in (resources, home, catalog, wellknown, vocabulary):
+        for module in (resources, home, catalog, wellknown, vocabulary, discovery, statistics):
             for value in vars(module).values():
                 if isinstance(value, LruCache):
                     value._data.clear()
                 elif isinstance(value, PublicationCache):
                     value._memory._data.clear()
         if disk:
-            shutil.rmtree(self.publication.path / PublicationCache.FOLDER, ignore_errors=True)
+            for namespace in WEB_CACHES:
+                shutil.rmtree(
+                    self.publication.path / PublicationCache.FOLDER / namespace, ignore_errors=True
+                )
 
     def cached(self, label: str, path: str, accept: str | None = None, n: int = 30) -> Figure:
         self.get(path, accept)
