@@ -27,5 +27,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(blueprint)
     html.init_app(app)
     mount_sparql(app, site)
-    http.init_app(app, settings.base_uri)
+    http.init_app(app, settings.base_uri, settings.render_time_limit)
     return app
