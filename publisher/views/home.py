@@ -154,7 +154,9 @@ def _counts(publication_dir: Path, index: SiteIndex) -> dict[str, list[list[Any]
 
     return _COUNTS.get_or_create(
         str(publication_dir),
-        lambda: json.loads(_PAGES.get_or_create(publication_dir, "home", "facet-counts", count)),
+        lambda: json.loads(
+            _PAGES.get_or_create(publication_dir, "home-facts", "facet-counts", count)
+        ),
     )
 
 
