@@ -69,6 +69,12 @@ class Settings(BaseSettings):
         "max-age).",
     )
     page_size: int = Field(50, ge=1, description="Items per page in the paged catalogues.")
+    render_time_limit: float = Field(
+        10.0,
+        ge=0,
+        description="Seconds a page or document may take to render before the request is "
+        "answered 503 (Retry-After); a render also stops when its client has gone.",
+    )
     host: str = Field("127.0.0.1", description="Address `avoinkunta serve` listens on.")
     port: int = Field(8080, ge=0, le=65535, description="Port `avoinkunta serve` listens on.")
     workers: int = Field(
