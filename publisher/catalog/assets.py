@@ -18,6 +18,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS
 
+from publisher.budget import checkpoint
 from publisher.catalog import authority
 from publisher.catalog.changes import Removal, at_or_after, modified, removals
 from publisher.catalog.common import (
@@ -104,6 +105,7 @@ def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
         homepage=ctx.uris.page(""),
     )
     for item in page_items:
+        checkpoint()  # a page of assets is the largest thing a request builds
         if item.removal is None:
             _add_asset(ctx, g, catalogue, item)
         else:

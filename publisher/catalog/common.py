@@ -36,6 +36,11 @@ class Context:
     modified: datetime
     manifest: dict[str, Any]
     ledger: dict[str, dict[str, Any]]
+    # How a figure over the whole publication is kept beyond this page (the web layer
+    # keeps it with the publication): keep(name, compute) -> value. None: per page.
+    keep: Callable[[str, Callable[[], Any]], Any] | None = field(
+        default=None, repr=False, compare=False
+    )
     _described: dict[str, Graph] = field(default_factory=dict, repr=False, compare=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -51,9 +56,10 @@ class Context:
         return found
 
     def once(self, name: str, compute: Callable[[], Any]) -> Any:
-        """`compute()`, run once per context (figures over the whole ledger)."""
+        """`compute()`, run once per context (figures over the whole ledger), or once per
+        publication when the context has a `keep`."""
         if name not in self._memo:
-            self._memo[name] = compute()
+            self._memo[name] = compute() if self.keep is None else self.keep(name, compute)
         return self._memo[name]
 
     def graph(self) -> Graph:

@@ -9,7 +9,9 @@ page for people about both interfaces (the site footer links it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 from rdflib import Graph
@@ -20,8 +22,10 @@ from publisher.catalog import (
     Context,
     PageOutOfRange,
     build_page,
+    kept,
     parse_since,
 )
+from publisher.catalog.changes import at_or_after
 from publisher.formats import BY_EXT, RDF_FORMATS, Format
 from publisher.http import HttpError, choose_format
 from publisher.http.caching import LruCache, PublicationCache, add_vary, finish
@@ -38,6 +42,9 @@ bp = Blueprint("catalog", __name__)
 MAX_PAGE_SIZE = 500
 _PAGES = PublicationCache(512)
 _ITEMS: LruCache[tuple[str, str, datetime | None], list] = LruCache(16)
+# Figures over the whole publication (every asset, ledger-wide dates), computed once per
+# publication and kept with it (tagged JSON, publisher.catalog.kept).
+_FACTS = PublicationCache(64)
 RDF_EXTENSIONS = tuple(f.ext for f in RDF_FORMATS)
 
 
@@ -88,6 +95,7 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
             modified=publication.modified,
             manifest=publication.manifest,
             ledger=publication.ledger,
+            keep=lambda name, compute: _kept(publication, name, compute),
         )
         try:
             result = build_page(
@@ -134,11 +142,32 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
 
 
 def _items(publication: Publication, which: str, since: datetime | None, ctx: Context) -> list:
-    """The catalogue's items (every dataset or asset, in order), listed once per
-    publication and filter rather than once per page."""
-    return _ITEMS.get_or_create(
-        (str(publication.path), which, since), lambda: CATALOGUES[which].items(ctx, since)
-    )
+    """The catalogue's items (every dataset or asset, in order): listed once per
+    publication (and kept with it), filtered once per process and ``since``."""
+
+    def compute() -> list:
+        every = _kept(publication, f"items-{which}", lambda: CATALOGUES[which].items(ctx))
+        if since is None:
+            return every
+        return [item for item in every if at_or_after(item.modified, since)]
+
+    return _ITEMS.get_or_create((str(publication.path), which, since), compute)
+
+
+def _kept(publication: Publication, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per publication: kept with it as tagged JSON (every process reads
+    the same value); a value JSON cannot give back as it was is computed, not kept."""
+    computed: list[Any] = []
+
+    def create() -> bytes:
+        computed.append(compute())
+        return kept.dumps(computed[0])
+
+    try:
+        data = _FACTS.get_or_create(publication.path, "catalog-facts", name, create)
+    except TypeError:
+        return computed[0] if computed else compute()
+    return computed[0] if computed else kept.loads(data)
 
 
 def serialise_page(graph: Graph, fmt: Format) -> bytes:
