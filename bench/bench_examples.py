@@ -7,14 +7,15 @@ The examples are sparql_endpoint/queries/*.rq (the new texts); their texts befor
 rewritten for speed are tests/sparql_endpoint/examples_before/*.rq (the old ones). Both run
 on one publication's store (``avoinkunta build --out OUT``: OUT, or a publication folder,
 or a store folder), opened read-only with pyoxigraph, the engine our query workers run,
-exactly as a worker runs them: the union of the named graphs as the default graph, and the
-results taken up to one past the endpoint's row cap (10,000).
+as a worker runs them: the union of the named graphs as the default graph, the engine
+serialising the result (SPARQL TSV, N-Triples for a CONSTRUCT) and stopped once past the
+endpoint's row cap (10,000), as the worker caps it.
 
 For each example it prints:
 
 * **new ms / cpu**: the median over ``--runs`` runs after one warm-up run of the wall time
-  and of this process's CPU time (user + system) of the query: evaluated and its rows
-  taken (the terms decoded), not serialised;
+  and of this process's CPU time (user + system) of the query: evaluated and serialised
+  by the engine as above (the answer's JSON for the client is not written);
 * **old ms / cpu**: the same for the old text (median of ``--old-runs`` runs, no warm-up:
   the new text's runs have warmed the store's caches);
 * **rows**: how many rows (triples for a CONSTRUCT) the new text answers, and the old one
@@ -37,7 +38,6 @@ machine's load average is printed first. Run it with ``nice -n 10`` when others 
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import re
 import statistics
@@ -46,6 +46,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -99,52 +100,106 @@ def full_query(body: str, prefixes: dict[str, str]) -> str:
     return prologue(prefixes, body) + "\n\n" + body
 
 
-def evaluate(store: ox.Store, query: str, limit: int | None) -> tuple[object, float, float]:
-    """Run ``query`` as a worker does; the raw items, wall ms and CPU ms."""
+class _Lines:
+    """A binary file-like object that keeps what a serialiser writes up to ``lines`` line
+    breaks and stops it (``_Full``) after them, as our workers cap a result: in SPARQL TSV
+    and N-Triples a line is exactly a header, a solution or a triple."""
+
+    def __init__(self, lines: int | None):
+        self.need = lines
+        self.parts: list[bytes] = []
+        self.cut = False
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        if self.need is not None:
+            breaks = chunk.count(b"\n")
+            if breaks >= self.need and not (breaks == self.need and chunk.endswith(b"\n")):
+                end = -1
+                for _ in range(self.need):
+                    end = chunk.index(b"\n", end + 1)
+                self.parts.append(chunk[: end + 1])
+                self.cut = True
+                raise _Full
+            self.need -= breaks
+        self.parts.append(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+class _Full(Exception):
+    pass
+
+
+@dataclass
+class Evaluated:
+    result: bool | bytes  # ASK's answer, or SPARQL TSV (solutions) / N-Triples (triples)
+    graph: bool
+    cut: bool
+    timing: Timing
+
+
+def evaluate(store: ox.Store, query: str, rows: int | None = CAP) -> Evaluated:
+    """Run ``query`` as our workers do: the engine evaluates and serialises it (SPARQL TSV,
+    N-Triples), taking at most ``rows`` rows (None: all of them); timed, wall and CPU."""
     wall, cpu = time.perf_counter(), time.process_time()
     result = store.query(query, use_default_graph_as_union=True)
     if isinstance(result, ox.QueryBoolean):
-        items: object = bool(result)
+        answer: bool | bytes = bool(result)
+        graph = cut = False
     else:
-        items = list(result if limit is None else itertools.islice(result, limit))
-    return items, (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+        graph = isinstance(result, ox.QueryTriples)
+        buffer = _Lines(None if rows is None else rows + (0 if graph else 1))
+        out = cast(IO[bytes], buffer)
+        try:
+            if isinstance(result, ox.QueryTriples):
+                result.serialize(out, ox.RdfFormat.N_TRIPLES)
+            else:
+                result.serialize(out, ox.QueryResultsFormat.TSV)
+        except _Full:
+            pass
+        except OSError:
+            if not buffer.cut:
+                raise
+        answer, cut = b"".join(buffer.parts), buffer.cut
+    timing = Timing((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
+    return Evaluated(answer, graph, cut, timing)
 
 
-def as_answer(items: object, variables: Sequence[str] | None) -> Answer:
-    if isinstance(items, bool):
-        return items
-    assert isinstance(items, list)
-    if items and isinstance(items[0], ox.Triple):
-        return {str(triple) for triple in items}
-    names = variables or []
-    return [tuple(None if row[name] is None else str(row[name]) for name in names) for row in items]
+def as_answer(evaluated: Evaluated) -> Answer:
+    """Rows (tuples of terms in N-Triples syntax, None when unbound), a set of N-Triples
+    lines, or a boolean."""
+    result = evaluated.result
+    if isinstance(result, bool):
+        return result
+    if evaluated.graph:
+        return {line.removesuffix(" .") for line in result.decode().splitlines() if line}
+    parsed = ox.parse_query_results(result, ox.QueryResultsFormat.TSV)
+    assert isinstance(parsed, ox.QuerySolutions)
+    names = [v.value for v in parsed.variables]
+    return [tuple(None if row[n] is None else str(row[n]) for n in names) for row in parsed]
 
 
-def variables_of(store: ox.Store, query: str) -> list[str] | None:
+def variables_of(store: ox.Store, query: str) -> list[str]:
     result = store.query(query, use_default_graph_as_union=True)
     if isinstance(result, ox.QuerySolutions):
         return [v.value for v in result.variables]
-    return None
+    return []
 
 
 def measure(store: ox.Store, query: str, runs: int, warm_up: bool = True) -> Outcome:
-    """``runs`` timed runs (after a warm-up run), results taken as a worker takes them."""
-    limit = CAP + 1
-    variables = variables_of(store, query)
-    items, wall, cpu = evaluate(store, query, limit)
-    walls, cpus = [], []
-    if not warm_up:
-        walls.append(wall)
-        cpus.append(cpu)
-    for _ in range(runs - (0 if warm_up else 1)):
-        items, wall, cpu = evaluate(store, query, limit)
-        walls.append(wall)
-        cpus.append(cpu)
-    answer = as_answer(items, variables)
-    cut = limit is not None and not isinstance(answer, bool) and len(answer) > CAP
-    if cut and isinstance(answer, list):
-        del answer[CAP:]
-    return Outcome(Timing(statistics.median(walls), statistics.median(cpus)), answer, cut)
+    """``runs`` timed runs (after a warm-up run unless told not to), as a worker runs it."""
+    evaluated = evaluate(store, query)
+    timings = [] if warm_up else [evaluated.timing]
+    while len(timings) < runs:
+        evaluated = evaluate(store, query)
+        timings.append(evaluated.timing)
+    median = Timing(
+        statistics.median(t.wall_ms for t in timings), statistics.median(t.cpu_ms for t in timings)
+    )
+    return Outcome(median, as_answer(evaluated), evaluated.cut)
 
 
 def order_keys(text: str, variables: Sequence[str]) -> list[int] | None:
@@ -306,7 +361,7 @@ def main() -> None:
         for example in chosen:
             query = example.text(prefixes)
             new = measure(store, query, args.runs)
-            variables = variables_of(store, query) or []
+            variables = variables_of(store, query)
             old_body = old_text(example)
             old = None
             if old_body is not None and not args.no_old:
@@ -314,8 +369,7 @@ def main() -> None:
                 old = measure(store, old_query, max(1, args.old_runs), warm_up=False)
                 if old.cut and isinstance(old.answer, set):
                     # A cut CONSTRUCT: compare against the whole old graph (not timed).
-                    items, _, _ = evaluate(store, old_query, None)
-                    old.answer = as_answer(items, None)
+                    old.answer = as_answer(evaluate(store, old_query, None))
             verdict = "yes" if new.timing.wall_ms <= GOAL_MS else "NO"
             if verdict != "yes":
                 slow.append(example.slug)

@@ -26,9 +26,9 @@ from bench.bench_examples import (
     CAP,
     OLD_DIR,
     Outcome,
-    Timing,
     as_answer,
     compare,
+    evaluate,
     full_query,
     variables_of,
 )
@@ -55,11 +55,9 @@ def old_body(example: Example) -> str:
 
 
 def answer(store: ox.Store, query: str) -> Outcome:
-    result = store.query(query, use_default_graph_as_union=True)
-    items: object = bool(result) if isinstance(result, ox.QueryBoolean) else list(result)
-    found = as_answer(items, variables_of(store, query))
-    cut = not isinstance(found, bool) and len(found) > CAP
-    return Outcome(Timing(0, 0), found, cut)
+    evaluated = evaluate(store, query, None)  # the whole answer, never cut
+    found = as_answer(evaluated)
+    return Outcome(evaluated.timing, found, not isinstance(found, bool) and len(found) > CAP)
 
 
 def test_every_example_has_its_old_text() -> None:
@@ -107,7 +105,7 @@ def test_same_answer_on_the_bundled_catalogue(bundled_store: ox.Store, slug: str
     new = answer(bundled_store, example.text(PREFIXES))
     assert not old.cut
     if slug in TIES:
-        variables = variables_of(bundled_store, example.text(PREFIXES)) or []
+        variables = variables_of(bundled_store, example.text(PREFIXES))
         assert compare(old, new, body, variables) == "same, ties reordered"
     else:
         assert new.answer == old.answer
@@ -127,7 +125,7 @@ def test_same_answer_on_a_generated_catalogue(generated_store: ox.Store, slug: s
     body = old_body(example)
     old = answer(generated_store, full_query(body, PREFIXES))
     new = answer(generated_store, example.text(PREFIXES))
-    variables = variables_of(generated_store, example.text(PREFIXES)) or []
+    variables = variables_of(generated_store, example.text(PREFIXES))
     verdict = compare(old, new, body, variables)
     assert verdict in {"same", "same, ties reordered"}, verdict
     if not isinstance(old.answer, bool) and slug != "components-without-offerings":
@@ -143,7 +141,7 @@ def test_a_cut_listing_gives_the_old_first_rows(generated_store: ox.Store, slug:
     cut = re.sub(r"LIMIT \d+", "LIMIT 40", example.text(PREFIXES))
     new = answer(generated_store, cut)
     old.cut = True  # as the endpoint's row cap would cut it
-    variables = variables_of(generated_store, cut) or []
+    variables = variables_of(generated_store, cut)
     verdict = compare(old, new, body, variables)
     assert verdict.startswith("first "), verdict
     if isinstance(new.answer, set):  # a CONSTRUCT: the cards of 40 offerings
