@@ -183,7 +183,7 @@ class Bench:
                 self.get(path, accept)  # rendered and kept once
                 self.forget(disk=False)
             runs.append(self.get(path, accept))
-        bad = [p for p, r in zip(paths, runs, strict=True) if r[2] != 200]
+        bad = [(p, r[2]) for p, r in zip(paths, runs, strict=True) if r[2] != 200]
         assert not bad, bad[:3]
         return Figure(label, [r[0] for r in runs], [r[1] for r in runs], target=target)
 

@@ -16,6 +16,7 @@ from typing import Any, overload
 from flask import Blueprint, Response, abort, current_app, request
 from rdflib import Graph
 
+from publisher import budget
 from publisher.catalog import (
     CATALOGUES,
     BadTimestamp,
@@ -225,7 +226,11 @@ def _kept(publication: Publication, name: str, compute: Callable[[], Any]) -> An
     computed: list[Any] = []
 
     def create() -> bytes:
-        computed.append(compute())
+        # Not under the request's time limit: made once for every request to come, it
+        # must be finished even on a busy machine (a render stopped half-way would be
+        # started again by the next request, and the next).
+        with budget.limited(None):
+            computed.append(compute())
         return kept.dumps(computed[0])
 
     try:
