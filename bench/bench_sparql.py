@@ -210,6 +210,28 @@ class Run:
     cpu: float
     pss_max: float
     refusals: dict[str, int]  # "status: first words of the message" -> count
+    latencies: list[float]  # seconds, sorted
+
+
+def combined(runs: list[Run]) -> Run:
+    """Rounds run one after another, as one run: their queries, wall and CPU added up."""
+    latencies = sorted(t for r in runs for t in r.latencies)
+    refusals: dict[str, int] = {}
+    for r in runs:
+        for reason, count in r.refusals.items():
+            refusals[reason] = refusals.get(reason, 0) + count
+    wall = sum(r.wall for r in runs)
+    return Run(
+        qps=len(latencies) / wall,
+        p50=statistics.median(latencies) * 1000,
+        p95=latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000,
+        errors=sum(r.errors for r in runs),
+        wall=wall,
+        cpu=sum(r.cpu for r in runs),
+        pss_max=max(r.pss_max for r in runs),
+        refusals=refusals,
+        latencies=latencies,
+    )
 
 
 def _reason(status: int, body: bytes) -> str:
@@ -270,6 +292,7 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
         cpu=meter.seconds(),
         pss_max=max(pss),
         refusals=refusals,
+        latencies=latencies,
     )
 
 
@@ -302,6 +325,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--workers", type=int, default=2, help="our web processes")
     parser.add_argument("--fixed", type=int, default=2000, help="ASK {} requests")
+    parser.add_argument(
+        "--rounds", type=int, default=4,
+        help="run each mix in this many parts, the two servers by turns (a shared machine's "
+        "changing load then falls on both alike)",
+    )  # fmt: skip
     parser.add_argument("--cache", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument(
         "--work",
@@ -347,7 +375,12 @@ def main() -> int:
                                                      uncached) as mine:  # fmt: skip
         if "fixed" not in args.skip:
             print(f"\nfixed cost, server CPU ms per ASK {{}} ({args.fixed} requests, keep-alive):")
-            mine_ms, peer_ms = fixed_cost(mine, args.fixed), fixed_cost(peer, args.fixed)
+            part = max(1, args.fixed // args.rounds)
+            costs: dict[str, list[float]] = {"ours": [], "oxigraph": []}
+            for _ in range(args.rounds):  # by turns, as the mixes below
+                for server in (mine, peer):
+                    costs[server.name].append(fixed_cost(server, part))
+            mine_ms, peer_ms = (statistics.mean(costs[name]) for name in ("ours", "oxigraph"))
             print(f"  ours {mine_ms:.3f}   oxigraph {peer_ms:.3f}")
             summary.append(
                 f"FIXED COST  ASK {{}}: ours {mine_ms:.3f} ms CPU per request, oxigraph "
@@ -395,7 +428,17 @@ def main() -> int:
                 sequence(100 * clients + i, args.queries, mix, TEMPLATES, values, prefixes)
                 for i in range(clients)
             ]
-            results = {s.name: run(s, workloads) for s in (mine, peer)}
+            # In rounds, the two servers by turns (the first one changing each round), so
+            # that a shared machine's changing load falls on both alike.
+            rounds: dict[str, list[Run]] = {"ours": [], "oxigraph": []}
+            size = -(-args.queries // args.rounds)
+            for index in range(args.rounds):
+                part = [w[index * size : (index + 1) * size] for w in workloads]
+                if not part[0]:
+                    break
+                for server in (mine, peer) if index % 2 == 0 else (peer, mine):
+                    rounds[server.name].append(run(server, part))
+            results = {name: combined(runs) for name, runs in rounds.items()}
             for name, r in results.items():
                 ratio = results["ours"].qps / results["oxigraph"].qps
                 print(f"{clients:>7} | {name:8s} {r.qps:7.1f} {r.p50:8.1f} {r.p95:8.1f} "
