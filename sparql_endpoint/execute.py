@@ -167,6 +167,13 @@ def start(
         "max_rows": settings.max_rows if max_rows is None else max_rows,
         "base_iri": base_iri,
         "prefixes": dict(prefixes),
+        # what the engine needs to parse it: the predeclared prefixes that it uses and
+        # does not declare itself (each one passed costs the engine's parser time)
+        "parse_prefixes": {
+            name: prefixes[name]
+            for name in found.names_used
+            if name in prefixes and name not in found.prefixes
+        },
     }
     meta = {
         "waited": max(0.0, now - arrived),
