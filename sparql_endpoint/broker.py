@@ -213,9 +213,25 @@ class Broker:
         for job in self.running:
             due.append(job.deadline - now)
             due.append(MEMORY_CHECK_INTERVAL)
+        starting = self._starting()
         for _address, job in self.fairness.waiting():
-            due.append(job.queue_deadline - now)
+            due.append(self._wait_deadline(job, starting) - now)
         return max(0.0, min(due))
+
+    def _starting(self) -> bool:
+        """The serving publication's workers are all still starting (none is up yet): a
+        query waiting then waits for a pool that is not busy but coming up."""
+        ready = [h for h in self.hosts.values() if h.state == "ready"]
+        if not ready:
+            return False
+        return not any(w.ready for w in max(ready, key=lambda h: h.serial).workers)
+
+    @staticmethod
+    def _wait_deadline(job: Job, starting: bool) -> float:
+        """Until when ``job`` may wait: ``queue_wait`` from its arrival; while the workers
+        are starting, its running time on top (so a client waits no longer than it could
+        otherwise, but is not told the workers are busy when none was up yet)."""
+        return job.queue_deadline + (job.run_time if starting else 0.0)
 
     # --- store hosts and workers -----------------------------------------------------
 
@@ -723,17 +739,19 @@ class Broker:
     def _enforce(self, now: float) -> None:
         settings = self.settings
         self._preempt_reserved(now)
+        starting = self._starting()
         for address, job in list(self.fairness.waiting()):
-            if now >= job.queue_deadline:
+            if now >= self._wait_deadline(job, starting):
                 self.fairness.remove(address, job)
                 self.fairness.refuse(address, now, own_doing=False)
                 job.conn.job = None
                 ready = any(h.state == "ready" for h in self.hosts.values())
-                message = (
-                    "All query workers are busy; try again in a moment."
-                    if ready
-                    else "The query service is still loading the publication; try again."
-                )
+                if starting:
+                    message = "The query service is still starting its workers; try again."
+                elif ready:
+                    message = "All query workers are busy; try again in a moment."
+                else:
+                    message = "The query service is still loading the publication; try again."
                 self._to_web(
                     job.conn,
                     _error_frame(
