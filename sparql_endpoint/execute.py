@@ -156,7 +156,9 @@ def start(
     found = found or check_policy(request.query, settings)
     now = time.monotonic()
     arrived = now if arrived is None else arrived
-    deadline = arrived + settings.queue_wait + settings.timeout  # its answer, at the latest
+    # Its answer at the latest: queue_wait, then timeout on a worker (while the workers are
+    # still starting, the broker lets a query wait its running time on top).
+    deadline = arrived + settings.queue_wait + 2 * settings.timeout
     job = {
         "query": request.query,
         "default_graph_uris": list(request.default_graph_uris),
