@@ -30,6 +30,9 @@ TextTriple = tuple[str, str, str]
 # A run of N-Quads lines with the same subject (group 1): the dump lists each subject's
 # triples together, chunk by chunk.
 _SUBJECT_RUN = re.compile(rb"([^ \n]+) [^\n]*\n(?:\1 [^\n]*\n)*")
+# A blank node as the object of an "s p o" line (no literal or IRI ends like that, and a
+# literal holds no raw line end).
+_BLANK_OBJECT = re.compile(r" (_:[^ \n]+)$", re.M)
 
 
 def closure(store: ox.Store, subject: str, graph: str | None = None) -> list[Triple]:
@@ -59,9 +62,12 @@ class DumpIndex:
     """Where each subject's lines are in an N-Quads file (the dump the store was made of:
     the same quads), to read descriptions as ``text_closure`` gives them from the store."""
 
-    def __init__(self, path: Path, graph: str) -> None:
+    def __init__(self, path: Path, graph: str, *, default_graph_empty: bool = False) -> None:
         self.data = Path(path).read_bytes()
         self.suffix = f" <{graph}> ."
+        # With nothing in the default graph, every line ending with the graph's name is in
+        # the graph (else its object could be that name): runs are then cut in bulk.
+        self.bulk = default_graph_empty
         self.runs: dict[bytes, list[tuple[int, int]]] = {}
         runs = self.runs
         for match in _SUBJECT_RUN.finditer(self.data):
@@ -82,7 +88,14 @@ class DumpIndex:
             seen.add(node)
             skip = len(node) + 1
             for start, end in runs.get(node.encode(), ()):
-                for line in data[start:end].decode().splitlines():
+                text = data[start:end].decode()
+                if self.bulk and text.count("\n") == text.count(suffix + "\n"):
+                    lines = text.replace(suffix + "\n", "\n")
+                    # split, not splitlines: a literal may hold U+2028, U+0085... raw
+                    found.extend(lines[:-1].split("\n"))
+                    todo.extend(_BLANK_OBJECT.findall(lines))
+                    continue
+                for line in text[:-1].split("\n"):
                     if not line.endswith(suffix):
                         continue  # another graph
                     end_of_object = len(line) - cut
@@ -173,21 +186,33 @@ def canonical(lines: Iterable[str], prefix: str) -> list[str]:
 
 def _content_labels(triples: Iterable[TextTriple], prefix: str) -> dict[str, str]:
     """blank node → "_:" and a label from the hash of the structure under it."""
+    triples = list(triples)
+    labels, cut = _labels(triples, prefix)
+    if cut:
+        # A cycle of blank nodes: the labels then depend on the order the nodes are
+        # visited in (a set's differs between processes): visit them in one order.
+        labels, cut = _labels(sorted(triples), prefix)
+    return labels
+
+
+def _labels(triples: list[TextTriple], prefix: str) -> tuple[dict[str, str], bool]:
     outgoing: dict[str, list[TextTriple]] = {}
     nodes: set[str] = set()
-    # In one order (a set's differs between processes): it matters if blank nodes form a cycle.
-    for triple in sorted(triples):
+    for triple in triples:
         if triple[0][0] == "_":
             outgoing.setdefault(triple[0], []).append(triple)
             nodes.add(triple[0])
         if triple[2][0] == "_":
             nodes.add(triple[2])
     memo: dict[str, str] = {}
+    cut = False
 
     def signature(node: str, path: frozenset[str]) -> str:
+        nonlocal cut
         if node in memo:
             return memo[node]
         if node in path:  # a cycle of blank nodes: cut it
+            cut = True
             return "cycle"
         parts = []
         for _s, p, o in outgoing.get(node, []):
@@ -197,4 +222,5 @@ def _content_labels(triples: Iterable[TextTriple], prefix: str) -> dict[str, str
         memo[node] = digest
         return digest
 
-    return {node: f"_:{prefix}{signature(node, frozenset())}" for node in sorted(nodes)}
+    labels = {node: f"_:{prefix}{signature(node, frozenset())}" for node in sorted(nodes)}
+    return labels, cut
