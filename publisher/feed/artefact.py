@@ -245,7 +245,7 @@ def _live(iri: str, kind: str, lines: list[str]) -> EntityState:
     text = "\n".join(lines)
     if "spdx.org/rdf/terms#checksum" in text or "dcat#byteSize" in text:
         lines = [line for line in lines if not _volatile(line)]
-    described = payload.canonical(lines, "b")
+    described = payload.canonical(lines, payload.PLACEHOLDER + "b")
     digest = payload.text_hash(described)
     return EntityState(iri, kind, live=True, payload=described, payload_hash=digest)
 

@@ -11,7 +11,6 @@ for a closed page, ``tree:LessThanRelation`` (one second after its last timestam
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +39,7 @@ from publisher.feed.model import (
     n,
     type_,
 )
-from publisher.feed.payload import Term
+from publisher.feed.payload import PLACEHOLDER, Term
 
 PAGE_SIZE = 250
 FORMATS = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
@@ -162,7 +161,8 @@ def member_text(
 ) -> str:
     """``member_quads`` of a Create or an Update as N-Quads, the bytes ``ox.serialize``
     writes for them, made as text (no term objects: a first feed writes millions);
-    ``payload`` holds the description's lines ("s p o", payload.canonical)."""
+    ``payload`` holds the description's lines ("s p o", ``payload.canonical`` with the
+    prefix ``payload.PLACEHOLDER + "b"``)."""
     activity = f"<{activity_iri}>"
     head = (
         f"<{iris.stream}> <{TREE}member> {activity} .\n"
@@ -172,17 +172,10 @@ def member_text(
     )
     if not payload:
         return head
-    # The description's blank nodes (labels "_:b" + 20 hex digits) are scoped to the
-    # document: prefixed with the member's own. In the lines joined by line ends (which no
-    # literal holds raw), they are what starts a line or ends one after a space.
-    text = "\n" + "\n".join(payload) + "\n"
-    label = f"_:{bnode_prefix}b"
-    text = text.replace("\n_:b", "\n" + label)  # subjects: every "_:" line is one
-    text = _BLANK_OBJECT.sub(" " + label, text)
-    return head + text[1:].replace("\n", f" {activity} .\n")
-
-
-_BLANK_OBJECT = re.compile(r" _:b(?=[0-9a-f]{20}\n)")
+    # The description's blank nodes are scoped to the document: the member's own prefix
+    # goes in place of their placeholder.
+    end = f" {activity} .\n"
+    return head + (end.join(payload) + end).replace(PLACEHOLDER, bnode_prefix)
 
 
 def root_quads(iris: FeedIris, pages: list[Page], publisher: str, licence: str) -> list[ox.Quad]:
