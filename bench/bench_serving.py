@@ -8,18 +8,30 @@ prints, per kind of request, the server CPU time (process time) and wall time:
 
 * cached: a document or page asked for again (served from the caches, with its ETag);
 * cold: the first request of a document or page after every cache of the web layer was
-  emptied (the publication's store and site index stay open, as in a running server);
+  emptied (the publication's store and site index stay open, as in a running server),
+  the figures a page is made from that are computed once per publication (catalogue
+  items and ledger-wide dates, facet counts, the vocabulary page of an earlier
+  publication of the same vocabulary) kept, as they are after the publication's first
+  request;
+* first of a publication: the same with those figures gone too (once per publication);
 * kept: the first request in a new process of a page that an earlier request rendered and
   kept with the publication (memory caches emptied, the kept pages on disk stay);
 * worst: the most expensive cold page of every kind of page the site has (pages that
   list things, the sitemap, VoID, the vocabulary, the people's pages, /catalog pages).
 
+Each figure with a target says whether its median meets it. ``--load SECONDS`` then runs
+a real server (``avoinkunta serve``, ``--workers`` web processes) under ``--clients``
+concurrent clients asking for documents of 2,000 offerings in every format and every
+kind of page, and prints the server's CPU ms per request (every process) and its highest
+PSS (all processes; target < 600 MB).
+
 The floor is the cheapest request the app can answer (``/robots.txt``, cached) in the
 same run. Targets (issue 8): cached ≤ 1 ms CPU, cold document ≤ 5 ms, /catalog page
-≤ 2 ms (cached), home ≤ 5 ms, no page over 50 ms cold. Figures on a shared machine are
-noisy: CPU time is reported besides wall time.
+≤ 2 ms (kept), home ≤ 5 ms, no page over 50 ms cold. Figures on a shared machine are
+noisy: CPU time is reported besides wall time. The benchmark writes only the web layer's
+cache folders of the publication it is given (and OUT/.web).
 
-    .venv/bin/python bench/bench_serving.py --offerings 1000 5000 [--out DIR ...]
+    .venv/bin/python bench/bench_serving.py --offerings 1000 5000 [--out DIR ...] [--load 30]
 """
 
 from __future__ import annotations
@@ -183,7 +195,7 @@ class Bench:
                 self.get(path, accept)  # rendered and kept once
                 self.forget(disk=False)
             runs.append(self.get(path, accept))
-        bad = [p for p, r in zip(paths, runs, strict=True) if r[2] != 200]
+        bad = [(p, r[2]) for p, r in zip(paths, runs, strict=True) if r[2] != 200]
         assert not bad, bad[:3]
         return Figure(label, [r[0] for r in runs], [r[1] for r in runs], target=target)
 

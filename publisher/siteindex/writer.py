@@ -21,7 +21,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import filterfalse, repeat
+from itertools import chain, filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,8 @@ from publisher.search.analysis import WORD, Analyser, default_analyser, fold, te
 from publisher.search.engine import RANK
 from publisher.siteindex.extract import Text, read_store
 from publisher.siteindex.facets import FACETS
-from publisher.siteindex.model import Entity, SearchDoc, build_model
+from publisher.siteindex.model import Entity, Model, SearchDoc, build_model
+from publisher.siteindex.packer import Packer
 from publisher.siteindex.schema import INDEX_FILE, SCHEMA_VERSION, TABLES
 from publisher.uris import UriScheme
 
@@ -133,7 +134,7 @@ def write_site_index(
                 say=say,
             )
         if rows is None:
-            rows = _cold_rows(store_path, base_uri, ledger, previous, dump, analyser, say)
+            rows = _cold_rows(store_path, base_uri, ledger, previous, dump, analyser, say, folder)
         say(
             f"  site index: rows ready ({time.perf_counter() - started:.2f} s, "
             f"CPU {time.process_time() - started_cpu:.2f} s, {_rss()})"
@@ -152,6 +153,7 @@ def _cold_rows(
     dump: Path | None,
     analyser: Analyser,
     say: Progress,
+    folder: Path,
 ) -> Rows:
     started = time.perf_counter()
     uris = UriScheme(base_uri)
@@ -160,18 +162,38 @@ def _cold_rows(
     model = build_model(extract, ledger)
     del extract
     say(f"  site index: {len(model.cards)} cards ({time.perf_counter() - started:.2f} s, {_rss()})")
+    # The cards are compressed by a second process while this one analyses the texts.
+    packer = Packer(folder)
+    try:
+        packer.start(_json(c).encode("utf-8") for c in chain(model.cards, model.details))
+        model.details.clear()
+        rows = _search_rows(model, analyser, previous, say, started)
+        blobs = packer.result()
+    finally:
+        packer.close()
+    cards = model.cards
+    rows.offerings = [(i, c["key"], c["supplier"], blobs[i]) for i, c in enumerate(cards)]
+    rows.details = [(i, blobs[len(cards) + i]) for i in range(len(cards))]
+    return rows
+
+
+def _search_rows(
+    model: Model, analyser: Analyser, previous: Path | None, say: Progress, started: float
+) -> Rows:
+    """The rows of a cold write but the offerings' cards and details."""
     cache = previous_words(previous / INDEX_FILE if previous else None, analyser)
     analyse = Terms(analyser, cache)
     search = []
     having: Counter[str] = Counter()  # term → entities having it
     naming: Counter[str] = Counter()  # term → entities having it in a title, keyword, name
-    words: Counter[tuple[str, str]] = Counter()
+    words: dict[str, Counter[str]] = defaultdict(Counter)  # lang → word → entities
     for doc in model.docs:
-        fields, seen, named, pairs = analyse.doc(doc)
+        fields, seen, named, by_lang = analyse.doc_words(doc)
         search.append(search_row(doc.entity, fields))
         having.update(seen)
         naming.update(named)
-        words.update(pairs)
+        for lang, found in by_lang.items():
+            words[lang].update(found)
     terms = {t: [n, naming[t]] for t, n in having.items() if t and not t.isdigit()}
     say(
         f"  site index: search terms ({analyse.analysed} words analysed, {len(cache)} "
@@ -182,15 +204,19 @@ def _cold_rows(
         entities=model.entities,
         concepts=model.concepts,
         licences=model.licences,
-        offerings=[(i, c["key"], c["supplier"], packed(c)) for i, c in enumerate(model.cards)],
-        details=[(i, packed(d)) for i, d in enumerate(model.details)],
+        offerings=[],
+        details=[],
         types=dict(Counter(c["type"] for c in model.cards)),
         memberships=model.memberships,
         sorts=model.sorts,
         search=search,
         kinds=[(d.entity, d.kind) for d in model.docs],
         terms=terms,
-        words={pair: [analyse.known(*pair), n] for pair, n in words.items()},
+        words={
+            (lang, word): [analyse.known(lang, word), n]
+            for lang, counted in words.items()
+            for word, n in counted.items()
+        },
         suggest=suggest,
         suggest_top=suggest_top(suggest),
     )
@@ -426,42 +452,69 @@ class Terms:
         # per language: word → its terms (space-separated), word → its surface form
         self.terms: dict[str, dict[str, str]] = {lang: {} for lang in ("", "fi", "sv", "en")}
         self.surfaces: dict[str, str] = {}
+        self.texts: dict[str, list[str]] = {}  # text → its words (keywords, names)
         self.analysed = 0
 
     def doc(self, doc: SearchDoc) -> tuple[list[str], set[str], set[str], set[tuple[str, str]]]:
         """A document's four fields' terms, its surface terms, those of its title, keywords
         and names, and its (lang, word) pairs."""
+        fields, seen, named, by_lang = self.doc_words(doc)
+        pairs = {(lang, word) for lang, found in by_lang.items() for word in found}
+        return fields, seen, named, pairs
+
+    def doc_words(
+        self, doc: SearchDoc
+    ) -> tuple[list[str], set[str], set[str], dict[str, set[str]]]:
+        """``doc``, with the words by language instead of (lang, word) pairs."""
         fields = []
         seen: set[str] = set()
         named: set[str] = set()
-        pairs: set[tuple[str, str]] = set()
+        by_lang: dict[str, set[str]] = {}
         for number, texts in enumerate(_fields(doc)):
-            terms, surfaces = self.field(texts, pairs)
+            # keywords and names repeat from one offering to the next: their words are
+            # remembered by text
+            terms, surfaces = self.field(texts, by_lang, number in {1, 2})
             seen |= surfaces
             if number < 3:  # title, keywords, names
                 named |= surfaces
             fields.append(terms)
-        return fields, seen, named, pairs
+        return fields, seen, named, by_lang
 
-    def field(self, texts: tuple[Text, ...], pairs: set[tuple[str, str]]) -> tuple[str, set[str]]:
+    def field(
+        self, texts: tuple[Text, ...], by_lang: dict[str, set[str]], repeated: bool = False
+    ) -> tuple[str, set[str]]:
         """The terms of a field's texts (each distinct word once: the index keeps no
-        positions and counts a term once per field), and their surface forms. The loops
-        over words are C's (dict.fromkeys, set differences, map): millions of words."""
-        by_lang: dict[str, list[str]] = {}
+        positions and counts a term once per field), and their surface forms; its words
+        are added to ``by_lang``. The loops over words are C's (dict.fromkeys, set
+        differences, map): millions of words."""
+        values_of: dict[str, list[str]] = {}
         for text in texts:
             lang = text.lang if text.lang in {"fi", "sv", "en"} else ""
-            by_lang.setdefault(lang, []).append(text.value)
+            values_of.setdefault(lang, []).append(text.value)
         out: list[str] = []
         surfaces: set[str] = set()
-        for lang, values in by_lang.items():
-            unique = dict.fromkeys(WORD.findall(" ".join(values)))
+        for lang, values in values_of.items():
+            if repeated:
+                unique = dict.fromkeys(chain.from_iterable(map(self._words_of, values)))
+            else:
+                unique = dict.fromkeys(WORD.findall(" ".join(values)))
             known = self.terms[lang]
             for word in list(filterfalse(known.__contains__, unique)):
                 self._learn(lang, word)
             out.append(" ".join(map(known.__getitem__, unique)))
             surfaces.update(map(self.surfaces.__getitem__, unique))
-            pairs.update(zip(repeat(lang), unique))
+            found = by_lang.get(lang)
+            if found is None:
+                by_lang[lang] = set(unique)
+            else:
+                found.update(unique)
         return " ".join(out), surfaces
+
+    def _words_of(self, text: str) -> list[str]:
+        found = self.texts.get(text)
+        if found is None:
+            found = self.texts[text] = WORD.findall(text)
+        return found
 
     def known(self, lang: str, word: str) -> str:
         found = self.terms[lang].get(word)

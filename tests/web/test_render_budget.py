@@ -5,6 +5,7 @@ checkpoint is past it), and "the client has gone" is a closed socket the kernel 
 
 from __future__ import annotations
 
+import shutil
 import socket
 import time
 from pathlib import Path
@@ -144,3 +145,18 @@ def test_the_limit_is_a_setting(tmp_path: Path) -> None:
     assert Settings(out_dir=tmp_path).render_time_limit > 0
     with pytest.raises(ValueError):
         Settings(out_dir=tmp_path, render_time_limit=-1)
+
+
+def test_what_is_made_once_per_publication_is_finished_past_the_limit(
+    settings: Settings, publication: Publication
+) -> None:
+    from publisher.views import catalog
+
+    facts = publication.path / PublicationCache.FOLDER / "catalog-facts"
+    shutil.rmtree(facts, ignore_errors=True)
+    catalog._ITEMS._data.clear()
+    catalog._FACTS._memory._data.clear()
+    client = create_app(settings.replace(render_time_limit=0)).test_client()
+    assert client.get("/catalog/adms.nt?page_size=5&page=2").status_code == 503
+    # The page was given up; the list of assets it needed is kept for the next request.
+    assert facts.is_dir() and any(facts.iterdir())
