@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from publisher import formats
+from publisher.build.terms import ntriples, parse_ntriples
 
 DUMP_NAME = "avoinkunta"
 INDEX_VERSION = 1
@@ -49,6 +50,7 @@ FORMATS: tuple[DumpFormat, ...] = tuple(
 # Formats whose chunks start with the dump's @prefix lines (cut off, written once).
 _PREFIXED = frozenset({ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG})
 BY_EXT = {f.ext: f for f in FORMATS}
+BY_FORMAT = {f.rdf_format: f for f in FORMATS}
 # Between two chunks: JSON-LD chunks are members of one top-level array.
 _SEPARATOR = {"jsonld": b",\n"}
 _RDF_XML_FOOTER = b"</rdf:RDF>"
@@ -69,6 +71,7 @@ class Framing:
         empty_xml = ox.serialize([], format=ox.RdfFormat.RDF_XML, prefixes=self.prefixes)
         assert empty_xml is not None and empty_xml.endswith(_RDF_XML_FOOTER)
         self._xml_header = empty_xml[: -len(_RDF_XML_FOOTER)]
+        self._trig_openings: dict[str, bytes] = {}
 
     def header(self, fmt: DumpFormat) -> bytes:
         if fmt.rdf_format in _PREFIXED:
@@ -80,6 +83,60 @@ class Framing:
 
     def bodies(self, triples: Sequence[ox.Triple], graph: str) -> dict[str, bytes]:
         """The chunk of these triples (of named graph ``graph``) in every format."""
+        return self.chunk(ntriples(triples), graph, triples)
+
+    def chunk(
+        self, lines: bytes, graph: str, triples: Sequence[ox.Triple] | None = None
+    ) -> dict[str, bytes]:
+        """The chunk of the N-Triples ``lines`` (pyoxigraph's, in their order; of named
+        graph ``graph``) in every format. N-Quads and TriG are written from the N-Triples
+        and the Turtle text (a graph name added to each line; the Turtle lines indented in
+        a graph block), as pyoxigraph would write them: none of these formats lets a
+        line break stand inside a term. tests/test_build.py compares the two ways."""
+        if not lines:
+            return self._serialised([], graph)
+        if triples is None:
+            triples = parse_ntriples(lines)
+        bodies: dict[str, bytes] = {}
+        turtle = b""
+        for fmt in FORMATS:
+            if fmt.rdf_format == ox.RdfFormat.N_TRIPLES:
+                data = lines
+            elif fmt.rdf_format == ox.RdfFormat.N_QUADS:
+                data = lines.replace(b" .\n", b" <" + graph.encode() + b"> .\n")
+            elif fmt.rdf_format == ox.RdfFormat.TRIG:
+                if not turtle:
+                    turtle = self._serialise(BY_FORMAT[ox.RdfFormat.TURTLE], triples)
+                data = self._turtle_header + self._trig_block(turtle, graph)
+            else:
+                data = self._serialise(fmt, triples)
+                if fmt.rdf_format == ox.RdfFormat.TURTLE:
+                    turtle = data
+            bodies[fmt.ext] = self._cut(fmt, data)
+        return bodies
+
+    def _serialise(self, fmt: DumpFormat, triples: Sequence[ox.Triple]) -> bytes:
+        prefixes = self.prefixes if fmt.rdf_format in _PREFIXED or fmt.ext == "rdf" else None
+        return ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes) or b""
+
+    def _trig_block(self, turtle: bytes, graph: str) -> bytes:
+        """TriG of one graph from the Turtle of its triples (pyoxigraph's, with this
+        framing's prefixes): the graph's opening line, each Turtle line indented, ``}``."""
+        opening = self._trig_openings.get(graph)
+        if opening is None:
+            one = ox.serialize(
+                [ox.Quad(_DUMMY.subject, _DUMMY.predicate, _DUMMY.object, ox.NamedNode(graph))],
+                format=ox.RdfFormat.TRIG,
+                prefixes=self.prefixes,
+            )
+            assert one is not None and one.startswith(self._turtle_header)
+            opening = one[len(self._turtle_header) :].partition(b"{\n")[0] + b"{\n"
+            self._trig_openings[graph] = opening
+        body = turtle[len(self._turtle_header) :]
+        return opening + b"\t" + body[:-1].replace(b"\n", b"\n\t") + b"\n}\n"
+
+    def _serialised(self, triples: Sequence[ox.Triple], graph: str) -> dict[str, bytes]:
+        """Every format from pyoxigraph's serialisers (the reference for ``chunk``)."""
         bodies: dict[str, bytes] = {}
         for fmt in FORMATS:
             if fmt.quads:
@@ -89,10 +146,8 @@ class Framing:
                     format=fmt.rdf_format,
                     prefixes=self.prefixes if fmt.rdf_format in _PREFIXED else None,
                 )
-            elif fmt.ext in ("ttl", "rdf"):
-                data = ox.serialize(triples, format=fmt.rdf_format, prefixes=self.prefixes)
             else:
-                data = ox.serialize(triples, format=fmt.rdf_format)
+                data = self._serialise(fmt, triples)
             bodies[fmt.ext] = self._cut(fmt, data or b"")
         return bodies
 
