@@ -352,12 +352,27 @@ class _FormatWriter:
                 source = open(previous_file, "rb")  # noqa: SIM115 - closed below
         try:
             with open(self._path, "wb") as out:
-                offset = 0
+                offset = 0  # of the new file, counting what is still to be copied
+                # Reused chunks that follow each other in both dumps are copied as one
+                # range of the previous file (the separators between them included): an
+                # edit build copies a few large ranges, not 6,000 small ones per format.
+                run_start = run_end = 0  # [start, end) of the previous file, to copy
+
+                def write(data: bytes) -> None:
+                    out.write(data)
+                    digest.update(data)
+
+                def flush() -> None:
+                    nonlocal run_start, run_end
+                    if run_end > run_start:
+                        assert source is not None
+                        _copy(source, run_start, run_end - run_start, write)
+                    run_start = run_end = 0
 
                 def emit(data: bytes) -> None:
                     nonlocal offset
-                    out.write(data)
-                    digest.update(data)
+                    flush()
+                    write(data)
                     offset += len(data)
 
                 emit(self._framing.header(self.fmt))
@@ -367,10 +382,18 @@ class _FormatWriter:
                     if body is None:
                         assert self._previous is not None and source is not None
                         start, length = self._previous.ranges[ext][chunk.key]
-                        if length and not first:
-                            emit(separator)
+                        gap = separator if length and not first else b""
+                        if length and run_end > run_start and run_end + len(gap) == start:
+                            run_end = start + length  # the gap is the separator there too
+                            offset += len(gap)
+                        elif length:
+                            if gap:
+                                emit(gap)  # after the run so far
+                            else:
+                                flush()
+                            run_start, run_end = start, start + length
                         ranges[chunk.key] = (offset, length)
-                        _copy(source, start, length, emit)
+                        offset += length
                     else:
                         if body and not first:
                             emit(separator)
@@ -389,7 +412,7 @@ def _copy(source: BinaryIO, start: int, length: int, emit: Any) -> None:
     source.seek(start)
     remaining = length
     while remaining:
-        block = source.read(min(remaining, 4 << 20))
+        block = source.read(min(remaining, 8 << 20))
         if not block:
             raise OSError("the previous dump is shorter than its chunk index says")
         emit(block)
