@@ -5,16 +5,22 @@ Give it a build output folder whose current publication was built over a previou
 (for example after ``generate.edit_one_file`` and a second ``avoinkunta build``). For each
 artefact it runs, into temporary folders:
 
+* ``cold``: what a first build writes (no previous publication at all: the feed starts a
+  new history, VoID counts the whole store), over the previous publication when that one
+  was a first build (so its published files are the reference), else over the current one
+  (bytes then checked only for VoID, whose files do not depend on history);
+* ``full``: the current publication with its previous one but no ``previous_folder``
+  (the feed recomputes every entity's payload, VoID counts the whole store; the feed still
+  starts from the previous feed's history, as it always does);
 * ``reuse``: the context the build gave (``previous_folder`` when the previous publication
-  was built by the same code under the same base URI);
-* ``full``: the same without ``previous_folder`` (the feed recomputes every entity's
-  payload, VoID counts the whole store; the feed still starts from the previous feed's
-  history, as it always does),
+  was built by the same code under the same base URI): an incremental build,
 
 prints wall and CPU seconds of each (CPU = user + system of this process: the artefacts
-run in it), and checks that both give byte for byte the files the build published.
+run in it), and checks that each gives byte for byte the files the build published.
+A folder holding one first build only gets the ``cold`` runs.
 
-    python bench/bench_artefacts.py OUT [--only void feed] [--profile FILE]
+    python bench/bench_artefacts.py OUT [--only void feed] [--modes cold full reuse]
+                                        [--profile FILE]
 """
 
 from __future__ import annotations
@@ -46,9 +52,10 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _context(name: str, folder: Path, current: Publication, previous: Publication) -> Any:
+def _context(name: str, folder: Path, current: Publication, previous: Publication | None) -> Any:
     reusable = (
-        previous.manifest.get("code_version") == current.manifest.get("code_version")
+        previous is not None
+        and previous.manifest.get("code_version") == current.manifest.get("code_version")
         and previous.base_uri == current.base_uri
     )
 
@@ -63,8 +70,8 @@ def _context(name: str, folder: Path, current: Publication, previous: Publicatio
         ledger=current.ledger,
         store_path=current.store_path,
         previous=previous,
-        previous_folder=previous.artefact(name) if reusable else None,
-        changed=_changed(previous.ledger, current.ledger),
+        previous_folder=previous.artefact(name) if previous is not None and reusable else None,
+        changed=_changed(previous.ledger if previous is not None else {}, current.ledger),
         settings=Settings(base_uri=current.base_uri),
         uris=UriScheme(current.base_uri),
         code_version=code_version(),
@@ -80,41 +87,73 @@ def _same_files(a: Path, b: Path) -> bool:
     return not mismatch and not errors
 
 
+Run = tuple[str, Publication, Publication | None, bool, Path | None]
+
+
+def _runs(
+    name: str, modes: list[str], current: Publication, previous: Publication | None
+) -> list[Run]:
+    """(mode, publication to write it for, its previous one, reuse allowed, reference)."""
+    runs: list[Run] = []
+    for mode in modes:
+        if mode == "cold":
+            # A first build's published files are what a cold run must give again.
+            first = (
+                previous if previous is not None and not previous.manifest.get("previous") else None
+            )
+            target = first or current
+            history_free = name != "feed" or not target.manifest.get("previous")
+            reference = target.artefact(name) if history_free else None
+            runs.append((mode, target, None, False, reference))
+        elif previous is not None:
+            runs.append((mode, current, previous, mode == "reuse", current.artefact(name)))
+    return runs
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="a build's output folder (current + previous)")
     parser.add_argument("--only", nargs="*", default=["void", "feed"])
-    parser.add_argument("--profile", type=Path, help="write a cProfile of the reuse runs")
+    parser.add_argument("--modes", nargs="*", default=["cold", "full", "reuse"])
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the runs")
     args = parser.parse_args()
     current = Publication.current(args.out)
-    if current is None or not (args.out / PREVIOUS).exists():
-        print(f"{args.out}: needs a current and a previous publication", file=sys.stderr)
+    if current is None:
+        print(f"{args.out}: has no current publication", file=sys.stderr)
         return 2
-    previous = Publication.load((args.out / PREVIOUS).resolve())
+    previous = (
+        Publication.load((args.out / PREVIOUS).resolve())
+        if (args.out / PREVIOUS).exists()
+        else None
+    )
     artefacts = {a.name: a for a in ARTEFACTS}
     profiler = cProfile.Profile() if args.profile else None
     ok = True
     with tempfile.TemporaryDirectory(prefix="bench-artefacts-") as temporary:
         for name in args.only:
             write = artefacts[name].load()
-            published = current.artefact(name)
-            for mode in ("reuse", "full"):
+            for mode, target, before, reuse, reference in _runs(
+                name, args.modes, current, previous
+            ):
                 folder = Path(temporary) / name / mode
                 folder.mkdir(parents=True)
-                context = _context(name, folder, current, previous)
-                if mode == "full":
+                context = _context(name, folder, target, before)
+                if not reuse:
                     context = dataclasses.replace(context, previous_folder=None)
                 wall, cpu = time.perf_counter(), _cpu()
-                if profiler is not None and mode == "reuse":
+                if profiler is not None:
                     profiler.runcall(write, context)
                 else:
                     write(context)
                 wall, cpu = time.perf_counter() - wall, _cpu() - cpu
-                same = published is not None and _same_files(folder, published)
-                ok = ok and same
+                if reference is None:
+                    verdict = "bytes not checked (no first build to compare with)"
+                else:
+                    same = _same_files(folder, reference)
+                    ok = ok and same
+                    verdict = "same bytes as published" if same else "DIFFERS from published"
                 print(
-                    f"{name:5} {mode:5} {wall:7.2f} s wall {cpu:7.2f} s CPU  "
-                    f"{'same bytes as published' if same else 'DIFFERS from published'}"
+                    f"{name:5} {mode:5} {wall:7.2f} s wall {cpu:7.2f} s CPU  {verdict}", flush=True
                 )
     if profiler is not None:
         profiler.dump_stats(str(args.profile))

@@ -251,7 +251,7 @@ def tantivy_peer(
     for doc in model.docs:
         fields = {}
         for name, texts in zip(("title", "keywords", "names", "body"), _fields(doc), strict=True):
-            fields[name] = analyse.field(texts, set())[0]  # (the (lang, word) pairs: unused)
+            fields[name] = analyse.field(texts, {})[0]  # (the words by language: unused)
         writer.add_document(tantivy.Document(id=doc.entity, **fields))
     writer.commit()
     writer.wait_merging_threads()

@@ -28,8 +28,9 @@ class Format:
     label: str
     oxigraph: str | None = None  # name of pyoxigraph's RdfFormat (TURTLE…); None for HTML
     rdflib: str | None = None  # rdflib's plugin name for it (parsing; the build's dumps)
-    # Who writes one description in it: "rdflib" for JSON-LD compacted with our prefixes,
-    # else pyoxigraph (a hundred times cheaper; one literal form in every format).
+    # Who writes one description in it: "jsonld" for JSON-LD compacted with our prefixes
+    # (publisher.render.rdf.compact_jsonld), else pyoxigraph (one literal form in every
+    # format).
     serialiser: str = "oxigraph"
     aliases: tuple[str, ...] = ()  # other media types that name it (matched only exactly)
     names: tuple[str, ...] = ()  # other ?format= names
@@ -81,7 +82,7 @@ JSONLD = Format(
     "JSON-LD",
     "JSON_LD",
     rdflib="json-ld",
-    serialiser="rdflib",
+    serialiser="jsonld",
     aliases=("application/json",),
     names=("json-ld", "json"),
 )

@@ -153,10 +153,10 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "blocking_threads": settings.threads,
         "factory": True,
         "http1_settings": HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
-        "log_access": True,
+        "log_access": settings.access_log,
         "respawn_failed_workers": True,
         "respawn_interval": 0.5,
-        "workers_kill_timeout": int(settings.sparql.timeout) + 20,
+        "workers_kill_timeout": int(settings.sparql.queue_wait + settings.sparql.timeout) + 20,
     }
 
 

@@ -16,6 +16,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from publisher.budget import checkpoint
 from publisher.namespaces import PREFIXES
 from publisher.terms import to_rdflib
 
@@ -56,6 +57,7 @@ class ReadStore:
         contact points) and, unless ``links=False``, the labels and types of every IRI it
         links to; as pyoxigraph triples, in a stable order (the same bytes in every
         process)."""
+        checkpoint()  # every read of the store is a point where a render may stop
         triples: list[ox.Triple] = []
         linked: set[ox.NamedNode] = set()
         self._add_closure(triples, ox.NamedNode(iri), linked, seen=set())
@@ -90,6 +92,7 @@ class ReadStore:
         ``bindings`` give variables their values before the query runs (a ``str`` is an
         IRI): values are never spliced into the query text. ``prefixes`` are declared for
         the query besides the standard ones of ``publisher.namespaces``."""
+        checkpoint()
         options.setdefault("use_default_graph_as_union", True)
         if bindings:
             options["substitutions"] = {
@@ -110,6 +113,7 @@ class ReadStore:
         labels and facts a page shows of the things it links to)."""
         wanted = [ox.NamedNode(str(p)) for p in predicates]
         for iri in subjects:
+            checkpoint()
             node = ox.NamedNode(iri)
             for predicate in wanted:
                 for quad in self._store.quads_for_pattern(node, predicate, None, None):

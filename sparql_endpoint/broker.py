@@ -11,8 +11,8 @@ the publication, forwards the result frames untouched, and enforces the limits:
   takes the place of the heaviest client's newest waiting one instead);
 * **fair scheduling** (``fairness.py``): the client that used least goes first; the
   ``reserved_workers`` run only light clients' queries, at a better CPU priority;
-* **time**: a query still waiting after ``queue_wait`` gets 503; one still running at
-  its deadline (``timeout`` from arrival at the web process) has its worker killed
+* **time**: a query still waiting ``queue_wait`` after its arrival at the web process
+  gets 503; one still running ``timeout`` after it started on a worker has its worker killed
   (SIGKILL through a pidfd) and replaced by a fresh fork, and the client gets 503;
 * **memory**: a busy worker whose resident memory grew by more than ``worker_memory_mb``
   is killed the same way; a worker that dies on its own gives a logged 503;
@@ -43,7 +43,7 @@ from typing import Any
 
 from sparql_endpoint import sandbox, wire
 from sparql_endpoint.fairness import Fairness
-from sparql_endpoint.settings import SparqlSettings
+from sparql_endpoint.settings import SparqlSettings, worker_count
 from sparql_endpoint.store_host import boot_command
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
@@ -89,7 +89,6 @@ class Job:
     client: str
     store: str
     arrived: float
-    deadline: float
     queue_deadline: float
     payload: bytes  # the JOB frame for the worker
     cache_key: bytes | None
@@ -97,6 +96,8 @@ class Job:
     text: str  # the query's first characters, for the log
     worker: Worker | None = None
     started: float = 0.0
+    run_time: float = 0.0  # seconds it may run once started (settings.timeout)
+    deadline: float = 0.0  # once started: when its time is up
     streaming: bool = False
     host: StoreHost | None = None
 
@@ -257,8 +258,9 @@ class Broker:
                 f"ready {host.path} ({where}): {info.get('seconds')} s, "
                 f"{info.get('resident_mb')} MiB"
             )
-            reserved = min(self.settings.reserved_workers, self.settings.workers - 1)
-            for index in range(self.settings.workers):
+            count = worker_count(self.settings)
+            reserved = min(self.settings.reserved_workers, count - 1)
+            for index in range(count):
                 self._fork(host, reserved=index < reserved)
             self._retire_older(host)
         elif message == "failed":
@@ -513,7 +515,8 @@ class Broker:
     def _submit(self, conn: WebConn, meta: dict[str, Any]) -> None:
         now = time.monotonic()
         settings = self.settings
-        remaining = float(meta["remaining"])
+        waited = max(0.0, float(meta.get("waited", 0.0)))  # in the web process so far
+        run_time = float(meta.get("timeout") or settings.timeout)
         client = str(meta.get("client") or "unknown")
         internal = bool(meta.get("internal"))
         job = Job(
@@ -521,8 +524,8 @@ class Broker:
             client=client,
             store=str(meta["store"]),
             arrived=now,
-            deadline=now + remaining,
-            queue_deadline=now + max(0.0, min(settings.queue_wait, remaining)),
+            queue_deadline=now + max(0.0, settings.queue_wait - waited),
+            run_time=run_time,
             payload=wire.frame(wire.JOB, meta["job"]),
             cache_key=meta.get("cache_key"),
             internal=internal,
@@ -673,6 +676,7 @@ class Broker:
         job.worker = worker
         job.host = worker.host
         job.started = now
+        job.deadline = now + job.run_time  # its whole time, however long it waited
         worker.job = job
         self.running.add(job)
         try:
@@ -695,7 +699,9 @@ class Broker:
         """A reserved worker is for short queries: one that has run for RESERVED_SLICE
         while a light client's query waits (and no worker is free) is stopped, with 503 +
         Retry-After. (A client new to us looks light until its query has run a while.)"""
-        if self._idle_workers() or self.fairness.next(now, light_only=True) is None:
+        if not self.fairness.queued() or self._idle_workers():
+            return
+        if self.fairness.next(now, light_only=True) is None:
             return
         for job in list(self.running):
             worker = job.worker

@@ -23,7 +23,7 @@ from sparql_endpoint.host import Host
 from sparql_endpoint.protocol import QueryRequest
 from sparql_endpoint.scan import Scan
 from sparql_endpoint.service_description import STATS_BY_GRAPH, STATS_CLASSES, STATS_DEFAULT
-from sparql_endpoint.settings import SparqlSettings
+from sparql_endpoint.settings import SparqlSettings, worker_count
 
 INTERNAL = "internal"  # the client name of the endpoint's own queries (statistics)
 
@@ -108,7 +108,7 @@ class Endpoint:
             if (
                 status["ready"]
                 and status.get("serving_wanted")
-                and status["workers"] >= self.settings.workers
+                and status["workers"] >= worker_count(self.settings)
             ):
                 return True
             if time.monotonic() >= deadline:

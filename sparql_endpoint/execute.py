@@ -3,8 +3,9 @@ then through the broker (admission, fairness, time and memory limits).
 
 ``start()`` checks the query text and sends the job; it returns once the result's head
 (or the whole of a small result) is back. ``Execution.chunks()`` then yields the
-serialised result as it arrives. The deadline (settings.timeout from arrival) covers
-waiting, evaluation and writing; the broker kills a worker that overruns it.
+serialised result as it arrives. A query may wait ``settings.queue_wait`` from its
+arrival for a free worker, then run ``settings.timeout`` on it (evaluation and writing);
+the broker kills a worker that overruns it.
 """
 
 from __future__ import annotations
@@ -153,7 +154,9 @@ def start(
     found: Scan | None = None,
 ) -> Execution:
     found = found or check_policy(request.query, settings)
-    deadline = (arrived if arrived is not None else time.monotonic()) + settings.timeout
+    now = time.monotonic()
+    arrived = now if arrived is None else arrived
+    deadline = arrived + settings.queue_wait + settings.timeout  # its answer, at the latest
     job = {
         "query": request.query,
         "default_graph_uris": list(request.default_graph_uris),
@@ -166,7 +169,8 @@ def start(
         "prefixes": dict(prefixes),
     }
     meta = {
-        "remaining": max(0.0, deadline - time.monotonic()),
+        "waited": max(0.0, now - arrived),
+        "timeout": settings.timeout,
         "client": client,
         "store": str(store_path),
         "job": pickle.dumps(job, protocol=5),

@@ -9,6 +9,7 @@ arguments win over the environment, which wins over the defaults.
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
@@ -30,7 +31,8 @@ class SparqlSettings(BaseSettings):
     timeout: float = Field(
         10.0,
         gt=0,
-        description="Seconds a query may take, from arrival to the last byte of its result. "
+        description="Seconds a query may run on a worker, from its start to the last byte "
+        "of its result (the wait for a free worker, at most queue_wait, is not counted). "
         "When the time is up the worker process running it is killed and replaced, and the "
         "client gets 503 Service Unavailable.",
     )
@@ -47,11 +49,14 @@ class SparqlSettings(BaseSettings):
         "requests get 413 (POST) or 414 (GET).",
     )
     workers: int = Field(
-        4,
-        ge=1,
+        0,
+        ge=0,
         description="Query worker processes of the whole server, shared by all its web "
         "processes (one broker schedules them). Queries run only in these workers, so that "
-        "a runaway query can be killed. The reserved workers are among them.",
+        "a runaway query can be killed. The reserved workers are among them. 0 (the "
+        "default) = 4 per CPU core (at most 32) plus the reserved workers: queries mostly "
+        "use CPU, and with fewer workers than concurrent clients they wait for one instead "
+        "of sharing the cores.",
     )
     reserved_workers: int = Field(
         1,
@@ -63,8 +68,8 @@ class SparqlSettings(BaseSettings):
     queue_wait: float = Field(
         5.0,
         ge=0,
-        description="Seconds a query may wait for a free worker before the client gets 503 "
-        "with Retry-After (never longer than 'timeout').",
+        description="Seconds a query may wait, from its arrival, for a free worker before "
+        "the client gets 503 with Retry-After.",
     )
     queue_length: int = Field(
         8,
@@ -150,6 +155,18 @@ class SparqlSettings(BaseSettings):
         "serve starts one for all its web processes and sets this); empty = the endpoint "
         "starts its own broker.",
     )
+
+
+WORKERS_PER_CORE = 4
+MOST_AUTOMATIC_WORKERS = 32
+
+
+def worker_count(settings: SparqlSettings, cores: int | None = None) -> int:
+    """The number of query workers: ``workers``, or when 0 the automatic number."""
+    if settings.workers:
+        return settings.workers
+    cores = cores or os.cpu_count() or 1
+    return min(MOST_AUTOMATIC_WORKERS, WORKERS_PER_CORE * cores) + settings.reserved_workers
 
 
 def settings_help() -> dict[str, tuple[Any, str]]:

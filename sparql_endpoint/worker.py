@@ -9,7 +9,6 @@ broker process (pyoxigraph cannot be interrupted, and a thread cannot be killed)
 
 from __future__ import annotations
 
-import itertools
 import socket
 from collections.abc import Iterable
 from typing import IO, Any, cast
@@ -83,12 +82,63 @@ def _dataset_options(job: dict[str, Any]) -> dict[str, Any]:
     return {"use_default_graph_as_union": not job.get("has_from", False)}
 
 
-def _tsv(variables: list[ox.Variable], rows: list[ox.QuerySolution]) -> str:
-    # Terms print in N-Triples syntax, which is exactly what SPARQL TSV cells hold.
-    lines = ["\t".join(str(v) for v in variables)]
-    for row in rows:
-        lines.append("\t".join("" if row[v] is None else str(row[v]) for v in variables))
-    return "\n".join(lines) + "\n"
+class _Full(Exception):
+    """Raised from ``_Capped.write`` once the cap is passed: stops the serialiser."""
+
+
+class _Capped:
+    """A binary file-like object that keeps the first ``lines`` lines a serialiser writes
+    and stops it (``_Full``) at the first byte beyond them; ``cut`` then says that there
+    was more. For SPARQL TSV and N-Triples, where a line is exactly a header, a solution
+    or a triple (their syntax escapes line breaks inside terms), this caps a result by
+    rows without making a Python object per term: the engine serialises, this counts
+    line breaks."""
+
+    def __init__(self, lines: int):
+        self._need = lines
+        self._parts: list[bytes] = []
+        self.cut = False
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        if not chunk:
+            return 0
+        breaks = chunk.count(b"\n")
+        if breaks < self._need or (breaks == self._need and chunk.endswith(b"\n")):
+            self._parts.append(chunk)
+            self._need -= breaks
+            return len(chunk)
+        end = -1
+        for _ in range(self._need):
+            end = chunk.index(b"\n", end + 1)
+        self._parts.append(chunk[: end + 1])
+        self._need = 0
+        self.cut = True
+        raise _Full
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def _capped(result: ox.QuerySolutions | ox.QueryTriples, cap: int) -> tuple[bytes, bool]:
+    """The first ``cap`` solutions (as SPARQL TSV, with its header line) or triples (as
+    N-Triples) of ``result``, and whether there were more."""
+    buffer = _Capped(cap if isinstance(result, ox.QueryTriples) else cap + 1)
+    out = cast(IO[bytes], buffer)
+    try:
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(out, ox.RdfFormat.N_TRIPLES)
+        else:
+            result.serialize(out, ox.QueryResultsFormat.TSV)
+    except _Full:
+        pass
+    except OSError:
+        if not buffer.cut:
+            raise
+    return buffer.value(), buffer.cut
 
 
 def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
@@ -97,22 +147,20 @@ def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
     except ValueError as exc:
         raise QueryFailed(400, f"Invalid graph IRI in the dataset parameters: {exc}") from None
     cap = int(job["max_rows"])
+    capped: bytes | None = None  # the capped result: TSV (solutions) or N-Triples (graph)
     try:
         result = store.query(
             job["query"], base_iri=job.get("base_iri"), prefixes=job.get("prefixes"), **options
         )
         if isinstance(result, ox.QueryBoolean):
-            kind, items, truncated = "boolean", None, False
+            kind, truncated = "boolean", False
         else:
             kind = "solutions" if isinstance(result, ox.QuerySolutions) else "graph"
+            truncated = False
             if cap > 0:
                 # Evaluate up to one past the cap before answering, so the head can say
                 # whether the result was cut.
-                items = list(itertools.islice(result, cap + 1))
-                truncated = len(items) > cap
-                del items[cap:]
-            else:
-                items, truncated = None, False
+                capped, truncated = _capped(result, cap)
     except SyntaxError as exc:
         problem = explain(job["query"], str(exc))
         position = (problem.line, problem.column) if problem.line and problem.column else None
@@ -125,36 +173,52 @@ def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
         raise QueryFailed(500, f"Query evaluation failed: {exc}") from None
 
     fmt_name = job["formats"][kind]
-    head = {
-        "kind": kind,
-        "format": fmt_name,
-        "truncated": truncated,
-        "count": None if items is None else len(items),
-    }
+    count = None
+    if capped is not None:
+        count = capped.count(b"\n") - (0 if kind == "graph" else 1)
+    head = {"kind": kind, "format": fmt_name, "truncated": truncated, "count": count}
     writer = _ChunkWriter(sock, head)
-    out = cast(IO[bytes], writer)  # pyoxigraph calls only write() (and flush())
     try:
-        if isinstance(result, ox.QueryBoolean):
-            result.serialize(out, _FORMATS_RESULTS[fmt_name])
-        elif isinstance(result, ox.QuerySolutions):
-            if items is None:
-                result.serialize(out, _FORMATS_RESULTS[fmt_name])
-            else:
-                # pyoxigraph serialises only its own QuerySolutions; rebuild one from
-                # the capped rows through TSV, which is lossless for RDF terms.
-                capped = ox.parse_query_results(
-                    _tsv(list(result.variables), items), ox.QueryResultsFormat.TSV
-                )
-                capped.serialize(out, _FORMATS_RESULTS[fmt_name])
-        else:
-            triples: Iterable[ox.Triple] = result if items is None else items
-            rdf_format = ox.RdfFormat.from_media_type(job["graph_media_type"])
-            use_prefixes = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
-            prefixes = job.get("prefixes") if use_prefixes else None
-            ox.serialize(triples, out, rdf_format, prefixes=prefixes)
+        _write(result, capped, job, writer)
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise QueryFailed(500, f"Query evaluation failed while writing results: {exc}") from None
     writer.finish()
+
+
+def _write(
+    result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples,
+    capped: bytes | None,
+    job: dict[str, Any],
+    writer: _ChunkWriter,
+) -> None:
+    """Serialise the result (or its capped rows) in the format the job asks for."""
+    out = cast(IO[bytes], writer)  # pyoxigraph calls only write() (and flush())
+    if isinstance(result, ox.QueryBoolean):
+        result.serialize(out, _FORMATS_RESULTS[job["formats"]["boolean"]])
+    elif isinstance(result, ox.QuerySolutions):
+        results_format = _FORMATS_RESULTS[job["formats"]["solutions"]]
+        if capped is None:
+            result.serialize(out, results_format)
+        elif results_format == ox.QueryResultsFormat.TSV:
+            writer.write(capped)
+        else:
+            # TSV is lossless for RDF terms: the engine reads the capped rows back and
+            # writes them in the format asked for.
+            parsed = ox.parse_query_results(capped, ox.QueryResultsFormat.TSV)
+            cast(ox.QuerySolutions, parsed).serialize(out, results_format)
+    else:
+        rdf_format = ox.RdfFormat.from_media_type(job["graph_media_type"])
+        if rdf_format is None:
+            raise ValueError(f"no RDF format for {job['graph_media_type']}")
+        use_prefixes = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+        prefixes = job.get("prefixes") if use_prefixes else None
+        if capped is None:
+            ox.serialize(result, out, rdf_format, prefixes=prefixes)
+        elif rdf_format == ox.RdfFormat.N_TRIPLES:
+            writer.write(capped)
+        else:
+            triples = cast(Iterable[ox.Triple], ox.parse(capped, ox.RdfFormat.N_TRIPLES))
+            ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
 
 def serve(sock: socket.socket, store: ox.Store) -> None:

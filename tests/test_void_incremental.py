@@ -66,6 +66,38 @@ def test_update_equals_a_count(tmp_path: Path) -> None:
     # A subject that did not change may be among them: it adds nothing.
     more = sorted(subjects | {kept}, key=str)
     assert void_stats.update(before, more, old, new, SPACE) == after
+    # And read from the N-Quads the store was made of, the same figures.
+    for quads, stats, name in ((old_quads, before, "old"), (new_quads, after, "new")):
+        assert void_stats.count_dump(tmp_path / name, _dump(tmp_path, quads), SPACE) == stats
+
+
+def _dump(folder: Path, quads: list[ox.Quad]) -> Path:
+    """The quads as an N-Quads dump is written: each subject's lines together."""
+    path = folder / "dump.nq"
+    path.write_bytes(ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b"")
+    return path
+
+
+def test_count_dump_reads_only_what_it_can(tmp_path: Path) -> None:
+    graph = ox.NamedNode(f"{BASE}graph/catalogue")
+    thing, name = _n("offering/x"), ox.NamedNode(VOCAB + "name")
+    # The predicate's text inside a literal is not a type; a subject split over two runs
+    # of lines (two chunks of the dump) is one subject.
+    quads = [
+        ox.Quad(thing, TYPE, ox.NamedNode(VOCAB + "Offering"), graph),
+        ox.Quad(thing, name, ox.Literal(f"x {TYPE} <{VOCAB}Fake> y"), graph),
+        ox.Quad(_n("offering/y"), name, ox.Literal("y\nz"), graph),
+    ]
+    store = _store(tmp_path / "store", quads)
+    path = tmp_path / "dump.nq"
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    lines = text.splitlines(keepends=True)
+    path.write_bytes(b"".join([lines[0], lines[2], lines[1]]))
+    assert void_stats.count_dump(tmp_path / "store", path, SPACE) == void_stats.count(store, SPACE)
+    # A class that is not an IRI: left to the store's count.
+    odd = quads + [ox.Quad(_n("offering/z"), TYPE, ox.Literal("Offering"), graph)]
+    _store(tmp_path / "odd", odd)
+    assert void_stats.count_dump(tmp_path / "odd", _dump(tmp_path, odd), SPACE) is None
 
 
 def _kind(data: Path, old: str, new: str, *, count: int | None = None) -> None:
@@ -90,8 +122,9 @@ def test_incremental_void_equals_a_cold_count(
     data, out = tmp_path / "data", tmp_path / "out"
     generate(data, 60, seed=11)
     first = build(make_settings(out, data), progress=quiet, now=T0)
-    classes = void_stats.read(first.artefact("void")).classes  # type: ignore[arg-type]
-    assert VOCAB + "Service" in classes and VOCAB + "Product" in classes
+    cold = void_stats.read(first.artefact("void"))  # type: ignore[arg-type]
+    assert cold == void_stats.count(ReadStore(first.store_path), SPACE)  # read from the dump
+    assert VOCAB + "Service" in cold.classes and VOCAB + "Product" in cold.classes
 
     def refused(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the incremental build counted the whole store")

@@ -4,15 +4,16 @@ an ADMS-AP view of the offerings (``assets``), paged with Hydra and filterable b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
-from rdflib import Graph
+from typing import Any
 
 from publisher.catalog import assets, register
 from publisher.catalog.changes import BadTimestamp, parse_since
 from publisher.catalog.common import Context
 from publisher.catalog.paging import Page, add_view
+from publisher.catalog.triples import TripleSet
 
 CATALOGUES = {"dcat": register, "adms": assets}
 
@@ -23,7 +24,7 @@ class PageOutOfRange(LookupError):
 
 @dataclass(frozen=True)
 class CataloguePage:
-    graph: Graph
+    graph: TripleSet
     page: Page
 
 
@@ -36,7 +37,7 @@ def build_page(
     since: datetime | None = None,
     base_url: str | None = None,
     size_in_links: bool = False,
-    items: list | None = None,
+    items: Sequence[Any] | None = None,
 ) -> CataloguePage:
     """One page of catalogue ``which`` ("dcat" or "adms") as a graph that stands alone:
     the catalogue, its publisher and the page's items with everything the shapes need,

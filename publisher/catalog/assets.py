@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import FOAF, RDF, SKOS
 
+from publisher.budget import checkpoint
 from publisher.catalog import authority
 from publisher.catalog.changes import Removal, at_or_after, modified, removals
 from publisher.catalog.common import (
@@ -37,6 +38,7 @@ from publisher.catalog.common import (
     spatial,
     texts,
 )
+from publisher.catalog.triples import TripleSet
 from publisher.namespaces import ADMS, DCAT, DCT, OWL
 
 TITLE = {"fi": "Avoin kunta -tarjooma (ADMS-AP)", "en": "Avoin kunta offering (ADMS-AP)"}
@@ -94,7 +96,7 @@ def items(ctx: Context, since: datetime | None = None) -> list[Item]:
     return found
 
 
-def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
+def add_items(ctx: Context, g: TripleSet, page_items: list[Item]) -> URIRef:
     catalogue = add_catalogue(
         ctx,
         g,
@@ -104,6 +106,7 @@ def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
         homepage=ctx.uris.page(""),
     )
     for item in page_items:
+        checkpoint()  # a page of assets is the largest thing a request builds
         if item.removal is None:
             _add_asset(ctx, g, catalogue, item)
         else:
@@ -111,7 +114,7 @@ def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
     return catalogue
 
 
-def _asset_type(ctx: Context, g: Graph, kind: str) -> URIRef:
+def _asset_type(ctx: Context, g: TripleSet, kind: str) -> URIRef:
     scheme = URIRef(f"{catalogue_iri(ctx)}#asset-types")
     concept = URIRef(f"{catalogue_iri(ctx)}#{kind}")
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
@@ -123,7 +126,7 @@ def _asset_type(ctx: Context, g: Graph, kind: str) -> URIRef:
     return concept
 
 
-def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+def _add_asset(ctx: Context, g: TripleSet, catalogue: URIRef, item: Item) -> None:
     ak = ctx.uris.vocab
     asset = item.iri
     src = ctx.describe(str(asset))
@@ -158,7 +161,7 @@ def _add_asset(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
     _add_record(ctx, g, catalogue, item, removed=False)
 
 
-def _add_texts_and_dates(ctx: Context, g: Graph, src: Graph, item: Item) -> None:
+def _add_texts_and_dates(ctx: Context, g: TripleSet, src: TripleSet, item: Item) -> None:
     """Titles, descriptions, keywords (the component labels when it has none: tags for
     harvesters), identifiers, standards, issued and modified."""
     asset = item.iri
@@ -187,7 +190,7 @@ def _add_texts_and_dates(ctx: Context, g: Graph, src: Graph, item: Item) -> None
         g.add((asset, DCT.modified, date_literal(item.modified)))
 
 
-def _add_distributions(ctx: Context, g: Graph, src: Graph, item: Item) -> None:
+def _add_distributions(ctx: Context, g: TripleSet, src: TripleSet, item: Item) -> None:
     """One distribution per web address of the offering (repository, homepage, API
     documentation), or its page in this register when it has none."""
     asset = item.iri
@@ -213,7 +216,7 @@ def _add_distributions(ctx: Context, g: Graph, src: Graph, item: Item) -> None:
 
 def _add_distribution(
     ctx: Context,
-    g: Graph,
+    g: TripleSet,
     asset: URIRef,
     key: str,
     name: str,
@@ -241,7 +244,7 @@ def _add_distribution(
         g.add((dist, DCT.license, licence))
 
 
-def _add_deletion(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+def _add_deletion(ctx: Context, g: TripleSet, catalogue: URIRef, item: Item) -> None:
     removal = item.removal
     assert removal is not None
     if removal.replaced_by:
@@ -254,7 +257,9 @@ def _successor(ctx: Context, value: str) -> URIRef:
     return URIRef(value) if ":" in value else ctx.uris.thing("offering", value)
 
 
-def _add_record(ctx: Context, g: Graph, catalogue: URIRef, item: Item, *, removed: bool) -> None:
+def _add_record(
+    ctx: Context, g: TripleSet, catalogue: URIRef, item: Item, *, removed: bool
+) -> None:
     record = URIRef(f"{catalogue_iri(ctx)}#record-{item.key}")
     first = (ctx.ledger.get(str(item.iri)) or {}).get("first_published")
     add_record(

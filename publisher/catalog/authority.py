@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
+from publisher.catalog.triples import TripleSet
 from publisher.namespaces import DCT, SPDX
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -218,7 +219,7 @@ def concept(iri: str | Node) -> Concept | None:
     return _ALL.get(URIRef(str(iri)))
 
 
-def describe(graph: Graph, iri: str | Node) -> URIRef:
+def describe(graph: TripleSet, iri: str | Node) -> URIRef:
     """Add the triples the shapes need about a controlled-vocabulary value; returns its IRI.
 
     Raises KeyError for an IRI not in our tables: a value the shapes cannot check must not

@@ -4,17 +4,19 @@ expect (a landing page is a ``foaf:Document``, a media type a ``dct:MediaType`` 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from publisher.catalog import authority
+from publisher.catalog.triples import TripleSet
 from publisher.namespaces import ADMS, DCAT, DCT, VCARD
 from publisher.store import ReadStore, new_graph
 from publisher.uris import UriScheme
@@ -36,30 +38,46 @@ class Context:
     modified: datetime
     manifest: dict[str, Any]
     ledger: dict[str, dict[str, Any]]
-    _described: dict[str, Graph] = field(default_factory=dict, repr=False, compare=False)
+    # How a figure over the whole publication is kept beyond this page (the web layer
+    # keeps it with the publication): keep(name, compute) -> value. None: per page.
+    keep: Callable[[str, Callable[[], Any]], Any] | None = field(
+        default=None, repr=False, compare=False
+    )
+    _described: dict[str, TripleSet] = field(default_factory=dict, repr=False, compare=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def vocab(self) -> str:
         return str(self.uris.vocab)
 
-    def describe(self, iri: str) -> Graph:
-        """The store's description of `iri` (see `ReadStore.describe`), read once."""
+    def describe(self, iri: str) -> TripleSet:
+        """The store's description of `iri` (see `ReadStore.describe_triples`, without
+        links), read once."""
         found = self._described.get(iri)
         if found is None:
-            found = self._described[iri] = self.store.describe(iri, links=False)
+            found = TripleSet.of(self.store.describe_triples(iri, links=False))
+            self._described[iri] = found
         return found
 
     def once(self, name: str, compute: Callable[[], Any]) -> Any:
-        """`compute()`, run once per context (figures over the whole ledger)."""
+        """`compute()`, run once per context (figures over the whole ledger), or once per
+        publication when the context has a `keep`."""
         if name not in self._memo:
-            self._memo[name] = compute()
+            self._memo[name] = compute() if self.keep is None else self.keep(name, compute)
         return self._memo[name]
 
-    def graph(self) -> Graph:
-        g = new_graph(self.vocab, store="SimpleMemory")
+    def graph(self) -> TripleSet:
+        g = TripleSet()
+        for prefix, namespace in _namespaces(self.vocab):
+            g.bind(prefix, namespace)
         g.bind("hydra", "http://www.w3.org/ns/hydra/core#")
         return g
+
+
+@functools.lru_cache(maxsize=8)
+def _namespaces(vocab: str) -> tuple[tuple[str, str], ...]:
+    """The prefixes of every description (`publisher.store.new_graph`), as bound there."""
+    return tuple((prefix, str(ns)) for prefix, ns in new_graph(vocab).namespaces())
 
 
 def date_literal(value: Any) -> Literal:
@@ -79,23 +97,23 @@ def date_literal(value: Any) -> Literal:
     return date_literal(datetime.fromisoformat(text.replace("Z", "+00:00")))
 
 
-def texts(g: Graph, subject: URIRef | BNode, predicate: URIRef, values: dict[str, str]) -> None:
+def texts(g: TripleSet, subject: URIRef | BNode, predicate: URIRef, values: dict[str, str]) -> None:
     for lang, text in values.items():
         g.add((subject, predicate, Literal(text, lang=lang)))
 
 
-def iris(src: Graph, subject: Node, predicate: URIRef) -> list[URIRef]:
+def iris(src: TripleSet, subject: Node, predicate: URIRef) -> list[URIRef]:
     """The IRI values of `predicate` of `subject` in `src` (the store gives IRIs for
     these; anything else is passed over)."""
     return [o for o in src.objects(subject, predicate) if isinstance(o, URIRef)]
 
 
-def document(g: Graph, iri: URIRef) -> URIRef:
+def document(g: TripleSet, iri: URIRef) -> URIRef:
     g.add((iri, RDF.type, FOAF.Document))
     return iri
 
 
-def add_publisher(ctx: Context, g: Graph, agent: URIRef) -> URIRef:
+def add_publisher(ctx: Context, g: TripleSet, agent: URIRef) -> URIRef:
     """An organisation of the store as a DCAT-AP Agent: name(s), ADMS publisher type,
     homepage. Falls back to the IRI's key when the store does not know it."""
     g.add((agent, RDF.type, FOAF.Agent))
@@ -116,7 +134,7 @@ def add_publisher(ctx: Context, g: Graph, agent: URIRef) -> URIRef:
 
 
 def add_contact_point(
-    ctx: Context, g: Graph, subject: URIRef, agent: URIRef, fallback: URIRef | None = None
+    ctx: Context, g: TripleSet, subject: URIRef, agent: URIRef, fallback: URIRef | None = None
 ) -> None:
     """The agent's vCard contact point from the store (name, e-mail, web page). When the
     agent publishes no e-mail address (ADMS-AP requires one) and a ``fallback`` agent is
@@ -146,7 +164,7 @@ def add_contact_point(
             g.add((contact, VCARD.hasURL, homepage))
 
 
-def add_licence(ctx: Context, g: Graph, licence: URIRef) -> URIRef:
+def add_licence(ctx: Context, g: TripleSet, licence: URIRef) -> URIRef:
     """A licence as DCAT-AP/ADMS-AP want it: the EU licence table IRI when the store maps
     ours to one (``skos:exactMatch``), a ``dct:LicenseDocument`` with a title and an ADMS
     licence type. Returns the IRI to use as the value of ``dct:license``."""
@@ -186,7 +204,7 @@ def add_licence(ctx: Context, g: Graph, licence: URIRef) -> URIRef:
 _RESTRICTIVENESS = ("PublicDomain", "Attribution", "ViralEffect-ShareAlike")
 
 
-def _licence_type_of(ctx: Context, licence: URIRef, src: Graph) -> URIRef | None:
+def _licence_type_of(ctx: Context, licence: URIRef, src: TripleSet) -> URIRef | None:
     """The ADMS licence type of one of our licences. For an SPDX expression without one of
     its own: an ``OR`` is as open as its most open member (the user may choose it), an
     ``AND`` as restrictive as its most restrictive one."""
@@ -209,13 +227,13 @@ def _licence_type_of(ctx: Context, licence: URIRef, src: Graph) -> URIRef | None
     return authority.LICENCE_TYPES[_RESTRICTIVENESS[pick]].iri
 
 
-def _licence_type(g: Graph, licence: URIRef, kind: URIRef) -> None:
+def _licence_type(g: TripleSet, licence: URIRef, kind: URIRef) -> None:
     g.add((licence, DCT.type, authority.describe(g, kind)))
 
 
 def add_catalogue(
     ctx: Context,
-    g: Graph,
+    g: TripleSet,
     catalogue: URIRef,
     *,
     title: dict[str, str],
@@ -246,7 +264,7 @@ def add_catalogue(
     return catalogue
 
 
-def add_scheme_stub(ctx: Context, g: Graph, scheme: URIRef) -> None:
+def add_scheme_stub(ctx: Context, g: TripleSet, scheme: URIRef) -> None:
     """Type and titles of one of our concept schemes (what a harvester shows)."""
     src = ctx.describe(str(scheme))
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
@@ -256,7 +274,9 @@ def add_scheme_stub(ctx: Context, g: Graph, scheme: URIRef) -> None:
             g.add((scheme, DCT.title, o))
 
 
-def add_concept(ctx: Context, g: Graph, concept: URIRef, src: Graph | None = None) -> URIRef:
+def add_concept(
+    ctx: Context, g: TripleSet, concept: URIRef, src: TripleSet | None = None
+) -> URIRef:
     """One of our SKOS concepts (architecture component …) with labels and scheme."""
     src = src if src is not None else ctx.describe(str(concept))
     g.add((concept, RDF.type, SKOS.Concept))
@@ -285,7 +305,7 @@ STANDARD_TITLES = {DCATAP_301: "DCAT-AP 3.0.1", ADMSAP_20: "ADMS-AP for Joinup 2
 
 def add_record(
     ctx: Context,
-    g: Graph,
+    g: TripleSet,
     catalogue: URIRef,
     record: URIRef,
     topic: URIRef,
@@ -311,7 +331,7 @@ def add_record(
     return record
 
 
-def spatial(g: Graph, subject: URIRef) -> None:
+def spatial(g: TripleSet, subject: URIRef) -> None:
     """The register covers Finland (Finnish suppliers, Finnish municipalities)."""
     g.add((subject, DCT.spatial, authority.describe(g, authority.COUNTRIES["FIN"].iri)))
 

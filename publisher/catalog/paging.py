@@ -4,13 +4,16 @@ with absolute IRIs and the total number of items, so any page can be fetched alo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from publisher.catalog.triples import TripleSet
 from publisher.namespaces import HYDRA
 
 
@@ -28,8 +31,8 @@ class Page:
     def start(self) -> int:
         return (self.number - 1) * self.size
 
-    def slice(self, items: list) -> list:
-        return items[self.start : self.start + self.size]
+    def slice(self, items: Sequence[Any]) -> list[Any]:
+        return list(items[self.start : self.start + self.size])
 
 
 def page_url(
@@ -47,7 +50,7 @@ def page_url(
 
 
 def add_view(
-    graph: Graph,
+    graph: TripleSet,
     collection: URIRef,
     base_url: str,
     page: Page,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS, XSD
 
 from publisher.catalog import authority
@@ -32,6 +32,7 @@ from publisher.catalog.common import (
     spatial,
     texts,
 )
+from publisher.catalog.triples import TripleSet
 from publisher.namespaces import ADMS, DCAT, DCATAP, DCT, OWL, SPDX
 from publisher.uris import SCHEME_KINDS
 
@@ -82,7 +83,7 @@ def items(ctx: Context, since: datetime | None = None) -> list[Item]:
     return found
 
 
-def add_items(ctx: Context, g: Graph, page_items: list[Item]) -> URIRef:
+def add_items(ctx: Context, g: TripleSet, page_items: list[Item]) -> URIRef:
     catalogue = add_catalogue(
         ctx,
         g,
@@ -140,7 +141,9 @@ def _register_modified(ctx: Context) -> Any:
     return ctx.once("register_modified", compute)
 
 
-def _dataset_common(ctx: Context, g: Graph, catalogue: URIRef, dataset: URIRef, item: Item) -> None:
+def _dataset_common(
+    ctx: Context, g: TripleSet, catalogue: URIRef, dataset: URIRef, item: Item
+) -> None:
     publisher = ctx.uris.thing("supplier", PUBLISHER_KEY)
     g.add((catalogue, DCAT.dataset, dataset))
     g.add((dataset, RDF.type, DCAT.Dataset))
@@ -162,7 +165,7 @@ def _dataset_common(ctx: Context, g: Graph, catalogue: URIRef, dataset: URIRef, 
             g.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
 
 
-def _add_register(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+def _add_register(ctx: Context, g: TripleSet, catalogue: URIRef, item: Item) -> None:
     dataset = item.iri
     _dataset_common(ctx, g, catalogue, dataset, item)
     texts(
@@ -199,7 +202,7 @@ DCAT_AP_FEEDS = URIRef("https://semiceu.github.io/LDES-DCAT-AP-feeds/index.html"
 LDES_SPEC = URIRef("https://w3id.org/ldes/specification")
 
 
-def _add_feed(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+def _add_feed(ctx: Context, g: TripleSet, catalogue: URIRef, item: Item) -> None:
     """``/feed``: the register's changes as a DCAT-AP Feed (an LDES event stream)."""
     dataset = item.iri
     _dataset_common(ctx, g, catalogue, dataset, item)
@@ -251,7 +254,7 @@ def _add_feed(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
         _availability(g, dist)
 
 
-def _describe_file(g: Graph, dist: URIRef, code: str, media_type: str) -> None:
+def _describe_file(g: TripleSet, dist: URIRef, code: str, media_type: str) -> None:
     """What a distribution of ours says about its file: EU file type, IANA media type,
     licence (CC BY 4.0) and status."""
     g.add((dist, DCT.format, authority.describe(g, authority.FILE_TYPES[code].iri)))
@@ -263,7 +266,7 @@ def _describe_file(g: Graph, dist: URIRef, code: str, media_type: str) -> None:
     g.add((dist, ADMS.status, authority.describe(g, status)))
 
 
-def _add_dump(ctx: Context, g: Graph, dataset: URIRef, name: str, entry: dict) -> None:
+def _add_dump(ctx: Context, g: TripleSet, dataset: URIRef, name: str, entry: dict) -> None:
     media_type = str(entry.get("media_type", "")).split(";")[0].strip()
     code = authority.FILE_TYPE_BY_MEDIA_TYPE.get(media_type)
     if code is None:
@@ -300,7 +303,7 @@ def _add_dump(ctx: Context, g: Graph, dataset: URIRef, name: str, entry: dict) -
         g.add((checksum, SPDX.checksumValue, Literal(entry["sha256"], datatype=XSD.hexBinary)))
 
 
-def _add_vocabulary(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+def _add_vocabulary(ctx: Context, g: TripleSet, catalogue: URIRef, item: Item) -> None:
     dataset = item.iri
     _dataset_common(ctx, g, catalogue, dataset, item)
     src = ctx.describe(str(dataset))
@@ -361,7 +364,7 @@ def _add_vocabulary(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> No
     )
 
 
-def _availability(g: Graph, dist: URIRef) -> None:
+def _availability(g: TripleSet, dist: URIRef) -> None:
     # The dump and vocabulary URLs stay the same from one publication to the next.
     g.add(
         (
@@ -372,7 +375,9 @@ def _availability(g: Graph, dist: URIRef) -> None:
     )
 
 
-def _add_service(ctx: Context, g: Graph, catalogue: URIRef, item: Item, served: list[Item]) -> None:
+def _add_service(
+    ctx: Context, g: TripleSet, catalogue: URIRef, item: Item, served: list[Item]
+) -> None:
     service = item.iri
     endpoint = ctx.uris.page("sparql")
     publisher = ctx.uris.thing("supplier", PUBLISHER_KEY)
@@ -416,7 +421,7 @@ def _add_service(ctx: Context, g: Graph, catalogue: URIRef, item: Item, served: 
         g.add((service, DCAT.servesDataset, dataset.iri))
 
 
-def _add_record(ctx: Context, g: Graph, catalogue: URIRef, item: Item) -> None:
+def _add_record(ctx: Context, g: TripleSet, catalogue: URIRef, item: Item) -> None:
     record = _local(ctx, f"record-{item.key}")
     add_record(
         ctx,

@@ -25,7 +25,8 @@ class EntityState:
     iri: str
     kind: str
     live: bool
-    payload: list[str] = field(default_factory=list)  # N-Triples-like lines, graph to fill
+    # a live one's description: payload.canonical's lines ("s p o", blank nodes "_:b…")
+    payload: list[str] = field(default_factory=list)
     payload_hash: str | None = None
     removed: str | None = None
     replaced_by: str | None = None
@@ -43,6 +44,38 @@ class Activity:
     kind: str = ""
 
 
+def activity_for(
+    entity: EntityState, before: dict[str, str | None] | None, published: str
+) -> Activity | None:
+    """The activity that brings a consumer who knows ``before`` (the feed's state of the
+    entity, None if it knows nothing) to ``entity``; None if there is nothing to say."""
+    if entity.live:
+        if before is None or before.get("type") == DELETE:
+            kind = CREATE
+        elif before.get("hash") != entity.payload_hash:
+            kind = UPDATE
+        else:
+            return None
+    elif before is not None and before.get("type") != DELETE:
+        kind = DELETE
+    elif before is None:
+        # Removed before the feed knew it (a first feed over an old ledger): still say
+        # so, so that a consumer ends with the same tombstones.
+        kind = DELETE
+    else:
+        return None
+    return Activity(
+        type=kind,
+        object=entity.iri,
+        published=published,
+        digest=_digest(kind, entity.iri, published, entity.payload_hash),
+        payload_hash=entity.payload_hash if entity.live else None,
+        replaced_by=entity.replaced_by,
+        removed=entity.removed,
+        kind=entity.kind,
+    )
+
+
 def changes(
     entities: list[EntityState],
     known: dict[str, dict[str, str | None]],
@@ -51,40 +84,14 @@ def changes(
     present: Iterable[str] | None = None,
 ) -> list[Activity]:
     """The activities that bring a consumer from ``known`` (the feed's state) to
-    ``entities``, all published at ``published``, in a stable order. ``present`` names
-    every entity published now when ``entities`` leaves out some that did not change
-    (by default, those of ``entities``)."""
+    ``entities``, all published at ``published``, in a stable order: deletions first, then
+    by entity. ``present`` names every entity published now when ``entities`` leaves out
+    some that did not change (by default, those of ``entities``)."""
     found: list[Activity] = []
     for entity in sorted(entities, key=lambda e: e.iri):
-        before = known.get(entity.iri)
-        if entity.live:
-            if before is None or before.get("type") == DELETE:
-                kind = CREATE
-            elif before.get("hash") != entity.payload_hash:
-                kind = UPDATE
-            else:
-                continue
-        elif before is not None and before.get("type") != DELETE:
-            kind = DELETE
-        elif before is None:
-            # Removed before the feed knew it (a first feed over an old ledger): still say
-            # so, so that a consumer ends with the same tombstones.
-            kind = DELETE
-        else:
-            continue
-        digest = _digest(kind, entity.iri, published, entity.payload_hash)
-        found.append(
-            Activity(
-                type=kind,
-                object=entity.iri,
-                published=published,
-                digest=digest,
-                payload_hash=entity.payload_hash if entity.live else None,
-                replaced_by=entity.replaced_by,
-                removed=entity.removed,
-                kind=entity.kind,
-            )
-        )
+        activity = activity_for(entity, known.get(entity.iri), published)
+        if activity is not None:
+            found.append(activity)
     now = set(present) if present is not None else {entity.iri for entity in entities}
     for iri in sorted(set(known) - now):
         # Gone without a trace in the ledger (a catalogue dataset no longer listed).

@@ -25,7 +25,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +36,13 @@ import pyoxigraph as ox
 
 from publisher.feed import pages as feed_pages
 from publisher.feed import payload
-from publisher.feed.activities import Activity, EntityState, changes
+from publisher.feed.activities import Activity, EntityState, activity_for, changes
 from publisher.feed.model import DELETE, FeedIris
 from publisher.feed.pages import (
     Page,
+    documents,
     member_quads,
+    member_text,
     normal_time,
     page_metadata,
     root_quads,
@@ -73,22 +78,24 @@ def write_feed(context: Any) -> None:
     known: dict[str, dict[str, Any]] = state.get("entities", {})
     # The previous feed's hashes mean the same only if the same code computed them.
     settled = known if previous is not None and context.previous_folder is not None else None
-    entities, present = current_entities(context, settled)
     published = _published(context.ledger, state.get("last_published"))
-    activities = changes(entities, known, published, present=present)
-    by_iri = {e.iri: e for e in entities}
-    touched = _append(iris, folder, pages, activities, by_iri, known, context)
-    if activities:
-        state["last_published"] = published
+    vocab = str(context.uris.vocab)
+    with _Pages(iris, folder, pages) as writer:
+        for activity, entity in _activities(context, settled, known, published):
+            lines = entity.payload if entity is not None else []
+            former = vocab + _KIND_CLASS[activity.kind] if activity.kind in _KIND_CLASS else None
+            activity_iri = writer.add(activity, lines, former)
+            known[activity.object] = {
+                "type": activity.type,
+                "hash": activity.payload_hash if activity.type != DELETE else None,
+                "activity": activity_iri,
+                "published": activity.published,
+            }
+        if writer.added:
+            state["last_published"] = published
     state["entities"] = dict(sorted(known.items()))
     state["pages"] = [p.to_json() for p in pages]
     state["version"] = 1
-    for number in sorted(touched):
-        _render_page(iris, folder, pages, number)
-    # A closed page keeps only its documents; its members file is not needed any more.
-    for page in pages:
-        if page.closed:
-            (folder / "pages" / f"{page.number}.members.nq").unlink(missing_ok=True)
     publisher = str(context.uris.thing("supplier", "coss"))
     _write_all(folder / "root", serialize(root_quads(iris, pages, publisher, CC_BY_4)))
     # Compact: the indented form goes through json's pure-Python encoder (1.6 s at 30,000
@@ -136,16 +143,19 @@ def _published(ledger: dict[str, dict[str, Any]], last: str | None) -> str:
 # ---------------------------------------------------------------------------- entities
 
 
-def current_entities(
-    context: Any, settled: dict[str, dict[str, Any]] | None = None
-) -> tuple[list[EntityState], set[str]]:
-    """The entities the feed is about, live or removed, with their payloads, and the IRIs of
-    all of them. Given ``settled`` (the previous feed's state, computed by the same code),
-    an entity it already shows as it is and whose ledger entry did not change is left out
-    of the list (it can give no activity), not out of the IRIs."""
-    catalogue_graph = str(context.uris.graph("catalogue"))
-    store = ox.Store.read_only(str(context.store_path))
-    entities: list[EntityState] = []
+def _activities(
+    context: Any,
+    settled: dict[str, dict[str, Any]] | None,
+    known: dict[str, dict[str, Any]],
+    published: str,
+) -> Iterator[tuple[Activity, EntityState | None]]:
+    """The activities of this build, in the feed's order (``activities.changes``:
+    deletions, then by entity), with the entity each one shows. Payloads are computed one
+    entity at a time as the activities are written, never all held at once. Given
+    ``settled`` (the previous feed's state, computed by the same code), an entity it
+    already shows as it is and whose ledger entry did not change is not looked at."""
+    removed: list[EntityState] = []
+    live: list[tuple[str, str]] = []
     present: set[str] = set()
     for iri, entry in sorted(context.ledger.items()):
         kind = entry.get("kind")
@@ -156,7 +166,7 @@ def current_entities(
             continue
         if entry.get("removed"):
             successor = entry.get("renamed_to") or entry.get("replaced_by")
-            entities.append(
+            removed.append(
                 EntityState(
                     iri,
                     kind,
@@ -165,14 +175,47 @@ def current_entities(
                     replaced_by=successor,
                 )
             )
-            continue
-        triples = payload.closure(store, iri, catalogue_graph)
-        entities.append(_live(iri, kind, triples))
-    datasets = _datasets(context)
-    entities.extend(datasets)
-    present.update(e.iri for e in datasets)
-    del store
-    return entities, present
+        else:
+            live.append((iri, kind))
+    datasets = {e.iri: e for e in _datasets(context)}
+    present.update(datasets)
+    for deletion in changes(removed, known, published, present=present):
+        yield deletion, None
+    descriptions = _Descriptions(context, len(live))
+    for iri, kind in sorted(live + [(iri, "dataset") for iri in datasets]):
+        entity = datasets.get(iri) or _live(iri, kind, descriptions.of(iri))
+        activity = activity_for(entity, known.get(iri), published)
+        if activity is not None:
+            yield activity, entity
+
+
+# From this many entities on, descriptions are read from the N-Quads dump's text: one
+# pass over it costs less than looking up so many in the store.
+DUMP_READ_MIN = 2_000
+
+
+class _Descriptions:
+    """Entities' descriptions in the catalogue graph, as text (payload.TextTriple): from
+    the store, or from the N-Quads dump the store was made of (the same quads) when many
+    are wanted."""
+
+    def __init__(self, context: Any, wanted: int) -> None:
+        from publisher.build.dumps import DUMP_NAME
+
+        self.graph = str(context.uris.graph("catalogue"))
+        nquads = Path(context.publication_dir) / "dumps" / f"{DUMP_NAME}.nq"
+        self.index: payload.DumpIndex | None = None
+        self.store: ox.Store | None = None
+        if wanted >= DUMP_READ_MIN and nquads.is_file():
+            self.index = payload.DumpIndex(nquads, self.graph)
+        elif wanted:
+            self.store = ox.Store.read_only(str(context.store_path))
+
+    def of(self, iri: str) -> list[str]:
+        if self.index is not None:
+            return self.index.closure(iri)
+        assert self.store is not None
+        return payload.text_closure(self.store, iri, self.graph)
 
 
 def _unchanged(
@@ -189,11 +232,17 @@ def _unchanged(
     return (before.get("type") == DELETE) == bool(entry.get("removed"))
 
 
-def _live(iri: str, kind: str, triples: list[payload.Triple]) -> EntityState:
-    triples = [t for t in triples if str(t[1].value) not in VOLATILE]
-    lines = payload.canonical_lines(triples, "urn:x-payload", "b")
-    digest = payload.description_hash(triples)
-    return EntityState(iri, kind, live=True, payload=lines, payload_hash=digest)
+def _live(iri: str, kind: str, lines: list[str]) -> EntityState:
+    described = payload.canonical((line for line in lines if not _volatile(line)), "b")
+    digest = payload.text_hash(described)
+    return EntityState(iri, kind, live=True, payload=described, payload_hash=digest)
+
+
+def _volatile(line: str) -> bool:
+    if "spdx.org/rdf/terms#checksum" not in line and "dcat#byteSize" not in line:
+        return False
+    predicate = line.index(" ") + 1
+    return any(line.startswith(f"<{iri}> ", predicate) for iri in VOLATILE)
 
 
 def _datasets(context: Any) -> list[EntityState]:
@@ -229,7 +278,7 @@ def _datasets(context: Any) -> list[EntityState]:
                 str(t[0]) != f"<{item.iri}>" and t[1].value == "http://purl.org/dc/terms/modified"
             )
         ]
-        found.append(_live(str(item.iri), "dataset", selected))
+        found.append(_live(str(item.iri), "dataset", payload.to_lines(selected)))
     return found
 
 
@@ -257,79 +306,113 @@ def _rdflib_to_ox(graph: Any) -> list[payload.Triple]:
 _KIND_CLASS = {"offering": "Offering", "supplier": "Supplier", "licence": "Licence"}
 
 
-def _append(
-    iris: FeedIris,
-    folder: Path,
-    pages: list[Page],
-    activities: list[Activity],
-    entities: dict[str, EntityState],
-    known: dict[str, dict[str, Any]],
-    context: Any,
-) -> set[int]:
-    """Add the activities to the open page (opening pages as they fill); update ``known``;
-    return the numbers of the pages whose documents must be written."""
-    touched: set[int] = set()
-    if not activities:
-        return touched
-    open_page = pages[-1] if pages and not pages[-1].closed else None
-    members_text = ""
-    if open_page is not None:
-        path = folder / "pages" / f"{open_page.number}.members.nq"
-        members_text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    vocab = str(context.uris.vocab)
-    for activity in activities:
-        if open_page is None or open_page.count >= feed_pages.PAGE_SIZE:
-            if open_page is not None:
-                _save_members(folder, open_page, members_text)
-                open_page.closed = True
-                touched.add(open_page.number)
-            number = pages[-1].number + 1 if pages else 1
-            open_page = Page(number, activity.published, activity.published, 0)
-            pages.append(open_page)
-            members_text = ""
-        activity_iri = iris.activity(open_page.number, activity.digest)
-        entity = entities.get(activity.object)
-        lines = entity.payload if entity is not None else []
-        former = vocab + _KIND_CLASS[activity.kind] if activity.kind in _KIND_CLASS else None
-        quads = member_quads(
-            iris,
-            activity_iri,
-            activity.type,
-            activity.object,
-            activity.published,
-            lines,
-            replaced_by=activity.replaced_by,
-            removed=activity.removed,
-            former_type=former,
-            bnode_prefix=f"m{activity.digest}",
-        )
-        members_text += (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode()
-        open_page.count += 1
-        open_page.last = activity.published
-        known[activity.object] = {
-            "type": activity.type,
-            "hash": activity.payload_hash if activity.type != DELETE else None,
-            "activity": activity_iri,
-            "published": activity.published,
-        }
-        touched.add(open_page.number)
-    if open_page is not None:
-        _save_members(folder, open_page, members_text)
-    return touched
+class _Pages:
+    """Appends members to the open page, opening pages as they fill; writes the documents
+    of every page it filled or closed (a closed page as soon as it closes: its documents
+    are final then) and, at the end, of the open page. The TriG and JSON-LD documents of
+    many pages are written by worker processes (parsing and serialising them is most of
+    a first feed's work), while this process goes on with the next members."""
+
+    def __init__(self, iris: FeedIris, folder: Path, pages: list[Page]) -> None:
+        self.iris, self.dir, self.pages = iris, folder / "pages", pages
+        self.open = pages[-1] if pages and not pages[-1].closed else None
+        self.members: list[str] = []
+        if self.open is not None:
+            path = self.members_path(self.open)
+            self.members = [path.read_text(encoding="utf-8")] if path.is_file() else []
+        self.added = 0
+        self.dirty = False  # the open page has new members
+        self.pool: ProcessPoolExecutor | None = None
+        self.jobs: list[Future[None]] = []
+
+    def __enter__(self) -> _Pages:
+        return self
+
+    def __exit__(self, kind: object, *_rest: object) -> None:
+        try:
+            if kind is None:
+                self.finish()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=kind is not None)
+
+    def members_path(self, page: Page) -> Path:
+        return self.dir / f"{page.number}.members.nq"
+
+    def add(self, activity: Activity, lines: list[str], former: str | None) -> str:
+        """Append the activity's member; return the activity's IRI."""
+        if self.open is None or self.open.count >= feed_pages.PAGE_SIZE:
+            full = self.open
+            number = self.pages[-1].number + 1 if self.pages else 1
+            self.open = Page(number, activity.published, activity.published, 0)
+            self.pages.append(self.open)
+            if full is not None:
+                full.closed = True
+                self._write(full, self.members)
+                self.members_path(full).unlink(missing_ok=True)
+            self.members = []
+        page = self.open
+        activity_iri = self.iris.activity(page.number, activity.digest)
+        prefix = f"m{activity.digest}"
+        if activity.type == DELETE:
+            quads = member_quads(
+                self.iris,
+                activity_iri,
+                activity.type,
+                activity.object,
+                activity.published,
+                [],
+                replaced_by=activity.replaced_by,
+                removed=activity.removed,
+                former_type=former,
+                bnode_prefix=prefix,
+            )
+            text = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode()
+        else:
+            text = member_text(
+                self.iris,
+                activity_iri,
+                activity.type,
+                activity.object,
+                activity.published,
+                lines,
+                prefix,
+            )
+        self.members.append(text)
+        page.count += 1
+        page.last = activity.published
+        self.added += 1
+        self.dirty = True
+        return activity_iri
+
+    def finish(self) -> None:
+        if self.open is not None and self.dirty:
+            self.members_path(self.open).write_text("".join(self.members), encoding="utf-8")
+            self._write(self.open, self.members)
+        for job in self.jobs:
+            job.result()
+
+    def _write(self, page: Page, members: list[str]) -> None:
+        index = self.pages.index(page)
+        following = self.pages[index + 1] if index + 1 < len(self.pages) else None
+        metadata = page_metadata(self.iris, page, following)
+        data = "".join(members).encode()
+        stem = self.dir / str(page.number)
+        if self.added < POOL_MIN_MEMBERS:
+            _write_all(stem, documents(metadata, data))
+            return
+        nquads = stem.with_name(f"{stem.name}.nq")
+        nquads.write_bytes((ox.serialize(metadata, format=ox.RdfFormat.N_QUADS) or b"") + data)
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(
+                max_workers=POOL_WORKERS, mp_context=get_context("forkserver")
+            )
+        self.jobs.append(self.pool.submit(feed_pages.write_documents, str(nquads)))
 
 
-def _save_members(folder: Path, page: Page, text: str) -> None:
-    (folder / "pages" / f"{page.number}.members.nq").write_text(text, encoding="utf-8")
-
-
-def _render_page(iris: FeedIris, folder: Path, pages: list[Page], number: int) -> None:
-    index = next(i for i, p in enumerate(pages) if p.number == number)
-    page = pages[index]
-    following = pages[index + 1] if index + 1 < len(pages) else None
-    members_path = folder / "pages" / f"{number}.members.nq"
-    members = list(ox.parse(members_path.read_bytes(), format=ox.RdfFormat.N_QUADS))
-    quads = page_metadata(iris, page, following) + members
-    _write_all(folder / "pages" / str(number), serialize(quads))
+# Pages are handed to worker processes once this many members were added in this build.
+POOL_MIN_MEMBERS = 2 * 250
+POOL_WORKERS = 2
 
 
 def _write_all(stem: Path, documents: dict[str, bytes]) -> None:

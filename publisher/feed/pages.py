@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -148,6 +149,41 @@ def member_quads(
     return quads
 
 
+def member_text(
+    iris: FeedIris,
+    activity_iri: str,
+    kind: str,
+    entity: str,
+    published: str,
+    payload: list[str],
+    bnode_prefix: str,
+) -> str:
+    """``member_quads`` of a Create or an Update as N-Quads, the bytes ``ox.serialize``
+    writes for them, made as text (no term objects: a first feed writes millions);
+    ``payload`` holds the description's lines ("s p o", payload.canonical)."""
+    activity = f"<{activity_iri}>"
+    head = (
+        f"<{iris.stream}> <{TREE}member> {activity} .\n"
+        f"{activity} <{RDF_TYPE.value}> <{AS}{kind}> .\n"
+        f"{activity} <{AS}object> <{entity}> .\n"
+        f'{activity} <{AS}published> "{published}"^^<{XSD}dateTime> .\n'
+    )
+    if not payload:
+        return head
+    label = "_:" + bnode_prefix
+    lines = []
+    for line in payload:
+        if "_:" in line:  # perhaps a blank node: scoped to the document, relabelled
+            s, p, o = line.split(" ", 2)
+            if s[0] == "_" or o[0] == "_":
+                s = label + s[2:] if s[0] == "_" else s
+                o = label + o[2:] if o[0] == "_" else o
+                line = f"{s} {p} {o}"
+        lines.append(line)
+    end = f" {activity} .\n"
+    return head + end.join(lines) + end
+
+
 def root_quads(iris: FeedIris, pages: list[Page], publisher: str, licence: str) -> list[ox.Quad]:
     stream, root = iris.stream, iris.root
     lit = ox.Literal
@@ -225,6 +261,34 @@ def root_quads(iris: FeedIris, pages: list[Page], publisher: str, licence: str) 
                 _triple(lt, TREE + "node", n(node)),
             ]
     return quads
+
+
+def documents(metadata: list[ox.Quad], members: bytes) -> dict[str, bytes]:
+    """``serialize(metadata + the quads of members)``, ``members`` being N-Quads: the
+    N-Quads document is their concatenation, the others are written from its quads."""
+    nquads = (ox.serialize(metadata, format=ox.RdfFormat.N_QUADS) or b"") + members
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    out = {}
+    for ext, fmt in FORMATS.items():
+        if fmt is ox.RdfFormat.N_QUADS:
+            out[ext] = nquads
+        else:
+            data = ox.serialize(quads, format=fmt, prefixes=PREFIXES)
+            assert data is not None
+            out[ext] = data
+    return out
+
+
+def write_documents(nquads: str) -> None:
+    """Next to a page's N-Quads document, its TriG and JSON-LD ones (``documents``): run
+    in worker processes."""
+    path = Path(nquads)
+    quads = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.N_QUADS))
+    for ext, fmt in FORMATS.items():
+        if fmt is not ox.RdfFormat.N_QUADS:
+            data = ox.serialize(quads, format=fmt, prefixes=PREFIXES)
+            assert data is not None
+            path.with_name(f"{path.stem}.{ext}").write_bytes(data)
 
 
 def serialize(quads: list[ox.Quad]) -> dict[str, bytes]:

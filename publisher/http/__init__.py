@@ -1,10 +1,12 @@
 """The HTTP edge of the site: negotiation, the error shape, caching, CORS and security
 headers, in one place for every path (documents, catalogues, pages, ``/sparql``).
 
-``init_app(app, base_uri)`` installs it: the one error handler (`errors`), redirects the
-framework makes on its own (Werkzeug's 308 for ``//doc//x`` or a missing trailing slash)
-rebuilt under the base URI instead of the ``Host`` the client sent, and the headers every
-response carries (Content-Security-Policy, nosniff). Views pick formats with
+``init_app(app, base_uri, render_time_limit)`` installs it: the one error handler
+(`errors`), the render time limit (`publisher.budget`: 503 when a render takes too long,
+an empty 499 when its client has gone), redirects the framework makes on its own
+(Werkzeug's 308 for ``//doc//x`` or a missing trailing slash) rebuilt under the base URI
+instead of the ``Host`` the client sent, and the headers every response carries
+(Content-Security-Policy, nosniff). Views pick formats with
 `choose_format` and finish their responses with `caching.finish`.
 """
 
@@ -14,10 +16,10 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from werkzeug.routing import RequestRedirect
 
-from publisher import formats
+from publisher import budget, formats
 from publisher.formats import Format
 from publisher.http import errors
 from publisher.http.caching import add_cors, add_vary, cache_control
@@ -66,9 +68,26 @@ def redirect(status: int, path: str, *, keep_query: bool = True, max_age: int = 
     return response
 
 
-def init_app(app: Flask, base_uri: str) -> None:
+def init_app(app: Flask, base_uri: str, render_time_limit: float | None = None) -> None:
     errors.init_app(app)
     base = urlsplit(base_uri)
+
+    if render_time_limit is not None:
+        limit = render_time_limit
+
+        @app.before_request
+        def _start_budget() -> None:
+            # Every render of this request stops at the time limit or when the client has
+            # gone (publisher.budget.checkpoint, called as the work proceeds).
+            g.avoinkunta_budget = budget.start(
+                budget.Budget(limit, gone=budget.probe_for(request.environ))
+            )
+
+        @app.teardown_request
+        def _stop_budget(_exc: BaseException | None) -> None:
+            token = g.pop("avoinkunta_budget", None)
+            if token is not None:
+                budget.stop(token)
 
     @app.before_request
     def _framework_redirect() -> Response | None:

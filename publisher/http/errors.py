@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response as BaseResponse
 
+from publisher.budget import ClientGone, TimeLimit
 from publisher.errors import NotPublished
 from publisher.http.caching import add_cors, add_vary, cache_control
 from publisher.http.negotiation import negotiate
@@ -30,6 +31,8 @@ KEPT_HEADERS = ("Allow", "Retry-After", "Link", "Content-Language", "WWW-Authent
 # Statuses whose answer a cache may keep like a page: they change only with a build.
 CACHEABLE = {404, 406, 410}
 RETRY_AFTER_UNPUBLISHED = "60"
+RETRY_AFTER_TIME_LIMIT = "30"  # a render that ran out of time (publisher.budget)
+CLIENT_CLOSED_REQUEST = 499
 
 
 class HttpError(HTTPException):
@@ -167,6 +170,22 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotPublished)
     def _not_published(exc: NotPublished) -> Response:
         return error_response(503, str(exc), headers={"Retry-After": RETRY_AFTER_UNPUBLISHED})
+
+    @app.errorhandler(TimeLimit)
+    def _time_limit(exc: TimeLimit) -> Response:
+        return error_response(
+            503,
+            f"This response took longer than {exc.limit:g} s to prepare and was given up; "
+            "try again later.",
+            headers={"Retry-After": RETRY_AFTER_TIME_LIMIT},
+        )
+
+    @app.errorhandler(ClientGone)
+    def _client_gone(exc: ClientGone) -> Response:
+        # Nobody reads it (499: nginx's "client closed request", for the access log).
+        response = Response(b"", status=CLIENT_CLOSED_REQUEST)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> BaseResponse:

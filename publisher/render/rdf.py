@@ -1,9 +1,9 @@
 """RDF serialisations of a description graph, in any RDF format of `publisher.formats`.
 
 The same graph gives the same bytes in every process (one ETag per URL, whichever worker
-answers): pyoxigraph writes sorted triples; rdflib, which writes in the order of its
-hash-based indexes, is used only for pretty Turtle (sorted by rdflib itself) and for
-JSON-LD compacted with our prefixes, whose JSON is put in a canonical order.
+answers): pyoxigraph writes sorted triples; JSON-LD compacted with our prefixes is
+written here (`compact_jsonld`, from pyoxigraph's terms: every literal keeps its exact
+lexical form and datatype), in a canonical order.
 """
 
 from __future__ import annotations
@@ -23,41 +23,113 @@ def serialise(graph: Graph, fmt: Format, *, fast: bool = False) -> bytes:
     expanded JSON-LD): for large graphs such as catalogue pages."""
     if fmt.oxigraph is None:
         raise ValueError(f"{fmt.label} is not an RDF format")
-    if fast or fmt.serialiser != "rdflib" or fmt.rdflib is None:
+    if fast or fmt.serialiser != "jsonld":
         return _oxigraph(graph, fmt.rdf_format)
-    if fmt.rdflib == "json-ld":
-        data = graph.serialize(
-            format="json-ld", encoding="utf-8", context=jsonld_context(graph), auto_compact=True
-        )
-        return canonical_json(data)
-    data = graph.serialize(format=fmt.rdflib, encoding="utf-8")
-    return data if isinstance(data, bytes) else data.encode("utf-8")
+    return compact_jsonld(_triples(graph), dict(graph.namespaces()))
 
 
-def canonical_json(data: bytes | str) -> bytes:
-    """JSON-LD with keys sorted and unordered arrays (node lists, property values) sorted;
-    ``@list`` arrays keep their order."""
-    return (
-        json.dumps(_canonical(json.loads(data)), ensure_ascii=False, indent=2, sort_keys=True)
-        + "\n"
-    ).encode("utf-8")
+def write(triples: list[ox.Triple], fmt: Format, namespaces: dict[str, Any]) -> bytes:
+    """pyoxigraph triples in `fmt` (JSON-LD compacted with `namespaces`)."""
+    if fmt.serialiser == "jsonld":
+        return compact_jsonld(triples, namespaces)
+    return serialise_triples(triples, fmt.rdf_format, namespaces)
 
 
-def _canonical(value: Any, ordered: bool = False) -> Any:
-    if isinstance(value, dict):
-        return {k: _canonical(v, ordered=k == "@list") for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_canonical(v) for v in value]
-        return items if ordered else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
-    return value
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
-    triples = [
+def compact_jsonld(triples: list[ox.Triple], namespaces: dict[str, Any]) -> bytes:
+    """JSON-LD 1.1 with a context of the prefixes it uses: one node object per subject
+    (``@id``, ``@type``, then each property with a list of values), every literal a value
+    object with its lexical form as written in the store (no JSON numbers or booleans,
+    which would change the term), keys and lists in a canonical order."""
+    compactor = _Compactor(_used(triples, namespaces))
+    nodes: dict[str, dict[str, list[Any]]] = {}
+    for triple in triples:
+        node = nodes.setdefault(compactor.node_id(triple.subject), {})
+        predicate, obj = triple.predicate.value, triple.object
+        if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode):
+            node.setdefault("@type", []).append(compactor.iri(obj.value))
+        else:
+            node.setdefault(compactor.iri(predicate), []).append(compactor.value(obj))
+    graph = []
+    for identifier, properties in nodes.items():
+        out: dict[str, Any] = {"@id": identifier}
+        for key, values in properties.items():
+            unique = {_key(v): v for v in values}
+            out[key] = [unique[k] for k in sorted(unique)]
+        graph.append(out)
+    graph.sort(key=lambda n: n["@id"])
+    document = {"@context": dict(sorted(compactor.namespaces.items())), "@graph": graph}
+    # Without indentation: Python's C encoder writes it (indented, its Python encoder costs
+    # a few ms per document).
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
+
+
+class _Compactor:
+    def __init__(self, namespaces: dict[str, str]) -> None:
+        self.namespaces = namespaces
+        # Longest namespace first, so that a nested namespace wins.
+        self._ordered = sorted(namespaces.items(), key=lambda kv: -len(kv[1]))
+
+    def iri(self, value: str) -> str:
+        for prefix, ns in self._ordered:
+            if value.startswith(ns):
+                local = value[len(ns) :]
+                if local and not local.startswith("//"):
+                    return f"{prefix}:{local}"
+        if value.split(":", 1)[0] in self.namespaces:  # would read as a compact IRI
+            raise ValueError(f"IRI {value} is ambiguous with the prefix of the same name")
+        return value
+
+    def node_id(self, term: Any) -> str:
+        if isinstance(term, ox.BlankNode):
+            return f"_:{term.value}"
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value)
+        raise TypeError(f"no JSON-LD node for {term!r}")
+
+    def value(self, term: Any) -> dict[str, str]:
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return {"@value": term.value, "@language": term.language}
+            if term.datatype.value == _XSD_STRING:
+                return {"@value": term.value}
+            return {"@value": term.value, "@type": self.iri(term.datatype.value)}
+        return {"@id": self.node_id(term)}
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _used(triples: list[ox.Triple], namespaces: dict[str, Any]) -> dict[str, str]:
+    """The prefixes of `namespaces` that name a namespace of an IRI in `triples`."""
+    used = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                used.add(term.value)
+            elif isinstance(term, ox.Literal):
+                used.add(term.datatype.value)
+    return {
+        prefix: str(ns)
+        for prefix, ns in sorted(namespaces.items())
+        if prefix and any(u.startswith(str(ns)) for u in used)
+    }
+
+
+def _triples(graph: Graph) -> list[ox.Triple]:
+    return [
         ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
         for s, p, o in graph
     ]
-    return serialise_triples(triples, fmt, dict(graph.namespaces()))
+
+
+def _oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
+    return serialise_triples(_triples(graph), fmt, dict(graph.namespaces()))
 
 
 def serialise_triples(
@@ -74,18 +146,3 @@ def serialise_triples(
             if prefix and any(u.startswith(str(ns)) for u in used)
         }
     return ox.serialize(ordered, format=fmt, prefixes=prefixes) or b""
-
-
-def used_prefixes(graph: Graph) -> dict[str, str]:
-    """The graph's bound prefixes that it actually uses."""
-    used = {str(t) for triple in graph for t in triple}
-    return {
-        prefix: str(ns)
-        for prefix, ns in sorted(graph.namespaces())
-        if prefix and any(u.startswith(str(ns)) for u in used)
-    }
-
-
-def jsonld_context(graph: Graph) -> dict[str, str]:
-    """The graph's bound prefixes that it actually uses, as a JSON-LD context."""
-    return used_prefixes(graph)

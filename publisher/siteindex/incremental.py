@@ -18,14 +18,16 @@ store) returns ``None``: the caller then writes the index from the whole store.
 
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
 import sys
 import time
 from array import array
-from bisect import insort
+from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +54,12 @@ from publisher.siteindex.model import (
 from publisher.siteindex.schema import SCHEMA_VERSION
 from publisher.siteindex.writer import (
     SUGGEST_TOP_LENGTH,
+    Copy,
+    Members,
     Rows,
     Terms,
     _json,
+    best_entities,
     count_terms,
     entity_suggestions,
     packed,
@@ -109,7 +114,9 @@ def reuse_rows(
             or meta.get("base_uri") != base_uri
         ):
             return None
-        rows = _reuse(db, previous_store, store_path, base_uri, ledger, changed, analyser, say)
+        rows = _reuse(
+            db, previous_store, store_path, base_uri, ledger, changed, analyser, say, index
+        )
     except (sqlite3.Error, OSError, KeyError, IndexError, ValueError) as error:
         # never a failed build for want of reuse: the whole store gives the same file
         say(f"  site index: previous rows not reusable ({error!r}); rewriting it whole")
@@ -130,220 +137,469 @@ def _reuse(
     changed: frozenset[str],
     analyser: Analyser,
     say: Say,
+    index: Path | None = None,
 ) -> Rows | None:
     uris = UriScheme(base_uri)
-    ak = terms_of(str(uris.vocab))
     stores = _Stores(previous_store, store_path)
-    listed = db.execute("SELECT id, kind, key, iri FROM entity ORDER BY id").fetchall()
-    by_iri = {iri: (number, kind, key) for number, kind, key, iri in listed}
-    offerings = db.execute("SELECT count(*) FROM offering").fetchone()[0]
+    plan = _plan(db, stores, uris, changed)
+    if plan is None:
+        return None  # pragma: no cover - kind and key are the IRI's
+    redo = len([n for n in plan.dirty if n < plan.offerings]) + len(plan.added)
+    if redo > max(50, plan.offerings // MAX_SHARE):
+        say(f"  site index: {redo} offerings to redo; rewriting the index whole")
+        return None
+    numbering = _numbering(db, plan)
+    work = _Work(db, plan, numbering, analyser, say)
+    if not work.read(stores, uris):
+        return None
+    if not work.take_away():
+        return None
+    work.add()
+    return work.rows(ledger, index)
 
-    # What changed: modified (`dirty`, old ids), added and removed entities.
-    dirty: set[int] = set()
-    added: list[tuple[str, str, str]] = []  # kind, key, iri
-    removed: set[int] = set()
+
+@dataclass
+class _Plan:
+    """What changed, in the previous index's ids: the entities modified (with the
+    offerings that show them), added and removed."""
+
+    listed: list[tuple[int, str, str, str]]  # the previous entity rows: id, kind, key, iri
+    by_iri: dict[str, tuple[int, str, str]]  # iri → id, kind, key
+    offerings: int  # how many the previous index has
+    dirty: set[int] = field(default_factory=set)
+    added: list[tuple[str, str, str]] = field(default_factory=list)  # kind, key, iri
+    removed: set[int] = field(default_factory=set)
+
+    def show(self, store: ox.Store, iri: str, offering_iris: set[str]) -> None:
+        """The offerings of ``store`` that show ``iri`` are redone."""
+        for showing in _referring(store, iri, offering_iris):
+            found = self.by_iri.get(showing)
+            if found is not None and found[0] not in self.removed:
+                self.dirty.add(found[0])
+
+
+def _plan(
+    db: sqlite3.Connection, stores: _Stores, uris: UriScheme, changed: frozenset[str]
+) -> _Plan | None:
+    listed = db.execute("SELECT id, kind, key, iri FROM entity ORDER BY id").fetchall()
+    plan = _Plan(
+        listed=listed,
+        by_iri={iri: (number, kind, key) for number, kind, key, iri in listed},
+        offerings=db.execute("SELECT count(*) FROM offering").fetchone()[0],
+    )
+    offering_class = str(terms_of(str(uris.vocab)).Offering)
     for iri in sorted(changed):
-        before = by_iri.get(iri)
-        after = _entity_of(stores.new, iri, uris, str(ak.Offering))
-        if before is None and after is None:
-            continue
+        before = plan.by_iri.get(iri)
+        after = _entity_of(stores.new, iri, uris, offering_class)
         if before is None:
-            assert after is not None
-            added.append((after[0], after[1], iri))
+            if after is not None:
+                plan.added.append((after[0], after[1], iri))
         elif after is None:
-            removed.add(before[0])
+            plan.removed.add(before[0])
         elif before[1:] != after:
             return None  # pragma: no cover - kind and key are the IRI's
         else:
-            dirty.add(before[0])
-    added_iris = {iri for _k, _key, iri in added}
-    offering_iris = {iri for iri, (number, _k, _key) in by_iri.items() if number < offerings}
-    offering_iris |= {iri for kind, _key, iri in added if kind == "offering"}
-    for number in sorted(dirty | removed):
-        if number >= offerings:
+            plan.dirty.add(before[0])
+    offering_iris = {iri for iri, found in plan.by_iri.items() if found[0] < plan.offerings}
+    offering_iris |= {iri for kind, _key, iri in plan.added if kind == "offering"}
+    for number in sorted(plan.dirty | plan.removed):
+        if number >= plan.offerings:
             for store in (stores.old, stores.new):
-                for iri in _referring(store, listed[number][3], offering_iris):
-                    found = by_iri.get(iri)
-                    if found is not None and found[0] not in removed:
-                        dirty.add(found[0])
-    for kind, _key, iri in added:
+                plan.show(store, listed[number][3], offering_iris)
+    for kind, _key, iri in plan.added:
         if kind != "offering":
-            for iri_ in _referring(stores.new, iri, offering_iris):
-                found = by_iri.get(iri_)
-                if found is not None and found[0] not in removed:
-                    dirty.add(found[0])
-    redo = len([n for n in dirty if n < offerings]) + len(added)
-    if redo > max(50, offerings // MAX_SHARE):
-        say(f"  site index: {redo} offerings to redo; rewriting the index whole")
-        return None
+            plan.show(stores.new, iri, offering_iris)
+    return plan
 
-    # The previous entities (old ids) and the new ones (new ids, as build_model numbers).
-    labels: dict[int, list[Text]] = defaultdict(list)
-    for entity, lang, text in db.execute("SELECT entity, lang, text FROM label"):
-        labels[entity].append(Text(lang, text))
+
+@dataclass
+class _Numbering:
+    """The previous entities (old ids) and the new ones (new ids, as build_model numbers
+    them), with the labels the previous index has for them."""
+
+    old_entities: list[Entity]
+    entities: list[Entity]
+    old_of: list[int]  # new id → old id (-1: added)
+    new_of: dict[int, int]  # old id → new id (the removed ones: none)
+    count: int  # offerings in the new index
+    new_dirty: set[int]  # new ids to redo
+    identity: bool  # no entity added or removed: every id stays
+
+
+def _numbering(db: sqlite3.Connection, plan: _Plan) -> _Numbering:
+    # When no id changes, only the suppliers' labels are needed (their names sort the
+    # offerings; the labels of the others are copied, those of the redone ones read from
+    # the stores); otherwise every label is written again.
+    renumbered = bool(plan.added or plan.removed)
+    labels = _labels(db, None if renumbered else "supplier")
     old_entities = [
-        Entity(number, kind, key, iri, tuple(labels.get(number, ())))
-        for number, kind, key, iri in listed
+        Entity(number, kind, key, iri, labels.get(number, ()))
+        for number, kind, key, iri in plan.listed
     ]
     del labels
-    kept = [e for e in old_entities if e.id not in removed]
-    things = [(e.kind, e.key, e.iri, e.id) for e in kept]
-    things += [(kind, key, iri, -1) for kind, key, iri in added]
+    if not renumbered:
+        return _Numbering(
+            old_entities=old_entities,
+            entities=list(old_entities),
+            old_of=list(range(len(old_entities))),
+            new_of={n: n for n in range(len(old_entities))},
+            count=plan.offerings,
+            new_dirty=set(plan.dirty),
+            identity=True,
+        )
+    things = [(e.kind, e.key, e.iri, e.id) for e in old_entities if e.id not in plan.removed]
+    things += [(kind, key, iri, -1) for kind, key, iri in plan.added]
     new_offerings = sorted((t for t in things if t[0] == "offering"), key=lambda t: t[2])
     new_others = sorted(
         (t for t in things if t[0] != "offering"),
         key=lambda t: (KINDS.index(t[0]), t[1], t[0], t[2]),
     )
     ordered = new_offerings + new_others
-    old_of = [t[3] for t in ordered]  # new id -> old id (-1: added)
+    old_of = [t[3] for t in ordered]
     new_of = {old: new for new, old in enumerate(old_of) if old >= 0}
-    entities = [
-        Entity(new, kind, key, iri, old_entities[old].labels if old >= 0 else ())
-        for new, (kind, key, iri, old) in enumerate(ordered)
-    ]
-    count = len(new_offerings)
-    new_dirty = {new_of[n] for n in dirty} | {new for new, old in enumerate(old_of) if old < 0}
-
-    # The changed entities, from both stores.
-    old_vocabulary = [e.iri for e in old_entities if e.kind in LAYER_KINDS]
-    new_vocabulary = [e.iri for e in entities if e.kind in LAYER_KINDS]
-    known = set(by_iri) | added_iris
-    old_roots = [listed[n][3] for n in sorted(dirty | removed)]
-    new_roots = [entities[n].iri for n in sorted(new_dirty)]
-    old_x = _partial(stores.old, [*old_roots, *old_vocabulary], known, uris)
-    new_x = _partial(stores.new, [*new_roots, *new_vocabulary], known, uris)
-    for number in dirty | removed:
-        e = old_entities[number]
-        old_entities[number] = Entity(number, e.kind, e.key, e.iri, tuple(old_x.labels(e.iri)))
-    for number in new_dirty:
-        e = entities[number]
-        entities[number] = Entity(number, e.kind, e.key, e.iri, tuple(new_x.labels(e.iri)))
-    # The licence and concept rows: the previous ones, the changed ones made again.
-    old_redo = sorted(dirty | removed)
-    old_licences, _ = _licences_of(db, old_x, old_entities, old_redo, None)
-    new_licences, licence_rows = _licences_of(db, new_x, entities, sorted(new_dirty), new_of)
-    concept_rows = _concepts_of(db, new_x, entities, sorted(new_dirty), new_of)
-    old_layers = _layers_of_components(old_x)
-    new_layers = _layers_of_components(new_x)
-
-    old_rows = db.execute("SELECT key, supplier, card FROM offering ORDER BY ordinal").fetchall()
-    old_details = [
-        blob for (blob,) in db.execute("SELECT detail FROM offering_detail ORDER BY ordinal")
-    ]
-    old_search = db.execute(
-        "SELECT entity, title, keywords, names, body FROM search_text ORDER BY entity"
-    ).fetchall()
-    if len(old_search) != len(old_entities) or len(old_rows) != offerings:
-        return None
-    words = {
-        (lang, word): [terms, docs]
-        for lang, word, terms, docs in db.execute("SELECT lang, word, terms, docs FROM word")
-    }
-    analyse = Terms(analyser, {pair: found[0] for pair, found in words.items()})
-    term_counts = {
-        term: [docs, named]
-        for term, docs, named in db.execute("SELECT term, docs, named FROM term")
-    }
-    counted = json.loads(dict(db.execute("SELECT key, value FROM meta"))["counts"])
-    types = {t: counted.get(t, 0) for t in ("product", "service")}
-
-    # Take away what the previous index holds for the changed entities (checking that it
-    # is what this code makes of the previous store)...
-    for number in sorted(dirty | removed):
-        entity = old_entities[number]
-        doc: SearchDoc
-        if number < offerings:
-            card, _detail = _offering(old_x, entity.iri, entity.key, old_layers, old_licences)
-            if packed(card) != old_rows[number][2]:
-                say(f"  site index: previous card of {entity.iri} differs; rewriting whole")
-                return None
-            if card["type"] in types:
-                types[card["type"]] -= 1
-            doc = _offering_doc(old_x, number, entity.iri)
-        else:
-            doc = _other_doc(old_x, entity)
-        fields, seen, named, pairs = analyse.doc(doc)
-        if tuple(fields) != tuple(old_search[number][1:]):
-            say(f"  site index: previous terms of {entity.iri} differ; rewriting whole")
-            return None
-        _count(term_counts, words, analyse, seen, named, pairs, -1)
-    # ... and add what the new store gives.
-    offering_rows: list[tuple[str, str | None]] = [
-        (old_rows[old][0], old_rows[old][1]) if old >= 0 else ("", None) for old in old_of[:count]
-    ]
-    card_blobs = [old_rows[old][2] if old >= 0 else b"" for old in old_of[:count]]
-    detail_blobs = [old_details[old] if old >= 0 else b"" for old in old_of[:count]]
-    search = [
-        search_row(new, list(old_search[old][1:]) if old >= 0 else [""] * 4)
-        for new, old in enumerate(old_of)
-    ]
-    del old_rows, old_details, old_search
-    cards: dict[int, dict[str, Any]] = {}  # the new cards made or unpacked, by ordinal
-    for number in sorted(new_dirty):
-        entity = entities[number]
-        if number < count:
-            card, detail = _offering(new_x, entity.iri, entity.key, new_layers, new_licences)
-            cards[number] = card
-            card_blobs[number] = packed(card)
-            detail_blobs[number] = packed(detail)
-            offering_rows[number] = (card["key"], card["supplier"])
-            if card["type"] in types:
-                types[card["type"]] += 1
-            doc = _offering_doc(new_x, number, entity.iri)
-        else:
-            doc = _other_doc(new_x, entity)
-        fields, seen, named, pairs = analyse.doc(doc)
-        search[number] = search_row(number, fields)
-        _count(term_counts, words, analyse, seen, named, pairs, 1)
-
-    identity = len(old_of) == len(old_entities) and all(
-        old == new for new, old in enumerate(old_of)
+    return _Numbering(
+        old_entities=old_entities,
+        entities=[
+            Entity(new, kind, key, iri, old_entities[old].labels if old >= 0 else ())
+            for new, (kind, key, iri, old) in enumerate(ordered)
+        ],
+        old_of=old_of,
+        new_of=new_of,
+        count=len(new_offerings),
+        new_dirty={new_of[n] for n in plan.dirty} | {n for n, old in enumerate(old_of) if old < 0},
+        identity=len(old_of) == len(old_entities) and all(o == n for n, o in enumerate(old_of)),
     )
-    drop = BitMap(n for n in dirty | removed if n < offerings)
-    redone = sorted(n for n in new_dirty if n < count)
-    memberships = _memberships(db, drop, None if identity else new_of, redone, cards, new_licences)
 
-    def card_of(ordinal: int) -> dict[str, Any]:
-        found = cards.get(ordinal)
+
+def _labels(
+    db: sqlite3.Connection, kind: str | None = None, ids: Iterable[int] | None = None
+) -> dict[int, tuple[Text, ...]]:
+    """The previous index's labels by entity (every one, or of a kind, or of ``ids``), in
+    the table's order."""
+    if ids is not None:
+        query = (
+            "SELECT entity, lang, text FROM label WHERE entity IN (SELECT value FROM json_each(?))"
+        )
+        found = db.execute(query, (_json(sorted(ids)),))
+    elif kind is not None:
+        query = (
+            "SELECT entity, lang, text FROM label"
+            " WHERE entity IN (SELECT id FROM entity WHERE kind = ?)"
+        )
+        found = db.execute(query, (kind,))
+    else:
+        found = db.execute("SELECT entity, lang, text FROM label")
+    labels: dict[int, list[Text]] = defaultdict(list)
+    for entity, lang, text in found:
+        labels[entity].append(Text(lang, text))
+    return {entity: tuple(texts) for entity, texts in labels.items()}
+
+
+class _Previous:
+    """The previous index's offering and search rows: every one read at once when the
+    entities are renumbered (all of them are written again), else only those asked for
+    (the others are copied by SQLite)."""
+
+    def __init__(self, db: sqlite3.Connection, everything: bool) -> None:
+        self.db = db
+        self.everything = everything
+        self._offerings: dict[int, tuple[str, str | None, bytes]] = {}
+        self._details: dict[int, bytes] = {}
+        self._search: dict[int, tuple[str, str, str, str]] = {}
+        if everything:
+            for ordinal, key, supplier, card in db.execute(
+                "SELECT ordinal, key, supplier, card FROM offering"
+            ):
+                self._offerings[ordinal] = (key, supplier, card)
+            self._details = dict(db.execute("SELECT ordinal, detail FROM offering_detail"))
+            for entity, title, keywords, names, body in db.execute(
+                "SELECT entity, title, keywords, names, body FROM search_text"
+            ):
+                self._search[entity] = (title, keywords, names, body)
+
+    def complete(self, entities: int, offerings: int) -> bool:
+        """Has every entity its search row, every offering its card?"""
+        if self.everything:
+            return len(self._search) == entities and len(self._offerings) == offerings
+        found = self.db.execute(
+            "SELECT (SELECT count(*) FROM search_text), (SELECT count(*) FROM offering_detail)"
+        ).fetchone()
+        return tuple(found) == (entities, offerings)
+
+    def offering(self, ordinal: int) -> tuple[str, str | None, bytes]:
+        found = self._offerings.get(ordinal)
         if found is None:
-            found = cards[ordinal] = unpacked(card_blobs[ordinal])
+            row = self.db.execute(
+                "SELECT key, supplier, card FROM offering WHERE ordinal = ?", (ordinal,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(ordinal)
+            found = self._offerings[ordinal] = (row[0], row[1], row[2])
         return found
 
-    keys = sort_keys(card_of, lambda i: entities[i].iri, supplier_names(entities), ledger)
-    sorts: dict[str, list[int]] = {}
-    for name, blob in db.execute("SELECT name, ordinals FROM sort_order"):
-        previous_order = _uint32s(blob)
-        if identity:
-            order = [o for o in previous_order if o not in drop] if drop else previous_order
-        else:
-            order = [new_of[o] for o in previous_order if o not in drop]
-        key = keys.get(name)
-        if key is None:
-            return None
-        for number in redone:
-            insort(order, number, key=key)
-        sorts[name] = order
-    if sorts.keys() != keys.keys():
-        return None
+    def detail(self, ordinal: int) -> bytes:
+        found = self._details.get(ordinal)
+        if found is None:
+            row = self.db.execute(
+                "SELECT detail FROM offering_detail WHERE ordinal = ?", (ordinal,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(ordinal)
+            found = self._details[ordinal] = row[0]
+        return found
 
-    suggest, top = _suggestions(db, entities, new_of, dirty | removed, new_dirty, memberships)
-    return Rows(
-        entities=entities,
-        concepts=concept_rows,
-        licences=licence_rows,
-        offerings=offering_rows,
-        types=types,
-        card_blobs=card_blobs,
-        detail_blobs=detail_blobs,
-        memberships=memberships,
-        sorts=sorts,
-        search=search,
-        kinds=[(e.id, e.kind) for e in entities],
-        terms=term_counts,
-        words=words,
-        suggest=suggest,
-        suggest_top=top,
-    )
+    def search(self, entity: int) -> tuple[str, str, str, str]:
+        found = self._search.get(entity)
+        if found is None:
+            row = self.db.execute(
+                "SELECT title, keywords, names, body FROM search_text WHERE entity = ?", (entity,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(entity)
+            found = self._search[entity] = (row[0], row[1], row[2], row[3])
+        return found
+
+
+class _Work:
+    """One reuse: the previous rows of the changed entities taken away (checked against
+    what this code makes of the previous store), the new ones added."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        plan: _Plan,
+        numbering: _Numbering,
+        analyser: Analyser,
+        say: Say,
+    ) -> None:
+        self.db, self.plan, self.numbering, self.say = db, plan, numbering, say
+        self.previous = _Previous(db, everything=not numbering.identity)
+        self.words = {
+            (lang, word): [terms, docs]
+            for lang, word, terms, docs in db.execute("SELECT lang, word, terms, docs FROM word")
+        }
+        self.analyse = Terms(analyser, {pair: found[0] for pair, found in self.words.items()})
+        self.terms = {
+            term: [docs, named]
+            for term, docs, named in db.execute("SELECT term, docs, named FROM term")
+        }
+        counted = json.loads(dict(db.execute("SELECT key, value FROM meta"))["counts"])
+        self.types = {t: counted.get(t, 0) for t in ("product", "service")}
+        self.cards: dict[int, dict[str, Any]] = {}  # the new cards made or unpacked, by ordinal
+        self.offerings: dict[int, tuple[int, str, str | None, bytes]] = {}  # redone, new ordinal
+        self.details: dict[int, tuple[int, bytes]] = {}
+        self.search: dict[int, tuple[int, str, str, str, str]] = {}  # redone, new id
+
+    def read(self, stores: _Stores, uris: UriScheme) -> bool:
+        """The changed entities from both stores, and the licence and concept rows."""
+        plan, numbering = self.plan, self.numbering
+        old_entities, entities = numbering.old_entities, numbering.entities
+        known = set(plan.by_iri) | {iri for _k, _key, iri in plan.added}
+        old_redo = sorted(plan.dirty | plan.removed)
+        new_redo = sorted(numbering.new_dirty)
+        old_x = _partial(
+            stores.old,
+            [old_entities[n].iri for n in old_redo]
+            + [e.iri for e in old_entities if e.kind in LAYER_KINDS],
+            known,
+            uris,
+        )
+        new_x = _partial(
+            stores.new,
+            [entities[n].iri for n in new_redo]
+            + [e.iri for e in entities if e.kind in LAYER_KINDS],
+            known,
+            uris,
+        )
+        for number in old_redo:
+            e = old_entities[number]
+            old_entities[number] = Entity(number, e.kind, e.key, e.iri, tuple(old_x.labels(e.iri)))
+        for number in new_redo:
+            e = entities[number]
+            entities[number] = Entity(number, e.kind, e.key, e.iri, tuple(new_x.labels(e.iri)))
+        self.old_x, self.new_x = old_x, new_x
+        self.old_licences, _ = _licences_of(self.db, old_x, old_entities, old_redo, None)
+        self.new_licences, self.licence_rows = _licences_of(
+            self.db, new_x, entities, new_redo, numbering.new_of
+        )
+        self.concept_rows = _concepts_of(self.db, new_x, entities, new_redo, numbering.new_of)
+        return self.previous.complete(len(old_entities), plan.offerings)
+
+    def take_away(self) -> bool:
+        """Take away what the previous index holds for the changed entities, checking
+        that it is what this code makes of the previous store."""
+        layers = _layers_of_components(self.old_x)
+        for number in sorted(self.plan.dirty | self.plan.removed):
+            entity = self.numbering.old_entities[number]
+            doc: SearchDoc
+            if number < self.plan.offerings:
+                card, _detail = _offering(
+                    self.old_x, entity.iri, entity.key, layers, self.old_licences
+                )
+                if packed(card) != self.previous.offering(number)[2]:
+                    self.say(f"  site index: previous card of {entity.iri} differs; rewriting")
+                    return False
+                if card["type"] in self.types:
+                    self.types[card["type"]] -= 1
+                doc = _offering_doc(self.old_x, number, entity.iri)
+            else:
+                doc = _other_doc(self.old_x, entity)
+            fields, seen, named, pairs = self.analyse.doc(doc)
+            if tuple(fields) != self.previous.search(number):
+                self.say(f"  site index: previous terms of {entity.iri} differ; rewriting")
+                return False
+            _count(self.terms, self.words, self.analyse, seen, named, pairs, -1)
+        return True
+
+    def add(self) -> None:
+        """Add what the new store gives for the changed entities."""
+        layers = _layers_of_components(self.new_x)
+        count = self.numbering.count
+        for number in sorted(self.numbering.new_dirty):
+            entity = self.numbering.entities[number]
+            doc: SearchDoc
+            if number < count:
+                card, detail = _offering(
+                    self.new_x, entity.iri, entity.key, layers, self.new_licences
+                )
+                self.cards[number] = card
+                self.offerings[number] = (number, card["key"], card["supplier"], packed(card))
+                self.details[number] = (number, packed(detail))
+                if card["type"] in self.types:
+                    self.types[card["type"]] += 1
+                doc = _offering_doc(self.new_x, number, entity.iri)
+            else:
+                doc = _other_doc(self.new_x, entity)
+            fields, seen, named, pairs = self.analyse.doc(doc)
+            self.search[number] = search_row(number, fields)
+            _count(self.terms, self.words, self.analyse, seen, named, pairs, 1)
+
+    def card_of(self, ordinal: int) -> dict[str, Any]:
+        """A new offering's card (new ordinal)."""
+        found = self.cards.get(ordinal)
+        if found is None:
+            blob = self.previous.offering(self.numbering.old_of[ordinal])[2]
+            found = self.cards[ordinal] = unpacked(blob)
+        return found
+
+    def sorts(
+        self, ledger: dict[str, Any], drop: BitMap, redone: list[int]
+    ) -> dict[str, list[int]]:
+        """The previous sort orders without the offerings taken away, the redone ones
+        inserted; {} when the previous index's orders are not this code's."""
+        numbering = self.numbering
+        entities = numbering.entities
+        keys = sort_keys(self.card_of, lambda i: entities[i].iri, supplier_names(entities), ledger)
+        sorts: dict[str, list[int]] = {}
+        for name, blob in self.db.execute("SELECT name, ordinals FROM sort_order"):
+            previous_order = _uint32s(blob)
+            if numbering.identity:
+                order = [o for o in previous_order if o not in drop] if drop else previous_order
+            else:
+                order = [numbering.new_of[o] for o in previous_order if o not in drop]
+            key = keys.get(name)
+            if key is None:
+                return {}
+            for number in redone:
+                insort(order, number, key=key)
+            sorts[name] = order
+        return sorts if sorts.keys() == keys.keys() else {}
+
+    def rows(self, ledger: dict[str, Any], index: Path | None) -> Rows | None:
+        plan, numbering = self.plan, self.numbering
+        entities, count = numbering.entities, numbering.count
+        drop = BitMap(n for n in plan.dirty | plan.removed if n < plan.offerings)
+        redone = sorted(n for n in numbering.new_dirty if n < count)
+        memberships = _memberships(
+            self.db,
+            drop,
+            None if numbering.identity else numbering.new_of,
+            redone,
+            self.cards,
+            self.new_licences,
+        )
+        sorts = self.sorts(ledger, drop, redone)
+        if not sorts:
+            return None
+        copy = None
+        if numbering.identity and index is not None:
+            gone = plan.dirty | plan.removed
+            suggest, top, unsuggested = _suggestions_copied(
+                self.db, entities, gone, numbering.new_dirty, memberships
+            )
+            new_dirty = frozenset(numbering.new_dirty)
+            copy = Copy(
+                index,
+                {
+                    "entity": (),
+                    "label": new_dirty,
+                    "offering": frozenset(redone),
+                    "offering_detail": frozenset(redone),
+                    "search_text": new_dirty,
+                    "search_kind": (),
+                    "suggest": unsuggested,
+                },
+            )
+            offerings = [self.offerings[n] for n in redone]
+            details = [self.details[n] for n in redone]
+            search = [self.search[n] for n in sorted(self.search)]
+            kinds: list[tuple[int, str]] = []
+        else:
+            suggest, top = _suggestions(
+                self.db,
+                entities,
+                numbering.new_of,
+                plan.dirty | plan.removed,
+                numbering.new_dirty,
+                memberships,
+            )
+            offerings, details, search = self._every_row()
+            kinds = [(e.id, e.kind) for e in entities]
+        return Rows(
+            entities=entities,
+            concepts=self.concept_rows,
+            licences=self.licence_rows,
+            offerings=offerings,
+            details=details,
+            types=self.types,
+            memberships=memberships,
+            sorts=sorts,
+            search=search,
+            kinds=kinds,
+            terms=self.terms,
+            words=self.words,
+            suggest=suggest,
+            suggest_top=top,
+            copy=copy,
+        )
+
+    def _every_row(
+        self,
+    ) -> tuple[
+        list[tuple[int, str, str | None, bytes]],
+        list[tuple[int, bytes]],
+        list[tuple[int, str, str, str, str]],
+    ]:
+        """Every offering, detail and search row of the new index (renumbered)."""
+        offerings, details = [], []
+        old_of = self.numbering.old_of
+        for new in range(self.numbering.count):
+            made = self.offerings.get(new)
+            if made is None:
+                key, supplier, card = self.previous.offering(old_of[new])
+                offerings.append((new, key, supplier, card))
+                details.append((new, self.previous.detail(old_of[new])))
+            else:
+                offerings.append(made)
+                details.append(self.details[new])
+        search = []
+        for new, old in enumerate(old_of):
+            row = self.search.get(new)
+            if row is None:
+                title, keywords, names, body = self.previous.search(old)
+                row = (new, title, keywords, names, body)
+            search.append(row)
+        return offerings, details, search
 
 
 def _memberships(
@@ -353,7 +609,7 @@ def _memberships(
     redone: list[int],
     cards: dict[int, dict[str, Any]],
     licences: dict[str, dict[str, Any]],
-) -> dict[str, dict[str, list[int]]]:
+) -> dict[str, dict[str, BitMap]]:
     """The previous facet bitmaps without the offerings redone or removed (renumbered
     when ``new_of`` is given), with the redone offerings' values added."""
     found: dict[str, dict[str, BitMap]] = defaultdict(dict)
@@ -369,7 +625,7 @@ def _memberships(
             for value in values:
                 found[facet].setdefault(value, BitMap()).add(number)
     return {
-        facet: {value: list(members) for value, members in values.items() if members}
+        facet: {value: members for value, members in values.items() if members}
         for facet, values in found.items()
     }
 
@@ -537,7 +793,7 @@ def _suggestions(
     new_of: dict[int, int],
     old_redo: set[int],
     new_redo: set[int],
-    memberships: Mapping[str, Mapping[str, Sequence[int]]],
+    memberships: Mapping[str, Mapping[str, Members]],
 ) -> tuple[list[SuggestRow], list[tuple[str, str]]]:
     """The suggestion rows: the previous ones (renumbered), with those of the changed
     entities and of the entities whose offering counts changed (their weight) made again."""
@@ -573,14 +829,9 @@ def _suggestions(
         made |= entity_suggestions(entities[number], counts)
     affected |= {row[0] for row in made}
     rows = kept  # in the table's order, which is Python's for these tuples
-    for row in sorted(made):
-        insort(rows, row)
-    prefixes = {
-        norm[:length]
-        for norm in affected
-        for length in range(1, SUGGEST_TOP_LENGTH + 1)
-        if len(norm) >= length
-    }
+    rows.extend(made)
+    rows.sort()  # one merge of two runs
+    prefixes = _prefixes(affected)
     top: dict[str, str] = {}
     for prefix, chosen in db.execute("SELECT prefix, entities FROM suggest_top"):
         if prefix in prefixes:
@@ -590,3 +841,82 @@ def _suggestions(
         top[prefix] = chosen
     top.update(suggest_top(rows, only=prefixes))
     return rows, sorted(top.items())
+
+
+def _suggestions_copied(
+    db: sqlite3.Connection,
+    entities: list[Entity],
+    gone: set[int],
+    new_redo: set[int],
+    memberships: Mapping[str, Mapping[str, Members]],
+) -> tuple[list[SuggestRow], list[tuple[str, str]], frozenset[int]]:
+    """When no id changed: the suggestion rows to add (those of the changed entities and
+    of the entities whose offering counts changed, made again), every suggest_top row,
+    and the entities whose previous rows are not copied."""
+    moved = _moved(db, entities, memberships) - new_redo
+    relabelled = _labels(db, ids=moved)
+    for number in moved:  # their labels are needed now (the redone ones have theirs)
+        e = entities[number]
+        entities[number] = Entity(number, e.kind, e.key, e.iri, relabelled.get(number, ()))
+    redo = new_redo | moved
+    unsuggested = frozenset(gone | redo)
+    left_out = _json(sorted(unsuggested))
+    affected = {
+        norm
+        for (norm,) in db.execute(
+            "SELECT norm FROM suggest WHERE entity IN (SELECT value FROM json_each(?))",
+            (left_out,),
+        )
+    }
+    counts = suggest_counts(memberships)
+    made: set[SuggestRow] = set()
+    for number in redo:
+        made |= entity_suggestions(entities[number], counts)
+    rows = sorted(made)
+    affected |= {row[0] for row in rows}
+    prefixes = _prefixes(affected)
+    top = {
+        prefix: chosen
+        for prefix, chosen in db.execute("SELECT prefix, entities FROM suggest_top")
+        if prefix not in prefixes
+    }
+    norms = [row[0] for row in rows]
+    for prefix in prefixes:
+        low = bisect_left(norms, prefix)
+        high = bisect_left(norms, prefix + "\U0010ffff")
+        mine = sorted((-w, n, e) for n, e, _l, _t, w in rows[low:high])
+        kept = db.execute(
+            "SELECT -weight, norm, entity FROM suggest WHERE norm >= ? AND norm < ?"
+            " AND entity NOT IN (SELECT value FROM json_each(?)) ORDER BY 1, 2, 3",
+            (prefix, prefix + "\U0010ffff", left_out),
+        )
+        chosen = best_entities(heapq.merge(kept, mine))
+        if chosen:
+            top[prefix] = _json(chosen)
+    return rows, sorted(top.items()), unsuggested
+
+
+def _moved(
+    db: sqlite3.Connection,
+    entities: list[Entity],
+    memberships: Mapping[str, Mapping[str, Members]],
+) -> set[int]:
+    """The entities whose offering counts (their suggestions' weight) changed."""
+    before = {
+        (facet, value): count
+        for facet, value, count in db.execute("SELECT facet, value, count FROM facet_value")
+    }
+    counts = suggest_counts(memberships)
+    moved = {
+        key for key in before.keys() | counts.keys() if before.get(key, 0) != counts.get(key, 0)
+    }
+    return {e.id for e in entities if (e.kind, e.key) in moved}
+
+
+def _prefixes(norms: Iterable[str]) -> set[str]:
+    return {
+        norm[:length]
+        for norm in norms
+        for length in range(1, SUGGEST_TOP_LENGTH + 1)
+        if len(norm) >= length
+    }

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from publisher.namespaces import ADMS, DCAT, DCT, FOAF, SCHEMA, SKOS
 from publisher.siteindex.extract import Extract, Text, decimal, status_key
@@ -42,8 +42,9 @@ SUMMARY_CHARS = 280
 LANG_ORDER = ("fi", "sv", "en", "")
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(NamedTuple):
+    """A thing of ours in the index (a named tuple: tens of thousands are made per build)."""
+
     id: int
     kind: str
     key: str

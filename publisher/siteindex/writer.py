@@ -19,19 +19,20 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import filterfalse, repeat
+from itertools import chain, filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyroaring import BitMap
+from pyroaring import AbstractBitMap, BitMap
 
 from publisher.search.analysis import WORD, Analyser, default_analyser, fold, term_of, words
 from publisher.search.engine import RANK
 from publisher.siteindex.extract import Text, read_store
 from publisher.siteindex.facets import FACETS
-from publisher.siteindex.model import Entity, SearchDoc, build_model
+from publisher.siteindex.model import Entity, Model, SearchDoc, build_model
+from publisher.siteindex.packer import Packer
 from publisher.siteindex.schema import INDEX_FILE, SCHEMA_VERSION, TABLES
 from publisher.uris import UriScheme
 
@@ -39,25 +40,49 @@ if TYPE_CHECKING:
     from publisher.artefacts import ArtefactContext
 
 Progress = Callable[[str], None]
+Members = Sequence[int] | AbstractBitMap  # the ordinals of a facet value's offerings
 SUGGEST_TOP_LENGTH = 3  # prefixes up to this length get their best suggestions stored
 SUGGEST_LIMIT = 10
 KIND_WEIGHT = {"offering": 3, "supplier": 2, "component": 2, "layer": 2, "licence": 1}
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Rows taken over from the previous index as they are, by SQLite (never through
+    Python): every row of each table named in ``tables`` but those whose key (``KEYS``)
+    is in its set; those come from ``Rows`` instead. A table not named is written from
+    ``Rows`` only."""
+
+    index: Path
+    tables: Mapping[str, Collection[int]]
+
+
+# The key column of each table a ``Copy`` may take over.
+KEYS = {
+    "entity": "id",
+    "label": "entity",
+    "offering": "ordinal",
+    "offering_detail": "ordinal",
+    "search_text": "entity",
+    "search_kind": "entity",
+    "suggest": "entity",
+}
 
 
 @dataclass
 class Rows:
     """Every row of the index, whichever way it was made (from the whole store, or from
     the previous index with the changed entities redone): ``_write_rows`` turns the same
-    rows into the same bytes."""
+    rows into the same bytes. With ``copy``, the rows of its tables are only those that
+    differ from the previous index's."""
 
-    entities: list[Entity]
+    entities: list[Entity]  # all of them (only the labels of those not copied are written)
     concepts: list[dict[str, Any]]
     licences: list[dict[str, Any]]
-    offerings: list[tuple[str, str | None]]  # key and supplier, by ordinal
+    offerings: list[tuple[int, str, str | None, bytes]]  # ordinal, key, supplier, packed card
+    details: list[tuple[int, bytes]]  # ordinal, packed details
     types: dict[str, int]  # offerings by type (product, service)
-    card_blobs: list[bytes]  # the packed cards, by ordinal
-    detail_blobs: list[bytes]
-    memberships: Mapping[str, Mapping[str, Sequence[int]]]  # facet → value → ordinals
+    memberships: Mapping[str, Mapping[str, Members]]  # facet → value → ordinals
     sorts: dict[str, list[int]]
     search: list[tuple[int, str, str, str, str]]  # entity, title, keywords, names, body
     kinds: list[tuple[int, str]]  # entity, kind of the searchable entities
@@ -65,6 +90,7 @@ class Rows:
     words: dict[tuple[str, str], list[Any]]  # (lang, word) → [terms, entities]
     suggest: list[tuple[str, int, str, str, int]]  # sorted
     suggest_top: list[tuple[str, str]]  # sorted
+    copy: Copy | None = None
 
 
 def write_site_index(
@@ -90,7 +116,7 @@ def write_site_index(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         say = progress or (lambda _m: None)
         analyser = analyser or default_analyser()
         rows = None
@@ -108,8 +134,11 @@ def write_site_index(
                 say=say,
             )
         if rows is None:
-            rows = _cold_rows(store_path, base_uri, ledger, previous, dump, analyser, say)
-        say(f"  site index: rows ready ({time.perf_counter() - started:.2f} s, {_rss()})")
+            rows = _cold_rows(store_path, base_uri, ledger, previous, dump, analyser, say, folder)
+        say(
+            f"  site index: rows ready ({time.perf_counter() - started:.2f} s, "
+            f"CPU {time.process_time() - started_cpu:.2f} s, {_rss()})"
+        )
         return _write_rows(folder, rows, analyser, base_uri, say, started)
     finally:
         if collecting:
@@ -124,6 +153,7 @@ def _cold_rows(
     dump: Path | None,
     analyser: Analyser,
     say: Progress,
+    folder: Path,
 ) -> Rows:
     started = time.perf_counter()
     uris = UriScheme(base_uri)
@@ -132,18 +162,38 @@ def _cold_rows(
     model = build_model(extract, ledger)
     del extract
     say(f"  site index: {len(model.cards)} cards ({time.perf_counter() - started:.2f} s, {_rss()})")
+    # The cards are compressed by a second process while this one analyses the texts.
+    packer = Packer(folder)
+    try:
+        packer.start(_json(c).encode("utf-8") for c in chain(model.cards, model.details))
+        model.details.clear()
+        rows = _search_rows(model, analyser, previous, say, started)
+        blobs = packer.result()
+    finally:
+        packer.close()
+    cards = model.cards
+    rows.offerings = [(i, c["key"], c["supplier"], blobs[i]) for i, c in enumerate(cards)]
+    rows.details = [(i, blobs[len(cards) + i]) for i in range(len(cards))]
+    return rows
+
+
+def _search_rows(
+    model: Model, analyser: Analyser, previous: Path | None, say: Progress, started: float
+) -> Rows:
+    """The rows of a cold write but the offerings' cards and details."""
     cache = previous_words(previous / INDEX_FILE if previous else None, analyser)
     analyse = Terms(analyser, cache)
     search = []
     having: Counter[str] = Counter()  # term → entities having it
     naming: Counter[str] = Counter()  # term → entities having it in a title, keyword, name
-    words: Counter[tuple[str, str]] = Counter()
+    words: dict[str, Counter[str]] = defaultdict(Counter)  # lang → word → entities
     for doc in model.docs:
-        fields, seen, named, pairs = analyse.doc(doc)
+        fields, seen, named, by_lang = analyse.doc_words(doc)
         search.append(search_row(doc.entity, fields))
         having.update(seen)
         naming.update(named)
-        words.update(pairs)
+        for lang, found in by_lang.items():
+            words[lang].update(found)
     terms = {t: [n, naming[t]] for t, n in having.items() if t and not t.isdigit()}
     say(
         f"  site index: search terms ({analyse.analysed} words analysed, {len(cache)} "
@@ -154,16 +204,19 @@ def _cold_rows(
         entities=model.entities,
         concepts=model.concepts,
         licences=model.licences,
-        offerings=[(c["key"], c["supplier"]) for c in model.cards],
+        offerings=[],
+        details=[],
         types=dict(Counter(c["type"] for c in model.cards)),
-        card_blobs=[packed(c) for c in model.cards],
-        detail_blobs=[packed(d) for d in model.details],
         memberships=model.memberships,
         sorts=model.sorts,
         search=search,
         kinds=[(d.entity, d.kind) for d in model.docs],
         terms=terms,
-        words={pair: [analyse.known(*pair), n] for pair, n in words.items()},
+        words={
+            (lang, word): [analyse.known(lang, word), n]
+            for lang, counted in words.items()
+            for word, n in counted.items()
+        },
         suggest=suggest,
         suggest_top=suggest_top(suggest),
     )
@@ -177,33 +230,42 @@ def _write_rows(
     compacted = folder / f".{INDEX_FILE}.{os.getpid()}.compact"
     temporary.unlink(missing_ok=True)
     compacted.unlink(missing_ok=True)
-    db = sqlite3.connect(temporary, isolation_level=None)
+    db = sqlite3.connect(f"file:{temporary}", isolation_level=None, uri=True)
     try:
         db.execute("PRAGMA page_size = 4096")
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         db.executescript(TABLES)
         lap = _Laps(say)
+        if rows.copy is not None:
+            db.execute("ATTACH ? AS previous", (f"file:{rows.copy.index}?mode=ro&immutable=1",))
         db.execute("BEGIN")
+        if rows.copy is not None:
+            _copy_tables(db, rows.copy)
+            lap("previous rows copied")
         _write_tables(db, rows)
-        lap("tables")
+        lap("tables written")
         _write_search(db, rows)
-        lap("search rows")
+        lap("search rows written")
         db.executemany("INSERT INTO suggest VALUES (?, ?, ?, ?, ?)", rows.suggest)
         db.executemany("INSERT INTO suggest_top VALUES (?, ?)", rows.suggest_top)
         _write_meta(db, rows, analyser, base_uri)
         db.execute("COMMIT")
-        lap("suggestions")
+        if rows.copy is not None:
+            db.execute("DETACH previous")
+        lap("suggestions written")
         db.execute("INSERT INTO search(search, rank) VALUES ('rank', ?)", (RANK,))
+        # No merging while the rows go in (twice as fast), one merge after.
+        db.execute("INSERT INTO search(search, rank) VALUES ('automerge', 0)")
         db.execute("INSERT INTO search(search) VALUES ('rebuild')")
-        lap("full-text index")
+        lap("full-text index built")
         db.execute("INSERT INTO search(search) VALUES ('optimize')")
-        lap("full-text optimize")
+        lap("full-text index merged")
         db.execute("ANALYZE")
-        lap("analyze")
+        lap("analysed")
         # a compact copy, written once (VACUUM in place writes it twice)
         db.execute("VACUUM INTO ?", (str(compacted),))
-        lap("vacuum")
+        lap("compact copy written")
     finally:
         db.close()
     temporary.unlink()
@@ -226,16 +288,17 @@ def _rss() -> str:
 
 
 class _Laps:
-    """Says how long each step of the write took."""
+    """Says how long each step of the write took (wall and CPU seconds)."""
 
     def __init__(self, say: Progress) -> None:
         self.say = say
         self.last = time.perf_counter()
+        self.cpu = time.process_time()
 
     def __call__(self, what: str) -> None:
-        now = time.perf_counter()
-        self.say(f"  site index: {what} written ({now - self.last:.2f} s)")
-        self.last = now
+        now, cpu = time.perf_counter(), time.process_time()
+        self.say(f"  site index: {what} ({now - self.last:.2f} s, CPU {cpu - self.cpu:.2f} s)")
+        self.last, self.cpu = now, cpu
 
 
 def write_artefact(context: ArtefactContext) -> None:
@@ -267,14 +330,36 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _copy_tables(db: sqlite3.Connection, copy: Copy) -> None:
+    """The previous index's rows of ``copy.tables`` but the left-out keys. Whole tables
+    are copied (SQLite then copies their pages' cells as they are, the fastest way), and
+    the left-out rows deleted again: the staging file's history does not matter, VACUUM
+    INTO writes every table anew."""
+    for table, left_out in copy.tables.items():
+        db.execute(f"INSERT INTO main.{table} SELECT * FROM previous.{table}")
+        if left_out:
+            db.execute(
+                f"DELETE FROM main.{table} WHERE {KEYS[table]} IN (SELECT value FROM json_each(?))",
+                (_json(sorted(left_out)),),
+            )
+
+
 def _write_tables(db: sqlite3.Connection, rows: Rows) -> None:
-    db.executemany(
-        "INSERT INTO entity (id, kind, key, iri) VALUES (?, ?, ?, ?)",
-        ((e.id, e.kind, e.key, e.iri) for e in rows.entities),
-    )
+    copied = rows.copy.tables if rows.copy is not None else {}
+    if "entity" not in copied:
+        db.executemany(
+            "INSERT INTO entity (id, kind, key, iri) VALUES (?, ?, ?, ?)",
+            ((e.id, e.kind, e.key, e.iri) for e in rows.entities),
+        )
+    relabelled = copied.get("label")
     db.executemany(
         "INSERT OR IGNORE INTO label (entity, lang, text) VALUES (?, ?, ?)",
-        ((e.id, t.lang, t.value) for e in rows.entities for t in e.labels),
+        (
+            (e.id, t.lang, t.value)
+            for e in rows.entities
+            if relabelled is None or e.id in relabelled
+            for t in e.labels
+        ),
     )
     db.executemany(
         "INSERT INTO concept VALUES (?, ?, ?, ?, ?, ?)",
@@ -303,14 +388,8 @@ def _write_tables(db: sqlite3.Connection, rows: Rows) -> None:
             for lic in rows.licences
         ),
     )
-    db.executemany(
-        "INSERT INTO offering VALUES (?, ?, ?, ?)",
-        (
-            (i, key, supplier, rows.card_blobs[i])
-            for i, (key, supplier) in enumerate(rows.offerings)
-        ),
-    )
-    db.executemany("INSERT INTO offering_detail VALUES (?, ?)", enumerate(rows.detail_blobs))
+    db.executemany("INSERT INTO offering VALUES (?, ?, ?, ?)", rows.offerings)
+    db.executemany("INSERT INTO offering_detail VALUES (?, ?)", rows.details)
     facet_rows = []
     for spec in FACETS:
         for value, ordinals in sorted(rows.memberships.get(spec.name, {}).items()):
@@ -373,42 +452,69 @@ class Terms:
         # per language: word → its terms (space-separated), word → its surface form
         self.terms: dict[str, dict[str, str]] = {lang: {} for lang in ("", "fi", "sv", "en")}
         self.surfaces: dict[str, str] = {}
+        self.texts: dict[str, list[str]] = {}  # text → its words (keywords, names)
         self.analysed = 0
 
     def doc(self, doc: SearchDoc) -> tuple[list[str], set[str], set[str], set[tuple[str, str]]]:
         """A document's four fields' terms, its surface terms, those of its title, keywords
         and names, and its (lang, word) pairs."""
+        fields, seen, named, by_lang = self.doc_words(doc)
+        pairs = {(lang, word) for lang, found in by_lang.items() for word in found}
+        return fields, seen, named, pairs
+
+    def doc_words(
+        self, doc: SearchDoc
+    ) -> tuple[list[str], set[str], set[str], dict[str, set[str]]]:
+        """``doc``, with the words by language instead of (lang, word) pairs."""
         fields = []
         seen: set[str] = set()
         named: set[str] = set()
-        pairs: set[tuple[str, str]] = set()
+        by_lang: dict[str, set[str]] = {}
         for number, texts in enumerate(_fields(doc)):
-            terms, surfaces = self.field(texts, pairs)
+            # keywords and names repeat from one offering to the next: their words are
+            # remembered by text
+            terms, surfaces = self.field(texts, by_lang, number in {1, 2})
             seen |= surfaces
             if number < 3:  # title, keywords, names
                 named |= surfaces
             fields.append(terms)
-        return fields, seen, named, pairs
+        return fields, seen, named, by_lang
 
-    def field(self, texts: tuple[Text, ...], pairs: set[tuple[str, str]]) -> tuple[str, set[str]]:
+    def field(
+        self, texts: tuple[Text, ...], by_lang: dict[str, set[str]], repeated: bool = False
+    ) -> tuple[str, set[str]]:
         """The terms of a field's texts (each distinct word once: the index keeps no
-        positions and counts a term once per field), and their surface forms. The loops
-        over words are C's (dict.fromkeys, set differences, map): millions of words."""
-        by_lang: dict[str, list[str]] = {}
+        positions and counts a term once per field), and their surface forms; its words
+        are added to ``by_lang``. The loops over words are C's (dict.fromkeys, set
+        differences, map): millions of words."""
+        values_of: dict[str, list[str]] = {}
         for text in texts:
             lang = text.lang if text.lang in {"fi", "sv", "en"} else ""
-            by_lang.setdefault(lang, []).append(text.value)
+            values_of.setdefault(lang, []).append(text.value)
         out: list[str] = []
         surfaces: set[str] = set()
-        for lang, values in by_lang.items():
-            unique = dict.fromkeys(WORD.findall(" ".join(values)))
+        for lang, values in values_of.items():
+            if repeated:
+                unique = dict.fromkeys(chain.from_iterable(map(self._words_of, values)))
+            else:
+                unique = dict.fromkeys(WORD.findall(" ".join(values)))
             known = self.terms[lang]
             for word in list(filterfalse(known.__contains__, unique)):
                 self._learn(lang, word)
             out.append(" ".join(map(known.__getitem__, unique)))
             surfaces.update(map(self.surfaces.__getitem__, unique))
-            pairs.update(zip(repeat(lang), unique))
+            found = by_lang.get(lang)
+            if found is None:
+                by_lang[lang] = set(unique)
+            else:
+                found.update(unique)
         return " ".join(out), surfaces
+
+    def _words_of(self, text: str) -> list[str]:
+        found = self.texts.get(text)
+        if found is None:
+            found = self.texts[text] = WORD.findall(text)
+        return found
 
     def known(self, lang: str, word: str) -> str:
         found = self.terms[lang].get(word)
@@ -471,7 +577,7 @@ SUGGESTED = frozenset({*KIND_WEIGHT, "aspect", "domain", "phase", "route"})
 
 
 def suggest_counts(
-    memberships: Mapping[str, Mapping[str, Sequence[int]]],
+    memberships: Mapping[str, Mapping[str, Members]],
 ) -> dict[tuple[str, str], int]:
     return {
         (facet, value): len(ordinals)
@@ -527,15 +633,21 @@ def suggest_top(
             best[prefix] = [(-w, n, e) for n, e, _l, _t, w in ordered[low:high]]
     top_rows = []
     for prefix, found in sorted(best.items()):
-        chosen: list[int] = []
-        for _w, _n, entity_id in sorted(found):
-            if entity_id not in chosen:
-                chosen.append(entity_id)
-            if len(chosen) == SUGGEST_LIMIT:
-                break
+        chosen = best_entities(sorted(found))
         if chosen:
             top_rows.append((prefix, _json(chosen)))
     return top_rows
+
+
+def best_entities(ranked: Iterable[tuple[int, str, int]]) -> list[int]:
+    """The first SUGGEST_LIMIT distinct entities of (-weight, norm, entity), best first."""
+    chosen: list[int] = []
+    for _w, _n, entity_id in ranked:
+        if entity_id not in chosen:
+            chosen.append(entity_id)
+            if len(chosen) == SUGGEST_LIMIT:
+                break
+    return chosen
 
 
 def _word_starts(label: str) -> list[tuple[int, str]]:

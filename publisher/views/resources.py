@@ -31,7 +31,7 @@ from publisher.render.html import (
     variant_key,
 )
 from publisher.render.lens import Lens, Link, Terms, is_web_url
-from publisher.render.rdf import serialise, serialise_triples
+from publisher.render.rdf import serialise, write
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
 from publisher.siteindex import Selection, SiteIndex, best_label
@@ -132,19 +132,15 @@ def _render(
     lang: str | None,
 ) -> Rendered:
     vocab = str(s.uris.vocab)
-    if fmt.is_rdf and fmt.serialiser != "rdflib":  # pyoxigraph from store to bytes
+    if fmt.is_rdf:  # from the store to bytes without rdflib
         triples = store.describe_triples(iri)
         document = ox.NamedNode(str(s.uris.doc(kind, key)))
         triples.append(ox.Triple(document, _PRIMARY_TOPIC, ox.NamedNode(iri)))
-        body = serialise_triples(triples, fmt.rdf_format, _namespaces(vocab))
+        body = write(triples, fmt, _namespaces(vocab))
         objects = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
         return Rendered(body, _last_modified(publication, objects, iri))
     graph = store.describe(iri, vocab=vocab)
     subject = URIRef(iri)
-    if fmt.is_rdf:
-        graph.add((s.uris.doc(kind, key), FOAF.primaryTopic, subject))
-        objects = {str(o) for o in graph.objects()}
-        return Rendered(serialise(graph, fmt), _last_modified(publication, objects, iri))
     assert lang is not None
     related = _related(s, kind, key, lang)
     reads.add_licence_facts(store, graph, vocab)

@@ -7,10 +7,14 @@ to its local name, so they resolve in a browser.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import threading
+from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -18,8 +22,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from publisher import reads
 from publisher.formats import DOCUMENT_FORMATS, Format
 from publisher.http import HttpError
-from publisher.http.caching import PublicationCache
-from publisher.render.html import local_href, page_language
+from publisher.http.caching import LruCache, PublicationCache
+from publisher.render.html import explicit_language, local_href, page_language
 from publisher.render.rdf import serialise
 from publisher.site import Site
 from publisher.store import new_graph
@@ -31,6 +35,12 @@ OFFERED: tuple[Format, ...] = DOCUMENT_FORMATS
 VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # 1.0, 2026-11-26, 1.0.ttl
 # Kept with the publication: pyLODE's page is not byte-stable from one process to the next.
 _BODIES = PublicationCache(64)
+# The pages for people also across publications (in OUT/.web/cache/vocabulary), keyed by
+# everything they are made of: a rebuild that leaves the vocabulary alone does not pay
+# pyLODE's half second again.
+_ACROSS = PublicationCache(16)
+ACROSS_DIR = ".web"
+_INPUTS: LruCache[tuple[str, str | None], str] = LruCache(16)
 # pyLODE builds its page with dominate, whose document context is global state.
 _PYLODE_LOCK = threading.Lock()
 
@@ -73,12 +83,20 @@ def _serve(path: str, ext: str | None, archived: str | None = None) -> Response:
 
     def render(fmt: Format) -> bytes:
         key_lang = None if fmt.is_rdf else lang
-        return _BODIES.get_or_create(
-            publication.path,
-            "ontology",
-            (path, fmt.ext, key_lang),
-            lambda: _render(s, fmt, archived, lang),
-        )
+        key = (path, fmt.ext, key_lang)
+
+        def create() -> bytes:
+            if fmt.is_rdf:
+                return _render(s, fmt, archived, lang)
+            inputs = (*key, explicit_language(), _inputs_digest(s, archived))
+            return _ACROSS.get_or_create(
+                s.out_dir / ACROSS_DIR,
+                "vocabulary",
+                inputs,
+                lambda: _render(s, fmt, archived, lang),
+            )
+
+        return _BODIES.get_or_create(publication.path, "ontology", key, create)
 
     return serve(path, OFFERED, ext, render, publication.modified)
 
@@ -94,6 +112,41 @@ def _render(s: Site, fmt: Format, archived: str | None = None, lang: str = "en")
     return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{text_lang}"', html, count=1).encode(
         "utf-8"
     )
+
+
+def _inputs_digest(s: Site, archived: str | None) -> str:
+    """A digest of what the vocabulary's page is made of besides the request: the
+    vocabulary's triples (or the archived version's file), the concept schemes' labels,
+    the base URI and the code that renders it (this module, its templates, pyLODE)."""
+    publication = s.publication()
+
+    def compute() -> str:
+        digest = hashlib.sha256()
+        for part in (s.settings.base_uri, _code_version(), archived or ""):
+            digest.update(part.encode("utf-8") + b"\0")
+        archive = publication.vocabulary_version(archived) if archived else None
+        if archive is not None:
+            digest.update(archive.read_bytes())
+        else:
+            graph = ox.NamedNode(str(s.uris.graph("vocabulary")))
+            for line in sorted(str(q.triple) for q in s.store().quads(graph=graph)):
+                digest.update(line.encode("utf-8") + b"\n")
+        for row in reads.scheme_labels(s.store()):
+            digest.update(repr(row).encode("utf-8") + b"\n")
+        return digest.hexdigest()
+
+    return _INPUTS.get_or_create((str(publication.path), archived), compute)
+
+
+@functools.cache
+def _code_version() -> str:
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("pylode").encode("utf-8"))
+    templates = Path(__file__).resolve().parent.parent / "templates" / "ontology"
+    for path in (Path(__file__), *sorted(templates.glob("*.html"))):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def ontology_graph(s: Site, archived: str | None = None) -> Graph:

@@ -73,7 +73,7 @@ def submit_directly(app: flask.Flask, query: str, client: str, remaining: float 
         "prefixes": endpoint.prefixes,
     }
     meta = {
-        "remaining": remaining,
+        "timeout": remaining,  # its time on a worker
         "client": client,
         "store": str(endpoint.current_store()),
         "job": pickle.dumps(job),

@@ -27,6 +27,7 @@ import pytest
 from sparql_fixtures import make_app, submit_directly
 
 from sparql_endpoint import wire
+from sparql_endpoint.settings import worker_count
 
 ORDINARY = "SELECT ?s WHERE { ?s a ak:Offering } ORDER BY ?s"
 ORDINARY_COUNT = 4
@@ -122,7 +123,7 @@ def wait_until_busy(app: flask.Flask, thread: threading.Thread, busy: int = 1) -
 
 def idle_pool(app: flask.Flask) -> dict:
     """The status once every worker is up (killed ones replaced) and idle."""
-    workers = app.extensions["sparql_endpoint"].settings.workers
+    workers = worker_count(app.extensions["sparql_endpoint"].settings)
     return wait_for(
         app,
         "all workers up and idle",
@@ -248,7 +249,7 @@ def test_worker_cannot_reach_the_network_even_past_the_text_check(
         "max_rows": 10,
     }
     meta = {
-        "remaining": 30.0,
+        "timeout": 30.0,
         "client": "192.0.2.99",
         "store": str(store_dir),
         "job": pickle.dumps(job),
@@ -517,6 +518,41 @@ def test_full_queue_refuses_at_once_and_releases(store_dir: Path) -> None:
         running.abandon()  # stops the running one (its worker replaced)
         idle_pool(app)
         _ordinary_ok(app.test_client())
+    finally:
+        app.extensions["sparql_endpoint"].close()
+
+
+def test_a_query_that_waited_for_a_worker_still_runs_its_whole_time(store_dir: Path) -> None:
+    """The time limit counts from a query's start on a worker, not from its arrival: one
+    that waited for a worker (within queue_wait) runs as long as any other before it is
+    stopped. (When the wait counted, it lost that time, and under load queries were
+    stopped that had hardly run.)"""
+    app = make_app(store_dir, timeout=2.0, workers=1, queue_length=1, queue_wait=60.0)
+    try:
+        _ordinary_ok(app.test_client())
+        answers: dict[str, str] = {}
+
+        def runaway(name: str, address: str) -> threading.Thread:
+            def ask() -> None:
+                response = app.test_client().get(
+                    "/sparql", query_string={"query": fresh(HOLD)},
+                    environ_base={"REMOTE_ADDR": address},
+                )  # fmt: skip
+                answers[name] = f"{response.status_code} {response.get_data(as_text=True)}"
+
+            thread = threading.Thread(target=ask)
+            thread.start()
+            return thread
+
+        first = runaway("first", "192.0.2.50")
+        wait_for(app, "the first running", lambda s: s["busy"] >= 1)
+        second = runaway("second", "192.0.2.51")
+        wait_for(app, "the second waiting", lambda s: s["queued"] >= 1)
+        first.join()
+        second.join()
+        for name in ("first", "second"):  # both ran until their own time was up
+            assert answers[name].startswith("503 "), answers[name]
+            assert "did not finish within 2 seconds" in answers[name], answers[name]
     finally:
         app.extensions["sparql_endpoint"].close()
 

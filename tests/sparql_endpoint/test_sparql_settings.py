@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from publisher.config import Settings, SettingsError, documented
-from sparql_endpoint.settings import ENV_PREFIX, SparqlSettings, settings_help
+from sparql_endpoint.settings import ENV_PREFIX, SparqlSettings, settings_help, worker_count
 
 README = (Path(__file__).resolve().parents[2] / "sparql_endpoint" / "README.md").read_text()
 
@@ -56,3 +56,13 @@ def test_settings_are_injected_into_the_endpoint(tmp_path: Path) -> None:
     assert endpoint.settings is settings.sparql
     assert endpoint.settings.timeout == 3.25
     endpoint.close()
+
+
+def test_automatic_worker_count_follows_the_cores() -> None:
+    """workers = 0 (the default): 4 per core, at most 32, plus the reserved ones; a
+    number given explicitly is taken as it is."""
+    automatic = SparqlSettings(workers=0, reserved_workers=1)
+    assert worker_count(automatic, cores=2) == 9
+    assert worker_count(automatic, cores=64) == 33
+    assert worker_count(SparqlSettings(workers=0, reserved_workers=0), cores=1) == 4
+    assert worker_count(SparqlSettings(workers=3), cores=64) == 3
