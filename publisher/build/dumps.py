@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -402,6 +403,8 @@ class _FormatWriter:
                     if ranges[chunk.key][1]:
                         first = False
                 emit(self._framing.footer(self.fmt))
+                out.flush()
+                os.fsync(out.fileno())  # now, in this thread, not later in the build's
         finally:
             if source is not None:
                 source.close()

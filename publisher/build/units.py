@@ -149,6 +149,7 @@ class Workbench:
         self.framing = Framing(dump_prefixes(self.uris))
         self.catalogue_graph = str(self.uris.graph(CATALOGUE_GRAPH))
         self.vocabulary_graph = str(self.uris.graph(VOCABULARY_GRAPH))
+        self._licences: dict[frozenset[str], FileGraph] = {}
 
     @cached_property
     def vocabulary(self) -> Graph:
@@ -171,7 +172,13 @@ class Workbench:
         return load_shapes(self.inputs.shapes_dir, self.uris)
 
     def licences(self, used: Iterable[str]) -> FileGraph:
-        return map_licences(self.register, used, self.uris, self.terms)
+        """The mapped licences of ``used`` (remembered: a build asks for the same set
+        several times, and mapping every licence expression costs ~1 s at 30,000)."""
+        key = frozenset(used)
+        graph = self._licences.get(key)
+        if graph is None:
+            graph = self._licences[key] = map_licences(self.register, key, self.uris, self.terms)
+        return graph
 
     # ------------------------------------------------------------------ units
 
