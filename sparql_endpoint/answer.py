@@ -69,7 +69,7 @@ def plan(
     )
     if query_request is None:
         return None
-    params = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    params = _format_params(query_string)
     format_param = [v for k, v in params if k == "format"]
     download = any(k == "download" and v for k, v in params)
     found = check_policy(query_request.query, settings)
@@ -86,6 +86,18 @@ def plan(
     if graph is F.HTML:
         graph = ep.graph_formats[0]
     return Plan(query_request, found, chosen, solutions, graph, format_param, download)
+
+
+_FORMAT_NAMES = (b"format", b"download")
+
+
+def _format_params(query_string: bytes) -> list[tuple[str, str]]:
+    """The URL's parameters, decoded only when it may hold ``format`` or ``download``:
+    the query in it can be long, and most requests have neither."""
+    names = [part.partition(b"=")[0] for part in query_string.split(b"&")]
+    if not any(b"%" in name or b"+" in name or name in _FORMAT_NAMES for name in names):
+        return []
+    return parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
 
 
 def run(ep: Endpoint, planned: Plan, client: str, arrived: float, head_only: bool) -> Answer:

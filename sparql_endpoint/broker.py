@@ -37,6 +37,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -213,9 +214,40 @@ class Broker:
         for job in self.running:
             due.append(job.deadline - now)
             due.append(MEMORY_CHECK_INTERVAL)
+        coming_up = self._coming_up(now)
         for _address, job in self.fairness.waiting():
-            due.append(job.queue_deadline - now)
+            due.append(self._wait_deadline(job, coming_up(job)) - now)
         return max(0.0, min(due))
+
+    def _coming_up(self, now: float) -> Callable[[Job], bool]:
+        """Whether a waiting job waits for workers that are still coming up (the
+        publication loading, or no worker it may use started yet) rather than for busy
+        ones: such a job may wait longer than queue_wait (see ``_wait_deadline``)."""
+        ready = [h for h in self.hosts.values() if h.state == "ready"]
+        if not ready:
+            loading = any(h.state == "loading" for h in self.hosts.values())
+            return lambda _job: loading
+        workers = max(ready, key=lambda h: h.serial).workers
+        if all(w.ready for w in workers):
+            return lambda _job: False
+        general = any(w.ready and not w.reserved for w in workers)
+        reserved = any(w.ready and w.reserved for w in workers)
+
+        def coming_up(job: Job) -> bool:
+            if general:
+                return False
+            may_use_reserved = job.internal or self.fairness.is_light(job.client, now)
+            return not (reserved and may_use_reserved)
+
+        return coming_up
+
+    @staticmethod
+    def _wait_deadline(job: Job, coming_up: bool) -> float:
+        """Until when ``job`` may wait: ``queue_wait`` from its arrival; while the workers
+        it may use are still coming up, its running time on top (so a client waits no
+        longer than it could otherwise, and is not told the workers are busy when none
+        was up yet)."""
+        return job.queue_deadline + (job.run_time if coming_up else 0.0)
 
     # --- store hosts and workers -----------------------------------------------------
 
@@ -723,17 +755,20 @@ class Broker:
     def _enforce(self, now: float) -> None:
         settings = self.settings
         self._preempt_reserved(now)
+        coming_up = self._coming_up(now)
         for address, job in list(self.fairness.waiting()):
-            if now >= job.queue_deadline:
+            starting = coming_up(job)
+            if now >= self._wait_deadline(job, starting):
                 self.fairness.remove(address, job)
                 self.fairness.refuse(address, now, own_doing=False)
                 job.conn.job = None
                 ready = any(h.state == "ready" for h in self.hosts.values())
-                message = (
-                    "All query workers are busy; try again in a moment."
-                    if ready
-                    else "The query service is still loading the publication; try again."
-                )
+                if not ready:
+                    message = "The query service is still loading the publication; try again."
+                elif starting:
+                    message = "The query service is still starting its workers; try again."
+                else:
+                    message = "All query workers are busy; try again in a moment."
                 self._to_web(
                     job.conn,
                     _error_frame(

@@ -156,7 +156,9 @@ def start(
     found = found or check_policy(request.query, settings)
     now = time.monotonic()
     arrived = now if arrived is None else arrived
-    deadline = arrived + settings.queue_wait + settings.timeout  # its answer, at the latest
+    # Its answer at the latest: queue_wait, then timeout on a worker (while the workers are
+    # still starting, the broker lets a query wait its running time on top).
+    deadline = arrived + settings.queue_wait + 2 * settings.timeout
     job = {
         "query": request.query,
         "default_graph_uris": list(request.default_graph_uris),
@@ -167,6 +169,13 @@ def start(
         "max_rows": settings.max_rows if max_rows is None else max_rows,
         "base_iri": base_iri,
         "prefixes": dict(prefixes),
+        # what the engine needs to parse it: the predeclared prefixes that it uses and
+        # does not declare itself (each one passed costs the engine's parser time)
+        "parse_prefixes": {
+            name: prefixes[name]
+            for name in found.names_used
+            if name in prefixes and name not in found.prefixes
+        },
     }
     meta = {
         "waited": max(0.0, now - arrived),

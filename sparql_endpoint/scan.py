@@ -58,6 +58,7 @@ class Scan:
     services: list[str | None] = field(default_factory=list)
     has_from: bool = False
     depth: int = 0  # deepest nesting of { } ( ) [ ]
+    names_used: set[str] = field(default_factory=set)  # prefixes of its prefixed names
 
 
 def tokens(text: str) -> list[Token]:
@@ -84,6 +85,9 @@ def scan(text: str) -> Scan:
     toks = tokens(text)
     depth = 0
     for i, tok in enumerate(toks):
+        if tok.kind == "pname":
+            result.names_used.add(tok.text.partition(":")[0])
+            continue
         if tok.kind == "other":
             if tok.text in _OPEN:
                 depth += 1

@@ -141,6 +141,23 @@ def _capped(result: ox.QuerySolutions | ox.QueryTriples, cap: int) -> tuple[byte
     return buffer.value(), buffer.cut
 
 
+def _query(
+    store: ox.Store, job: dict[str, Any], options: dict[str, Any]
+) -> ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples:
+    """The query, parsed with the predeclared prefixes it uses (``parse_prefixes``, from
+    the web process's scan); should the engine find it needs another one, parsed again
+    with all of them, which is what the answer or the error is then."""
+    everything = job.get("prefixes")
+    needed = job.get("parse_prefixes", everything)
+    base = job.get("base_iri")
+    try:
+        return store.query(job["query"], base_iri=base, prefixes=needed, **options)
+    except SyntaxError:
+        if needed == everything:
+            raise
+    return store.query(job["query"], base_iri=base, prefixes=everything, **options)
+
+
 def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
     try:
         options = _dataset_options(job)
@@ -149,9 +166,7 @@ def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
     cap = int(job["max_rows"])
     capped: bytes | None = None  # the capped result: TSV (solutions) or N-Triples (graph)
     try:
-        result = store.query(
-            job["query"], base_iri=job.get("base_iri"), prefixes=job.get("prefixes"), **options
-        )
+        result = _query(store, job, options)
         if isinstance(result, ox.QueryBoolean):
             kind, truncated = "boolean", False
         else:

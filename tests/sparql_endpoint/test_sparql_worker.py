@@ -94,3 +94,23 @@ def test_writing_stops_at_the_first_byte_beyond_the_cap() -> None:
     with pytest.raises(_Full):
         buffer.write(b"c")
     assert buffer.cut and buffer.value() == b"a\nb\n"
+
+
+def test_the_engine_parses_with_the_prefixes_the_query_uses(store: ox.Store) -> None:
+    """The web process sends the predeclared prefixes the query uses and does not declare
+    (``parse_prefixes``); had its scan missed one, the worker parses again with all."""
+    from sparql_endpoint.execute import check_policy
+    from sparql_endpoint.settings import SparqlSettings
+    from sparql_endpoint.worker import _query
+
+    prefixes = {"ex": "http://example.org/", "un": "http://unused.example/"}
+    text = "PREFIX own: <http://example.org/> SELECT ?o { ex:s01 own:p ?o }"
+    found = check_policy(text, SparqlSettings())
+    assert found.names_used == {"ex", "own"}
+    job = {"query": text, "prefixes": prefixes, "parse_prefixes": {"ex": prefixes["ex"]}}
+    expected = b"?o\n7\n"
+    assert _query(store, job, {}).serialize(format=ox.QueryResultsFormat.TSV) == expected
+    missed = {**job, "parse_prefixes": {}}  # as if the scan had not seen ex:
+    assert _query(store, missed, {}).serialize(format=ox.QueryResultsFormat.TSV) == expected
+    with pytest.raises(SyntaxError):
+        _query(store, {**missed, "query": "SELECT * { nope:s ?p ?o }"}, {})
