@@ -78,6 +78,16 @@ def _context(name: str, folder: Path, current: Publication, previous: Publicatio
     )
 
 
+def _worker_cpu(name: str) -> float:
+    """CPU seconds the artefact's worker processes took in its last run (the feed's)."""
+    if name != "feed":
+        return 0.0
+    from publisher.feed import artefact
+
+    used, artefact.worker_cpu = artefact.worker_cpu, 0.0
+    return used
+
+
 def _same_files(a: Path, b: Path) -> bool:
     names = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
     others = sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
@@ -152,6 +162,9 @@ def main() -> int:
                     same = _same_files(folder, reference)
                     ok = ok and same
                     verdict = "same bytes as published" if same else "DIFFERS from published"
+                workers = _worker_cpu(name)
+                if workers:
+                    verdict += f"  (+ {workers:.2f} s CPU in worker processes)"
                 print(
                     f"{name:5} {mode:5} {wall:7.2f} s wall {cpu:7.2f} s CPU  {verdict}", flush=True
                 )

@@ -33,6 +33,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -564,10 +565,17 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
+    """Every file of ``folder`` on disk before the publication is switched to. In a few
+    threads: fsync releases the GIL, and the disk serves several flushes at once."""
+
+    def fsync(path: Path) -> None:
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+
+    paths = [path for path in folder.rglob("*") if path.is_file()]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in pool.map(fsync, paths, chunksize=64):
+            pass
 
 
 def _switch(out_dir: Path, final: Path, previous: Publication | None) -> None:

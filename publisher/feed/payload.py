@@ -30,6 +30,9 @@ TextTriple = tuple[str, str, str]
 # A run of N-Quads lines with the same subject (group 1): the dump lists each subject's
 # triples together, chunk by chunk.
 _SUBJECT_RUN = re.compile(rb"([^ \n]+) [^\n]*\n(?:\1 [^\n]*\n)*")
+# A blank node as the object of an "s p o" line (no literal or IRI ends like that, and a
+# literal holds no raw line end).
+_BLANK_OBJECT = re.compile(r" (_:[^ \n]+)$", re.M)
 
 
 def closure(store: ox.Store, subject: str, graph: str | None = None) -> list[Triple]:
@@ -59,9 +62,12 @@ class DumpIndex:
     """Where each subject's lines are in an N-Quads file (the dump the store was made of:
     the same quads), to read descriptions as ``text_closure`` gives them from the store."""
 
-    def __init__(self, path: Path, graph: str) -> None:
+    def __init__(self, path: Path, graph: str, *, default_graph_empty: bool = False) -> None:
         self.data = Path(path).read_bytes()
         self.suffix = f" <{graph}> ."
+        # With nothing in the default graph, every line ending with the graph's name is in
+        # the graph (else its object could be that name): runs are then cut in bulk.
+        self.bulk = default_graph_empty
         self.runs: dict[bytes, list[tuple[int, int]]] = {}
         runs = self.runs
         for match in _SUBJECT_RUN.finditer(self.data):
@@ -82,7 +88,14 @@ class DumpIndex:
             seen.add(node)
             skip = len(node) + 1
             for start, end in runs.get(node.encode(), ()):
-                for line in data[start:end].decode().splitlines():
+                text = data[start:end].decode()
+                lines = text.replace(suffix + "\n", "\n") if self.bulk else ""
+                if lines and len(text) - len(lines) == cut * text.count("\n"):
+                    # split, not splitlines: a literal may hold U+2028, U+0085... raw
+                    found.extend(lines[:-1].split("\n"))
+                    todo.extend(_BLANK_OBJECT.findall(lines))
+                    continue
+                for line in text[:-1].split("\n"):
                     if not line.endswith(suffix):
                         continue  # another graph
                     end_of_object = len(line) - cut
@@ -142,19 +155,98 @@ def description_hash(triples: Iterable[Triple]) -> str:
 
 
 _HASH_GRAPH = " <urn:x-graph> ."
+# The blank-node prefix of the payloads the feed keeps (artefact._live): "_:" NUL "b" hex.
+# No N-Triples text holds a raw NUL (control characters are escaped; IRIs and labels allow
+# none), so one str.replace makes the labels of the hash ("b…") or of a member ("m…b…"),
+# and the lines sort as with "b" (every comparison is decided before the NUL).
+PLACEHOLDER = "\x00"
 
 
 def text_hash(lines: list[str]) -> str:
-    """``description_hash`` of the lines ``canonical(..., "b")`` gave."""
+    """``description_hash`` of the lines ``canonical(..., "b")`` (or ``PLACEHOLDER + "b"``)
+    gave."""
     # "\n".join(f"{line} <urn:x-graph> .") without a string per line
     text = (_HASH_GRAPH + "\n").join(lines) + _HASH_GRAPH if lines else ""
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.replace(PLACEHOLDER, "").encode()).hexdigest()
 
 
 def canonical(lines: Iterable[str], prefix: str) -> list[str]:
     """The lines ("s p o") once each, blank nodes labelled from their content, sorted: the
     order of ``canonical_lines`` too (a graph's name at the end of every line changes no
-    comparison, since no term continues with a space)."""
+    comparison, since no term continues with a space).
+
+    A blank node's label is the hash of its sorted "p o" parts, a blank object given by its
+    own hash (``_content_labels``); worked out here on the lines' text, without splitting
+    every line into terms (half the lines of a catalogue are under blank nodes)."""
+    unique = set(lines)
+    parts, plain, pointing = _split(unique)
+    if not parts and not pointing:
+        plain.sort()
+        return plain
+    memo: dict[str, str] = {}
+
+    def signature(node: str, path: frozenset[str]) -> str:
+        if node in memo:
+            return memo[node]
+        if node in path:
+            raise _Cycle
+        items = []
+        for part in parts.get(node, ()):
+            if "_:" in part:
+                cut = part.index(" ") + 1
+                if part[cut] == "_":
+                    part = part[:cut] + signature(part[cut:], path | {node})
+            items.append(part)
+        digest = hashlib.sha256("\n".join(sorted(items)).encode()).hexdigest()[:20]
+        memo[node] = digest
+        return digest
+
+    label = f"_:{prefix}"
+    try:
+        for node, items in parts.items():
+            own = label + signature(node, frozenset())
+            for part in items:
+                if "_:" in part:
+                    cut = part.index(" ") + 1
+                    if part[cut] == "_":
+                        part = part[:cut] + label + signature(part[cut:], frozenset())
+                plain.append(f"{own} {part}")
+        for head, node in pointing:
+            plain.append(head + label + signature(node, frozenset()))
+    except _Cycle:
+        return _canonical_general(unique, prefix)
+    return sorted(set(plain))
+
+
+def _split(
+    lines: Iterable[str],
+) -> tuple[dict[str, list[str]], list[str], list[tuple[str, str]]]:
+    """(blank subject → its "p o" parts, the lines without blank nodes, ("s p ", blank
+    object) of the others)."""
+    parts: dict[str, list[str]] = {}
+    plain: list[str] = []
+    pointing: list[tuple[str, str]] = []
+    for line in lines:
+        if line[0] == "_":
+            cut = line.index(" ")
+            parts.setdefault(line[:cut], []).append(line[cut + 1 :])
+        elif "_:" in line:  # perhaps a blank object, perhaps a literal's text
+            cut = line.index(" ", line.index(" ") + 1) + 1
+            if line[cut] == "_":
+                pointing.append((line[:cut], line[cut:]))
+            else:
+                plain.append(line)
+        else:
+            plain.append(line)
+    return parts, plain, pointing
+
+
+class _Cycle(Exception):
+    """Blank nodes in a cycle (never in our data): labelled by ``_content_labels``."""
+
+
+def _canonical_general(lines: Iterable[str], prefix: str) -> list[str]:
+    """``canonical`` by terms, for any graph of blank nodes."""
     plain: set[str] = set()
     blank: set[TextTriple] = set()
     for line in lines:
@@ -173,21 +265,33 @@ def canonical(lines: Iterable[str], prefix: str) -> list[str]:
 
 def _content_labels(triples: Iterable[TextTriple], prefix: str) -> dict[str, str]:
     """blank node → "_:" and a label from the hash of the structure under it."""
+    triples = list(triples)
+    labels, cut = _labels(triples, prefix)
+    if cut:
+        # A cycle of blank nodes: the labels then depend on the order the nodes are
+        # visited in (a set's differs between processes): visit them in one order.
+        labels, cut = _labels(sorted(triples), prefix)
+    return labels
+
+
+def _labels(triples: list[TextTriple], prefix: str) -> tuple[dict[str, str], bool]:
     outgoing: dict[str, list[TextTriple]] = {}
     nodes: set[str] = set()
-    # In one order (a set's differs between processes): it matters if blank nodes form a cycle.
-    for triple in sorted(triples):
+    for triple in triples:
         if triple[0][0] == "_":
             outgoing.setdefault(triple[0], []).append(triple)
             nodes.add(triple[0])
         if triple[2][0] == "_":
             nodes.add(triple[2])
     memo: dict[str, str] = {}
+    cut = False
 
     def signature(node: str, path: frozenset[str]) -> str:
+        nonlocal cut
         if node in memo:
             return memo[node]
         if node in path:  # a cycle of blank nodes: cut it
+            cut = True
             return "cycle"
         parts = []
         for _s, p, o in outgoing.get(node, []):
@@ -197,4 +301,5 @@ def _content_labels(triples: Iterable[TextTriple], prefix: str) -> dict[str, str
         memo[node] = digest
         return digest
 
-    return {node: f"_:{prefix}{signature(node, frozenset())}" for node in sorted(nodes)}
+    labels = {node: f"_:{prefix}{signature(node, frozenset())}" for node in sorted(nodes)}
+    return labels, cut

@@ -52,11 +52,23 @@ class Extract:
         return self.props.get(subject, _NONE).get(predicate, _EMPTY)
 
     # Values are kept sorted (IRIs, then texts by language and text): no sorting here.
+    # When every value is of the kind asked for (nearly always), the stored list itself
+    # is given: never change what these return.
     def iris(self, subject: str, predicate: str) -> list[str]:
-        return [v for v in self.props.get(subject, _NONE).get(predicate, _EMPTY) if type(v) is str]
+        values = self.props.get(subject, _NONE).get(predicate)
+        if not values:
+            return []
+        if type(values[-1]) is str:
+            return values
+        return [v for v in values if type(v) is str]
 
     def texts(self, subject: str, predicate: str) -> list[Text]:
-        return [v for v in self.props.get(subject, _NONE).get(predicate, _EMPTY) if type(v) is Text]
+        values = self.props.get(subject, _NONE).get(predicate)
+        if not values:
+            return []
+        if type(values[0]) is Text:
+            return values
+        return [v for v in values if type(v) is Text]
 
     def one_text(self, subject: str, predicate: str) -> str | None:
         texts = self.texts(subject, predicate)
@@ -160,38 +172,46 @@ def read_quads(quads: Iterable[Any], uris: UriScheme) -> Extract:
     wanted = {p: p for p in predicates(uris)}
     shared: dict[str, str] = {}
     literal, blank = ox.Literal, ox.BlankNode
+    make = tuple.__new__  # Text(lang, value) without its Python-level __new__
+    last = None  # the subject of the quad before (a subject's quads mostly come together)
+    by_predicate: dict[str, list[Value]] = {}
     for quad in quads:
         predicate = quad.predicate.value
+        canonical = wanted.get(predicate)
+        if canonical is None and predicate != RDF_TYPE:
+            continue
         subject_term = quad.subject
         subject = f"_:{subject_term.value}" if type(subject_term) is blank else subject_term.value
         obj = quad.object
-        if predicate == RDF_TYPE:
+        if canonical is None:  # rdf:type
             iri = obj.value
-            types.setdefault(subject, set()).add(shared.setdefault(iri, iri))
+            found = types.get(subject)
+            if found is None:
+                types[subject] = {shared.setdefault(iri, iri)}
+            else:
+                found.add(shared.setdefault(iri, iri))
             continue
-        canonical = wanted.get(predicate)
-        if canonical is None:
-            continue
-        predicate = canonical
         kind = type(obj)
         value: Value
         if kind is literal:
-            value = Text(obj.language or "", obj.value)
+            value = make(Text, (obj.language or "", obj.value))
         elif kind is blank:
             value = f"_:{obj.value}"
         else:
             iri = obj.value
             value = shared.setdefault(iri, iri)
-        by_predicate = props.get(subject)
-        if by_predicate is None:
-            by_predicate = props[subject] = {}
-        bucket = by_predicate.get(predicate)
+        if subject != last:
+            found_props = props.get(subject)
+            if found_props is None:
+                found_props = props[subject] = {}
+            by_predicate, last = found_props, subject
+        bucket = by_predicate.get(canonical)
         if bucket is None:
-            by_predicate[predicate] = [value]
+            by_predicate[canonical] = [value]
         elif value not in bucket:  # the same triple in two graphs counts once
             bucket.append(value)
-    for by_predicate in props.values():
-        for values in by_predicate.values():
+    for values_of in props.values():
+        for values in values_of.values():
             if len(values) > 1:
                 values.sort(key=_sort_key)
     return extract

@@ -160,3 +160,44 @@ def test_reused_feed_after_files_removed_and_added(
     state = _published(out)
     assert any(name.startswith("pages/") for name in state)
     assert state == _recomputed(out, tmp_path / "again", monkeypatch)
+
+
+@pytest.mark.parametrize("history", [True, False])
+def test_feed_from_the_dump_in_workers_equals_the_store_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history: bool
+) -> None:
+    """Descriptions read from the N-Quads dump and pages written by worker processes (what
+    a first build of a large catalogue does) give the bytes of the store path in this
+    process (what a small one does), with and without a previous feed."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    generate(data, 60, seed=5)
+    _build(out, data, FIRST, monkeypatch)
+    current = Publication.current(out)
+    assert current is not None
+    written = {}
+    for mode in ("store", "dump"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        context = ArtefactContext(
+            name="feed",
+            folder=folder,
+            publication_dir=current.path,
+            load_records=lambda: None,
+            ledger=current.ledger,
+            store_path=current.store_path,
+            previous=current if history else None,
+            previous_folder=None,
+            changed=frozenset(current.ledger),
+            settings=make_settings(out),
+            uris=UriScheme(BASE),
+            code_version=code_version(),
+        )
+        with monkeypatch.context() as patch:
+            patch.setattr(feed_pages, "PAGE_SIZE", 20)
+            if mode == "dump":
+                patch.setattr(feed_artefact, "DUMP_READ_MIN", 0)
+                patch.setattr(feed_artefact, "POOL_MIN_MEMBERS", 0)
+            feed_artefact.write_feed(context)
+        written[mode] = _files(folder)
+    assert written["dump"] == written["store"]
+    assert sum(name.endswith(".jsonld") for name in written["store"]) > 3
