@@ -356,7 +356,8 @@ def main() -> None:
         + "answers"
     )
     print(header)
-    slow = []
+    slow: list[str] = []
+    slow_endpoint: list[str] = []
     try:
         for example in chosen:
             query = example.text(prefixes)
@@ -386,6 +387,8 @@ def main() -> None:
                 wall = statistics.median(t.wall_ms for t in timings)
                 cpu = statistics.median(t.cpu_ms for t in timings)
                 line += f"{wall:11.0f} {cpu:5.0f}  "
+                if wall > GOAL_MS:
+                    slow_endpoint.append(example.slug)
             if old is None:
                 line += "-"
             elif old_body is not None:
@@ -398,6 +401,11 @@ def main() -> None:
         f"\n{len(chosen) - len(slow)} of {len(chosen)} examples answer in <= 1 s "
         f"(engine, median wall)" + (f"; over: {', '.join(slow)}" if slow else "")
     )
+    if ask is not None:
+        print(
+            f"{len(chosen) - len(slow_endpoint)} of {len(chosen)} through the endpoint"
+            + (f"; over: {', '.join(slow_endpoint)}" if slow_endpoint else "")
+        )
 
 
 def _count(outcome: Outcome) -> str:
