@@ -212,7 +212,8 @@ def check(
     used = sorted({name for u in units for name in u.licences_used})
     licences = bench.licences(used)
     rule_problems = [p for u in units for p in u.rule_problems]
-    rule_problems += bench.context_problems(used)
+    context_key = hashlib.sha256(f"{shared}\0{' '.join(used)}".encode()).hexdigest()[:40]
+    rule_problems += cache.remember("context", context_key, lambda: bench.context_problems(used))
     progress(
         f"  SHACL ({engine}): {'conforms' if not rule_problems else 'does not conform'}, "
         f"{sum(len(s.offerings) for s in suppliers)} offerings ({_since(started)})"
