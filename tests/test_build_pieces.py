@@ -144,3 +144,14 @@ def test_reused_chunks_give_the_dump_a_full_write_gives(tmp_path: Path, seed: in
     for fmt in FORMATS:
         name = f"avoinkunta.{fmt.ext}"
         assert (second / name).read_bytes() == (cold / name).read_bytes(), fmt.ext
+
+
+def test_only_a_build_makes_dump_chunks(tmp_path: Path) -> None:
+    from publisher.build import check
+    from tests.conftest import make_settings, quiet
+
+    settings = make_settings(tmp_path / "out")
+    assert all(u.chunks is None for u in check(settings, quiet, workers=1).units)
+    seen: list[bool] = []
+    check(settings, quiet, workers=1, on_unit=lambda u: seen.append(u.chunks is not None))
+    assert seen and all(seen)

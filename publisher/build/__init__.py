@@ -142,7 +142,8 @@ def check(
     raise SourceErrors with every problem found. ``on_unit`` sees each file's unit in file
     order, as soon as it is done (the build writes its dump chunks then). The records go to
     the ``staging`` publication's cache; without one they stay in memory (``Checked.
-    catalogue``) unless ``keep_records`` is false."""
+    catalogue``) unless ``keep_records`` is false. Units carry their dump chunks only for
+    ``on_unit`` (validate makes none)."""
     started = time.perf_counter()
     data_dir = Path(settings.data_dir)
     limits = SourceLimits.from_settings(settings)
@@ -158,7 +159,7 @@ def check(
         limits,
     )
     cache = UnitCache(reuse_from.path if reuse_from else None, staging)
-    bench = Workbench(inputs, cache.records_dir, keep_records)
+    bench = Workbench(inputs, cache.records_dir, keep_records, make_chunks=on_unit is not None)
     if bench.licence_problems:
         raise SourceErrors(bench.licence_problems + refused)
     progress(f"  vocabulary: {len(bench.vocabulary_triples)} triples ({_since(started)})")
