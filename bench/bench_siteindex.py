@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one", choices=["cold", "incremental"], help=argparse.SUPPRESS)
     parser.add_argument("--target", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.out = args.out.resolve()  # (a relative OUT took the current publication as the previous)
     if args.one:
         print(json.dumps(_write(args.out, args.target, args.one == "incremental")))
         return 0

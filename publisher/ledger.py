@@ -27,6 +27,7 @@ from publisher.uris import UriScheme
 Entry = dict[str, Any]
 Ledger = dict[str, Entry]
 _LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
+_LABEL_TERMS = frozenset(f"<{p}>".encode() for p in _LABELS)
 
 
 @dataclass(frozen=True)
@@ -40,20 +41,27 @@ class SubjectFacts:
 
 
 def subject_facts(triples: Iterable[ox.Triple], uris: UriScheme) -> dict[str, SubjectFacts]:
-    """Facts of every thing of ours that is a subject of ``triples``.
+    """Facts of every thing of ours that is a subject of ``triples`` (``ntriples_facts``)."""
+    return ntriples_facts(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"", uris)
+
+
+def ntriples_facts(data: bytes, uris: UriScheme) -> dict[str, SubjectFacts]:
+    """Facts of every thing of ours that is a subject of the N-Triples ``data`` (one
+    triple a line, as pyoxigraph writes them).
 
     The description hash covers the subject's triples and, whole, the blank-node
     structures they lead to (parts, prices, claims). Blank-node labels are derived from
     content (``publisher.build.mapfile``), so the sorted N-Triples lines of that closure are
     a canonical form: the hash is the same whenever the description is."""
-    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
-    for triple in triples:
-        by_subject[str(triple.subject)].append(triple)
+    by_subject: dict[bytes, list[bytes]] = defaultdict(list)
+    for line in data.splitlines():
+        # Subjects and predicates (IRIs, blank nodes) hold no space.
+        by_subject[line[: line.index(b" ")]].append(line)
     facts: dict[str, SubjectFacts] = {}
     for subject, own in by_subject.items():
-        if not subject.startswith("<"):
+        if not subject.startswith(b"<"):
             continue
-        iri = subject[1:-1]
+        iri = subject[1:-1].decode()
         parsed = uris.parse(iri)
         if parsed is None:
             continue
@@ -65,27 +73,37 @@ def subject_facts(triples: Iterable[ox.Triple], uris: UriScheme) -> dict[str, Su
 def description_hash(graph: Graph, subject: URIRef) -> str:
     """The description hash of ``subject`` in an rdflib graph (the same as
     ``subject_facts`` gives for the same triples)."""
-    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    by_subject: dict[bytes, list[bytes]] = defaultdict(list)
     for s, p, o in graph:
-        triple = triple_to_oxigraph(s, p, o)
-        by_subject[str(triple.subject)].append(triple)
-    return _closure_hash(by_subject, f"<{subject}>")
+        line = f"{triple_to_oxigraph(s, p, o)} .".encode()
+        by_subject[line[: line.index(b" ")]].append(line)
+    return _closure_hash(by_subject, f"<{subject}>".encode())
 
 
-def _closure_hash(by_subject: Mapping[str, list[ox.Triple]], subject: str) -> str:
-    lines: list[str] = []
+def _closure_hash(by_subject: Mapping[bytes, list[bytes]], subject: bytes) -> str:
+    lines: list[bytes] = []
     todo, seen = [subject], {subject}
     while todo:
-        for triple in by_subject.get(todo.pop(), ()):
-            lines.append(f"{triple} .")
-            obj = triple.object
-            if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
-                seen.add(str(obj))
-                todo.append(str(obj))
-    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+        for line in by_subject.get(todo.pop(), ()):
+            lines.append(line)
+            obj = line[:-2].split(b" ", 2)[2]  # "s p o ."
+            if obj.startswith(b"_:") and obj not in seen:
+                seen.add(obj)
+                todo.append(obj)
+    return hashlib.sha256(b"\n".join(sorted(lines))).hexdigest()
 
 
-def _labels(triples: list[ox.Triple]) -> dict[str, str]:
+def _labels(lines: list[bytes]) -> dict[str, str]:
+    """Language ("" for none) → label, from the first label property that gives one."""
+    wanted = [line for line in lines if line.split(b" ", 2)[1] in _LABEL_TERMS]
+    if not wanted:
+        return {}
+    triples = [
+        quad.triple
+        for quad in ox.parse(
+            b"\n".join(wanted), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False
+        )
+    ]
     found: dict[str, str] = {}
     for prop in _LABELS:
         for triple in triples:

@@ -87,7 +87,7 @@ def count_dump(store_path: Path, nquads: Path, uri_space: str) -> StoreStatistic
     typed: set[tuple[bytes, bytes]] = set()
     for data in _slices(nquads):
         subjects.update(SUBJECT_RUN.findall(data))
-        if not _types(data, typed):
+        if not _types(data, space, typed):
             return None
     if any(s.startswith(b"<<") for s in subjects):
         return None
@@ -118,14 +118,15 @@ def _slices(path: Path) -> Iterable[bytes]:
         yield rest + b"\n"
 
 
-def _types(data: bytes, typed: set[tuple[bytes, bytes]]) -> bool:
-    """Add the (subject, class) of every rdf:type line of ``data`` to ``typed``."""
+def _types(data: bytes, space: bytes, typed: set[tuple[bytes, bytes]]) -> bool:
+    """Add (subject, class) of every rdf:type line of ``data`` whose subject is under
+    ``space`` (the only ones the figures count) to ``typed``."""
     find, rfind, size = data.find, data.rfind, len(TYPE_PREDICATE)
     at = find(TYPE_PREDICATE)
     while at >= 0:
         start = rfind(b"\n", 0, at) + 1
         # The predicate, not the same text inside a literal: right after the subject.
-        if find(b" ", start) == at:
+        if data.startswith(space, start) and find(b" ", start) == at:
             end = find(b" ", at + size)
             if end < 0:
                 return False

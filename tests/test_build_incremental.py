@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -187,3 +188,30 @@ def test_worker_processes_give_the_same_units(generated: Path, tmp_path: Path) -
     for a, b in zip(alone.units, pooled.units, strict=True):
         assert a.chunks == b.chunks and a.facts == b.facts and a.outline == b.outline
         assert a.records is not None and a.records == b.records
+
+
+def test_context_rules_are_checked_again_only_when_their_inputs_change(
+    tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from publisher.build.units import Workbench
+    from publisher.problems import Problem
+
+    calls: list[int] = []
+    checked = Workbench.context_problems
+
+    def counting(self: Workbench, used: Iterable[str]) -> list[Problem]:
+        calls.append(1)
+        return checked(self, used)
+
+    monkeypatch.setattr(Workbench, "context_problems", counting)
+    out = tmp_path / "out"
+    first = build(make_settings(out, data_copy), progress=lambda _m: None, now=T0)
+    second = build(make_settings(out, data_copy), progress=lambda _m: None, now=T1)
+    assert len(calls) == 1  # the second build reused the first one's result
+    (kept,) = (second.path / "cache").glob("context-*.pickle")
+    assert kept.read_bytes() == (first.path / "cache" / kept.name).read_bytes()
+    licences = data_copy / "licences.yaml"
+    licences.write_text(licences.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    third = build(make_settings(out, data_copy), progress=lambda _m: None, now=T1)
+    assert len(calls) == 2
+    assert [p.name for p in (third.path / "cache").glob("context-*.pickle")] != [kept.name]

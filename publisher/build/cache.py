@@ -10,6 +10,8 @@ Each publication carries its own cache (``<publication>/cache/``):
   previous publication's cache is not read, mapped or validated again.
 * ``records/<key>.pickle`` — the file's records (``ReadResult``), loaded only when asked for
   (build artefacts, ``Checked.catalogue``): a build of 30,000 offerings never holds them all.
+* ``context-<key>.pickle`` — the rule problems of the vocabulary and the licences themselves
+  (``Workbench.context_problems``), keyed by ``inputs_key`` and the licences used.
 * ``dumps.json`` — where each chunk of the dumps is (``publisher.build.dumps``); a file's
   chunk has the file's unit key, so a reused unit's triples are copied from the previous
   dumps, never serialised again.
@@ -25,8 +27,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from publisher.build.dumps import ChunkIndex
 from publisher.build.units import FileUnit, Inputs, load_records, stable_pickle
@@ -36,6 +39,7 @@ CACHE_DIR = "cache"
 UNITS_DIR = "units"
 RECORDS_DIR = "records"
 CHUNK_INDEX = "dumps.json"
+T = TypeVar("T")
 
 
 def inputs_key(inputs: Inputs, code_version: str, files: Iterable[Path]) -> str:
@@ -90,17 +94,37 @@ class UnitCache:
             data = unit_file.read_bytes()
         except FileNotFoundError:
             return None
-        if not records_file.is_file():
-            return None
         unit = pickle.loads(data)  # noqa: S301 - our own cache, written by this code version
         if not isinstance(unit, FileUnit) or unit.key != key:
             return None
         if self._target is not None:
-            for source, folder in ((unit_file, UNITS_DIR), (records_file, RECORDS_DIR)):
-                target = self._target / folder / source.name
-                if not target.exists():
-                    os.link(source, target)
+            try:
+                _link(records_file, self._target / RECORDS_DIR / records_file.name)
+            except FileNotFoundError:
+                return None
+            _link(unit_file, self._target / UNITS_DIR / unit_file.name)
+        elif not records_file.is_file():
+            return None
         return unit
+
+    def remember(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, or what the previous publication's cache kept of it under the same
+        ``key`` (a hash of everything it depends on); kept in this build's cache too."""
+        file = f"{name}-{key}.pickle"
+        if self._previous is not None:
+            try:
+                data = (self._previous / file).read_bytes()
+            except FileNotFoundError:
+                pass
+            else:
+                if self._target is not None:
+                    _link(self._previous / file, self._target / file)
+                value: T = pickle.loads(data)  # noqa: S301 - our own cache, as above
+                return value
+        value = compute()
+        if self._target is not None and not (self._target / file).exists():
+            (self._target / file).write_bytes(stable_pickle(value))
+        return value
 
     def put(self, unit: FileUnit) -> None:
         if self._target is None:
@@ -118,6 +142,14 @@ class UnitCache:
             if folder is not None and (folder / RECORDS_DIR / f"{unit.key}.pickle").is_file():
                 return load_records(folder / RECORDS_DIR, unit.key)
         raise FileNotFoundError(f"the records of {unit.name} are in no cache")
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link to a cache entry of the previous publication (no copy)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        pass
 
 
 def save_chunk_index(staging_dir: Path, index: ChunkIndex) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from publisher import formats
+from publisher.build.terms import ntriples, parse_ntriples
 
 DUMP_NAME = "avoinkunta"
 INDEX_VERSION = 1
@@ -49,6 +51,7 @@ FORMATS: tuple[DumpFormat, ...] = tuple(
 # Formats whose chunks start with the dump's @prefix lines (cut off, written once).
 _PREFIXED = frozenset({ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG})
 BY_EXT = {f.ext: f for f in FORMATS}
+BY_FORMAT = {f.rdf_format: f for f in FORMATS}
 # Between two chunks: JSON-LD chunks are members of one top-level array.
 _SEPARATOR = {"jsonld": b",\n"}
 _RDF_XML_FOOTER = b"</rdf:RDF>"
@@ -69,6 +72,7 @@ class Framing:
         empty_xml = ox.serialize([], format=ox.RdfFormat.RDF_XML, prefixes=self.prefixes)
         assert empty_xml is not None and empty_xml.endswith(_RDF_XML_FOOTER)
         self._xml_header = empty_xml[: -len(_RDF_XML_FOOTER)]
+        self._trig_openings: dict[str, bytes] = {}
 
     def header(self, fmt: DumpFormat) -> bytes:
         if fmt.rdf_format in _PREFIXED:
@@ -80,6 +84,60 @@ class Framing:
 
     def bodies(self, triples: Sequence[ox.Triple], graph: str) -> dict[str, bytes]:
         """The chunk of these triples (of named graph ``graph``) in every format."""
+        return self.chunk(ntriples(triples), graph, triples)
+
+    def chunk(
+        self, lines: bytes, graph: str, triples: Sequence[ox.Triple] | None = None
+    ) -> dict[str, bytes]:
+        """The chunk of the N-Triples ``lines`` (pyoxigraph's, in their order; of named
+        graph ``graph``) in every format. N-Quads and TriG are written from the N-Triples
+        and the Turtle text (a graph name added to each line; the Turtle lines indented in
+        a graph block), as pyoxigraph would write them: none of these formats lets a
+        line break stand inside a term. tests/test_build.py compares the two ways."""
+        if not lines:
+            return self._serialised([], graph)
+        if triples is None:
+            triples = parse_ntriples(lines)
+        bodies: dict[str, bytes] = {}
+        turtle = b""
+        for fmt in FORMATS:
+            if fmt.rdf_format == ox.RdfFormat.N_TRIPLES:
+                data = lines
+            elif fmt.rdf_format == ox.RdfFormat.N_QUADS:
+                data = lines.replace(b" .\n", b" <" + graph.encode() + b"> .\n")
+            elif fmt.rdf_format == ox.RdfFormat.TRIG:
+                if not turtle:
+                    turtle = self._serialise(BY_FORMAT[ox.RdfFormat.TURTLE], triples)
+                data = self._turtle_header + self._trig_block(turtle, graph)
+            else:
+                data = self._serialise(fmt, triples)
+                if fmt.rdf_format == ox.RdfFormat.TURTLE:
+                    turtle = data
+            bodies[fmt.ext] = self._cut(fmt, data)
+        return bodies
+
+    def _serialise(self, fmt: DumpFormat, triples: Sequence[ox.Triple]) -> bytes:
+        prefixes = self.prefixes if fmt.rdf_format in _PREFIXED or fmt.ext == "rdf" else None
+        return ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes) or b""
+
+    def _trig_block(self, turtle: bytes, graph: str) -> bytes:
+        """TriG of one graph from the Turtle of its triples (pyoxigraph's, with this
+        framing's prefixes): the graph's opening line, each Turtle line indented, ``}``."""
+        opening = self._trig_openings.get(graph)
+        if opening is None:
+            one = ox.serialize(
+                [ox.Quad(_DUMMY.subject, _DUMMY.predicate, _DUMMY.object, ox.NamedNode(graph))],
+                format=ox.RdfFormat.TRIG,
+                prefixes=self.prefixes,
+            )
+            assert one is not None and one.startswith(self._turtle_header)
+            opening = one[len(self._turtle_header) :].partition(b"{\n")[0] + b"{\n"
+            self._trig_openings[graph] = opening
+        body = turtle[len(self._turtle_header) :]
+        return opening + b"\t" + body[:-1].replace(b"\n", b"\n\t") + b"\n}\n"
+
+    def _serialised(self, triples: Sequence[ox.Triple], graph: str) -> dict[str, bytes]:
+        """Every format from pyoxigraph's serialisers (the reference for ``chunk``)."""
         bodies: dict[str, bytes] = {}
         for fmt in FORMATS:
             if fmt.quads:
@@ -89,10 +147,8 @@ class Framing:
                     format=fmt.rdf_format,
                     prefixes=self.prefixes if fmt.rdf_format in _PREFIXED else None,
                 )
-            elif fmt.ext in ("ttl", "rdf"):
-                data = ox.serialize(triples, format=fmt.rdf_format, prefixes=self.prefixes)
             else:
-                data = ox.serialize(triples, format=fmt.rdf_format)
+                data = self._serialise(fmt, triples)
             bodies[fmt.ext] = self._cut(fmt, data or b"")
         return bodies
 
@@ -297,12 +353,27 @@ class _FormatWriter:
                 source = open(previous_file, "rb")  # noqa: SIM115 - closed below
         try:
             with open(self._path, "wb") as out:
-                offset = 0
+                offset = 0  # of the new file, counting what is still to be copied
+                # Reused chunks that follow each other in both dumps are copied as one
+                # range of the previous file (the separators between them included): an
+                # edit build copies a few large ranges, not 6,000 small ones per format.
+                run_start = run_end = 0  # [start, end) of the previous file, to copy
+
+                def write(data: bytes) -> None:
+                    out.write(data)
+                    digest.update(data)
+
+                def flush() -> None:
+                    nonlocal run_start, run_end
+                    if run_end > run_start:
+                        assert source is not None
+                        _copy(source, run_start, run_end - run_start, write)
+                    run_start = run_end = 0
 
                 def emit(data: bytes) -> None:
                     nonlocal offset
-                    out.write(data)
-                    digest.update(data)
+                    flush()
+                    write(data)
                     offset += len(data)
 
                 emit(self._framing.header(self.fmt))
@@ -312,10 +383,18 @@ class _FormatWriter:
                     if body is None:
                         assert self._previous is not None and source is not None
                         start, length = self._previous.ranges[ext][chunk.key]
-                        if length and not first:
-                            emit(separator)
+                        gap = separator if length and not first else b""
+                        if length and run_end > run_start and run_end + len(gap) == start:
+                            run_end = start + length  # the gap is the separator there too
+                            offset += len(gap)
+                        elif length:
+                            if gap:
+                                emit(gap)  # after the run so far
+                            else:
+                                flush()
+                            run_start, run_end = start, start + length
                         ranges[chunk.key] = (offset, length)
-                        _copy(source, start, length, emit)
+                        offset += length
                     else:
                         if body and not first:
                             emit(separator)
@@ -324,6 +403,8 @@ class _FormatWriter:
                     if ranges[chunk.key][1]:
                         first = False
                 emit(self._framing.footer(self.fmt))
+                out.flush()
+                os.fsync(out.fileno())  # now, in this thread, not later in the build's
         finally:
             if source is not None:
                 source.close()
@@ -334,7 +415,7 @@ def _copy(source: BinaryIO, start: int, length: int, emit: Any) -> None:
     source.seek(start)
     remaining = length
     while remaining:
-        block = source.read(min(remaining, 4 << 20))
+        block = source.read(min(remaining, 8 << 20))
         if not block:
             raise OSError("the previous dump is shorter than its chunk index says")
         emit(block)

@@ -4,19 +4,21 @@ The build works per source file: each file's triples, validation result, ledger 
 dump chunks depend only on that file (and the vocabulary, the licences and the code), so an
 unchanged file is never mapped again. The mapper (``publisher.mapping``) gives blank nodes
 labels derived from where they come from (``_:offering.x-road.parts.1.pricing``) and
-literals in their canonical form; this module turns its N-Triples into sorted pyoxigraph
-triples, and gives the vocabulary stable blank-node labels too.
+literals in their canonical form; this module sorts its N-Triples (as pyoxigraph writes
+them: the form the dumps, the store and SHACL are given), and gives the vocabulary stable
+blank-node labels too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
 
-from publisher.build.terms import Canonical, sort_triples
+from publisher.build.terms import Canonical, parse_ntriples, sort_triples, sorted_ntriples
 from publisher.licences import LicenceRegister
 from publisher.mapping import map_licences as map_licence_part
 from publisher.mapping import map_records
@@ -30,9 +32,17 @@ from publisher.uris import UriScheme
 class FileGraph:
     """The triples of one source file (or of the licences), in the build's order."""
 
-    triples: list[ox.Triple]  # canonical literals, sorted (terms.sort_triples)
+    ntriples: bytes  # canonical literals, once each, sorted (terms.sorted_ntriples)
     origins: dict[str, Origin]  # N-Triples form of a subject ("<iri>", "_:…") → origin
     licences_used: frozenset[str]
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        return parse_ntriples(self.ntriples)
+
+    @property
+    def count(self) -> int:
+        return self.ntriples.count(b"\n")
 
 
 def map_file(
@@ -41,7 +51,7 @@ def map_file(
     """The records of one source file: its suppliers (with their offerings) and the
     offerings it holds for suppliers of other files."""
     part = map_records(result.suppliers, result.offerings, uris, register, terms)
-    return FileGraph(_triples(part.ntriples), dict(part.origins), frozenset(part.licences))
+    return FileGraph(sorted_ntriples(part.ntriples), dict(part.origins), frozenset(part.licences))
 
 
 def map_licences(
@@ -49,12 +59,7 @@ def map_licences(
 ) -> FileGraph:
     """The licences the offerings use, with the members of their expressions."""
     part = map_licence_part(sorted(used), register, uris, terms)
-    return FileGraph(_triples(part.ntriples), dict(part.origins), frozenset())
-
-
-def _triples(ntriples: str) -> list[ox.Triple]:
-    parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
-    return sort_triples(quad.triple for quad in parsed)
+    return FileGraph(sorted_ntriples(part.ntriples), dict(part.origins), frozenset())
 
 
 def map_vocabulary(vocabulary: Graph, canonical: Canonical) -> list[ox.Triple]:

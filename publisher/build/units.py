@@ -28,13 +28,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from publisher.build import reading
 from publisher.build.dumps import Framing
 from publisher.build.mapfile import FileGraph, map_file, map_licences, map_vocabulary
-from publisher.build.terms import Canonical
-from publisher.ledger import SubjectFacts, subject_facts
+from publisher.build.terms import Canonical, ntriples
+from publisher.ledger import SubjectFacts, ntriples_facts
 from publisher.mapping import CATALOGUE_GRAPH, VOCABULARY_GRAPH
 from publisher.mapping.context import Origin, Terms
 from publisher.mapping.vocabulary import known_ids, load_vocabulary
@@ -47,6 +48,7 @@ from publisher.validation import load_shapes, problems_by_focus, run_shacl
 # Files validated together in one graph: large enough that the vocabulary added to each
 # batch costs little, small enough that a batch's graph stays small.
 BATCH_FILES = 64
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass(frozen=True)
@@ -133,13 +135,20 @@ class Workbench:
     """What a process needs to work on units: the vocabulary, the licences, the shapes."""
 
     def __init__(
-        self, inputs: Inputs, records_dir: Path | None = None, keep_records: bool = True
+        self,
+        inputs: Inputs,
+        records_dir: Path | None = None,
+        keep_records: bool = True,
+        make_chunks: bool = True,
     ) -> None:
         self.inputs = inputs
         # Where the records of each file are pickled (<key>.pickle) as soon as they are
         # read; None: they stay in the unit (``FileUnit.records``) if ``keep_records``.
         self.records_dir = records_dir
         self.keep_records = keep_records
+        # Whether units carry their dump chunks (a build's); validate needs none: 1.2 GB
+        # of bodies at 30,000 offerings, and their serialising.
+        self.make_chunks = make_chunks
         self.uris = UriScheme(inputs.base_uri)
         self.canonical = Canonical()
         self.terms = Terms(self.uris)
@@ -147,6 +156,7 @@ class Workbench:
         self.framing = Framing(dump_prefixes(self.uris))
         self.catalogue_graph = str(self.uris.graph(CATALOGUE_GRAPH))
         self.vocabulary_graph = str(self.uris.graph(VOCABULARY_GRAPH))
+        self._licences: dict[frozenset[str], FileGraph] = {}
 
     @cached_property
     def vocabulary(self) -> Graph:
@@ -157,6 +167,10 @@ class Workbench:
         return map_vocabulary(self.vocabulary, self.canonical)
 
     @cached_property
+    def vocabulary_ntriples(self) -> bytes:
+        return ntriples(self.vocabulary_triples)
+
+    @cached_property
     def known(self) -> KnownIds:
         return known_ids(self.vocabulary, self.uris)
 
@@ -165,7 +179,13 @@ class Workbench:
         return load_shapes(self.inputs.shapes_dir, self.uris)
 
     def licences(self, used: Iterable[str]) -> FileGraph:
-        return map_licences(self.register, used, self.uris, self.terms)
+        """The mapped licences of ``used`` (remembered: a build asks for the same set
+        several times, and mapping every licence expression costs ~1 s at 30,000)."""
+        key = frozenset(used)
+        graph = self._licences.get(key)
+        if graph is None:
+            graph = self._licences[key] = map_licences(self.register, key, self.uris, self.terms)
+        return graph
 
     # ------------------------------------------------------------------ units
 
@@ -195,10 +215,10 @@ class Workbench:
                     problems=list(result.problems),
                     rule_problems=[],
                     licences_used=tuple(sorted(graph.licences_used)) if graph else (),
-                    facts=subject_facts(graph.triples, self.uris) if graph else {},
-                    triples=len(graph.triples) if graph else 0,
-                    chunks=self.framing.bodies(graph.triples, self.catalogue_graph)
-                    if graph
+                    facts=ntriples_facts(graph.ntriples, self.uris) if graph else {},
+                    triples=graph.count if graph else 0,
+                    chunks=self.framing.chunk(graph.ntriples, self.catalogue_graph)
+                    if graph and self.make_chunks
                     else None,
                 )
             )
@@ -207,50 +227,51 @@ class Workbench:
         return units
 
     def _validate(self, units: list[FileUnit], graphs: list[FileGraph | None]) -> None:
-        owners: dict[str, FileUnit] = {}
-        origins: dict[Node, Origin] = {}
-        used: set[str] = set()
-        store = ox.Store()
-        for unit, graph in zip(units, graphs, strict=True):
-            if graph is None:
-                continue
-            used.update(graph.licences_used)
-            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph.triples)
-            for triple in graph.triples:
-                owners[str(triple.subject)] = unit
-            origins.update((_node(key), origin) for key, origin in graph.origins.items())
-        if not owners:
+        """SHACL over the batch's graphs (with the vocabulary and the licences they use);
+        each violation goes to the unit that holds its focus node."""
+        mapped = [(u, g) for u, g in zip(units, graphs, strict=True) if g is not None]
+        if not mapped:
             return
-        self._add_context(store, used)
+        used = {name for _, graph in mapped for name in graph.licences_used}
+        data = [graph.ntriples for _, graph in mapped]
+        data.append(self._context(used))
         # An offering may be held by another file than its supplier's: the rules need to
         # know that what it names is a supplier (sh:class), nothing more of it.
-        supplier_type = ox.NamedNode(str(self.uris.vocab.Supplier))
-        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        described = {iri for unit, _ in mapped for iri in unit.facts}
+        supplier_type = f" <{RDF_TYPE}> <{self.uris.vocab.Supplier}> .\n"
         for unit in units:
             for offering in unit.outline.offerings:
-                named = f"<{self.uris.thing('supplier', offering.supplier)}>"
-                if named not in owners:
-                    store.add(ox.Quad(ox.NamedNode(named[1:-1]), rdf_type, supplier_type))
-        _conforms, report, _text = run_shacl(store, self.shapes, self.inputs.engine)
+                named = str(self.uris.thing("supplier", offering.supplier))
+                if named not in described:
+                    data.append(f"<{named}>{supplier_type}".encode())
+        _conforms, report, _text = run_shacl(b"".join(data), self.shapes, self.inputs.engine)
+        if not any(report.subjects(RDF.type, SH.ValidationResult)):
+            return
+        owners: dict[Node, FileUnit] = {}
+        origins: dict[Node, Origin] = {}
+        for unit, graph in mapped:
+            for line in graph.ntriples.splitlines():
+                owners[_node(line[: line.index(b" ")].decode())] = unit
+            origins.update((_node(key), origin) for key, origin in graph.origins.items())
         for focus, problems in problems_by_focus(report, origins, self.uris).items():
-            owner = owners.get(focus.n3())
+            owner = owners.get(focus)
             if owner is not None:
                 owner.rule_problems.extend(problems)
         for unit in units:
             unit.rule_problems.sort()
 
-    def _add_context(self, store: ox.Store, licences_used: Iterable[str]) -> None:
-        context = self.vocabulary_triples + self.licences(licences_used).triples
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in context)
+    def _context(self, licences_used: Iterable[str]) -> bytes:
+        """The N-Triples of the vocabulary and of these licences."""
+        return self.vocabulary_ntriples + self.licences(licences_used).ntriples
 
     def context_problems(self, licences_used: Iterable[str]) -> list[Problem]:
         """Rule problems of the vocabulary and the licences themselves (checked once)."""
         licences = self.licences(licences_used)
-        store = ox.Store()
-        self._add_context(store, licences_used)
         own = {str(t.subject) for t in self.vocabulary_triples + licences.triples}
         origins = {_node(key): origin for key, origin in licences.origins.items()}
-        _conforms, report, _text = run_shacl(store, self.shapes, self.inputs.engine)
+        _conforms, report, _text = run_shacl(
+            self._context(licences_used), self.shapes, self.inputs.engine
+        )
         found: set[Problem] = set()
         for focus, problems in problems_by_focus(report, origins, self.uris).items():
             if focus.n3() in own:
@@ -301,9 +322,11 @@ def _node(key: str) -> Node:
 _BENCH: Workbench | None = None
 
 
-def _init_worker(inputs: Inputs, records_dir: Path | None, keep_records: bool) -> None:
+def _init_worker(
+    inputs: Inputs, records_dir: Path | None, keep_records: bool, make_chunks: bool
+) -> None:
     global _BENCH
-    _BENCH = Workbench(inputs, records_dir, keep_records)
+    _BENCH = Workbench(inputs, records_dir, keep_records, make_chunks)
 
 
 def _work(jobs: Sequence[Job]) -> list[FileUnit]:
@@ -332,7 +355,7 @@ def process_files(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(bench.inputs, bench.records_dir, bench.keep_records),
+        initargs=(bench.inputs, bench.records_dir, bench.keep_records, bench.make_chunks),
     ) as pool:
         for units in pool.map(_work, batches):
             yield from units

@@ -63,9 +63,10 @@ def source_files(
     """Every file a registered reader reads, opened safely; a file that cannot be read is
     a problem."""
     found = []
+    resolved: dict[Path, Path] = {}
     for reader in readers():
         for path in _matches(data_dir, reader.patterns):
-            source, refused = open_source_file(path, data_dir, limits)
+            source, refused = open_source_file(path, data_dir, limits, resolved)
             if source is not None:
                 found.append((reader, source))
             elif refused is not None:

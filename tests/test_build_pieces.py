@@ -1,0 +1,157 @@
+"""The build's fast paths give what the plain ways give, byte for byte.
+
+* A file's triples sorted as N-Triples lines are ``sort_triples`` written out.
+* A chunk's N-Quads and TriG made from its N-Triples and Turtle text are pyoxigraph's own.
+* Ledger facts from N-Triples lines are those of the triples, in any order.
+* A dump written from reused chunks (copied in runs from the previous dump) is the dump
+  written from every chunk's bodies.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from publisher.build.dumps import FORMATS, Chunk, ChunkIndex, DumpWriter, Framing
+from publisher.build.terms import ntriples, parse_ntriples, sort_triples, sorted_ntriples
+from publisher.build.units import dump_prefixes
+from publisher.ledger import ntriples_facts, subject_facts
+from publisher.uris import UriScheme
+from tests.conftest import BASE
+
+URIS = UriScheme(BASE)
+GRAPH = f"{BASE}graph/catalogue"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NAME = ox.NamedNode("http://xmlns.com/foaf/0.1/name")
+LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+def _thing(kind: str, key: str) -> ox.NamedNode:
+    return ox.NamedNode(str(URIS.thing(kind, key)))
+
+
+def _triples(seed: int, subjects: int = 12) -> list[ox.Triple]:
+    """Awkward triples: prefixes of one another, blank nodes, texts with line breaks,
+    quotes, tabs and non-ASCII, typed and language-tagged literals, repeats."""
+    rng = random.Random(seed)
+    nodes: list[ox.NamedNode | ox.BlankNode] = [_thing("offering", "a"), _thing("offering", "a-b")]
+    nodes += [_thing("supplier", f"s{i}") for i in range(subjects)]
+    nodes += [ox.BlankNode(label) for label in ("b", "b1", "b10", "bx", "offering.a.parts.1")]
+    predicates = [NAME, LABEL, ox.NamedNode(f"{BASE}vocab#p"), ox.NamedNode(f"{BASE}vocab#p2")]
+    literals = [
+        ox.Literal("x"),
+        ox.Literal("x y"),
+        ox.Literal("x", language="fi"),
+        ox.Literal("x", language="en"),
+        ox.Literal('two\nlines, a "quote", a \\ and\ta tab', language="en"),
+        ox.Literal("äö €", language="sv"),
+        ox.Literal("0", datatype=ox.NamedNode(XSD + "decimal")),
+        ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")),
+        ox.Literal("2014-09-16", datatype=ox.NamedNode(XSD + "date")),
+        ox.Literal("_:not a node ."),
+    ]
+    triples = []
+    for _ in range(300):
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal = rng.choice([*nodes, *literals, *literals])
+        triples.append(ox.Triple(rng.choice(nodes), rng.choice(predicates), obj))
+    return triples
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sorted_lines_are_sort_triples(seed: int) -> None:
+    triples = _triples(seed)
+    rng = random.Random(seed)
+    rng.shuffle(triples)
+    expected = ntriples(sort_triples(triples))
+    assert sorted_ntriples(ntriples(triples)) == expected
+    assert ntriples(parse_ntriples(expected)) == expected
+    assert sorted_ntriples(b"") == b""
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_chunk_formats_are_pyoxigraphs(seed: int) -> None:
+    framing = Framing(dump_prefixes(URIS))
+    triples = sort_triples(_triples(seed))
+    made = framing.chunk(ntriples(triples), GRAPH)
+    reference = framing._serialised(triples, GRAPH)
+    assert made.keys() == {f.ext for f in FORMATS}
+    for ext in made:
+        assert made[ext] == reference[ext], ext
+    assert framing.chunk(b"", GRAPH) == framing._serialised([], GRAPH)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_facts_from_lines_do_not_depend_on_order(seed: int) -> None:
+    triples = sort_triples(_triples(seed))
+    facts = ntriples_facts(ntriples(triples), URIS)
+    assert facts and all(f.kind in {"offering", "supplier"} for f in facts.values())
+    shuffled = list(triples)
+    random.Random(seed).shuffle(shuffled)
+    again = subject_facts(shuffled, URIS)
+    assert {k: v.hash for k, v in again.items()} == {k: v.hash for k, v in facts.items()}
+
+
+def _chunks(framing: Framing, keys: list[str]) -> list[Chunk]:
+    chunks = []
+    for key in keys:
+        seed = int(key[1:])
+        triples = [] if seed % 7 == 3 else sort_triples(_triples(seed, subjects=2)[: 5 + seed])
+        chunks.append(Chunk(key, len(triples), framing.chunk(ntriples(triples), GRAPH)))
+    return chunks
+
+
+def _write(
+    folder: Path, framing: Framing, chunks: list[Chunk], previous: Path | None = None
+) -> tuple[dict[str, dict[str, Any]], ChunkIndex]:
+    index = ChunkIndex.load(previous / "index.json") if previous else None
+    writer = DumpWriter(folder, framing, index, previous)
+    for chunk in chunks:
+        writer.add(chunk)
+    entries, written = writer.close()
+    written.save(folder / "index.json")
+    return entries, written
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reused_chunks_give_the_dump_a_full_write_gives(tmp_path: Path, seed: int) -> None:
+    framing = Framing(dump_prefixes(URIS))
+    rng = random.Random(seed)
+    keys = [f"k{i}" for i in range(30)]  # k3, k10, k17, k24 are empty chunks
+    first = tmp_path / "first"
+    _write(first, framing, _chunks(framing, keys))
+    # The next build: some chunks gone, some new, some moved, the rest reused.
+    kept = [k for k in keys if rng.random() > 0.2]
+    new = [f"k{100 + i}" for i in range(rng.randint(0, 4))]
+    order = kept + new
+    for _ in range(rng.randint(0, 3)):
+        i, j = rng.randrange(len(order)), rng.randrange(len(order))
+        order[i], order[j] = order[j], order[i]
+    full = {c.key: c for c in _chunks(framing, order)}
+    reused = [
+        Chunk(k, full[k].triples, None if k in keys and rng.random() > 0.1 else full[k].bodies)
+        for k in order
+    ]
+    second = tmp_path / "second"
+    entries, index = _write(second, framing, reused, first)
+    cold = tmp_path / "cold"
+    cold_entries, cold_index = _write(cold, framing, [full[k] for k in order])
+    assert entries == cold_entries
+    assert index == cold_index
+    for fmt in FORMATS:
+        name = f"avoinkunta.{fmt.ext}"
+        assert (second / name).read_bytes() == (cold / name).read_bytes(), fmt.ext
+
+
+def test_only_a_build_makes_dump_chunks(tmp_path: Path) -> None:
+    from publisher.build import check
+    from tests.conftest import make_settings, quiet
+
+    settings = make_settings(tmp_path / "out")
+    assert all(u.chunks is None for u in check(settings, quiet, workers=1).units)
+    seen: list[bool] = []
+    check(settings, quiet, workers=1, on_unit=lambda u: seen.append(u.chunks is not None))
+    assert seen and all(seen)
