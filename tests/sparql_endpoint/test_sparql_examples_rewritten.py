@@ -119,6 +119,7 @@ def test_same_answer_on_the_fixture_store(fixture_store: ox.Store, slug: str) ->
     assert new.answer == old.answer
 
 
+@pytest.mark.slow  # builds a generated catalogue
 @pytest.mark.parametrize("slug", list(EXAMPLES))
 def test_same_answer_on_a_generated_catalogue(generated_store: ox.Store, slug: str) -> None:
     example = EXAMPLES[slug]
@@ -132,6 +133,7 @@ def test_same_answer_on_a_generated_catalogue(generated_store: ox.Store, slug: s
         assert len(old.answer) > 0  # the data exercises the query (every component has offerings)
 
 
+@pytest.mark.slow  # builds a generated catalogue
 @pytest.mark.parametrize("slug", LIMITED)
 def test_a_cut_listing_gives_the_old_first_rows(generated_store: ox.Store, slug: str) -> None:
     example = EXAMPLES[slug]
