@@ -155,3 +155,24 @@ def test_only_a_build_makes_dump_chunks(tmp_path: Path) -> None:
     seen: list[bool] = []
     check(settings, quiet, workers=1, on_unit=lambda u: seen.append(u.chunks is not None))
     assert seen and all(seen)
+
+
+def test_a_dump_of_the_same_chunks_is_the_previous_file(tmp_path: Path) -> None:
+    framing = Framing(dump_prefixes(URIS))
+    keys = [f"k{i}" for i in range(12)]
+    chunks = _chunks(framing, keys)
+    first, second, third = tmp_path / "first", tmp_path / "second", tmp_path / "third"
+    entries, index = _write(first, framing, chunks)
+    again, again_index = _write(second, framing, [Chunk(c.key, c.triples) for c in chunks], first)
+    assert (again, again_index) == (entries, index)
+    for fmt in FORMATS:
+        name = f"avoinkunta.{fmt.ext}"
+        assert (second / name).stat().st_ino == (first / name).stat().st_ino  # linked
+    # One chunk less at the end: written, not linked, and still right.
+    fewer, _ = _write(third, framing, [Chunk(c.key, c.triples) for c in chunks[:-1]], second)
+    cold, _ = _write(tmp_path / "cold", framing, chunks[:-1])
+    assert fewer == cold
+    for fmt in FORMATS:
+        name = f"avoinkunta.{fmt.ext}"
+        assert (third / name).stat().st_ino != (second / name).stat().st_ino
+        assert (third / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()

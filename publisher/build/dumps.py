@@ -342,7 +342,6 @@ class _FormatWriter:
                 pass
 
     def _write(self, chunks: Iterable[Chunk]) -> tuple[int, str, dict[str, tuple[int, int]]]:
-        digest = hashlib.sha256()
         ranges: dict[str, tuple[int, int]] = {}
         ext = self.fmt.ext
         separator = _SEPARATOR.get(ext, b"")
@@ -351,64 +350,115 @@ class _FormatWriter:
             previous_file = self._previous_dir / f"{DUMP_NAME}.{ext}"
             if previous_file.is_file():
                 source = open(previous_file, "rb")  # noqa: SIM115 - closed below
+        header, footer = self._framing.header(self.fmt), self._framing.footer(self.fmt)
         try:
-            with open(self._path, "wb") as out:
-                offset = 0  # of the new file, counting what is still to be copied
-                # Reused chunks that follow each other in both dumps are copied as one
-                # range of the previous file (the separators between them included): an
-                # edit build copies a few large ranges, not 6,000 small ones per format.
-                run_start = run_end = 0  # [start, end) of the previous file, to copy
-
-                def write(data: bytes) -> None:
-                    out.write(data)
-                    digest.update(data)
-
-                def flush() -> None:
-                    nonlocal run_start, run_end
-                    if run_end > run_start:
-                        assert source is not None
-                        _copy(source, run_start, run_end - run_start, write)
-                    run_start = run_end = 0
-
-                def emit(data: bytes) -> None:
-                    nonlocal offset
-                    flush()
-                    write(data)
-                    offset += len(data)
-
-                emit(self._framing.header(self.fmt))
+            with open(self._path, "wb") as handle:
+                out = _Output(handle, source)
+                if _starts_with(source, header):  # copied with what follows it
+                    out.reuse(0, len(header), b"")
+                else:
+                    out.emit(header)
                 first = True
                 for chunk in chunks:
                     body = chunk.bodies[ext] if chunk.bodies is not None else None
                     if body is None:
-                        assert self._previous is not None and source is not None
+                        assert self._previous is not None
                         start, length = self._previous.ranges[ext][chunk.key]
                         gap = separator if length and not first else b""
-                        if length and run_end > run_start and run_end + len(gap) == start:
-                            run_end = start + length  # the gap is the separator there too
-                            offset += len(gap)
-                        elif length:
-                            if gap:
-                                emit(gap)  # after the run so far
-                            else:
-                                flush()
-                            run_start, run_end = start, start + length
-                        ranges[chunk.key] = (offset, length)
-                        offset += length
+                        ranges[chunk.key] = out.reuse(start, length, gap)
                     else:
                         if body and not first:
-                            emit(separator)
-                        ranges[chunk.key] = (offset, len(body))
-                        emit(body)
+                            out.emit(separator)
+                        ranges[chunk.key] = (out.offset, len(body))
+                        out.emit(body)
                     if ranges[chunk.key][1]:
                         first = False
-                emit(self._framing.footer(self.fmt))
-                out.flush()
-                os.fsync(out.fileno())  # now, in this thread, not later in the build's
+                # Every byte as in the previous dump: link it, copy nothing.
+                same = not out.written and _whole(source, out.run_start, out.run_end, footer)
+                if not same:
+                    out.emit(footer)
+                    out.flush()
+                    handle.flush()
+                    os.fsync(handle.fileno())  # now, in this thread, not later in the build's
+            if same:
+                assert source is not None
+                out.offset += len(footer)
+                _link_whole(source, self._path, out.offset, out.digest)
         finally:
             if source is not None:
                 source.close()
-        return offset, digest.hexdigest(), ranges
+        return out.offset, out.digest.hexdigest(), ranges
+
+
+class _Output:
+    """A dump being written: what is written, hashed, and the range of the previous dump
+    still to be copied. Reused chunks that follow each other in both dumps are copied as
+    one range of the previous file (the separators between them included): an edit build
+    copies a few large ranges, not 6,000 small ones per format."""
+
+    def __init__(self, handle: BinaryIO, source: BinaryIO | None) -> None:
+        self.handle = handle
+        self.source = source
+        self.digest = hashlib.sha256()
+        self.offset = 0  # of the new file, counting what is still to be copied
+        self.run_start = self.run_end = 0  # [start, end) of the previous file, to copy
+        self.written = False
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+        self.digest.update(data)
+        self.written = True
+
+    def flush(self) -> None:
+        if self.run_end > self.run_start:
+            assert self.source is not None
+            _copy(self.source, self.run_start, self.run_end - self.run_start, self.write)
+        self.run_start = self.run_end = 0
+
+    def emit(self, data: bytes) -> None:
+        self.flush()
+        self.write(data)
+        self.offset += len(data)
+
+    def reuse(self, start: int, length: int, gap: bytes) -> tuple[int, int]:
+        """The previous file's [start, start + length), after ``gap``; its new range."""
+        if length and self.run_end > self.run_start and self.run_end + len(gap) == start:
+            self.run_end = start + length  # the gap is the separator there too
+            self.offset += len(gap)
+        elif length:
+            if gap:
+                self.emit(gap)  # after the run so far
+            else:
+                self.flush()
+            self.run_start, self.run_end = start, start + length
+        where = (self.offset, length)
+        self.offset += length
+        return where
+
+
+def _starts_with(source: BinaryIO | None, header: bytes) -> bool:
+    if source is None:
+        return False
+    source.seek(0)
+    return source.read(len(header)) == header
+
+
+def _whole(source: BinaryIO | None, start: int, end: int, footer: bytes) -> bool:
+    """Is [start, end) of ``source`` all of it but ``footer``, which it ends with?"""
+    if source is None or start != 0:
+        return False
+    if os.fstat(source.fileno()).st_size != end + len(footer):
+        return False
+    source.seek(end)
+    return source.read(len(footer)) == footer
+
+
+def _link_whole(source: BinaryIO, path: Path, size: int, digest: Any) -> None:
+    """``path`` (written empty) becomes a hard link to the file ``source``; its bytes
+    are hashed into ``digest``."""
+    path.unlink()
+    os.link(source.name, path)
+    _copy(source, 0, size, digest.update)
 
 
 def _copy(source: BinaryIO, start: int, length: int, emit: Any) -> None:
