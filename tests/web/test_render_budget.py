@@ -17,8 +17,9 @@ from publisher import budget
 from publisher.app import create_app
 from publisher.budget import Budget, ClientGone, TcpPeerProbe, TimeLimit, checkpoint
 from publisher.config import Settings
-from publisher.http.caching import PublicationCache
+from publisher.http.caching import LruCache, PublicationCache
 from publisher.publication import Publication
+from publisher.views import resources
 
 
 class Clock:
@@ -105,8 +106,12 @@ def test_no_probe_under_the_test_client_or_an_unknown_server() -> None:
 
 
 def test_a_render_over_the_time_limit_answers_503_and_keeps_nothing(
-    settings: Settings,
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The session's publication is shared with other modules in this process, which may
+    # have rendered (and so kept in memory) this document already: start from an empty
+    # in-process cache, so that the request really renders.
+    monkeypatch.setattr(resources, "_RENDERED", LruCache(16))
     client = create_app(settings.replace(render_time_limit=0)).test_client()
     response = client.get("/doc/offering/linked-events.ttl")
     assert response.status_code == 503
