@@ -38,6 +38,7 @@ machine's load average is printed first. Run it with ``nice -n 10`` when others 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import statistics
@@ -46,13 +47,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
 
 import pyoxigraph as ox
 
 from publisher.sparql_mount import sparql_host, sparql_prefixes
 from sparql_endpoint.examples import QUERIES_DIR, Example, examples
 from sparql_endpoint.vocabulary import prologue
+from sparql_endpoint.worker import _capped as capped_result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,39 +101,6 @@ def full_query(body: str, prefixes: dict[str, str]) -> str:
     return prologue(prefixes, body) + "\n\n" + body
 
 
-class _Lines:
-    """A binary file-like object that keeps what a serialiser writes up to ``lines`` line
-    breaks and stops it (``_Full``) after them, as our workers cap a result: in SPARQL TSV
-    and N-Triples a line is exactly a header, a solution or a triple."""
-
-    def __init__(self, lines: int | None):
-        self.need = lines
-        self.parts: list[bytes] = []
-        self.cut = False
-
-    def write(self, data: bytes) -> int:
-        chunk = bytes(data)
-        if self.need is not None:
-            breaks = chunk.count(b"\n")
-            if breaks >= self.need and not (breaks == self.need and chunk.endswith(b"\n")):
-                end = -1
-                for _ in range(self.need):
-                    end = chunk.index(b"\n", end + 1)
-                self.parts.append(chunk[: end + 1])
-                self.cut = True
-                raise _Full
-            self.need -= breaks
-        self.parts.append(chunk)
-        return len(chunk)
-
-    def flush(self) -> None:
-        pass
-
-
-class _Full(Exception):
-    pass
-
-
 @dataclass
 class Evaluated:
     result: bool | bytes  # ASK's answer, or SPARQL TSV (solutions) / N-Triples (triples)
@@ -151,19 +119,15 @@ def evaluate(store: ox.Store, query: str, rows: int | None = CAP) -> Evaluated:
         graph = cut = False
     else:
         graph = isinstance(result, ox.QueryTriples)
-        buffer = _Lines(None if rows is None else rows + (0 if graph else 1))
-        out = cast(IO[bytes], buffer)
-        try:
+        if rows is None:
+            out = io.BytesIO()
             if isinstance(result, ox.QueryTriples):
                 result.serialize(out, ox.RdfFormat.N_TRIPLES)
             else:
                 result.serialize(out, ox.QueryResultsFormat.TSV)
-        except _Full:
-            pass
-        except OSError:
-            if not buffer.cut:
-                raise
-        answer, cut = b"".join(buffer.parts), buffer.cut
+            answer, cut = out.getvalue(), False
+        else:
+            answer, cut = capped_result(result, rows)  # exactly as a worker caps it
     timing = Timing((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
     return Evaluated(answer, graph, cut, timing)
 

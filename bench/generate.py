@@ -472,6 +472,20 @@ def edit_one_file(data_dir: Path, round_: int = 1) -> Path:
     return path
 
 
+def remove_one_and_copy_one(data_dir: Path) -> str:
+    """The edit that removes and adds entities: delete the first supplier file (a supplier
+    and its offerings gone) and add a copy of the second under new ids (a supplier and
+    offerings added); return the new supplier's id."""
+    suppliers = sorted((Path(data_dir) / "suppliers").glob("*.yaml"))
+    suppliers[0].unlink()
+    new_id = suppliers[1].stem + "-kopio"
+    copy = suppliers[1].read_text(encoding="utf-8")
+    copy = copy.replace(f"id: {suppliers[1].stem}", f"id: {new_id}")
+    copy = copy.replace("id: offering-", "id: kopio-offering-")
+    (Path(data_dir) / "suppliers" / f"{new_id}.yaml").write_text(copy, encoding="utf-8")
+    return new_id
+
+
 def _write_yaml(path: Path, data: Any, comment: str) -> None:
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
     path.write_text(f"# {comment} Format: data/README.md.\n{body}", encoding="utf-8")

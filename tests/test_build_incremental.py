@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from bench.generate import edit_one_file, generate
+from bench.generate import edit_one_file, generate, remove_one_and_copy_one
 from publisher.app import create_app
 from publisher.build import build, check
 from publisher.publication import Publication
@@ -107,13 +107,7 @@ def test_removed_and_added_files_update_the_reused_store(tmp_path: Path, generat
     incremental, full = tmp_path / "incremental", tmp_path / "full"
     for out in (incremental, full):
         build(make_settings(out, data), progress=lambda _m: None, now=T0)
-    suppliers = sorted((data / "suppliers").glob("*.yaml"))
-    suppliers[0].unlink()  # a supplier and its offerings removed
-    text = suppliers[1].read_text(encoding="utf-8")
-    new_id = suppliers[1].stem + "-kopio"
-    copy = text.replace(f"id: {suppliers[1].stem}", f"id: {new_id}")
-    copy = copy.replace("id: offering-", "id: kopio-offering-")
-    (data / "suppliers" / f"{new_id}.yaml").write_text(copy, encoding="utf-8")
+    remove_one_and_copy_one(data)  # a supplier and its offerings removed, a copy added
     updated = build(make_settings(incremental, data), progress=lambda _m: None, now=T1)
     shutil.rmtree((full / "current").resolve() / "cache")
     rebuilt = build(make_settings(full, data), progress=lambda _m: None, now=T1)

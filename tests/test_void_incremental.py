@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from bench.generate import generate
+from bench.generate import generate, remove_one_and_copy_one
 from publisher import void_stats
 from publisher.build import build
 from publisher.store import ReadStore
@@ -150,10 +150,4 @@ def test_incremental_void_equals_a_cold_count(
 
 
 def _remove_and_add(data: Path) -> None:
-    suppliers = sorted((data / "suppliers").glob("*.yaml"))
-    suppliers[0].unlink()
-    text = suppliers[1].read_text(encoding="utf-8")
-    new_id = suppliers[1].stem + "-kopio"
-    copy = text.replace(f"id: {suppliers[1].stem}", f"id: {new_id}")
-    copy = copy.replace("id: offering-", "id: kopio-offering-")
-    (data / "suppliers" / f"{new_id}.yaml").write_text(copy, encoding="utf-8")
+    remove_one_and_copy_one(data)  # a supplier and its offerings removed, a copy added

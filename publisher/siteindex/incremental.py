@@ -329,35 +329,32 @@ class _Previous:
     def offering(self, ordinal: int) -> tuple[str, str | None, bytes]:
         found = self._offerings.get(ordinal)
         if found is None:
-            row = self.db.execute(
-                "SELECT key, supplier, card FROM offering WHERE ordinal = ?", (ordinal,)
-            ).fetchone()
-            if row is None:
-                raise KeyError(ordinal)
+            row = self._row("SELECT key, supplier, card FROM offering WHERE ordinal = ?", ordinal)
             found = self._offerings[ordinal] = (row[0], row[1], row[2])
         return found
 
     def detail(self, ordinal: int) -> bytes:
         found = self._details.get(ordinal)
         if found is None:
-            row = self.db.execute(
-                "SELECT detail FROM offering_detail WHERE ordinal = ?", (ordinal,)
-            ).fetchone()
-            if row is None:
-                raise KeyError(ordinal)
+            row = self._row("SELECT detail FROM offering_detail WHERE ordinal = ?", ordinal)
             found = self._details[ordinal] = row[0]
         return found
 
     def search(self, entity: int) -> tuple[str, str, str, str]:
         found = self._search.get(entity)
         if found is None:
-            row = self.db.execute(
-                "SELECT title, keywords, names, body FROM search_text WHERE entity = ?", (entity,)
-            ).fetchone()
-            if row is None:
-                raise KeyError(entity)
+            row = self._row(
+                "SELECT title, keywords, names, body FROM search_text WHERE entity = ?", entity
+            )
             found = self._search[entity] = (row[0], row[1], row[2], row[3])
         return found
+
+    def _row(self, sql: str, key: int) -> tuple[Any, ...]:
+        """The previous index's one row for ``key``; KeyError when it has none."""
+        row = self.db.execute(sql, (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return tuple(row)
 
 
 class _Work:

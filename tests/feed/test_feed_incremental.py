@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.generate import generate
+from bench.generate import generate, remove_one_and_copy_one
 from publisher.artefacts import ArtefactContext
 from publisher.build import _changed, build
 from publisher.feed import artefact as feed_artefact
@@ -148,13 +148,7 @@ def test_reused_feed_after_files_removed_and_added(
     data, out = tmp_path / "data", tmp_path / "out"
     generate(data, 60, seed=3)
     _build(out, data, FIRST, monkeypatch)
-    suppliers = sorted((data / "suppliers").glob("*.yaml"))
-    suppliers[0].unlink()  # a supplier and its offerings removed
-    text = suppliers[1].read_text(encoding="utf-8")
-    new_id = suppliers[1].stem + "-kopio"
-    copy = text.replace(f"id: {suppliers[1].stem}", f"id: {new_id}")
-    copy = copy.replace("id: offering-", "id: kopio-offering-")
-    (data / "suppliers" / f"{new_id}.yaml").write_text(copy, encoding="utf-8")
+    remove_one_and_copy_one(data)  # a supplier and its offerings removed, a copy added
     computed = _build(out, data, SECOND, monkeypatch)
     assert computed and sorted(computed) == sorted(_changed_live(out))
     state = _published(out)
