@@ -12,6 +12,7 @@ the edit instead of four scans of the store."""
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections import Counter
@@ -280,7 +281,15 @@ def write_artefact(context: Any) -> None:
     """The build artefact ``void`` (publisher.artefacts): ``statistics.json``, counted in
     the store, or derived from the previous one when only a few subjects changed."""
     space = f"{context.uris.base}id/"
-    stats = _incremental(context, space) or _cold(context, space)
+    # Nothing made here is cyclic garbage, but the build's process holds millions of
+    # objects: a collection of the oldest generation would walk them all.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        stats = _incremental(context, space) or _cold(context, space)
+    finally:
+        if collecting:
+            gc.enable()
     text = json.dumps(asdict(stats), indent=1, sort_keys=True) + "\n"
     (Path(context.folder) / FILE).write_text(text, encoding="utf-8")
 
