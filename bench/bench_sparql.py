@@ -60,6 +60,7 @@ from sparql_servers import (
     free_port,
     ours,
     oxigraph,
+    pss_by_role,
     pss_mb,
     publication,
     wants_graph,
@@ -216,6 +217,7 @@ class Run:
     pss_max: float
     refusals: dict[str, int]  # "status: first words of the message" -> count
     latencies: list[float]  # seconds, sorted
+    pss_roles: dict[str, tuple[int, float]]  # at the highest PSS seen: role -> (count, MB)
 
 
 def combined(runs: list[Run]) -> Run:
@@ -226,6 +228,7 @@ def combined(runs: list[Run]) -> Run:
         for reason, count in r.refusals.items():
             refusals[reason] = refusals.get(reason, 0) + count
     wall = sum(r.wall for r in runs)
+    peak = max(runs, key=lambda r: r.pss_max)
     return Run(
         qps=len(latencies) / wall,
         p50=statistics.median(latencies) * 1000,
@@ -236,6 +239,7 @@ def combined(runs: list[Run]) -> Run:
         pss_max=max(r.pss_max for r in runs),
         refusals=refusals,
         latencies=latencies,
+        pss_roles=peak.pss_roles,
     )
 
 
@@ -256,11 +260,16 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
     meter = Meter(server.process.pid)
     meter.start()
     pss = [pss_mb(server.pids())]
+    roles = [pss_by_role(server.pids())]
     done = threading.Event()
 
     def watch() -> None:
         while not done.wait(0.5):
-            pss.append(pss_mb(server.pids()))
+            sample = pss_by_role(server.pids())
+            total = sum(mb for _count, mb in sample.values())
+            if total > max(pss):
+                roles[0] = sample
+            pss.append(total)
             meter.update()
 
     def client(index: int, work: list[tuple[str, str]]) -> None:
@@ -298,6 +307,7 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
         pss_max=max(pss),
         refusals=refusals,
         latencies=latencies,
+        pss_roles=roles[0],
     )
 
 
@@ -460,6 +470,11 @@ def main() -> int:
                       f"{r.errors:4d} {r.wall:7.1f} {r.cpu:7.1f} {r.pss_max:7.0f} |")  # fmt: skip
                 if r.refusals:
                     print(f"{'':7s}   {name} errors: {r.refusals}")
+                if name == "ours":
+                    print(f"{'':7s}   PSS at its highest, by process: " + ", ".join(
+                        f"{role} {count} x = {mb:.0f} MB"
+                        for role, (count, mb) in sorted(r.pss_roles.items())
+                    ))  # fmt: skip
             mine_run, peer_run = results["ours"], results["oxigraph"]
             ratio = mine_run.qps / peer_run.qps
             summary.append(

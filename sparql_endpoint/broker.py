@@ -643,11 +643,28 @@ class Broker:
                     self.fairness.charge(client, 0.0, now)
                 self._to_web(conn, cached)
                 return
+        if not self.fairness.queued():
+            worker = self._worker_at_once(job, now)
+            if worker is not None:  # nothing waits, so no one to be fair to: run it now
+                conn.job = job
+                self._start(client, job, worker, now, waited=False)
+                return
         if not self._room_for(job, now):
             return
         conn.job = job
         self.fairness.enqueue(client, job, now)
         self._schedule(now)
+
+    def _worker_at_once(self, job: Job, now: float) -> Worker | None:
+        """The worker ``_schedule`` would give ``job`` were it alone in the queue: the
+        warmest idle general one, else a reserved one for a light client; or None."""
+        idle = self._idle_workers()
+        for worker in idle:
+            if not worker.reserved:
+                return worker
+        if idle and (job.internal or self.fairness.is_light(job.client, now)):
+            return idle[0]
+        return None
 
     def _room_for(self, job: Job, now: float) -> bool:
         """Refuse at once when the queue is full (unless a heavier client's waiting query
@@ -743,8 +760,13 @@ class Broker:
                 worker = reserved[0]
             self._start(address, job, worker, now)
 
-    def _start(self, address: str, job: Job, worker: Worker, now: float) -> None:
-        self.fairness.start(address, job, now)
+    def _start(
+        self, address: str, job: Job, worker: Worker, now: float, waited: bool = True
+    ) -> None:
+        if waited:
+            self.fairness.start(address, job, now)
+        else:
+            self.fairness.begin(address, now)
         job.worker = worker
         job.host = worker.host
         job.started = now

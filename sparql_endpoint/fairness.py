@@ -174,6 +174,10 @@ class Fairness(Generic[J]):
         self._queued -= 1
         state.started.append(now)
 
+    def begin(self, address: str, now: float) -> None:
+        """A job of ``address`` starts without having waited (nothing was queued)."""
+        self.client(address, now).started.append(now)
+
     def finish(self, address: str, seconds: float, now: float) -> None:
         state = self.client(address, now)
         if state.started:  # the oldest: which one ended does not change the sum for long

@@ -99,21 +99,23 @@ class FrameBuffer:
     def feed(self, data: bytes) -> None:
         self._data += data
 
-    def frames(self) -> list[tuple[bytes, bytes, bytes]]:
-        """Complete frames so far: (kind, payload, the whole frame's bytes)."""
+    def frames(self) -> list[tuple[bytes, memoryview, bytes]]:
+        """Complete frames so far: (kind, payload, the whole frame's bytes). The payload is
+        a view into the frame (most frames are forwarded whole, unread)."""
         out = []
         data = self._data
         start = 0
-        while len(data) - start >= HEADER.size:
-            length, kind = HEADER.unpack_from(data, start)
-            end = start + HEADER.size + length
-            if length > MAX_FRAME:
-                raise Closed(f"frame of {length} bytes")
-            if len(data) < end:
-                break
-            raw = bytes(data[start:end])
-            out.append((bytes((kind,)), raw[HEADER.size :], raw))
-            start = end
+        with memoryview(data) as view:  # one copy per frame (a slice would make two)
+            while len(data) - start >= HEADER.size:
+                length, kind = HEADER.unpack_from(data, start)
+                end = start + HEADER.size + length
+                if length > MAX_FRAME:
+                    raise Closed(f"frame of {length} bytes")
+                if len(data) < end:
+                    break
+                raw = bytes(view[start:end])
+                out.append((bytes((kind,)), memoryview(raw)[HEADER.size :], raw))
+                start = end
         if start:
             del data[:start]
         return out
