@@ -259,6 +259,7 @@ class Records:
         )
         self.coss = str(uris.thing("supplier", PUBLISHER_KEY))
         self.texts: dict[str, str] = {}  # IRI → the record as written
+        self.kept: set[str] = set()  # records kept from the previous build, not read
         self.parsed: dict[str, dict[str, Any]] = {}
 
     def context(self, store: _TextStore) -> Context:
@@ -270,6 +271,16 @@ class Records:
             ledger={},
         )
 
+    def keep(self, iri: str) -> bool:
+        """Keep the previous build's record of ``iri`` as it was (not read yet), if it may
+        be reused."""
+        if iri in self.texts or iri in self.kept:
+            return True
+        if self.previous is None or not self.previous.reusable(iri):
+            return False
+        self.kept.add(iri)
+        return True
+
     def reuse(self, iri: str) -> bool:
         """Take the previous build's record of ``iri`` as it was, if it may be reused."""
         if iri in self.texts:
@@ -278,6 +289,7 @@ class Records:
         if text is None:
             return False
         self.texts[iri] = text
+        self.kept.discard(iri)
         return True
 
     def get(self, iri: str, make: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
@@ -481,25 +493,30 @@ def write(
     items = []
     for key, iri in offerings:
         parts = previous.parts(iri) if previous else None
-        if parts is not None and all(records.reuse(p) for p in parts):
+        if parts is not None and all(records.keep(p) for p in parts):
             items.append([key, iri, parts])
         else:
             items.append([key, iri, offering_parts(records, iri)])
-    buckets: dict[int, list[tuple[str, str]]] = {}
-    for iri, text in records.texts.items():
-        buckets.setdefault(bucket_of(iri), []).append((iri, text))
+    buckets: dict[int, list[str]] = {}
+    for iri in (*records.texts, *records.kept):
+        buckets.setdefault(bucket_of(iri), []).append(iri)
     where: list[list[Any]] = []  # [IRI, bucket, offset, length], by IRI
-    for n, found in sorted(buckets.items()):
-        found.sort()
-        data = "".join(f"{text}\n" for _, text in found).encode("utf-8")
+    for n, members in sorted(buckets.items()):
+        members.sort()
+        path = folder / _bucket_name(n)
+        if previous is not None and previous.same_bucket(n, members, records.texts):
+            # every record as it was: the previous file, not read
+            os.link(previous.folder / _bucket_name(n), path)
+            where += [[iri, *previous.where[iri]] for iri in members]
+            continue
+        texts = [records.texts.get(iri) or _kept_text(previous, iri) for iri in members]
+        data = "".join(f"{text}\n" for text in texts).encode("utf-8")
         offset = 0
-        for iri, text in found:
+        for iri, text in zip(members, texts, strict=True):
             length = len(text.encode("utf-8"))
             where.append([iri, n, offset, length])
             offset += length + 1
-        path = folder / _bucket_name(n)
-        if previous is None or not previous.link(n, data, path):
-            path.write_bytes(data)
+        path.write_bytes(data)
     where.sort()
     number = {row[0]: i for i, row in enumerate(where)}
     uses = {iri: r["uses"] for iri, r in records.parsed.items() if r.get("uses")}
@@ -525,6 +542,12 @@ def write(
         _write_json(folder / _chunk_name(c // CHUNK), rows)
 
 
+def _kept_text(previous: _Previous | None, iri: str) -> str:
+    text = previous.text(iri) if previous else None
+    assert text is not None, iri  # kept only when reusable
+    return text
+
+
 def _write_json(path: Path, value: Any) -> None:
     path.write_bytes(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
 
@@ -544,6 +567,7 @@ class _Previous:
         self.where: dict[str, list[int]] = {row[0]: row[1:] for row in rows}
         self.uses: dict[str, list[str]] = index["uses"]
         self.items = {iri: [rows[i][0] for i in parts] for _key, iri, parts in index["items"]}
+        self.members: dict[int, list[str]] | None = None
         self._data: dict[int, bytes] = {}
 
     @classmethod
@@ -580,18 +604,13 @@ class _Previous:
             return None
         return list(parts)
 
-    def link(self, n: int, data: bytes, path: Path) -> bool:
-        """Hard-link the previous bucket when it holds exactly ``data``."""
-        source = self.folder / _bucket_name(n)
-        if not source.exists() or source.stat().st_size != len(data):
-            return False
-        if self.bucket(n) != data:
-            return False
-        try:
-            os.link(source, path)
-        except OSError:
-            return False
-        return True
+    def same_bucket(self, n: int, members: list[str], made: dict[str, str]) -> bool:
+        """Did bucket ``n`` hold exactly these records, none of them made anew?"""
+        if self.members is None:
+            self.members = {}
+            for iri, (bucket, _offset, _length) in sorted(self.where.items()):
+                self.members.setdefault(bucket, []).append(iri)
+        return self.members.get(n) == members and not any(iri in made for iri in members)
 
 
 # --- pages -----------------------------------------------------------------------------
