@@ -614,7 +614,7 @@ class _Previous:
     def parts(self, iri: str) -> list[str] | None:
         """The records the offering's asset was made of, if none of them changed."""
         parts = self.items.get(iri)
-        if parts is None or any(p in self.changed for p in parts):
+        if parts is None or not self.changed.isdisjoint(parts):
             return None
         return parts
 
