@@ -428,8 +428,14 @@ class _Work:
         """Take away what the previous index holds for the changed entities, checking
         that it is what this code makes of the previous store."""
         layers = _layers_of_components(self.old_x)
-        for number in sorted(self.plan.dirty | self.plan.removed):
+        taken = sorted(self.plan.dirty | self.plan.removed)
+        stored = _labels(self.db, ids=taken)
+        for number in taken:
             entity = self.numbering.old_entities[number]
+            if set(stored.get(number, ())) != set(entity.labels):
+                # (their suggestion rows are found by them)
+                self.say(f"  site index: previous labels of {entity.iri} differ; rewriting")
+                return False
             doc: SearchDoc
             if number < self.plan.offerings:
                 card, _detail = _offering(
@@ -509,7 +515,7 @@ class _Work:
         entities, count = numbering.entities, numbering.count
         drop = BitMap(n for n in plan.dirty | plan.removed if n < plan.offerings)
         redone = sorted(n for n in numbering.new_dirty if n < count)
-        memberships = _memberships(
+        memberships, moved = _memberships(
             self.db,
             drop,
             None if numbering.identity else numbering.new_of,
@@ -524,7 +530,13 @@ class _Work:
         if numbering.identity and index is not None:
             gone = plan.dirty | plan.removed
             suggest, top, unsuggested = _suggestions_copied(
-                self.db, entities, gone, numbering.new_dirty, memberships
+                self.db,
+                numbering.old_entities,
+                entities,
+                gone,
+                numbering.new_dirty,
+                suggest_counts(memberships),
+                moved,
             )
             new_dirty = frozenset(numbering.new_dirty)
             copy = Copy(
@@ -608,25 +620,37 @@ def _memberships(
     redone: list[int],
     cards: dict[int, dict[str, Any]],
     licences: dict[str, dict[str, Any]],
-) -> dict[str, dict[str, BitMap]]:
+) -> tuple[dict[str, dict[str, BitMap]], set[tuple[str, str]]]:
     """The previous facet bitmaps without the offerings redone or removed (renumbered
-    when ``new_of`` is given), with the redone offerings' values added."""
+    when ``new_of`` is given), with the redone offerings' values added; and the facet
+    values whose counts changed."""
     found: dict[str, dict[str, BitMap]] = defaultdict(dict)
-    for facet, value, blob in db.execute("SELECT facet, value, members FROM facet_value"):
+    before: dict[tuple[str, str], int] = {}
+    for facet, value, count, blob in db.execute(
+        "SELECT facet, value, count, members FROM facet_value"
+    ):
         members = BitMap.deserialize(blob)
         if drop:
             members -= drop
         if new_of is not None:
             members = BitMap(new_of[o] for o in members)
         found[facet][value] = members
+        before[facet, value] = count
     for number in redone:
         for facet, values in member_of(cards[number], licences).items():
             for value in values:
                 found[facet].setdefault(value, BitMap()).add(number)
-    return {
+    memberships = {
         facet: {value: members for value, members in values.items() if members}
         for facet, values in found.items()
     }
+    moved = {
+        (facet, value)
+        for facet, values in found.items()
+        for value, members in values.items()
+        if len(members) != before.get((facet, value), 0)
+    }
+    return memberships, moved
 
 
 def _uint32s(blob: bytes) -> list[int]:
@@ -844,72 +868,90 @@ def _suggestions(
 
 def _suggestions_copied(
     db: sqlite3.Connection,
+    old_entities: list[Entity],
     entities: list[Entity],
     gone: set[int],
     new_redo: set[int],
-    memberships: Mapping[str, Mapping[str, Members]],
-) -> tuple[list[SuggestRow], list[tuple[str, str]], frozenset[int]]:
+    counts: dict[tuple[str, str], int],
+    moved_values: set[tuple[str, str]],
+) -> tuple[list[SuggestRow], list[tuple[str, str]], frozenset[tuple[str, int]]]:
     """When no id changed: the suggestion rows to add (those of the changed entities and
     of the entities whose offering counts changed, made again), every suggest_top row,
-    and the entities whose previous rows are not copied."""
-    moved = _moved(db, entities, memberships) - new_redo
+    and the (norm, entity) keys of the previous rows not copied. The previous rows of an
+    entity are found by its labels (``old_entities``: those the previous index has, as
+    ``take_away`` checked), never by a scan of the table."""
+    moved = {e.id for e in entities if (e.kind, e.key) in moved_values} - new_redo
     relabelled = _labels(db, ids=moved)
     for number in moved:  # their labels are needed now (the redone ones have theirs)
         e = entities[number]
         entities[number] = Entity(number, e.kind, e.key, e.iri, relabelled.get(number, ()))
     redo = new_redo | moved
-    unsuggested = frozenset(gone | redo)
-    left_out = _json(sorted(unsuggested))
-    affected = {
-        norm
-        for (norm,) in db.execute(
-            "SELECT norm FROM suggest WHERE entity IN (SELECT value FROM json_each(?))",
-            (left_out,),
-        )
-    }
-    counts = suggest_counts(memberships)
+    unsuggested = gone | redo
+    left_out: set[tuple[str, int]] = set()
+    for number in unsuggested:
+        old = entities[number] if number in moved else old_entities[number]
+        left_out.update((row[0], number) for row in entity_suggestions(old, counts))
     made: set[SuggestRow] = set()
     for number in redo:
         made |= entity_suggestions(entities[number], counts)
     rows = sorted(made)
-    affected |= {row[0] for row in rows}
-    prefixes = _prefixes(affected)
-    top = {
-        prefix: chosen
-        for prefix, chosen in db.execute("SELECT prefix, entities FROM suggest_top")
-        if prefix not in prefixes
-    }
+    prefixes = _prefixes({norm for norm, _entity in left_out} | {row[0] for row in rows})
+    top = dict(db.execute("SELECT prefix, entities FROM suggest_top"))
     norms = [row[0] for row in rows]
+    mine: dict[str, list[tuple[int, str, int]]] = {}
     for prefix in prefixes:
         low = bisect_left(norms, prefix)
         high = bisect_left(norms, prefix + "\U0010ffff")
-        mine = sorted((-w, n, e) for n, e, _l, _t, w in rows[low:high])
-        kept = db.execute(
-            "SELECT -weight, norm, entity FROM suggest WHERE norm >= ? AND norm < ?"
-            " AND entity NOT IN (SELECT value FROM json_each(?)) ORDER BY 1, 2, 3",
-            (prefix, prefix + "\U0010ffff", left_out),
-        )
-        chosen = best_entities(heapq.merge(kept, mine))
+        mine[prefix] = sorted((-w, n, e) for n, e, _l, _t, w in rows[low:high])
+    kept = _kept_tops(db, entities, counts, {p: top.get(p) for p in prefixes}, unsuggested)
+    for prefix in prefixes:
+        found = kept.get(prefix)
+        if found is None:  # a left-out entity was among the best: rank the prefix's rows
+            found = db.execute(
+                "SELECT -weight, norm, entity FROM suggest WHERE norm >= ? AND norm < ?"
+                " AND entity NOT IN (SELECT value FROM json_each(?)) ORDER BY 1, 2, 3",
+                (prefix, prefix + "\U0010ffff", _json(sorted(unsuggested))),
+            ).fetchall()
+        chosen = best_entities(heapq.merge(found, mine[prefix]))
         if chosen:
             top[prefix] = _json(chosen)
-    return rows, sorted(top.items()), unsuggested
+        else:
+            top.pop(prefix, None)
+    return rows, sorted(top.items()), frozenset(left_out)
 
 
-def _moved(
+def _kept_tops(
     db: sqlite3.Connection,
     entities: list[Entity],
-    memberships: Mapping[str, Mapping[str, Members]],
-) -> set[int]:
-    """The entities whose offering counts (their suggestions' weight) changed."""
-    before = {
-        (facet, value): count
-        for facet, value, count in db.execute("SELECT facet, value, count FROM facet_value")
+    counts: dict[tuple[str, str], int],
+    previous: dict[str, str | None],
+    unsuggested: set[int],
+) -> dict[str, list[tuple[int, str, int]]]:
+    """For each prefix whose previous best entities are all kept, the kept rows that can
+    still be among its best: those of the previous best (sorted; made from their labels,
+    which did not change, like their weights). Every other kept row ranked below the
+    previous best's last, and still does. Prefixes whose best lost an entity are not in
+    the answer."""
+    best = {p: json.loads(chosen) if chosen else [] for p, chosen in previous.items()}
+    best = {p: ids for p, ids in best.items() if not unsuggested.intersection(ids)}
+    wanted = {number for ids in best.values() for number in ids}
+    labels = _labels(db, ids=wanted)
+    made = {
+        number: entity_suggestions(
+            Entity(number, e.kind, e.key, e.iri, labels.get(number, ())), counts
+        )
+        for number in wanted
+        for e in (entities[number],)
     }
-    counts = suggest_counts(memberships)
-    moved = {
-        key for key in before.keys() | counts.keys() if before.get(key, 0) != counts.get(key, 0)
+    return {
+        prefix: sorted(
+            (-row[4], row[0], number)
+            for number in ids
+            for row in made[number]
+            if row[0].startswith(prefix)
+        )
+        for prefix, ids in best.items()
     }
-    return {e.id for e in entities if (e.kind, e.key) in moved}
 
 
 def _prefixes(norms: Iterable[str]) -> set[str]:
