@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pyroaring import AbstractBitMap, BitMap
 
@@ -73,6 +73,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "search_text": ("entity",),
     "search_kind": ("entity",),
     "suggest": ("norm", "entity"),
+    "term": ("term",),
+    "word": ("lang", "word"),
+    "facet_value": ("facet", "value"),
 }
 
 
@@ -482,10 +485,16 @@ def previous_words(index: Path | None, analyser: Analyser) -> dict[tuple[str, st
         return {}
 
 
+class WordCache(Protocol):
+    """Words' analyses from before: (lang, word) → its terms (space-separated), or None."""
+
+    def get(self, key: tuple[str, str], /) -> str | None: ...
+
+
 class Terms:
     """Analyses texts with a (lang, word) → terms cache."""
 
-    def __init__(self, analyser: Analyser, cache: dict[tuple[str, str], str]) -> None:
+    def __init__(self, analyser: Analyser, cache: WordCache) -> None:
         self.analyser = analyser
         self.cache = cache
         # per language: word → its terms (space-separated), word → its surface form
