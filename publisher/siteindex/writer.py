@@ -46,6 +46,9 @@ SUGGEST_TOP_LENGTH = 3  # prefixes up to this length get their best suggestions 
 SUGGEST_LIMIT = 10
 KIND_WEIGHT = {"offering": 3, "supplier": 2, "component": 2, "layer": 2, "licence": 1}
 SCHEMA_COOKIE = 100  # the staging file's schema cookie before VACUUM INTO (see _write_rows)
+# 16 KiB pages: the file is written once and read by lookups; its copies (ANALYZE, VACUUM
+# INTO, the next build's) cost a third less than with 4 KiB pages, lookups the same.
+PAGE_SIZE = 16384
 # The previous index's copy is read whole twice (ANALYZE, VACUUM INTO): through a memory
 # map rather than a read() per page (a larger page cache costs more than it saves).
 STAGING_MMAP = 1 << 30
@@ -247,8 +250,7 @@ def _write_rows(
         lap("previous index copied")
     db = sqlite3.connect(f"file:{temporary}", isolation_level=None, uri=True)
     try:
-        if rows.copy is None:
-            db.execute("PRAGMA page_size = 4096")
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # (a copy keeps its own)
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         if rows.copy is None:
@@ -282,6 +284,7 @@ def _write_rows(
         # The file's schema cookie is its history's (one per CREATE, ...): the same for
         # every way of writing it. VACUUM INTO adds one.
         db.execute(f"PRAGMA schema_version = {SCHEMA_COOKIE}")
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # VACUUM INTO's, whatever the copy's
         # a compact copy, written once (VACUUM in place writes it twice)
         db.execute("VACUUM INTO ?", (str(compacted),))
         lap("compact copy written")
