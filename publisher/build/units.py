@@ -83,19 +83,6 @@ class FileUnit:
     # The file's records, when this process read them and has not handed them to the cache.
     records: ReadResult | None = field(default=None, repr=False, compare=False)
 
-    def cacheable(self) -> FileUnit:
-        """The unit as the cache keeps it: without its chunks and records."""
-        return FileUnit(
-            self.name,
-            self.key,
-            self.outline,
-            self.problems,
-            self.rule_problems,
-            self.licences_used,
-            self.facts,
-            self.triples,
-        )
-
 
 def outline(result: ReadResult) -> ReadResult:
     """The records reduced to what the checks across files read (``reading.
