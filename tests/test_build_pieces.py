@@ -281,3 +281,50 @@ def test_a_unit_packed_for_the_cache_is_the_unit(tmp_path: Path) -> None:
         assert again == unit
         assert again.outline == unit.outline  # compare=True fields only, so also these:
         assert stable_pickle(pack_unit(again)) == stable_pickle(pack_unit(unit))
+
+
+def test_modified_lines_are_the_sorted_triples(tmp_path: Path) -> None:
+    from publisher.build import DCT_MODIFIED, XSD_DATETIME, modified_lines
+    from publisher.build.terms import Canonical
+
+    ledger = _ledger(7)
+    ledger.update(_ledger(8, size=10))
+    for i, iri in enumerate(list(ledger)):  # IRIs that are prefixes of others; mixed dates
+        ledger[iri + "-b"] = dict(ledger[iri], modified=f"2026-03-0{1 + i % 3}T12:00:00+00:00")
+    ledger[str(URIS.thing("supplier", "s"))] = dict(next(iter(ledger.values())), kind="supplier")
+    gone = next(iter(ledger))
+    ledger[gone] = dict(ledger[gone], removed="2026-03-02T12:00:00+00:00")
+    ledger[f"{BASE}id/licence/x"] = dict(next(iter(ledger.values())), kind="licence")
+    ledger = dict(sorted(ledger.items()))
+    described = set(list(ledger)[1:-3])
+    canonical = Canonical()
+    expected = ntriples(
+        sort_triples(
+            ox.Triple(
+                ox.NamedNode(iri),
+                DCT_MODIFIED,
+                canonical.literal(ox.Literal(entry["modified"], datatype=XSD_DATETIME)),
+            )
+            for iri, entry in ledger.items()
+            if not entry["removed"]
+            and entry["kind"] in {"offering", "supplier"}
+            and iri in described
+        )
+    )
+    assert expected.count(b"\n") > 40
+    assert modified_lines(ledger, described) == expected
+    assert modified_lines({}, set()) == b""
+
+
+def test_licences_packed_for_the_cache_are_the_licences(tmp_path: Path) -> None:
+    from publisher.build import check
+    from publisher.build.mapfile import FileGraph
+    from publisher.build.units import stable_pickle
+    from tests.conftest import make_settings, quiet
+
+    checked = check(make_settings(tmp_path / "out"), quiet, workers=1)
+    graph = checked.bench.licences(sorted({n for u in checked.units for n in u.licences_used}))
+    assert graph.ntriples
+    again = FileGraph.unpack(graph.packed())
+    assert again == graph
+    assert stable_pickle(again.packed()) == stable_pickle(graph.packed())

@@ -58,7 +58,7 @@ from publisher.build.dumps import DUMP_NAME, FORMATS, Chunk, ChunkIndex, DumpWri
 from publisher.build.lock import STAGING_PREFIX, BuildLock, remove_leftovers
 from publisher.build.mapfile import FileGraph
 from publisher.build.storage import StoreLoader, load_store, update_store
-from publisher.build.terms import Canonical, ntriples, sort_triples
+from publisher.build.terms import Canonical, ntriples
 from publisher.build.units import FileUnit, Inputs, Job, Workbench, dump_prefixes, process_files
 from publisher.config import Settings
 from publisher.errors import BuildError
@@ -217,9 +217,11 @@ def check(
     if problems:
         raise SourceErrors(problems)
     used = sorted({name for u in units for name in u.licences_used})
-    licences = bench.licences(used)
-    rule_problems = [p for u in units for p in u.rule_problems]
     context_key = hashlib.sha256(f"{shared}\0{' '.join(used)}".encode()).hexdigest()[:40]
+    licences = bench.keep_licences(
+        used, cache.remember("licences", context_key, lambda: bench.licences(used).packed())
+    )
+    rule_problems = [p for u in units for p in u.rule_problems]
     rule_problems += cache.remember("context", context_key, lambda: bench.context_problems(used))
     progress(
         f"  SHACL ({engine}): {'conforms' if not rule_problems else 'does not conform'}, "
@@ -330,6 +332,7 @@ def _build(
         )
         build_id = f"{stamp}-{checked.sources_sha256[:8]}"
         final = publications / build_id
+        progress(f"  ledger: {len(ledger)} URIs ({_since(started)})")
 
         progress(f"[3/4] writing publication {build_id}")
         index = _write_dumps(writer, pending, checked, ledger)
@@ -350,7 +353,7 @@ def _build(
         else:
             write_ledger(staging / LEDGER, ledger)
         _archive_vocabulary(staging / VOCABULARY_ARCHIVE, checked.bench, uris, previous)
-        progress(f"  ledger: {len(ledger)} URIs ({_since(started)})")
+        progress(f"  saved: ledger, vocabulary archive ({_since(started)})")
         artefacts = write_artefacts(
             ARTEFACTS,
             publication_dir=staging,
@@ -425,30 +428,44 @@ class _ChunkPlan:
 
     def add_closing(self, checked: Checked, ledger: Ledger) -> None:
         bench = checked.bench
-        canonical = Canonical()
         described = {iri for u in checked.units for iri in u.facts}
-        modified = [
-            ox.Triple(
-                ox.NamedNode(iri),
-                DCT_MODIFIED,
-                canonical.literal(ox.Literal(entry["modified"], datatype=XSD_DATETIME)),
-            )
-            for iri, entry in ledger.items()
-            if not entry["removed"]
-            and entry["kind"] in {"offering", "supplier"}
-            and iri in described
-        ]
-        for kind, triples, graph in (
-            ("vocabulary", bench.vocabulary_triples, bench.vocabulary_graph),
-            ("licences", checked.licences.triples, bench.catalogue_graph),
-            ("modified", sort_triples(modified), bench.catalogue_graph),
+        for kind, lines, graph in (
+            ("vocabulary", bench.vocabulary_ntriples, bench.vocabulary_graph),
+            ("licences", checked.licences.ntriples, bench.catalogue_graph),
+            ("modified", modified_lines(ledger, described), bench.catalogue_graph),
         ):
-            bodies = bench.framing.bodies(triples, graph)
-            key = f"{kind}-" + hashlib.sha256(bodies["nq"]).hexdigest()[:32]
+            # The key hashes the N-Quads body (Framing.chunk writes it so); the other
+            # bodies are made only when the previous dumps lack the chunk.
+            nquads = lines.replace(b" .\n", f" <{graph}> .\n".encode()) if lines else b""
+            key = f"{kind}-" + hashlib.sha256(nquads).hexdigest()[:32]
             # Copied from the previous dumps when they have it (a rebuild of the same
             # sources then links every dump whole: publisher.build.dumps).
             reused = self.writer.reusable(key)
-            self.add(Chunk(key, len(triples), None if reused else bodies))
+            bodies = None if reused else bench.framing.chunk(lines, graph)
+            self.add(Chunk(key, lines.count(b"\n"), bodies))
+
+
+def modified_lines(ledger: Ledger, described: set[str]) -> bytes:
+    """The ``dct:modified`` date (from the ledger) of every offering and supplier in
+    ``described``, as sorted N-Triples: ``ntriples(sort_triples(...))`` of those triples,
+    written line by line (each date's text is pyoxigraph's, made once per date; an IRI is
+    written as it is), sorted as ``sorted_ntriples`` sorts."""
+    canonical = Canonical()
+    tails: dict[str, bytes] = {}
+    lines: list[bytes] = []
+    for iri, entry in ledger.items():
+        if entry["removed"] or entry["kind"] not in {"offering", "supplier"}:
+            continue
+        if iri not in described:
+            continue
+        tail = tails.get(entry["modified"])
+        if tail is None:
+            date = canonical.literal(ox.Literal(entry["modified"], datatype=XSD_DATETIME))
+            line = ntriples([ox.Triple(DCT_MODIFIED, DCT_MODIFIED, date)])
+            tail = tails[entry["modified"]] = line[line.index(b" ") :]
+        lines.append(f"<{iri}>".encode() + tail)
+    lines.sort()  # every line ends with "\n", which sorts before any other byte in them
+    return b"".join(lines)
 
 
 def _write_dumps(
