@@ -63,7 +63,7 @@ from publisher.build.units import FileUnit, Inputs, Job, Workbench, dump_prefixe
 from publisher.config import Settings
 from publisher.errors import BuildError
 from publisher.fingerprint import code_version
-from publisher.ledger import Ledger, SubjectFacts, subject_facts, update_ledger, write_ledger
+from publisher.ledger import Ledger, SubjectFacts, ntriples_facts, update_ledger, write_ledger
 from publisher.mapping import CATALOGUE_GRAPH, Mapped, map_catalogue
 from publisher.mapping.vocabulary import vocabulary_files
 from publisher.problems import Problem, SourceErrors
@@ -123,8 +123,9 @@ class Checked:
         return {o.id for s in self.suppliers for o in s.offerings}
 
     def facts(self) -> dict[str, SubjectFacts]:
-        facts = subject_facts(self.bench.vocabulary_triples, self.bench.uris)
-        facts.update(subject_facts(self.licences.triples, self.bench.uris))
+        # From the N-Triples text (subject_facts of the triples would write it first).
+        facts = ntriples_facts(self.bench.vocabulary_ntriples, self.bench.uris)
+        facts.update(ntriples_facts(self.licences.ntriples, self.bench.uris))
         for unit in self.units:
             facts.update(unit.facts)
         return facts
