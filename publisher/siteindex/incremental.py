@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from pyroaring import BitMap
 
 from publisher.search.analysis import Analyser
+from publisher.siteindex import fulltext
 from publisher.siteindex.extract import RDF_TYPE, Extract, Text, read_quads
 from publisher.siteindex.model import (
     Entity,
@@ -112,6 +113,7 @@ def reuse_rows(
             meta.get("schema_version") != str(SCHEMA_VERSION)
             or meta.get("analyser") != analyser.info.describe()
             or meta.get("base_uri") != base_uri
+            or not fulltext.reusable(db)
         ):
             return None
         rows = _reuse(

@@ -7,6 +7,24 @@ from __future__ import annotations
 SCHEMA_VERSION = 3
 ARTEFACT = "site-index"  # its folder under the publication's artefacts/ (publisher.artefacts)
 INDEX_FILE = "siteindex.sqlite"
+# The tables the writer fills (the others are FTS5's own, search's, and ANALYZE's).
+ROW_TABLES = (
+    "meta",
+    "entity",
+    "label",
+    "concept",
+    "licence",
+    "offering",
+    "offering_detail",
+    "facet_value",
+    "sort_order",
+    "search_text",
+    "search_kind",
+    "term",
+    "word",
+    "suggest",
+    "suggest_top",
+)
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import time
@@ -28,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 from pyroaring import AbstractBitMap, BitMap
 
 from publisher.search.analysis import WORD, Analyser, default_analyser, fold, term_of, words
-from publisher.search.engine import RANK
+from publisher.siteindex import fulltext
 from publisher.siteindex.extract import Text, read_store
 from publisher.siteindex.facets import FACETS
 from publisher.siteindex.model import Entity, Model, SearchDoc, build_model
 from publisher.siteindex.packer import Packer
-from publisher.siteindex.schema import INDEX_FILE, SCHEMA_VERSION, TABLES
+from publisher.siteindex.schema import INDEX_FILE, ROW_TABLES, SCHEMA_VERSION, TABLES
 from publisher.uris import UriScheme
 
 if TYPE_CHECKING:
@@ -44,14 +45,19 @@ Members = Sequence[int] | AbstractBitMap  # the ordinals of a facet value's offe
 SUGGEST_TOP_LENGTH = 3  # prefixes up to this length get their best suggestions stored
 SUGGEST_LIMIT = 10
 KIND_WEIGHT = {"offering": 3, "supplier": 2, "component": 2, "layer": 2, "licence": 1}
+SCHEMA_COOKIE = 100  # the staging file's schema cookie before VACUUM INTO (see _write_rows)
+# The previous index's copy is read whole twice (ANALYZE, VACUUM INTO): through a memory
+# map rather than a read() per page (a larger page cache costs more than it saves).
+STAGING_MMAP = 1 << 30
 
 
 @dataclass(frozen=True)
 class Copy:
-    """Rows taken over from the previous index as they are, by SQLite (never through
-    Python): every row of each table named in ``tables`` but those whose key (``KEYS``)
-    is in its set; those come from ``Rows`` instead. A table not named is written from
-    ``Rows`` only."""
+    """Rows taken over from the previous index as they are (the new index is written into
+    a copy of the previous file, never through Python): every row of each table named in
+    ``tables`` but those whose key (``KEYS``) is in its set; those come from ``Rows``
+    instead. A table not named is emptied and written from ``Rows`` only. The full-text
+    index is updated in place (``fulltext``)."""
 
     index: Path
     tables: Mapping[str, Collection[int]]
@@ -230,19 +236,25 @@ def _write_rows(
     compacted = folder / f".{INDEX_FILE}.{os.getpid()}.compact"
     temporary.unlink(missing_ok=True)
     compacted.unlink(missing_ok=True)
+    lap = _Laps(say)
+    if rows.copy is not None:
+        # the previous index, changed in place (a copy: the previous file is never written)
+        shutil.copyfile(rows.copy.index, temporary)
+        lap("previous index copied")
     db = sqlite3.connect(f"file:{temporary}", isolation_level=None, uri=True)
     try:
-        db.execute("PRAGMA page_size = 4096")
+        if rows.copy is None:
+            db.execute("PRAGMA page_size = 4096")
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        db.executescript(TABLES)
-        lap = _Laps(say)
-        if rows.copy is not None:
-            db.execute("ATTACH ? AS previous", (f"file:{rows.copy.index}?mode=ro&immutable=1",))
+        if rows.copy is None:
+            db.executescript(TABLES)
+        else:
+            db.execute(f"PRAGMA mmap_size = {STAGING_MMAP}")
         db.execute("BEGIN")
         if rows.copy is not None:
-            _copy_tables(db, rows.copy)
-            lap("previous rows copied")
+            _leave_out(db, rows.copy)
+            lap("previous rows left out")
         _write_tables(db, rows)
         lap("tables written")
         _write_search(db, rows)
@@ -250,19 +262,22 @@ def _write_rows(
         db.executemany("INSERT INTO suggest VALUES (?, ?, ?, ?, ?)", rows.suggest)
         db.executemany("INSERT INTO suggest_top VALUES (?, ?)", rows.suggest_top)
         _write_meta(db, rows, analyser, base_uri)
-        db.execute("COMMIT")
         if rows.copy is not None:
-            db.execute("DETACH previous")
+            redone = rows.copy.tables.get("search_text", ())
+            fulltext.index(db, _json(sorted(redone)))
+        db.execute("COMMIT")
         lap("suggestions written")
-        db.execute("INSERT INTO search(search, rank) VALUES ('rank', ?)", (RANK,))
-        # No merging while the rows go in (twice as fast), one merge after.
-        db.execute("INSERT INTO search(search, rank) VALUES ('automerge', 0)")
-        db.execute("INSERT INTO search(search) VALUES ('rebuild')")
-        lap("full-text index built")
-        db.execute("INSERT INTO search(search) VALUES ('optimize')")
-        lap("full-text index merged")
-        db.execute("ANALYZE")
+        if rows.copy is None:
+            fulltext.build(db)
+            lap("full-text index built")
+        else:
+            fulltext.merge(db, indexed=bool(rows.copy.tables.get("search_text")))
+            lap("full-text index merged")
+        _analyse(db)
         lap("analysed")
+        # The file's schema cookie is its history's (one per CREATE, ...): the same for
+        # every way of writing it. VACUUM INTO adds one.
+        db.execute(f"PRAGMA schema_version = {SCHEMA_COOKIE}")
         # a compact copy, written once (VACUUM in place writes it twice)
         db.execute("VACUUM INTO ?", (str(compacted),))
         lap("compact copy written")
@@ -275,6 +290,22 @@ def _write_rows(
         f"({time.perf_counter() - started:.2f} s)"
     )
     return target
+
+
+def _analyse(db: sqlite3.Connection) -> None:
+    """ANALYZE, its rows in one order: ANALYZE's own follows the order in which the
+    connection came to know the tables (created here, or read from a previous file)."""
+    db.execute("ANALYZE")
+    stats = sorted(
+        db.execute("SELECT tbl, coalesce(idx, ''), idx, stat FROM sqlite_stat1").fetchall()
+    )
+    db.execute("BEGIN")
+    db.execute("DELETE FROM sqlite_stat1")
+    db.executemany(
+        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
+        [(tbl, idx, stat) for tbl, _key, idx, stat in stats],
+    )
+    db.execute("COMMIT")
 
 
 def _rss() -> str:
@@ -330,17 +361,21 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _copy_tables(db: sqlite3.Connection, copy: Copy) -> None:
-    """The previous index's rows of ``copy.tables`` but the left-out keys. Whole tables
-    are copied (SQLite then copies their pages' cells as they are, the fastest way), and
-    the left-out rows deleted again: the staging file's history does not matter, VACUUM
-    INTO writes every table anew."""
-    for table, left_out in copy.tables.items():
-        db.execute(f"INSERT INTO main.{table} SELECT * FROM previous.{table}")
-        if left_out:
+def _leave_out(db: sqlite3.Connection, copy: Copy) -> None:
+    """In the previous index's copy: the rows of ``copy.tables`` but the left-out keys
+    stay (the full-text index forgets the left-out search rows), every other table is
+    emptied (``Rows`` gives all of its rows)."""
+    for table in ROW_TABLES:
+        left_out = copy.tables.get(table)
+        if left_out is None:
+            db.execute(f"DELETE FROM {table}")
+        elif left_out:
+            keys = _json(sorted(left_out))
+            if table == "search_text":
+                fulltext.forget(db, keys)
             db.execute(
-                f"DELETE FROM main.{table} WHERE {KEYS[table]} IN (SELECT value FROM json_each(?))",
-                (_json(sorted(left_out)),),
+                f"DELETE FROM {table} WHERE {KEYS[table]} IN (SELECT value FROM json_each(?))",
+                (keys,),
             )
 
 
