@@ -328,3 +328,26 @@ def test_licences_packed_for_the_cache_are_the_licences(tmp_path: Path) -> None:
     again = FileGraph.unpack(graph.packed())
     assert again == graph
     assert stable_pickle(again.packed()) == stable_pickle(graph.packed())
+
+
+def test_stores_are_closed_when_made(tmp_path: Path) -> None:
+    from publisher.build.storage import StoreLoader, load_store, update_store
+
+    triples = sort_triples(_triples(1))
+    lines = ntriples(triples).replace(b" .\n", f" <{GRAPH}> .\n".encode())
+    (tmp_path / "all.nq").write_bytes(lines)
+    first = load_store(tmp_path / "first", tmp_path / "all.nq")
+    ox.Store(str(tmp_path / "first"))  # opens read-write: nobody holds it any more
+    loader = StoreLoader(tmp_path / "loaded")
+    loader.add(lines)
+    assert loader.finish() == first
+    ox.Store(str(tmp_path / "loaded"))
+    removed = lines.splitlines(keepends=True)[:5]
+    added = f"<{BASE}x> <{BASE}p> <{BASE}y> <{GRAPH}> .\n".encode()
+    counted = update_store(
+        tmp_path / "next", tmp_path / "first", b"".join(removed) + added, added, first
+    )
+    ox.Store(str(tmp_path / "next"))
+    store = ox.Store.read_only(str(tmp_path / "next"))
+    assert counted == len(store) == first - len(removed) + 1
+    assert update_store(tmp_path / "again", tmp_path / "next", b"", b"") == counted
