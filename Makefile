@@ -49,8 +49,9 @@ docs: $(STAMP)
 	$(BIN)/python -m publisher.fields.docs
 
 ## bench: the benchmarks (not tests): SPARQL throughput and dereferencing, against peers
+## (national scale: make bench BENCH_SPARQL_ARGS="--offerings 30000")
 bench: $(STAMP)
-	$(BIN)/python bench/bench_sparql.py
+	$(BIN)/python bench/bench_sparql.py $(BENCH_SPARQL_ARGS)
 	$(BIN)/python bench/bench_deref.py
 
 ## bench-scale: the build at 1,000 / 5,000 / 30,000 generated offerings: validate, cold build,

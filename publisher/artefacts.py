@@ -101,6 +101,7 @@ ARTEFACTS: tuple[Artefact, ...] = (
     ),
     Artefact("void", "publisher.void_stats:write_artefact", "VoID statistics of the store (web)"),
     Artefact("feed", "publisher.feed.artefact:write_feed", "/feed: the DCAT-AP Feed (LDES) pages"),
+    Artefact("adms", "publisher.catalog.admsparts:write_artefact", "/catalog/adms records (web)"),
 )
 
 

@@ -4,7 +4,7 @@ resources on this site, and the Jinja2 context (UI strings, language switch)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup, escape
@@ -67,10 +67,11 @@ def local_href(iri: str) -> str | None:
     if not iri.startswith(uris.base):
         return None
     thing = uris.parse(iri)
-    rest = uris.doc(*thing)[len(uris.base) :] if thing else iri[len(uris.base) :]
+    # (uris.doc(*thing) without its base: parse has checked the kind and key)
+    rest = f"doc/{thing[0]}/{quote(thing[1], safe='+')}" if thing else iri[len(uris.base) :]
     path, hash_, fragment = rest.partition("#")
-    lang = explicit_language()
-    query = f"?{urlencode({'lang': lang})}" if lang and not path.startswith("ontology") else ""
+    lang = explicit_language()  # one of LANGUAGES: nothing to escape
+    query = f"?lang={lang}" if lang and not path.startswith("ontology") else ""
     return f"{request.script_root}/{path}{query}{hash_}{fragment}"
 
 
