@@ -155,8 +155,8 @@ def write_artefacts(
             started = time.perf_counter()
             artefact.load()(context)
             files = _listing(folder)
-            known = _previous_entries(previous, artefact.name) if previous_folder else {}
-            pending.append((artefact.name, hashing.submit(_files, folder, files, known)))
+            known = _linked_from(previous, artefact.name)
+            pending.append((artefact.name, hashing.submit(_files, folder, known, files)))
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             progress(
                 f"  artefact {artefact.name}: {len(files)} file(s) "
@@ -183,9 +183,10 @@ def _listing(folder: Path) -> dict[str, int]:
     return dict(sorted(found.items(), key=lambda item: item[0].split("/")))  # as Paths sort
 
 
-def _previous_entries(previous: Publication | None, name: str) -> dict[str, tuple[int, Any]]:
+def _linked_from(previous: Publication | None, name: str) -> dict[str, tuple[int, Any]]:
     """Relative path → (inode, manifest entry) of the files of the previous publication's
-    artefact ``name``."""
+    artefact ``name`` (whatever code made it: the same inode is the same bytes, as
+    publications are never written in place)."""
     folder = previous.artefact(name) if previous else None
     if previous is None or folder is None:
         return {}
@@ -195,10 +196,16 @@ def _previous_entries(previous: Publication | None, name: str) -> dict[str, tupl
 
 
 def _files(
-    folder: Path, files: dict[str, int], known: dict[str, tuple[int, Any]]
+    folder: Path,
+    known: dict[str, tuple[int, Any]] | None = None,
+    files: dict[str, int] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """The manifest entries (bytes, sha256) of ``files``: a hard link to a file of the
-    previous artefact (same place, same inode) keeps that file's entry."""
+    """The manifest entries (bytes, sha256) of ``files`` (default: every file of
+    ``folder``): a hard link to a file of the previous artefact (same place, same inode:
+    ``known``, from ``_linked_from``) keeps that file's entry (the feed's closed pages)."""
+    known = known or {}
+    if files is None:
+        files = _listing(folder)
     from publisher.build.dumps import lower_priority  # here: publisher.build imports us
 
     lower_priority()  # the build waits for these only at its end

@@ -240,14 +240,14 @@ def test_artefact_entries_kept_for_linked_files_are_the_files_hashes(tmp_path: P
     for i in range(5):
         (old / "pages" / f"{i}.nt").write_bytes(f"page {i}\n".encode() * (i + 1))
     (old / "index").write_bytes(b"old index")
-    fresh = _files(old, _listing(old), {})
+    fresh = _files(old)
     for i in range(3):  # closed pages linked, the others written anew
         os.link(old / "pages" / f"{i}.nt", new / "pages" / f"{i}.nt")
     (new / "pages" / "3.nt").write_bytes(b"page 3, changed\n")
     (new / "pages-x").write_bytes(b"after pages/, as paths sort")
     (new / "index").write_bytes(b"new index")
     known = {path: (inode, fresh[path]) for path, inode in _listing(old).items()}
-    entries = _files(new, _listing(new), known)
+    entries = _files(new, known, _listing(new))
     expected = {
         p.relative_to(new).as_posix(): {
             "bytes": p.stat().st_size,
