@@ -33,7 +33,7 @@ from publisher import formats
 from publisher.build.terms import ntriples, parse_ntriples
 
 DUMP_NAME = "avoinkunta"
-INDEX_VERSION = 2  # 1: ranges as {key: [offset, length]} per format (still read)
+INDEX_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -197,34 +197,22 @@ class ChunkIndex:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if data.get("version") == 1:
-            ranges = {
-                ext: {key: (int(r[0]), int(r[1])) for key, r in table.items()}
-                for ext, table in data["ranges"].items()
-            }
-            return cls(ranges, dict(data["triples"]), list(data["order"]))
         if data.get("version") != INDEX_VERSION:
             return None
-        order: list[str] = data["order"]
-        return cls(
-            {
-                ext: dict(zip(order, zip(offsets, lengths, strict=True), strict=True))
-                for ext, (offsets, lengths) in data["ranges"].items()
-            },
-            dict(zip(order, data["triples"], strict=True)),
-            order,
-        )
+        ranges = {
+            ext: {key: (int(r[0]), int(r[1])) for key, r in table.items()}
+            for ext, table in data["ranges"].items()
+        }
+        return cls(ranges, dict(data["triples"]), list(data["order"]))
 
     def save(self, path: Path) -> None:
-        """As lists in chunk order (each key once: an index of 6,000 chunks is 0.5 MB)."""
+        # This layout is read by others too (publisher.void_stats reads "order" and
+        # "ranges"["nq"] itself): change it with them.
         data = {
             "version": INDEX_VERSION,
             "order": self.order,
-            "triples": [self.triples[key] for key in self.order],
-            "ranges": {
-                ext: [[table[key][0] for key in self.order], [table[key][1] for key in self.order]]
-                for ext, table in self.ranges.items()
-            },
+            "triples": self.triples,
+            "ranges": {ext: {k: list(r) for k, r in t.items()} for ext, t in self.ranges.items()},
         }
         path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
