@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import threading
 import time
 import zlib
 from array import array
@@ -133,29 +134,79 @@ def write_site_index(
         say = progress or (lambda _m: None)
         analyser = analyser or default_analyser()
         rows = None
-        if previous is not None and changed is not None and previous_store is not None:
-            from publisher.siteindex.incremental import reuse_rows
+        staging = _Staging(folder)
+        try:
+            if previous is not None and changed is not None and previous_store is not None:
+                from publisher.siteindex.incremental import reuse_rows
 
-            rows = reuse_rows(
-                previous / INDEX_FILE,
-                previous_store=previous_store,
-                store_path=store_path,
-                base_uri=base_uri,
-                ledger=ledger or {},
-                changed=changed,
-                analyser=analyser,
-                say=say,
+                # the previous file is copied (by the kernel) while its rows are worked out
+                staging.copy_from(previous / INDEX_FILE)
+                rows = reuse_rows(
+                    previous / INDEX_FILE,
+                    previous_store=previous_store,
+                    store_path=store_path,
+                    base_uri=base_uri,
+                    ledger=ledger or {},
+                    changed=changed,
+                    analyser=analyser,
+                    say=say,
+                )
+            if rows is None:
+                staging.discard()
+                rows = _cold_rows(
+                    store_path, base_uri, ledger, previous, dump, analyser, say, folder
+                )
+            say(
+                f"  site index: rows ready ({time.perf_counter() - started:.2f} s, "
+                f"CPU {time.process_time() - started_cpu:.2f} s, {_rss()})"
             )
-        if rows is None:
-            rows = _cold_rows(store_path, base_uri, ledger, previous, dump, analyser, say, folder)
-        say(
-            f"  site index: rows ready ({time.perf_counter() - started:.2f} s, "
-            f"CPU {time.process_time() - started_cpu:.2f} s, {_rss()})"
-        )
-        return _write_rows(folder, rows, analyser, base_uri, say, started)
+            return _write_rows(folder, rows, analyser, base_uri, say, started, staging)
+        finally:
+            staging.discard()
     finally:
         if collecting:
             gc.enable()
+
+
+class _Staging:
+    """The file the index is written into before its compact copy: empty, or a copy of
+    the previous index (made in a thread: the copy is the kernel's, the GIL is free)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / f".{INDEX_FILE}.{os.getpid()}"
+        self.path.unlink(missing_ok=True)
+        self._copying: threading.Thread | None = None
+        self._failed: BaseException | None = None
+        self.source: Path | None = None
+
+    def copy_from(self, source: Path) -> None:
+        self.source, self._failed = source, None
+
+        def copy() -> None:
+            try:
+                shutil.copyfile(source, self.path)
+            except OSError as error:  # (reuse_rows then finds no usable file either)
+                self._failed = error
+
+        self._copying = threading.Thread(target=copy, name="site-index-copy", daemon=True)
+        self._copying.start()
+
+    def copied(self, source: Path) -> Path:
+        """The copy of ``source`` (the previous index), once it is complete."""
+        if self._copying is None or self.source != source:
+            self.discard()
+            self.copy_from(source)
+        assert self._copying is not None
+        self._copying.join()
+        if self._failed is not None:
+            raise self._failed
+        return self.path
+
+    def discard(self) -> None:
+        if self._copying is not None:
+            self._copying.join()
+            self._copying = None
+        self.path.unlink(missing_ok=True)
 
 
 def _cold_rows(
@@ -236,18 +287,25 @@ def _search_rows(
 
 
 def _write_rows(
-    folder: Path, rows: Rows, analyser: Analyser, base_uri: str, say: Progress, started: float
+    folder: Path,
+    rows: Rows,
+    analyser: Analyser,
+    base_uri: str,
+    say: Progress,
+    started: float,
+    staging: _Staging,
 ) -> Path:
     target = folder / INDEX_FILE
-    temporary = folder / f".{INDEX_FILE}.{os.getpid()}"
     compacted = folder / f".{INDEX_FILE}.{os.getpid()}.compact"
-    temporary.unlink(missing_ok=True)
     compacted.unlink(missing_ok=True)
     lap = _Laps(say)
     if rows.copy is not None:
         # the previous index, changed in place (a copy: the previous file is never written)
-        shutil.copyfile(rows.copy.index, temporary)
+        temporary = staging.copied(rows.copy.index)
         lap("previous index copied")
+    else:
+        staging.discard()
+        temporary = staging.path
     db = sqlite3.connect(f"file:{temporary}", isolation_level=None, uri=True)
     try:
         db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # (a copy keeps its own)
@@ -290,7 +348,7 @@ def _write_rows(
         lap("compact copy written")
     finally:
         db.close()
-    temporary.unlink()
+    staging.discard()
     os.replace(compacted, target)
     say(
         f"  site index: {target.stat().st_size / 1e6:.1f} MB "
