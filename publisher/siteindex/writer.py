@@ -47,11 +47,11 @@ SUGGEST_TOP_LENGTH = 3  # prefixes up to this length get their best suggestions 
 SUGGEST_LIMIT = 10
 KIND_WEIGHT = {"offering": 3, "supplier": 2, "component": 2, "layer": 2, "licence": 1}
 SCHEMA_COOKIE = 100  # the staging file's schema cookie before VACUUM INTO (see _write_rows)
-# 16 KiB pages: the file is written once and read by lookups; its copies (ANALYZE, VACUUM
-# INTO, the next build's) cost a third less than with 4 KiB pages, lookups the same.
+# 16 KiB pages: the file is written once and read by lookups; its copies (VACUUM INTO, the
+# next build's) cost a third less than with 4 KiB pages, lookups the same.
 PAGE_SIZE = 16384
-# The previous index's copy is read whole twice (ANALYZE, VACUUM INTO): through a memory
-# map rather than a read() per page (a larger page cache costs more than it saves).
+# The previous index's copy is read whole by VACUUM INTO: through a memory map rather than
+# a read() per page (a larger page cache costs more than it saves).
 STAGING_MMAP = 1 << 30
 
 
@@ -317,6 +317,7 @@ def _write_rows(
             db.execute(f"PRAGMA mmap_size = {STAGING_MMAP}")
         db.execute("BEGIN")
         if rows.copy is not None:
+            db.execute("DROP TABLE IF EXISTS sqlite_stat1")  # (an older index's statistics)
             _leave_out(db, rows.copy)
             lap("previous rows left out")
         _write_tables(db, rows)
@@ -337,8 +338,8 @@ def _write_rows(
         else:
             fulltext.merge(db, indexed=bool(rows.copy.tables.get("search_text")))
             lap("full-text index merged")
-        _analyse(db)
-        lap("analysed")
+        # No ANALYZE: every query of the readers and of the next build is a primary-key
+        # lookup or range, planned the same without statistics (checked query by query).
         # The file's schema cookie is its history's (one per CREATE, ...): the same for
         # every way of writing it. VACUUM INTO adds one.
         db.execute(f"PRAGMA schema_version = {SCHEMA_COOKIE}")
@@ -355,22 +356,6 @@ def _write_rows(
         f"({time.perf_counter() - started:.2f} s)"
     )
     return target
-
-
-def _analyse(db: sqlite3.Connection) -> None:
-    """ANALYZE, its rows in one order: ANALYZE's own follows the order in which the
-    connection came to know the tables (created here, or read from a previous file)."""
-    db.execute("ANALYZE")
-    stats = sorted(
-        db.execute("SELECT tbl, coalesce(idx, ''), idx, stat FROM sqlite_stat1").fetchall()
-    )
-    db.execute("BEGIN")
-    db.execute("DELETE FROM sqlite_stat1")
-    db.executemany(
-        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
-        [(tbl, idx, stat) for tbl, _key, idx, stat in stats],
-    )
-    db.execute("COMMIT")
 
 
 def _rss() -> str:
