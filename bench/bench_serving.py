@@ -137,6 +137,7 @@ class Bench:
         publication unless not ``disk``; the figures over the whole publication (catalogue
         items, facet counts: computed once per publication) and the vocabulary pages kept
         across publications too unless not ``facts``."""
+        from publisher.catalog import admsparts
         from publisher.http.caching import LruCache, PublicationCache
         from publisher.views import (
             catalog,
@@ -148,6 +149,10 @@ class Bench:
             wellknown,
         )
 
+        # the ADMS pages' memos of table values' triples (the same in every publication)
+        admsparts._AUTHORITY.clear()
+        admsparts._ASSET_TYPES.clear()
+        admsparts._constants.cache_clear()
         for module in (resources, home, catalog, wellknown, vocabulary, discovery, statistics):
             for value in vars(module).values():
                 if isinstance(value, LruCache):

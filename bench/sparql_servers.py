@@ -86,6 +86,34 @@ def pss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def role(pid: int) -> str:
+    """What a process of our server is: web, broker, store host or worker (a worker is a
+    fork of the store host, so it has the host's command line and the host as parent)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            command = cmdline.read()
+        with open(f"/proc/{pid}/stat") as stat:
+            parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        with open(f"/proc/{parent}/cmdline", "rb") as cmdline:
+            parent_command = cmdline.read()
+    except (OSError, ValueError, IndexError):
+        return "gone"
+    if b"store_host" in command:
+        return "worker" if b"store_host" in parent_command else "store host"
+    if b"sparql_endpoint.broker" in command:
+        return "broker"
+    return "web" if b"publisher" in command else command.split(b"\0")[0].decode()[-20:]
+
+
+def pss_by_role(pids: list[int]) -> dict[str, tuple[int, float]]:
+    """role -> (processes, PSS MB summed)."""
+    found: dict[str, tuple[int, float]] = {}
+    for pid in pids:
+        count, total = found.get(role(pid), (0, 0.0))
+        found[role(pid)] = (count + 1, total + pss_mb([pid]))
+    return found
+
+
 class Meter:
     """CPU seconds of a server's process tree over a stretch of time (processes started
     and ended in between, such as replaced workers, are counted while they live)."""

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import resource
 import shutil
 import time
@@ -99,6 +100,7 @@ ARTEFACTS: tuple[Artefact, ...] = (
     ),
     Artefact("void", "publisher.void_stats:write_artefact", "VoID statistics of the store (web)"),
     Artefact("feed", "publisher.feed.artefact:write_feed", "/feed: the DCAT-AP Feed (LDES) pages"),
+    Artefact("adms", "publisher.catalog.admsparts:write_artefact", "/catalog/adms records (web)"),
 )
 
 
@@ -147,7 +149,7 @@ def write_artefacts(
         )
         started = time.perf_counter()
         artefact.load()(context)
-        entries[artefact.name] = {"files": _files(folder)}
+        entries[artefact.name] = {"files": _files(folder, _linked_from(previous, artefact.name))}
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         progress(
             f"  artefact {artefact.name}: {len(entries[artefact.name]['files'])} file(s) "
@@ -156,15 +158,53 @@ def write_artefacts(
     return entries
 
 
-def _files(folder: Path) -> dict[str, dict[str, Any]]:
+def _linked_from(
+    previous: Publication | None, name: str
+) -> tuple[Path, dict[str, dict[str, Any]]] | None:
+    """The artefact's folder in ``previous`` and its manifest entries: the files an
+    artefact hard-linked from there (the feed's closed pages) need not be hashed again."""
+    if previous is None:
+        return None
+    folder = previous.artefact(name)
+    files = previous.manifest.get("artefacts", {}).get(name, {}).get("files")
+    return (folder, files) if folder is not None and isinstance(files, dict) else None
+
+
+def _files(
+    folder: Path, linked_from: tuple[Path, dict[str, dict[str, Any]]] | None = None
+) -> dict[str, dict[str, Any]]:
     files: dict[str, dict[str, Any]] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        known = _same_file(path, name, linked_from)
+        if known is not None:
+            files[name] = known
+            continue
         digest = hashlib.sha256()
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-        files[path.relative_to(folder).as_posix()] = {
-            "bytes": path.stat().st_size,
-            "sha256": digest.hexdigest(),
-        }
+        files[name] = {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
     return files
+
+
+def _same_file(
+    path: Path, name: str, linked_from: tuple[Path, dict[str, dict[str, Any]]] | None
+) -> dict[str, Any] | None:
+    """The previous manifest's entry of ``name`` when ``path`` is a hard link to the file
+    it describes (the same inode: the same bytes, as publications are never written in
+    place); None otherwise."""
+    if linked_from is None:
+        return None
+    folder, entries = linked_from
+    entry = entries.get(name)
+    if not isinstance(entry, dict):
+        return None
+    try:
+        found = path.stat()
+        same = os.path.samestat(found, (folder / name).stat())
+    except OSError:
+        return None
+    if not same or entry.get("bytes") != found.st_size:
+        return None
+    return {"bytes": entry["bytes"], "sha256": entry["sha256"]}

@@ -74,12 +74,7 @@ def plan(
     download = any(k == "download" and v for k, v in params)
     found = check_policy(query_request.query, settings)
     graph_form = found.form in ("CONSTRUCT", "DESCRIBE")
-    offered_solutions = (*F.SOLUTION_FORMATS, F.HTML)
-    offered_graph = (*ep.graph_formats, F.HTML)
-    offered, other = (
-        (offered_graph, offered_solutions) if graph_form else (offered_solutions, offered_graph)
-    )
-    chosen, fallback = ep.negotiated(accept, offered, other, tuple(format_param))
+    chosen, fallback = ep.negotiated(accept, graph_form, tuple(format_param))
     graph, solutions = (chosen, fallback) if graph_form else (fallback, chosen)
     if solutions is F.HTML:
         solutions = F.JSON

@@ -15,7 +15,10 @@ the publication, forwards the result frames untouched, and enforces the limits:
   gets 503; one still running ``timeout`` after it started on a worker has its worker killed
   (SIGKILL through a pidfd) and replaced by a fresh fork, and the client gets 503;
 * **memory**: a busy worker whose resident memory grew by more than ``worker_memory_mb``
-  is killed the same way; a worker that dies on its own gives a logged 503;
+  is killed the same way; a worker that dies on its own gives a logged 503. A worker that
+  keeps more than ``worker_keep_mb`` after a query (each one's RocksDB caches fill up to
+  ~160 MiB) is recycled: a fresh fork is started, and the old one serves on until it is
+  up (``_recycle``, ``_drop_recycled``), so the pool never has a worker fewer;
 * **publications**: a job names its store; a new one gets a new store host while the
   previous one goes on answering until the new one is loaded, so a new publication
   never drops or fails a request in flight; then the old host is retired;
@@ -53,6 +56,7 @@ RESERVED_SLICE = 0.5  # seconds a query may hold a reserved worker while light o
 CACHEABLE_BYTES = 256 * 1024
 OUT_HIGH_WATER = 4 * 1024 * 1024  # stop reading a worker while its client lags this much
 OUT_LOW_WATER = 1024 * 1024
+KEEP_CHECK_AFTER = 0.02  # seconds a job must have run before its worker's memory is read
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _BOOT = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); "
@@ -127,6 +131,7 @@ class Worker:
     paused: bool = False  # not reading: its client lags behind
     dead: bool = False
     freed: float = 0.0  # when it last finished a job
+    recycled: bool = False  # keeps too much memory: its replacement is coming up
 
     def resident_bytes(self) -> int:
         try:
@@ -161,6 +166,7 @@ class Broker:
         self.serial = 0
         self.running: set[Job] = set()
         self.restarts = 0
+        self.recycled = 0
         self.served = 0
         self.cache: collections.OrderedDict[tuple[str, bytes], bytes] = collections.OrderedDict()
         self.cache_bytes = 0
@@ -378,7 +384,7 @@ class Broker:
         host = worker.host
         self._kill(worker)
         self.restarts += 1
-        if host.state == "ready":
+        if host.state == "ready" and not worker.recycled:  # (else its fork is coming)
             self._fork(host, worker.reserved)
         elif host.state == "retired" and not host.workers:
             self._close_host(host)
@@ -400,6 +406,7 @@ class Broker:
                 worker.ready = True
                 worker.sandboxed = info["sandboxed"]
                 worker.baseline = worker.resident_bytes()
+                self._drop_recycled(worker.host)
                 continue
             job = worker.job
             if job is None:
@@ -438,6 +445,39 @@ class Broker:
             self._kill(worker)
             if not worker.host.workers:
                 self._close_host(worker.host)
+        elif worker.recycled:
+            self._drop_recycled(worker.host)
+        elif self._keeps_too_much(worker, worker.freed - job.started):
+            self._recycle(worker)
+
+    def _keeps_too_much(self, worker: Worker, ran: float) -> bool:
+        """Whether a worker that just finished a job holds more than ``worker_keep_mb``
+        over its start. Only asked after jobs of some length (reading /proc costs more
+        than a short query's own work in the broker, and short ones allocate little)."""
+        keep = self.settings.worker_keep_mb
+        if not keep or ran < KEEP_CHECK_AFTER:
+            return False
+        return worker.resident_bytes() - worker.baseline > keep * 1024 * 1024
+
+    def _recycle(self, worker: Worker) -> None:
+        """Start a fresh fork for a worker that keeps too much memory; the old one goes on
+        serving until the new one is up (then ``_drop_recycled`` ends it)."""
+        worker.recycled = True
+        self.recycled += 1
+        self._fork(worker.host, worker.reserved)
+
+    def _drop_recycled(self, host: StoreHost) -> None:
+        """End idle recycled workers whose replacements are up: of each kind (reserved or
+        not), as many as there are workers beyond the pool's size."""
+        count = worker_count(self.settings)
+        reserved = min(self.settings.reserved_workers, count - 1)
+        for kind, wanted in ((True, reserved), (False, count - reserved)):
+            live = [w for w in host.workers if w.reserved is kind and not w.dead]
+            if not any(w.recycled for w in live):
+                continue
+            surplus = sum(1 for w in live if w.ready) - wanted
+            for old in [w for w in live if w.recycled and w.job is None][: max(0, surplus)]:
+                self._kill(old)
 
     def _end_job(self, job: Job) -> None:
         now = time.monotonic()
@@ -603,11 +643,28 @@ class Broker:
                     self.fairness.charge(client, 0.0, now)
                 self._to_web(conn, cached)
                 return
+        if not self.fairness.queued():
+            worker = self._worker_at_once(job, now)
+            if worker is not None:  # nothing waits, so no one to be fair to: run it now
+                conn.job = job
+                self._start(client, job, worker, now, waited=False)
+                return
         if not self._room_for(job, now):
             return
         conn.job = job
         self.fairness.enqueue(client, job, now)
         self._schedule(now)
+
+    def _worker_at_once(self, job: Job, now: float) -> Worker | None:
+        """The worker ``_schedule`` would give ``job`` were it alone in the queue: the
+        warmest idle general one, else a reserved one for a light client; or None."""
+        idle = self._idle_workers()
+        for worker in idle:
+            if not worker.reserved:
+                return worker
+        if idle and (job.internal or self.fairness.is_light(job.client, now)):
+            return idle[0]
+        return None
 
     def _room_for(self, job: Job, now: float) -> bool:
         """Refuse at once when the queue is full (unless a heavier client's waiting query
@@ -703,8 +760,13 @@ class Broker:
                 worker = reserved[0]
             self._start(address, job, worker, now)
 
-    def _start(self, address: str, job: Job, worker: Worker, now: float) -> None:
-        self.fairness.start(address, job, now)
+    def _start(
+        self, address: str, job: Job, worker: Worker, now: float, waited: bool = True
+    ) -> None:
+        if waited:
+            self.fairness.start(address, job, now)
+        else:
+            self.fairness.begin(address, now)
         job.worker = worker
         job.host = worker.host
         job.started = now
@@ -849,6 +911,7 @@ class Broker:
             "worker_pids": [w.pid for w in workers],
             "queued": self.fairness.queued(),
             "restarts": self.restarts,
+            "recycled": self.recycled,
             "served": self.served,
             "cache_hits": self.cache_hits,
             "cache_bytes": self.cache_bytes,

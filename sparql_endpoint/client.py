@@ -37,47 +37,47 @@ def _unavailable(message: str = "The query service is not available; try again."
 class Reply:
     """The frames of one job's answer; gives its connection back once read to the end."""
 
-    def __init__(self, client: BrokerClient, sock: socket.socket, deadline: float):
+    def __init__(self, client: BrokerClient, conn: wire.Reader, deadline: float):
         self._client = client
-        self._sock: socket.socket | None = sock
+        self._conn: wire.Reader | None = conn
         self._deadline = deadline
 
     def next(self) -> tuple[bytes, Any]:
-        sock = self._sock
-        if sock is None:
+        conn = self._conn
+        if conn is None:
             raise _unavailable()
-        sock.settimeout(max(0.05, self._deadline + GRACE - time.monotonic()))
+        conn.sock.settimeout(max(0.05, self._deadline + GRACE - time.monotonic()))
         try:
-            kind, value = wire.receive(sock)
+            kind, value = conn.receive()
         except (TimeoutError, wire.Closed):
             self.abandon()
             raise _unavailable() from None
         if kind in (wire.WHOLE, wire.END, wire.ERROR, wire.STATUS_REPLY):
-            self._client.give_back(sock)
-            self._sock = None
+            self._client.give_back(conn)
+            self._conn = None
         return kind, value
 
     def abandon(self) -> None:
         """Stop reading (the client went away): closing the connection tells the broker
         to stop the query."""
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
+        if self._conn is not None:
+            self._conn.sock.close()
+            self._conn = None
 
     @property
     def done(self) -> bool:
-        return self._sock is None
+        return self._conn is None
 
 
 class BrokerClient:
     def __init__(self, socket_path: str, process: subprocess.Popen[bytes] | None = None):
         self.socket_path = socket_path
         self.process = process
-        self._idle: list[socket.socket] = []
+        self._idle: list[wire.Reader] = []  # connections, each with its read-ahead
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
-    def _connect(self) -> socket.socket:
+    def _connect(self) -> wire.Reader:
         with self._lock:
             if self._pid != os.getpid():  # forked: the parent's connections are not ours
                 self._idle = []
@@ -90,37 +90,37 @@ class BrokerClient:
         except OSError:
             sock.close()
             raise _unavailable() from None
-        return sock
+        return wire.Reader(sock)
 
-    def give_back(self, sock: socket.socket) -> None:
+    def give_back(self, conn: wire.Reader) -> None:
         with self._lock:
             if len(self._idle) < 64 and self._pid == os.getpid():
-                self._idle.append(sock)
+                self._idle.append(conn)
                 return
-        sock.close()
+        conn.sock.close()
 
     def submit(self, meta: dict[str, Any], deadline: float) -> Reply:
-        sock = self._connect()
+        conn = self._connect()
         try:
-            wire.send(sock, wire.JOB, meta)
+            wire.send(conn.sock, wire.JOB, meta)
         except wire.Closed:
-            sock.close()
-            sock = self._connect()  # an idle connection may have gone stale: one retry
+            conn.sock.close()
+            conn = self._connect()  # an idle connection may have gone stale: one retry
             try:
-                wire.send(sock, wire.JOB, meta)
+                wire.send(conn.sock, wire.JOB, meta)
             except wire.Closed:
-                sock.close()
+                conn.sock.close()
                 raise _unavailable() from None
-        return Reply(self, sock, deadline)
+        return Reply(self, conn, deadline)
 
     def status(self, store: str | None = None, timeout: float = 5.0) -> dict[str, Any]:
-        sock = self._connect()
+        conn = self._connect()
         try:
-            wire.send(sock, wire.STATUS, {"store": store})
-            reply = Reply(self, sock, time.monotonic() + timeout - GRACE)
+            wire.send(conn.sock, wire.STATUS, {"store": store})
+            reply = Reply(self, conn, time.monotonic() + timeout - GRACE)
             kind, value = reply.next()
         except wire.Closed:
-            sock.close()
+            conn.sock.close()
             raise _unavailable() from None
         if kind != wire.STATUS_REPLY:
             raise _unavailable()
@@ -128,8 +128,8 @@ class BrokerClient:
 
     def close(self) -> None:
         with self._lock:
-            for sock in self._idle:
-                sock.close()
+            for conn in self._idle:
+                conn.sock.close()
             self._idle = []
         if self.process is not None:
             self.process.terminate()

@@ -47,23 +47,25 @@ class Endpoint:
         self._stats: dict[str, Any] = {}
         self._stats_lock = threading.Lock()
         self._negotiated: dict[tuple[Any, ...], tuple[F.ResultFormat, F.ResultFormat]] = {}
+        solutions = (*F.SOLUTION_FORMATS, F.HTML)
+        graphs = (*self.graph_formats, F.HTML)
+        # (offered, the other kind) for a query that gives solutions / a graph
+        self._offers = {False: (solutions, graphs), True: (graphs, solutions)}
 
     @property
     def base_uri(self) -> str:
         return self.host.base_uri
 
     def negotiated(
-        self,
-        accept: str | None,
-        offered: tuple[F.ResultFormat, ...],
-        other: tuple[F.ResultFormat, ...],
-        format_param: tuple[str, ...],
+        self, accept: str | None, graph_form: bool, format_param: tuple[str, ...]
     ) -> tuple[F.ResultFormat, F.ResultFormat]:
-        """(format for this kind of result, format had it been the other kind), memoised:
-        clients send the same few Accept headers again and again."""
-        key = (accept, offered, other, format_param)
+        """(format for this kind of result — a graph or solutions, the query page
+        included — and the format had it been the other kind), memoised: clients send the
+        same few Accept headers again and again."""
+        key = (accept, graph_form, format_param)
         found = self._negotiated.get(key)
         if found is None:
+            offered, other = self._offers[graph_form]
             negotiate = self.host.negotiate
             chosen = F.choose(accept, offered, format_param, negotiate, known=other)
             try:
@@ -125,7 +127,8 @@ class Endpoint:
     def current_store(self) -> Path:
         """The store to query, or 503 when nothing is published (yet)."""
         try:
-            return Path(self.store_path())
+            path = self.store_path()
+            return path if isinstance(path, Path) else Path(path)
         except Exception:
             raise SparqlError(
                 503,

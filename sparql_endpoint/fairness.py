@@ -61,6 +61,7 @@ class Fairness(Generic[J]):
         self.burst = burst
         self.light_seconds = light_seconds
         self._clients: dict[str, Client[J]] = {}
+        self._queued = 0  # waiting jobs of all clients (asked after every broker event)
 
     # --- budgets ---------------------------------------------------------------------
 
@@ -127,21 +128,25 @@ class Fairness(Generic[J]):
 
     def enqueue(self, address: str, job: J, now: float) -> None:
         self.client(address, now).waiting.append(job)
+        self._queued += 1
 
     def remove(self, address: str, job: J) -> bool:
         state = self._clients.get(address)
         if state is not None and job in state.waiting:
             state.waiting.remove(job)
+            self._queued -= 1
             return True
         return False
 
     def waiting(self) -> Iterator[tuple[str, J]]:
+        if not self._queued:
+            return
         for address, state in self._clients.items():
             for job in state.waiting:
                 yield address, job
 
     def queued(self) -> int:
-        return sum(len(state.waiting) for state in self._clients.values())
+        return self._queued
 
     def next(self, now: float, light_only: bool = False) -> tuple[str, J] | None:
         """The waiting job to run next: the oldest of the client that used least (of the
@@ -166,7 +171,12 @@ class Fairness(Generic[J]):
     def start(self, address: str, job: J, now: float) -> None:
         state = self._clients[address]
         state.waiting.remove(job)
+        self._queued -= 1
         state.started.append(now)
+
+    def begin(self, address: str, now: float) -> None:
+        """A job of ``address`` starts without having waited (nothing was queued)."""
+        self.client(address, now).started.append(now)
 
     def finish(self, address: str, seconds: float, now: float) -> None:
         state = self.client(address, now)

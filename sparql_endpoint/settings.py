@@ -116,6 +116,14 @@ class SparqlSettings(BaseSettings):
         "that needs more is stopped (worker killed and replaced) and the client gets 503. "
         "0 = no limit.",
     )
+    worker_keep_mb: int = Field(
+        32,
+        ge=0,
+        description="Memory a worker may keep after a query, in MiB over what it held when "
+        "it started (the store's caches it filled, heap it could not give back); a worker "
+        "that keeps more is replaced by a fresh fork, which takes over once it is up, so "
+        "that the workers together stay small. 0 = workers are never replaced for it.",
+    )
     worker_nice: int = Field(
         8,
         ge=0,

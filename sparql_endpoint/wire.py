@@ -50,29 +50,44 @@ def send(sock: socket.socket, kind: bytes, value: Any) -> None:
         raise Closed(str(exc)) from exc
 
 
-def _read_exactly(sock: socket.socket, size: int) -> bytes:
-    chunks = []
-    while size:
+READ_AHEAD = 64 * 1024
+
+
+class Reader:
+    """Frames from a blocking socket, read ahead: a small frame (a job, a whole result)
+    arrives with one ``recv`` instead of two (header, then payload). The socket must be
+    read only through its reader from then on, as the buffer may hold the next frame."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self._data = bytearray()
+
+    def _fill(self, want: int) -> None:
         try:
-            chunk = sock.recv(min(size, 1 << 20))
+            chunk = self.sock.recv(min(max(want, READ_AHEAD), 1 << 20))
         except TimeoutError:
             raise
         except OSError as exc:
             raise Closed(str(exc)) from exc
         if not chunk:
             raise Closed("connection closed")
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
+        self._data += chunk
 
-
-def receive(sock: socket.socket) -> tuple[bytes, Any]:
-    """The next frame (kind, decoded payload); blocking, under the socket's timeout."""
-    length, kind = HEADER.unpack(_read_exactly(sock, HEADER.size))
-    if length > MAX_FRAME:
-        raise Closed(f"frame of {length} bytes")
-    kind_byte = bytes((kind,))
-    return kind_byte, decode(kind_byte, _read_exactly(sock, length) if length else b"")
+    def receive(self) -> tuple[bytes, Any]:
+        """The next frame (kind, decoded payload); blocking, under the socket's timeout."""
+        data = self._data
+        while len(data) < HEADER.size:
+            self._fill(HEADER.size - len(data))
+        length, kind = HEADER.unpack_from(data)
+        if length > MAX_FRAME:
+            raise Closed(f"frame of {length} bytes")
+        end = HEADER.size + length
+        while len(data) < end:
+            self._fill(end - len(data))
+        payload = bytes(data[HEADER.size : end])
+        del data[:end]
+        kind_byte = bytes((kind,))
+        return kind_byte, decode(kind_byte, payload)
 
 
 class FrameBuffer:
@@ -84,21 +99,23 @@ class FrameBuffer:
     def feed(self, data: bytes) -> None:
         self._data += data
 
-    def frames(self) -> list[tuple[bytes, bytes, bytes]]:
-        """Complete frames so far: (kind, payload, the whole frame's bytes)."""
+    def frames(self) -> list[tuple[bytes, memoryview, bytes]]:
+        """Complete frames so far: (kind, payload, the whole frame's bytes). The payload is
+        a view into the frame (most frames are forwarded whole, unread)."""
         out = []
         data = self._data
         start = 0
-        while len(data) - start >= HEADER.size:
-            length, kind = HEADER.unpack_from(data, start)
-            end = start + HEADER.size + length
-            if length > MAX_FRAME:
-                raise Closed(f"frame of {length} bytes")
-            if len(data) < end:
-                break
-            raw = bytes(data[start:end])
-            out.append((bytes((kind,)), raw[HEADER.size :], raw))
-            start = end
+        with memoryview(data) as view:  # one copy per frame (a slice would make two)
+            while len(data) - start >= HEADER.size:
+                length, kind = HEADER.unpack_from(data, start)
+                end = start + HEADER.size + length
+                if length > MAX_FRAME:
+                    raise Closed(f"frame of {length} bytes")
+                if len(data) < end:
+                    break
+                raw = bytes(view[start:end])
+                out.append((bytes((kind,)), memoryview(raw)[HEADER.size :], raw))
+                start = end
         if start:
             del data[:start]
         return out

@@ -5,7 +5,7 @@ an ADMS-AP view of the offerings (``assets``), paged with Hydra and filterable b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,8 @@ class PageOutOfRange(LookupError):
 class CataloguePage:
     graph: TripleSet
     page: Page
+    # More of the page's triples as "s p o" text (the assets made from the adms artefact)
+    lines: list[str] = field(default_factory=list)
 
 
 def build_page(
@@ -49,7 +51,11 @@ def build_page(
     if number < 1 or number > page.last:
         raise PageOutOfRange(f"page {number} does not exist; the last page is {page.last}")
     graph = ctx.graph()
-    catalogue = module.add_items(ctx, graph, page.slice(every))
+    lines: list[str] = []
+    if module is assets:
+        catalogue = assets.add_items(ctx, graph, page.slice(every), lines)
+    else:
+        catalogue = module.add_items(ctx, graph, page.slice(every))
     add_view(
         graph,
         catalogue,
@@ -58,7 +64,7 @@ def build_page(
         since,
         page.size if size_in_links else None,
     )
-    return CataloguePage(graph, page)
+    return CataloguePage(graph, page, lines)
 
 
 __all__ = [

@@ -19,7 +19,7 @@ from rdflib import URIRef
 from rdflib.namespace import FOAF, RDF, SKOS
 
 from publisher.budget import checkpoint
-from publisher.catalog import authority
+from publisher.catalog import admsparts, authority
 from publisher.catalog.changes import Removal, at_or_after, modified, removals
 from publisher.catalog.common import (
     ADMSAP_20,
@@ -60,6 +60,8 @@ DISTRIBUTIONS = {  # property of the offering → (key, fi title, en title)
     "landingPage": ("homepage", "Kotisivu", "Homepage"),
     "apiDocumentation": ("api-documentation", "Rajapinnan dokumentaatio", "API documentation"),
 }
+# The distribution of an offering with no web address of its own (fi, en titles).
+REGISTER_PAGE = ("Avoin kunta -sivu", "Avoin kunta page")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class Item:
     key: str
     modified: Any
     removal: Removal | None = None
+    # Where the records of a live offering's asset are in the publication's ``adms``
+    # artefact (publisher.catalog.admsparts): (bucket, place in it) each.
+    parts: list[list[int]] | None = None
 
 
 def catalogue_iri(ctx: Context) -> URIRef:
@@ -75,28 +80,45 @@ def catalogue_iri(ctx: Context) -> URIRef:
 
 
 def items(ctx: Context, since: datetime | None = None) -> list[Item]:
-    """Live offerings by key, then removed ones by removal date; filtered by ``since``."""
-    rows = ctx.store.query(
-        f"SELECT ?o ?key WHERE {{ ?o a <{ctx.vocab}Offering> ; "
-        "<http://purl.org/dc/terms/identifier> ?key } ORDER BY ?key"
-    )
+    """Live offerings by key, then removed ones by removal date; filtered by ``since``.
+    The live ones come from the publication's ``adms`` artefact when it has one (with
+    where their records are), else from the store."""
+    listed = admsparts.LiveItems.open(ctx.adms_parts) if ctx.adms_parts else None
     live = []
-    for row in rows:
-        iri = URIRef(row["o"].value)
-        live.append(Item(iri, row["key"].value, modified(ctx.ledger, str(iri)) or ctx.modified))
+    if listed is not None:
+        live = [live_item(ctx, row) for row in listed]
+    else:
+        rows = ctx.store.query(
+            f"SELECT ?o ?key WHERE {{ ?o a <{ctx.vocab}Offering> ; "
+            "<http://purl.org/dc/terms/identifier> ?key } ORDER BY ?key"
+        )
+        for row in rows:
+            iri = URIRef(row["o"].value)
+            live.append(Item(iri, row["key"].value, modified(ctx.ledger, str(iri)) or ctx.modified))
     live_iris = {i.iri for i in live}
-    gone = [
-        Item(URIRef(r.iri), r.key, r.removed, r)
-        for r in removals(ctx.ledger, "offering")
-        if URIRef(r.iri) not in live_iris
-    ]
-    found = live + gone
+    found = live + [item for item in removed_items(ctx) if item.iri not in live_iris]
     if since is not None:
         found = [item for item in found if at_or_after(item.modified, since)]
     return found
 
 
-def add_items(ctx: Context, g: TripleSet, page_items: list[Item]) -> URIRef:
+def live_item(ctx: Context, row: tuple[str, str, list[list[int]]]) -> Item:
+    """An item of ``admsparts.LiveItems``."""
+    key, iri, parts = row
+    return Item(URIRef(iri), key, modified(ctx.ledger, iri) or ctx.modified, None, parts)
+
+
+def removed_items(ctx: Context) -> list[Item]:
+    """The removed offerings (deletion records), oldest removal first."""
+    return [Item(URIRef(r.iri), r.key, r.removed, r) for r in removals(ctx.ledger, "offering")]
+
+
+def add_items(
+    ctx: Context, g: TripleSet, page_items: list[Item], lines: list[str] | None = None
+) -> URIRef:
+    """The catalogue node and the page's assets and deletion records in ``g``; given
+    ``lines``, the assets whose records the ``adms`` artefact holds are added to it as
+    "s p o" text instead (the same triples, without reading the store)."""
     catalogue = add_catalogue(
         ctx,
         g,
@@ -105,13 +127,28 @@ def add_items(ctx: Context, g: TripleSet, page_items: list[Item]) -> URIRef:
         description=DESCRIPTION,
         homepage=ctx.uris.page(""),
     )
+    records = _records(ctx, page_items) if lines is not None else {}
     for item in page_items:
         checkpoint()  # a page of assets is the largest thing a request builds
-        if item.removal is None:
+        if item.removal is None and str(item.iri) in records:
+            assert lines is not None
+            first = (ctx.ledger.get(str(item.iri)) or {}).get("first_published")
+            lines += admsparts.asset_lines(
+                ctx.uris, item.key, str(item.iri), item.modified, first, records
+            )
+        elif item.removal is None:
             _add_asset(ctx, g, catalogue, item)
         else:
             _add_deletion(ctx, g, catalogue, item)
     return catalogue
+
+
+def _records(ctx: Context, page_items: list[Item]) -> dict[str, Any]:
+    """The artefact's records of the page's live assets (none without the artefact)."""
+    if ctx.adms_parts is None:
+        return {}
+    locations = [loc for item in page_items if item.parts for loc in item.parts]
+    return admsparts.read_records(ctx.adms_parts, locations)
 
 
 def _asset_type(ctx: Context, g: TripleSet, kind: str) -> URIRef:
@@ -209,7 +246,7 @@ def _add_distributions(ctx: Context, g: TripleSet, src: TripleSet, item: Item) -
             item.key,
             "register-page",
             ctx.uris.doc("offering", item.key, "html"),
-            ("Avoin kunta -sivu", "Avoin kunta page"),
+            REGISTER_PAGE,
             licence_iri,
         )
 

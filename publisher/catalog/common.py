@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -43,6 +44,8 @@ class Context:
     keep: Callable[[str, Callable[[], Any]], Any] | None = field(
         default=None, repr=False, compare=False
     )
+    # The publication's ``adms`` artefact (publisher.catalog.admsparts), if it has one.
+    adms_parts: Path | None = None
     _described: dict[str, TripleSet] = field(default_factory=dict, repr=False, compare=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -9,6 +9,7 @@ lexical form and datatype), in a canonical order.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
@@ -136,7 +137,20 @@ def serialise_triples(
     triples: list[ox.Triple], fmt: ox.RdfFormat, namespaces: dict[str, Any]
 ) -> bytes:
     """pyoxigraph triples, sorted, in `fmt`, with those of `namespaces` they use."""
-    ordered = sorted(triples, key=str)
+    return _serialise_sorted(sorted(triples, key=str), fmt, namespaces)
+
+
+def serialise_lines(lines: Iterable[str], fmt: ox.RdfFormat, namespaces: dict[str, Any]) -> bytes:
+    """`serialise_triples` of triples given as N-Triples text without the final " ."
+    ("s p o", what ``str(triple)`` gives: the same sort order, the same bytes)."""
+    text = "".join(f"{line} .\n" for line in sorted(set(lines)))
+    parsed = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+    return _serialise_sorted([quad.triple for quad in parsed], fmt, namespaces)
+
+
+def _serialise_sorted(
+    ordered: list[ox.Triple], fmt: ox.RdfFormat, namespaces: dict[str, Any]
+) -> bytes:
     prefixes = None
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
         used = {t.value for triple in ordered for t in triple if isinstance(t, ox.NamedNode)}

@@ -22,6 +22,8 @@ from publisher.catalog import (
     BadTimestamp,
     Context,
     PageOutOfRange,
+    admsparts,
+    assets,
     build_page,
     kept,
     parse_since,
@@ -34,7 +36,7 @@ from publisher.http.caching import LruCache, PublicationCache, add_vary, finish
 from publisher.i18n import N_
 from publisher.publication import Publication
 from publisher.render.html import explicit_language, page_language, render_page
-from publisher.render.rdf import serialise_triples
+from publisher.render.rdf import serialise_lines, serialise_triples
 from publisher.site import Site
 from publisher.views.harvestpages import catalogue_page, prefers_html
 from publisher.views.representations import not_acceptable
@@ -98,6 +100,7 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
             manifest=publication.manifest,
             ledger=publication.ledger,
             keep=lambda name, compute: _kept(publication, name, compute),
+            adms_parts=publication.artefact(admsparts.NAME),
         )
         try:
             result = build_page(
@@ -112,7 +115,7 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
             )
         except PageOutOfRange as exc:
             abort(404, str(exc))
-        return serialise_page(result.graph, fmt)
+        return serialise_page(result.graph, fmt, result.lines)
 
     key = (which, fmt.ext, number, size, since, base_url, size_in_links)
     # The pages harvesters walk are kept with the publication; other variants (any
@@ -151,12 +154,45 @@ def _items(
     ``since``."""
 
     def compute() -> Sequence[Any]:
+        live = admsparts.LiveItems.open(ctx.adms_parts) if ctx.adms_parts else None
+        if which == "adms" and since is None and live is not None:
+            gone = _kept(publication, "items-adms-removed", lambda: assets.removed_items(ctx))
+            return AssetItems(ctx, live, gone)
         every = KeptItems(publication, which, lambda: CATALOGUES[which].items(ctx))
         if since is None:
             return every
         return [item for item in every if at_or_after(item.modified, since)]
 
     return _ITEMS.get_or_create((str(publication.path), which, since), compute)
+
+
+class AssetItems(Sequence[Any]):
+    """The ADMS catalogue's items from the publication's ``adms`` artefact (the live
+    offerings, by key, in chunks a page reads one or two of) and its deletion records."""
+
+    def __init__(self, ctx: Context, live: admsparts.LiveItems, gone: list[Any]) -> None:
+        self._ctx = ctx
+        self._live = live
+        self._gone = gone
+
+    def __len__(self) -> int:
+        return len(self._live) + len(self._gone)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        if position < len(self._live):
+            return assets.live_item(self._ctx, self._live[position])
+        return self._gone[position - len(self._live)]
 
 
 class KeptItems(Sequence[Any]):
@@ -240,11 +276,18 @@ def _kept(publication: Publication, name: str, compute: Callable[[], Any]) -> An
     return computed[0] if computed else kept.loads(data)
 
 
-def serialise_page(graph: TripleSet, fmt: Format) -> bytes:
+def serialise_page(graph: TripleSet, fmt: Format, lines: Sequence[str] = ()) -> bytes:
     """A catalogue page in `fmt`, written by pyoxigraph (a page is thousands of triples:
-    rdflib's writers cost a hundred times more). JSON-LD is expanded, without a context,
-    as harvesters have always read it."""
-    return serialise_triples(graph.oxigraph(), fmt.rdf_format, dict(graph.namespaces()))
+    rdflib's writers cost a hundred times more), with the triples of ``lines`` ("s p o"
+    N-Triples text) too. JSON-LD is expanded, without a context, as harvesters have
+    always read it."""
+    if not lines:
+        return serialise_triples(graph.oxigraph(), fmt.rdf_format, dict(graph.namespaces()))
+    return serialise_lines(
+        {str(t) for t in graph.oxigraph()}.union(lines),
+        fmt.rdf_format,
+        dict(graph.namespaces()),
+    )
 
 
 def _format(ext: str | None) -> Format | None:

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from publisher.http.caching import LruCache, PublicationCache, add_vary, finish
-from publisher.i18n import N_
+from publisher.i18n import LANGUAGES, N_
 from publisher.render.archmap import ArchitectureMap, ComponentRow, LayerRow, build_map
 from publisher.render.html import local_href, page_language, render_page, site_path, variant_key
 from publisher.site import Site
@@ -22,7 +22,7 @@ bp = Blueprint("home", __name__)
 # Rendered once per publication and variant, kept with the publication (every worker
 # serves the same bytes).
 _PAGES = PublicationCache(256)
-_COUNTS: LruCache[str, dict[str, list[list[Any]]]] = LruCache(4)  # facet counts, parsed
+_COUNTS: LruCache[str, dict[str, Any]] = LruCache(4)  # facet counts, parsed
 
 # (facet of the site index, title) of the lists under the map.
 FACETS: tuple[tuple[str, str], ...] = (
@@ -142,26 +142,55 @@ def architecture_map(s: Site, index: SiteIndex, lang: str) -> ArchitectureMap:
     return build_map(layers, components, members)
 
 
-def _counts(publication_dir: Path, index: SiteIndex) -> dict[str, list[list[Any]]]:
-    """Every facet's values and their number of offerings (in the index's order), counted
-    once per publication and kept with it (30,000 offerings: tens of ms)."""
+def _counts(publication_dir: Path, index: SiteIndex) -> dict[str, Any]:
+    """The values of the facets under the map and their number of offerings (in the
+    index's order), counted once per publication and kept with it (30,000 offerings: tens
+    of ms). A list that cannot show all its values keeps only those that can be among the
+    ``TOP`` shown (the ties at the last place too), and its number of values."""
 
     def count() -> bytes:
-        counted = {
-            f.name: [[v.value, v.count] for v in f.values] for f in index.facets(Selection())
-        }
+        counted: dict[str, Any] = {}
+        for f in index.facets(Selection()):
+            if f.name not in _FACET_NAMES:
+                continue
+            counted[f.name] = [[v.value, v.count] for v in f.values]
+            if len(f.values) > LIST_ALL_UP_TO:
+                least = sorted((v.count for v in f.values), reverse=True)[TOP - 1]
+                counted[f.name] = [[v.value, v.count] for v in f.values if v.count >= least]
+                counted[f"{f.name} values"] = len(f.values)
+                # the TOP shown in each language, in their order (the ties at the last
+                # place are ordered by their labels: hundreds of suppliers at 30,000)
+                kind = "licence" if f.name == "licence" else f.name
+                candidates = {key: count for key, count in counted[f.name]}
+                for lang in LANGUAGES:
+                    top = _ordered(index, kind, lang, candidates, cut=True)
+                    counted[f"{f.name} shown {lang}"] = [[key, count] for _, key, count in top]
         return json.dumps(counted, ensure_ascii=False).encode("utf-8")
 
     return _COUNTS.get_or_create(
         str(publication_dir),
         lambda: json.loads(
-            _PAGES.get_or_create(publication_dir, "home-facts", "facet-counts", count)
+            _PAGES.get_or_create(publication_dir, "home-facts", "facet-counts-ordered", count)
         ),
     )
 
 
+_FACET_NAMES = frozenset(name for name, _ in FACETS)
+
+
+def _ordered(
+    index: SiteIndex, kind: str, lang: str, values: dict[str, int], *, cut: bool
+) -> list[tuple[Any, str, int]]:
+    """The values most offerings first, then by their label in ``lang``; the ``TOP`` of
+    them when ``cut``. Labels first (the order needs them), links and badges only for
+    what is shown."""
+    labelled = [(index.label(kind, key, lang), key, count) for key, count in values.items()]
+    labelled.sort(key=lambda i: (-i[2], i[0].text.casefold()))
+    return labelled[:TOP] if cut else labelled
+
+
 def facets(
-    s: Site, index: SiteIndex, lang: str, counts: dict[str, list[list[Any]]] | None = None
+    s: Site, index: SiteIndex, lang: str, counts: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """The lists under the map: each facet's values with their number of offerings, most
     first; a long list shows its most frequent values and links to all of them. `counts`:
@@ -172,24 +201,27 @@ def facets(
     out = []
     for name, title in FACETS:
         values = {value: count for value, count in counts[name]}
+        # a list `_counts` cut to the values that can be shown says how many it has
+        total: int | None = counts.get(f"{name} values")
         kind = "licence" if name == "licence" else name
-        complete = len(values) <= LIST_ALL_UP_TO
+        complete = total is None and len(values) <= LIST_ALL_UP_TO
         if complete and name == "supplier":  # suppliers with no offering yet, too
             values = {e.key: values.get(e.key, 0) for e in index.entities("supplier")}
         elif complete and name in ("aspect", "domain", "phase"):
             values = {key: values.get(key, 0) for key in index.concept_keys(kind)}
         more = None
-        if len(values) > LIST_ALL_UP_TO:
-            more = {"href": site_path(f"/offerings/facet/{name}"), "count": len(values)}
+        if total is not None or len(values) > LIST_ALL_UP_TO:
+            count = len(values) if total is None else total
+            more = {"href": site_path(f"/offerings/facet/{name}"), "count": count}
             # Only the values that can be among the TOP shown (the ties at the last place
             # included) are labelled and sorted: the list does not grow with the catalogue.
             least = sorted(values.values(), reverse=True)[TOP - 1]
             values = {key: count for key, count in values.items() if count >= least}
-        # Labels first (the order needs them), links and badges only for what is shown.
-        labelled = [(index.label(kind, key, lang), key, count) for key, count in values.items()]
-        labelled.sort(key=lambda i: (-i[2], i[0].text.casefold()))
-        if more is not None:
-            labelled = labelled[:TOP]
+        shown = counts.get(f"{name} shown {lang}")  # a cut list, ordered once
+        if shown is not None:
+            labelled = [(index.label(kind, key, lang), key, count) for key, count in shown]
+        else:
+            labelled = _ordered(index, kind, lang, values, cut=more is not None)
         items: list[dict[str, Any]] = []
         for label, key, count in labelled:
             badge = None
