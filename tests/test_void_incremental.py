@@ -138,6 +138,7 @@ def test_incremental_void_equals_a_cold_count(
         step()
         with monkeypatch.context() as patch:
             patch.setattr(void_stats, "count", refused)
+            patch.setattr(void_stats, "count_dump", refused)  # nor read the whole dump
             publication = build(
                 make_settings(out, data), progress=quiet, now=T0 + timedelta(days=day)
             )
@@ -179,6 +180,7 @@ def test_differing_lines_keep_every_line_of_the_difference(
                 other.insert(at, line())
         a, b = b"".join(lines), b"".join(other)
         assert void_stats._common_prefix(a, b) == len(os.path.commonprefix([a, b]))
+        assert void_stats._common_suffix(a, b) == len(os.path.commonprefix([a[::-1], b[::-1]]))
         x, y = void_stats._differing_lines(a, b)
         for whole, part in ((a, x), (b, y)):  # whole lines of it, in one piece
             assert part == b"" or part.endswith(b"\n")
