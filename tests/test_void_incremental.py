@@ -138,6 +138,7 @@ def test_incremental_void_equals_a_cold_count(
         step()
         with monkeypatch.context() as patch:
             patch.setattr(void_stats, "count", refused)
+            patch.setattr(void_stats, "count_dump", refused)  # nor read the whole dump
             publication = build(
                 make_settings(out, data), progress=quiet, now=T0 + timedelta(days=day)
             )
@@ -151,3 +152,38 @@ def test_incremental_void_equals_a_cold_count(
 
 def _remove_and_add(data: Path) -> None:
     remove_one_and_copy_one(data)  # a supplier and its offerings removed, a copy added
+
+
+@pytest.mark.parametrize("block", [3, void_stats.PREFIX_BLOCK])
+def test_differing_lines_keep_every_line_of_the_difference(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an incremental build reads of a chunk that went and the one that came in its
+    place: whole lines, every line in one and not the other among them."""
+    import os
+    import random
+
+    monkeypatch.setattr(void_stats, "PREFIX_BLOCK", block)
+    chosen = random.Random(block)
+
+    def line() -> bytes:
+        return f'<{SPACE}s{chosen.randint(0, 9)}> <{VOCAB}p> "{chosen.choice("abc")}" .\n'.encode()
+
+    for _round in range(2000):
+        lines = [line() for _ in range(chosen.randint(0, 12))]
+        other = list(lines)
+        for _edit in range(chosen.randint(0, 3)):
+            at = chosen.randint(0, len(other))
+            if chosen.random() < 0.4 and other:
+                del other[min(at, len(other) - 1)]
+            else:
+                other.insert(at, line())
+        a, b = b"".join(lines), b"".join(other)
+        assert void_stats._common_prefix(a, b) == len(os.path.commonprefix([a, b]))
+        assert void_stats._common_suffix(a, b) == len(os.path.commonprefix([a[::-1], b[::-1]]))
+        x, y = void_stats._differing_lines(a, b)
+        for whole, part in ((a, x), (b, y)):  # whole lines of it, in one piece
+            assert part == b"" or part.endswith(b"\n")
+            assert part in whole and set(part.splitlines()) <= set(whole.splitlines())
+        difference = set(a.splitlines()) ^ set(b.splitlines())
+        assert difference <= set(x.splitlines()) ^ set(y.splitlines())

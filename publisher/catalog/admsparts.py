@@ -59,7 +59,7 @@ BUCKETS = 64
 INDEX = "index.json"  # what the next build reuses
 LISTING = "items.json"  # the number of live offerings (the pages' listing: items-NNNN.json)
 CHUNK = 500
-FORMAT = 1  # of the records; a previous artefact of another format is not reused
+FORMAT = 2  # of the records; a previous artefact of another format is not reused
 
 
 def _t(iri: Any) -> str:
@@ -488,57 +488,67 @@ def write(
     offerings: Sequence[tuple[str, str]],
     previous: _Previous | None = None,
 ) -> None:
-    """``index.json`` (the offerings in key order with the records each is made of, where
-    every record is, what a licence's record was made from) and the record buckets."""
+    """The record buckets (``records-NN.jsonl`` and their records' offsets), the pages'
+    listing (``items.json``, ``items-NNNN.json``) and ``index.json`` (what the next build
+    reuses). A record is found by its bucket and its place in it: an edit that changes
+    records but no bucket's membership changes only those buckets; every other file is
+    then the previous build's (a hard link)."""
     items = []
-    for key, iri in offerings:
+    same = previous is not None and len(offerings) == len(previous.order)
+    for position, (key, iri) in enumerate(offerings):
         parts = previous.parts(iri) if previous else None
-        if parts is not None and all(records.keep(p) for p in parts):
-            items.append([key, iri, parts])
-        else:
-            items.append([key, iri, offering_parts(records, iri)])
+        if parts is None or not all(records.keep(p) for p in parts):
+            parts = offering_parts(records, iri)
+            same = same and previous is not None and parts == previous.items.get(iri)
+        items.append((key, iri, parts))
+        same = same and previous is not None and previous.order[position] == (key, iri)
     buckets: dict[int, list[str]] = {}
     for iri in (*records.texts, *records.kept):
         buckets.setdefault(bucket_of(iri), []).append(iri)
-    where: list[list[Any]] = []  # [IRI, bucket, offset, length], by IRI
+    where: dict[str, list[int]] = {}  # IRI → [bucket, place]
     for n, members in sorted(buckets.items()):
         members.sort()
-        path = folder / _bucket_name(n)
-        if previous is not None and previous.same_bucket(n, members, records.texts):
-            # every record as it was: the previous file, not read
-            os.link(previous.folder / _bucket_name(n), path)
-            where += [[iri, *previous.where[iri]] for iri in members]
+        where.update((iri, [n, k]) for k, iri in enumerate(members))
+        kept = previous is not None and previous.members().get(n) == members
+        same = same and kept
+        if kept and previous is not None and not any(iri in records.texts for iri in members):
+            for name in (_bucket_name(n), _offsets_name(n)):  # every record as it was
+                os.link(previous.folder / name, folder / name)
             continue
         texts = [records.texts.get(iri) or _kept_text(previous, iri) for iri in members]
         data = "".join(f"{text}\n" for text in texts).encode("utf-8")
-        offset = 0
-        for iri, text in zip(members, texts, strict=True):
-            length = len(text.encode("utf-8"))
-            where.append([iri, n, offset, length])
-            offset += length + 1
-        path.write_bytes(data)
-    where.sort()
-    number = {row[0]: i for i, row in enumerate(where)}
+        offsets, offset = [], 0
+        for text in texts:
+            offsets.append(offset)
+            offset += len(text.encode("utf-8")) + 1
+        offsets.append(offset)
+        (folder / _bucket_name(n)).write_bytes(data)
+        _write_json(folder / _offsets_name(n), offsets)
+    same = same and previous is not None and len(where) == len(previous.where)
     uses = {iri: r["uses"] for iri, r in records.parsed.items() if r.get("uses")}
     if previous is not None:  # what a reused licence record was made from
-        for iri in number:
+        for iri in where:
             if iri not in uses and iri in previous.uses:
                 uses[iri] = previous.uses[iri]
+    uses = dict(sorted(uses.items()))
+    listing = [LISTING, *(_chunk_name(c // CHUNK) for c in range(0, len(items), CHUNK))]
+    if same and previous is not None and uses == previous.uses:
+        for name in (INDEX, *listing):  # the same records in the same places
+            os.link(previous.folder / name, folder / name)
+        return
+    number = {iri: i for i, iri in enumerate(sorted(where))}
     index = {
         "format": FORMAT,
         "items": [[key, iri, [number[p] for p in parts]] for key, iri, parts in items],
-        "records": where,
-        "uses": dict(sorted(uses.items())),
+        "records": [[iri, *where[iri]] for iri in sorted(where)],
+        "uses": uses,
     }
     _write_json(folder / INDEX, index)
     # For the pages: the offerings in key order with where their records are, in chunks
     # (a page reads one or two), and their number.
     _write_json(folder / LISTING, {"format": FORMAT, "live": len(items), "chunk": CHUNK})
     for c in range(0, len(items), CHUNK):
-        rows = [
-            [key, iri, [where[number[p]][1:] for p in parts]]
-            for key, iri, parts in items[c : c + CHUNK]
-        ]
+        rows = [[key, iri, [where[p] for p in parts]] for key, iri, parts in items[c : c + CHUNK]]
         _write_json(folder / _chunk_name(c // CHUNK), rows)
 
 
@@ -556,6 +566,10 @@ def _chunk_name(n: int) -> str:
     return f"items-{n:04d}.json"
 
 
+def _offsets_name(n: int) -> str:
+    return f"records-{n:02d}.offsets.json"
+
+
 class _Previous:
     """The previous publication's artefact, for reuse: a record is reused unless its entity
     (or, for a licence, one it was made from) is in ``changed``."""
@@ -566,9 +580,14 @@ class _Previous:
         rows = index["records"]
         self.where: dict[str, list[int]] = {row[0]: row[1:] for row in rows}
         self.uses: dict[str, list[str]] = index["uses"]
+        # the records not to reuse: the changed entities', and the licences made of one
+        self.stale = set(changed)
+        self.stale.update(iri for iri, uses in self.uses.items() if not changed.isdisjoint(uses))
+        self.order = [(key, iri) for key, iri, _parts in index["items"]]
         self.items = {iri: [rows[i][0] for i in parts] for _key, iri, parts in index["items"]}
-        self.members: dict[int, list[str]] | None = None
+        self._members: dict[int, list[str]] | None = None
         self._data: dict[int, bytes] = {}
+        self._offsets: dict[int, list[int]] = {}
 
     @classmethod
     def open(cls, folder: Path | None, changed: frozenset[str]) -> _Previous | None:
@@ -579,46 +598,43 @@ class _Previous:
             return None
         return cls(folder, changed, index)
 
-    def bucket(self, n: int) -> bytes:
-        if n not in self._data:
-            self._data[n] = (self.folder / _bucket_name(n)).read_bytes()
-        return self._data[n]
-
     def reusable(self, iri: str) -> bool:
-        return (
-            iri in self.where
-            and iri not in self.changed
-            and not any(u in self.changed for u in self.uses.get(iri, ()))
-        )
+        return iri in self.where and iri not in self.stale
 
     def text(self, iri: str) -> str | None:
         if not self.reusable(iri):
             return None
-        n, offset, length = self.where[iri]
-        return self.bucket(n)[offset : offset + length].decode("utf-8")
+        n, k = self.where[iri]
+        if n not in self._data:
+            self._data[n] = (self.folder / _bucket_name(n)).read_bytes()
+            self._offsets[n] = json.loads((self.folder / _offsets_name(n)).read_bytes())
+        start, end = self._offsets[n][k], self._offsets[n][k + 1] - 1
+        return self._data[n][start:end].decode("utf-8")
 
     def parts(self, iri: str) -> list[str] | None:
         """The records the offering's asset was made of, if none of them changed."""
         parts = self.items.get(iri)
-        if parts is None or any(p in self.changed for p in parts):
+        if parts is None or not self.changed.isdisjoint(parts):
             return None
-        return list(parts)
+        return parts
 
-    def same_bucket(self, n: int, members: list[str], made: dict[str, str]) -> bool:
-        """Did bucket ``n`` hold exactly these records, none of them made anew?"""
-        if self.members is None:
-            self.members = {}
-            for iri, (bucket, _offset, _length) in sorted(self.where.items()):
-                self.members.setdefault(bucket, []).append(iri)
-        return self.members.get(n) == members and not any(iri in made for iri in members)
+    def members(self) -> dict[int, list[str]]:
+        """Bucket → its records' IRIs, in their places."""
+        if self._members is None:
+            self._members = {}
+            for iri, (n, _place) in self.where.items():
+                self._members.setdefault(n, []).append(iri)
+            for members in self._members.values():
+                members.sort(key=lambda iri: self.where[iri][1])
+        return self._members
 
 
 # --- pages -----------------------------------------------------------------------------
 
 
 class LiveItems(Sequence[tuple[str, str, list[list[int]]]]):
-    """(key, IRI, where its records are) of every live offering, in key order, read from
-    the artefact's chunks as they are asked for (a page reads one or two)."""
+    """(key, IRI, where its records are: [bucket, place]) of every live offering, in key
+    order, read from the artefact's chunks as they are asked for (a page reads one or two)."""
 
     def __init__(self, folder: Path, listing: dict[str, Any]) -> None:
         self.folder = folder
@@ -661,20 +677,18 @@ class LiveItems(Sequence[tuple[str, str, list[list[int]]]]):
 
 
 def read_records(folder: Path, locations: Iterable[Sequence[int]]) -> dict[str, dict[str, Any]]:
-    """The records at ``locations`` (bucket, offset, length), by IRI."""
+    """The records at ``locations`` (bucket, place), by IRI."""
     found: dict[str, dict[str, Any]] = {}
-    handles: dict[int, Any] = {}
-    try:
-        for n, offset, length in sorted({tuple(loc) for loc in locations}):
-            handle = handles.get(n)
-            if handle is None:
-                handle = handles[n] = open(folder / _bucket_name(n), "rb")  # noqa: SIM115
-            handle.seek(offset)
-            record = decode(handle.read(length))
-            found[record["iri"]] = record
-    finally:
-        for handle in handles.values():
-            handle.close()
+    wanted: dict[int, set[int]] = {}
+    for n, k in locations:
+        wanted.setdefault(n, set()).add(k)
+    for n, places in sorted(wanted.items()):
+        offsets = json.loads((folder / _offsets_name(n)).read_bytes())
+        with open(folder / _bucket_name(n), "rb") as handle:
+            for k in sorted(places):
+                handle.seek(offsets[k])
+                record = decode(handle.read(offsets[k + 1] - offsets[k] - 1))
+                found[record["iri"]] = record
     return found
 
 

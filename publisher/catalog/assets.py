@@ -71,7 +71,7 @@ class Item:
     modified: Any
     removal: Removal | None = None
     # Where the records of a live offering's asset are in the publication's ``adms``
-    # artefact (publisher.catalog.admsparts): (bucket, offset, length) each.
+    # artefact (publisher.catalog.admsparts): (bucket, place in it) each.
     parts: list[list[int]] | None = None
 
 

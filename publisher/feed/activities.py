@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from publisher.feed.model import CREATE, DELETE, UPDATE
 
@@ -44,8 +45,14 @@ class Activity:
     kind: str = ""
 
 
+class Known(Protocol):
+    """The feed's state of each entity (``state.Entities``)."""
+
+    def get(self, iri: str) -> dict[str, Any] | None: ...
+
+
 def activity_for(
-    entity: EntityState, before: dict[str, str | None] | None, published: str
+    entity: EntityState, before: dict[str, Any] | None, published: str
 ) -> Activity | None:
     """The activity that brings a consumer who knows ``before`` (the feed's state of the
     entity, None if it knows nothing) to ``entity``; None if there is nothing to say."""
@@ -76,31 +83,29 @@ def activity_for(
     )
 
 
-def changes(
-    entities: list[EntityState],
-    known: dict[str, dict[str, str | None]],
+def deletions(
+    removed: list[EntityState],
+    gone: Iterable[str],
+    known: Known,
     published: str,
-    *,
-    present: Iterable[str] | None = None,
 ) -> list[Activity]:
-    """The activities that bring a consumer from ``known`` (the feed's state) to
-    ``entities``, all published at ``published``, in a stable order: deletions first, then
-    by entity. ``present`` names every entity published now when ``entities`` leaves out
-    some that did not change (by default, those of ``entities``)."""
+    """The Deletes that bring a consumer from ``known`` (the feed's state) to now, all
+    published at ``published``, sorted by entity: of the ``removed`` entities (the ledger
+    says they are), and of those of ``gone`` that the feed shows and the publication no
+    longer has at all (a catalogue dataset no longer listed)."""
     found: list[Activity] = []
-    for entity in sorted(entities, key=lambda e: e.iri):
+    for entity in removed:
         activity = activity_for(entity, known.get(entity.iri), published)
         if activity is not None:
             found.append(activity)
-    now = set(present) if present is not None else {entity.iri for entity in entities}
-    for iri in sorted(set(known) - now):
-        # Gone without a trace in the ledger (a catalogue dataset no longer listed).
-        if known[iri].get("type") != DELETE:
+    for iri in gone:
+        before = known.get(iri)
+        if before is not None and before.get("type") != DELETE:
             found.append(
                 Activity(DELETE, iri, published, _digest(DELETE, iri, published, None), None)
             )
-    # Deletions first, so that a rename reads as: the old is gone, the new one is here.
-    return sorted(found, key=lambda a: (a.type != DELETE, a.object))
+    # Deletions first (the caller), so that a rename reads as: the old is gone, the new is here.
+    return sorted(found, key=lambda a: a.object)
 
 
 def _digest(kind: str, iri: str, published: str, payload_hash: str | None) -> str:

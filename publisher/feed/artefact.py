@@ -8,36 +8,39 @@ written anew, and only what changed since the previous feed becomes a new activi
 result depends on the previous publication by design: a cold build starts a new history.
 
 An entity's payload is its description in the store, whose hash is the ledger's: when the
-previous publication was built by the same code (``context.previous_folder`` is given), an
-entity whose ledger entry did not change (``context.changed``) and that the feed already
-shows as it is now (live, or deleted) can give no activity, so its payload is not computed
-again. Only the changed entities and the few catalogue datasets are read from the store;
-closed pages are linked, not copied. The result is the one a computation of every payload
-gives (tests/feed/test_feed_incremental.py).
+previous publication was built by the same code (``context.previous_folder`` is given), its
+feed shows every entity of its ledger as that ledger has it (live, or deleted), so only the
+entities whose ledger entry changed (``context.changed``) can give an activity: only they
+are looked at, in the state (``state.Entities``: a few lines of it parsed) and in the store.
+The catalogue datasets are described again only when what their description reads changed
+(``datasets``), the ledger-wide dates come from the previous feed's summary updated by the
+changed entries (``summary``), and closed pages are linked, not copied. The result is the
+one a computation of every payload gives (tests/feed/test_feed_incremental.py).
 
-Files (under ``artefacts/feed/``): ``state.json`` (per entity its last activity; the pages),
+Files (under ``artefacts/feed/``): ``state.json`` (per entity its last activity; the pages;
+what the next build reuses),
 ``root.{trig,nq,jsonld}``, ``pages/{n}.{trig,nq,jsonld}``, and ``pages/{n}.members.nq`` for
 the open page (its members, to append to).
 """
 
 from __future__ import annotations
 
-import json
+import gc
 import os
 import shutil
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from multiprocessing import get_context
-from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from publisher.feed import datasets as feed_datasets
 from publisher.feed import pages as feed_pages
 from publisher.feed import payload
-from publisher.feed.activities import Activity, EntityState, activity_for, changes
+from publisher.feed.activities import Activity, EntityState, activity_for, deletions
 from publisher.feed.model import DELETE, FeedIris
 from publisher.feed.pages import (
     Page,
@@ -49,40 +52,62 @@ from publisher.feed.pages import (
     root_quads,
     serialize,
 )
+from publisher.feed.state import Entities, State, load
+from publisher.feed.summary import DATES, Summary
 
 NAME = "feed"
 STATE = "state.json"
 FEED_KINDS = ("offering", "supplier", "licence")
 CC_BY_4 = "http://creativecommons.org/licenses/by/4.0/"
-# Facts about one build's dump files, not about the dataset: left out of the payloads (a
-# harvester gets them from /catalog), so that a rebuild does not read as an Update.
-VOLATILE = {
-    "http://spdx.org/rdf/terms#checksum",
-    "http://www.w3.org/ns/dcat#byteSize",
-}
+DOCUMENTS = ("trig", "nq", "jsonld")
 
 
 def write_feed(context: Any) -> None:
     """The artefact function (``publisher.artefacts``)."""
+    # What is made here is little and kept to the end, but the build's process holds
+    # millions of objects: a collection of the oldest generation, which the feed's
+    # allocations may trigger, walks them all (a quarter of a second at 30,000 offerings).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _write_feed(context)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_feed(context: Any) -> None:
     iris = FeedIris(context.uris)
     folder: Path = context.folder
     previous = context.previous.artefact(NAME) if context.previous is not None else None
-    state = _load_state(previous)
-    pages = [Page(**p) for p in state.get("pages", [])]
+    # The previous feed's state means the same only if the same code wrote it: then it
+    # shows every entity of the previous ledger as that ledger has it, and only the
+    # entities of ``context.changed`` (and the catalogue datasets) need a look.
+    settled = previous is not None and context.previous_folder is not None
+    state = load(previous / STATE, whole=not settled) if previous is not None else State()
+    if settled and not state.extra:  # not written as this code writes it
+        assert previous is not None
+        settled, state = False, load(previous / STATE, whole=True)
+    pages = [Page(**p) for p in state.pages]
     (folder / "pages").mkdir(parents=True, exist_ok=True)
     if previous is not None:
         for page in pages:
-            for ext in ("trig", "nq", "jsonld"):
-                _copy(previous / "pages" / f"{page.number}.{ext}", folder / "pages", page.closed)
-            if not page.closed:
+            if page.closed:
+                for ext in DOCUMENTS:
+                    _copy(previous / "pages" / f"{page.number}.{ext}", folder / "pages", True)
+            else:  # its documents are copied at the end if no member was added to it
                 _copy(previous / "pages" / f"{page.number}.members.nq", folder / "pages")
-    known: dict[str, dict[str, Any]] = state.get("entities", {})
-    # The previous feed's hashes mean the same only if the same code computed them.
-    settled = known if previous is not None and context.previous_folder is not None else None
-    published = _published(context.ledger, state.get("last_published"))
+    summary = _summary(context, state.extra.get("ledger") if settled else None)
+    published = _published(summary, state.last_published)
+    kept = state.extra.get("datasets") if settled else None
+    datasets = feed_datasets.describe(context, summary, kept)
+    listed_before = list(kept.get("iris", [])) if kept is not None else []
     vocab = str(context.uris.vocab)
-    with _Pages(iris, folder, pages) as writer:
-        for activity, entity in _activities(context, settled, known, published):
+    known = state.entities
+    with _Pages(iris, folder, pages, previous) as writer:
+        for activity, entity in _activities(
+            context, known, datasets, published, settled, listed_before
+        ):
             lines = entity.payload if entity is not None else []
             former = vocab + _KIND_CLASS[activity.kind] if activity.kind in _KIND_CLASS else None
             activity_iri = writer.add(activity, lines, former)
@@ -93,23 +118,12 @@ def write_feed(context: Any) -> None:
                 "published": activity.published,
             }
         if writer.added:
-            state["last_published"] = published
-    state["entities"] = dict(sorted(known.items()))
-    state["pages"] = [p.to_json() for p in pages]
-    state["version"] = 1
+            state.last_published = published
+    state.pages = [p.to_json() for p in pages]
+    state.extra = {"datasets": datasets.to_json(), "ledger": summary.to_json()}
     publisher = str(context.uris.thing("supplier", "coss"))
     _write_all(folder / "root", serialize(root_quads(iris, pages, publisher, CC_BY_4)))
-    # Compact: the indented form goes through json's pure-Python encoder (1.6 s at 30,000
-    # offerings, most of an incremental feed); this one through its C encoder.
-    text = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    (folder / STATE).write_text(text + "\n", encoding="utf-8")
-
-
-def _load_state(previous: Path | None) -> dict[str, Any]:
-    if previous is None or not (previous / STATE).is_file():
-        return {}
-    data: dict[str, Any] = json.loads((previous / STATE).read_text(encoding="utf-8"))
-    return data
+    (folder / STATE).write_text(state.text(), encoding="utf-8")
 
 
 def _copy(source: Path, folder: Path, immutable: bool = False) -> None:
@@ -126,19 +140,23 @@ def _copy(source: Path, folder: Path, immutable: bool = False) -> None:
     shutil.copy2(source, folder / source.name)
 
 
-def _latest(ledger: dict[str, dict[str, Any]], key: str) -> str | None:
-    """The latest value of ``key`` in the ledger's entries (loops in C: 38,000 entries)."""
-    return max(map(str, filter(None, map(methodcaller("get", key), ledger.values()))), default=None)
+def _summary(context: Any, kept: dict[str, Any] | None) -> Summary:
+    """The ledger's summary: the previous one updated by the changed entries when the
+    previous feed kept it (``settled``), else from the whole ledger."""
+    if kept is not None and context.previous is not None:
+        # The build has read the previous ledger already (context.changed).
+        updated = Summary.from_json(kept).updated(
+            context.changed, context.previous.ledger, context.ledger
+        )
+        if updated is not None:
+            return updated
+    return Summary.of(context.ledger)
 
 
-def _published(ledger: dict[str, dict[str, Any]], last: str | None) -> str:
+def _published(summary: Summary, last: str | None) -> str:
     """When this build's activities are published: the build's time, as the ledger stamps
     what it changed now (its latest stamp), never at or before the previous activities."""
-    stamps = [
-        stamp
-        for key in ("first_published", "modified", "removed")
-        if (stamp := _latest(ledger, key)) is not None
-    ]
+    stamps = [value for key in DATES if (value := summary.latest[key].value) is not None]
     moment = normal_time(max(stamps)) if stamps else normal_time(datetime.now(UTC).isoformat())
     if last is not None and moment <= last:
         moment = feed_pages.upper_bound(last)
@@ -150,24 +168,26 @@ def _published(ledger: dict[str, dict[str, Any]], last: str | None) -> str:
 
 def _activities(
     context: Any,
-    settled: dict[str, dict[str, Any]] | None,
-    known: dict[str, dict[str, Any]],
+    known: Entities,
+    datasets: feed_datasets.Datasets,
     published: str,
+    settled: bool,
+    listed_before: list[str],
 ) -> Iterator[tuple[Activity, EntityState | None]]:
-    """The activities of this build, in the feed's order (``activities.changes``:
-    deletions, then by entity), with the entity each one shows. Payloads are computed one
-    entity at a time as the activities are written, never all held at once. Given
-    ``settled`` (the previous feed's state, computed by the same code), an entity it
-    already shows as it is and whose ledger entry did not change is not looked at."""
+    """The activities of this build, in the feed's order (deletions, then by entity),
+    with the entity each one shows. Payloads are computed one entity at a time as the
+    activities are written, never all held at once. When the previous feed is
+    ``settled`` (it shows every entity of the previous ledger as it was), only the
+    entities whose ledger entry changed can give one, besides the datasets."""
+    ledger = context.ledger
     removed: list[EntityState] = []
     live: list[tuple[str, str]] = []
-    present: set[str] = set()
-    for iri, entry in context.ledger.items():
-        kind = entry.get("kind")
+    gone: set[str] = set()  # may be shown by the feed and no longer published
+    for iri in sorted(context.changed) if settled else ledger:
+        entry = ledger.get(iri)
+        kind = entry.get("kind") if entry is not None else None
         if kind not in FEED_KINDS:
-            continue
-        present.add(iri)
-        if settled is not None and _unchanged(iri, entry, settled, context.changed):
+            gone.add(iri)
             continue
         if entry.get("removed"):
             successor = entry.get("renamed_to") or entry.get("replaced_by")
@@ -183,13 +203,20 @@ def _activities(
         else:
             live.append((iri, kind))
     removed.sort(key=lambda e: e.iri)
-    datasets = {e.iri: e for e in _datasets(context)}
-    present.update(datasets)
-    for deletion in changes(removed, known, published, present=present):
+    # Anything else the feed shows and the publication no longer has (a catalogue
+    # dataset no longer listed) is deleted; settled, only those can be such.
+    gone.update(known.iris() if not settled else listed_before)
+    listed = set(datasets.iris)
+    present = [
+        iri for iri in gone if iri in listed or (ledger.get(iri) or {}).get("kind") in FEED_KINDS
+    ]
+    gone.difference_update(present)
+    for deletion in deletions(removed, sorted(gone), known, published):
         yield deletion, None
     descriptions = _Descriptions(context, len(live))
-    for iri, kind in sorted(live + [(iri, "dataset") for iri in datasets]):
-        entity = datasets.get(iri) or _live(iri, kind, descriptions.of(iri))
+    own = {e.iri: e for e in datasets.entities or []}
+    for iri, kind in sorted(live + [(iri, "dataset") for iri in own]):
+        entity = own.get(iri) or payload.live_entity(iri, kind, descriptions.of(iri))
         activity = activity_for(entity, known.get(iri), published)
         if activity is not None:
             yield activity, entity
@@ -227,89 +254,6 @@ class _Descriptions:
         return payload.text_closure(self.store, iri, self.graph)
 
 
-def _unchanged(
-    iri: str, entry: dict[str, Any], settled: dict[str, dict[str, Any]], changed: frozenset[str]
-) -> bool:
-    """Does the feed show the entity as it is? Its ledger entry (the hash of its
-    description, its removal) is the one of the previous publication, whose feed has it
-    live when it is live and deleted when it is removed."""
-    if iri in changed:
-        return False
-    before = settled.get(iri)
-    if before is None:
-        return False
-    return (before.get("type") == DELETE) == bool(entry.get("removed"))
-
-
-def _live(iri: str, kind: str, lines: list[str]) -> EntityState:
-    text = "\n".join(lines)
-    if "spdx.org/rdf/terms#checksum" in text or "dcat#byteSize" in text:
-        lines = [line for line in lines if not _volatile(line)]
-    described = payload.canonical(lines, payload.PLACEHOLDER + "b")
-    digest = payload.text_hash(described)
-    return EntityState(iri, kind, live=True, payload=described, payload_hash=digest)
-
-
-def _volatile(line: str) -> bool:
-    predicate = line.index(" ") + 1
-    return any(line.startswith(f"<{iri}> ", predicate) for iri in VOLATILE)
-
-
-def _datasets(context: Any) -> list[EntityState]:
-    """The catalogue-level datasets of ``/catalog`` (the register, the ontology, each
-    concept scheme), described as ``/catalog`` describes them."""
-    from publisher.catalog import register
-    from publisher.catalog.common import Context
-    from publisher.store import ReadStore
-
-    store = ReadStore(context.store_path)
-    dumps = {
-        path.name: {"media_type": _DUMP_TYPES.get(path.suffix.lstrip("."), "")}
-        for path in sorted((context.publication_dir / "dumps").glob("*"))
-    }
-    ledger = context.ledger
-    latest = _latest(ledger, "modified")
-    built = datetime.fromisoformat(latest) if latest else datetime.now(UTC)
-    ctx = Context(
-        uris=context.uris, store=store, modified=built, manifest={"dumps": dumps}, ledger=ledger
-    )
-    local = f"{context.uris.page('catalog')}#"
-    found = []
-    for item in register.items(ctx):
-        graph = ctx.graph()
-        register.add_items(ctx, graph, [item])
-        triples = _rdflib_to_ox(graph)
-        # Distribution dates say when this build wrote the files: volatile too.
-        selected = payload.graph_closure(triples, str(item.iri), follow=(local,))
-        selected = [
-            t
-            for t in selected
-            if not (
-                str(t[0]) != f"<{item.iri}>" and t[1].value == "http://purl.org/dc/terms/modified"
-            )
-        ]
-        found.append(_live(str(item.iri), "dataset", payload.to_lines(selected)))
-    return found
-
-
-_DUMP_TYPES = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "nq": "application/n-quads",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "trig": "application/trig",
-}
-
-
-def _rdflib_to_ox(graph: Any) -> list[payload.Triple]:
-    data = graph.serialize(format="nt", encoding="utf-8")
-    found: list[payload.Triple] = []
-    for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-        found.append((triple.subject, triple.predicate, triple.object))
-    return found
-
-
 # ---------------------------------------------------------------------------- pages
 
 
@@ -323,8 +267,11 @@ class _Pages:
     many pages are written by worker processes (parsing and serialising them is most of
     a first feed's work), while this process goes on with the next members."""
 
-    def __init__(self, iris: FeedIris, folder: Path, pages: list[Page]) -> None:
+    def __init__(
+        self, iris: FeedIris, folder: Path, pages: list[Page], previous: Path | None
+    ) -> None:
         self.iris, self.dir, self.pages = iris, folder / "pages", pages
+        self.previous = previous / "pages" if previous is not None else None
         self.open = pages[-1] if pages and not pages[-1].closed else None
         self.members: list[str] = []
         if self.open is not None:
@@ -399,6 +346,9 @@ class _Pages:
         if self.open is not None and self.dirty:
             self.members_path(self.open).write_text("".join(self.members), encoding="utf-8")
             self._write(self.open, self.members)
+        elif self.open is not None and self.previous is not None:
+            for ext in DOCUMENTS:  # the previous open page, as it was
+                _copy(self.previous / f"{self.open.number}.{ext}", self.dir)
         global worker_cpu
         worker_cpu = sum(job.result() for job in self.jobs)
 

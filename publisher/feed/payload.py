@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher.feed.activities import EntityState
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 # (subject, predicate, object) as pyoxigraph types them: a subject may be a triple term
 # (RDF-star) there; our stores never hold one
@@ -113,6 +115,28 @@ class DumpIndex:
         return found
 
 
+# Facts about one build's dump files, not about the dataset: left out of the payloads (a
+# harvester gets them from /catalog), so that a rebuild does not read as an Update.
+VOLATILE = {
+    "http://spdx.org/rdf/terms#checksum",
+    "http://www.w3.org/ns/dcat#byteSize",
+}
+
+
+def live_entity(iri: str, kind: str, lines: list[str]) -> EntityState:
+    """A live entity whose description is ``lines`` ("s p o"), its payload canonical."""
+    text = "\n".join(lines)
+    if "spdx.org/rdf/terms#checksum" in text or "dcat#byteSize" in text:
+        lines = [line for line in lines if not _volatile(line)]
+    described = canonical(lines, PLACEHOLDER + "b")
+    return EntityState(iri, kind, live=True, payload=described, payload_hash=text_hash(described))
+
+
+def _volatile(line: str) -> bool:
+    predicate = line.index(" ") + 1
+    return any(line.startswith(f"<{iri}> ", predicate) for iri in VOLATILE)
+
+
 def to_lines(triples: Iterable[Triple]) -> list[str]:
     return [f"{s} {p} {o}" for s, p, o in triples]
 
@@ -155,7 +179,7 @@ def description_hash(triples: Iterable[Triple]) -> str:
 
 
 _HASH_GRAPH = " <urn:x-graph> ."
-# The blank-node prefix of the payloads the feed keeps (artefact._live): "_:" NUL "b" hex.
+# The blank-node prefix of the payloads the feed keeps (live_entity): "_:" NUL "b" hex.
 # No N-Triples text holds a raw NUL (control characters are escaped; IRIs and labels allow
 # none), so one str.replace makes the labels of the hash ("b…") or of a member ("m…b…"),
 # and the lines sort as with "b" (every comparison is decided before the NUL).

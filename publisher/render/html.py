@@ -3,8 +3,9 @@ resources on this site, and the Jinja2 context (UI strings, language switch)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup, escape
@@ -67,8 +68,9 @@ def local_href(iri: str) -> str | None:
     if not iri.startswith(uris.base):
         return None
     thing = uris.parse(iri)
-    # (uris.doc(*thing) without its base: parse has checked the kind and key)
-    rest = f"doc/{thing[0]}/{quote(thing[1], safe='+')}" if thing else iri[len(uris.base) :]
+    # (uris.doc(*thing) without its base: parse has checked the kind and the key, whose
+    # characters quote() leaves as they are)
+    rest = f"doc/{thing[0]}/{thing[1]}" if thing else iri[len(uris.base) :]
     path, hash_, fragment = rest.partition("#")
     lang = explicit_language()  # one of LANGUAGES: nothing to escape
     query = f"?lang={lang}" if lang and not path.startswith("ontology") else ""
@@ -81,8 +83,21 @@ def site_path(path: str, **params: str | None) -> str:
     lang = explicit_language()
     if lang:
         query.setdefault("lang", lang)
-    suffix = f"?{urlencode(query)}" if query else ""
+    suffix = f"?{_query(query)}" if query else ""
     return f"{request.script_root}/{path.lstrip('/')}{suffix}"
+
+
+# What urlencode leaves as it is (quote_plus's always-safe characters).
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _query(params: dict[str, str]) -> str:
+    """``urlencode(params)``, without its work for keys and values it leaves alone."""
+    if all(
+        type(v) is str and _PLAIN.fullmatch(k) and _PLAIN.fullmatch(v) for k, v in params.items()
+    ):
+        return "&".join(f"{k}={v}" for k, v in params.items())
+    return urlencode(params)
 
 
 def language_links() -> list[dict[str, Any]]:

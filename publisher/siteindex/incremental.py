@@ -53,6 +53,7 @@ from publisher.siteindex.model import (
     terms_of,
 )
 from publisher.siteindex.schema import SCHEMA_VERSION
+from publisher.siteindex.tallies import FacetChange, WordCounts, facet_counts
 from publisher.siteindex.writer import (
     SUGGEST_TOP_LENGTH,
     Copy,
@@ -61,7 +62,6 @@ from publisher.siteindex.writer import (
     Terms,
     _json,
     best_entities,
-    count_terms,
     entity_suggestions,
     packed,
     search_row,
@@ -139,7 +139,7 @@ def _reuse(
     changed: frozenset[str],
     analyser: Analyser,
     say: Say,
-    index: Path | None = None,
+    index: Path,
 ) -> Rows | None:
     uris = UriScheme(base_uri)
     stores = _Stores(previous_store, store_path)
@@ -373,15 +373,11 @@ class _Work:
     ) -> None:
         self.db, self.plan, self.numbering, self.say = db, plan, numbering, say
         self.previous = _Previous(db, everything=not numbering.identity)
-        self.words = {
-            (lang, word): [terms, docs]
-            for lang, word, terms, docs in db.execute("SELECT lang, word, terms, docs FROM word")
-        }
-        self.analyse = Terms(analyser, {pair: found[0] for pair, found in self.words.items()})
-        self.terms = {
-            term: [docs, named]
-            for term, docs, named in db.execute("SELECT term, docs, named FROM term")
-        }
+        # renumbered: every word and term row is written again; otherwise only those the
+        # changed entities have
+        self.counts = WordCounts(db, everything=not numbering.identity)
+        self.analyse = Terms(analyser, self.counts)
+        self.old_cards: dict[int, dict[str, Any]] = {}  # the previous cards taken away
         counted = json.loads(dict(db.execute("SELECT key, value FROM meta"))["counts"])
         self.types = {t: counted.get(t, 0) for t in ("product", "service")}
         self.cards: dict[int, dict[str, Any]] = {}  # the new cards made or unpacked, by ordinal
@@ -428,8 +424,14 @@ class _Work:
         """Take away what the previous index holds for the changed entities, checking
         that it is what this code makes of the previous store."""
         layers = _layers_of_components(self.old_x)
-        for number in sorted(self.plan.dirty | self.plan.removed):
+        taken = sorted(self.plan.dirty | self.plan.removed)
+        stored = _labels(self.db, ids=taken)
+        for number in taken:
             entity = self.numbering.old_entities[number]
+            if set(stored.get(number, ())) != set(entity.labels):
+                # (their suggestion rows are found by them)
+                self.say(f"  site index: previous labels of {entity.iri} differ; rewriting")
+                return False
             doc: SearchDoc
             if number < self.plan.offerings:
                 card, _detail = _offering(
@@ -438,6 +440,7 @@ class _Work:
                 if packed(card) != self.previous.offering(number)[2]:
                     self.say(f"  site index: previous card of {entity.iri} differs; rewriting")
                     return False
+                self.old_cards[number] = card
                 if card["type"] in self.types:
                     self.types[card["type"]] -= 1
                 doc = _offering_doc(self.old_x, number, entity.iri)
@@ -447,7 +450,7 @@ class _Work:
             if tuple(fields) != self.previous.search(number):
                 self.say(f"  site index: previous terms of {entity.iri} differ; rewriting")
                 return False
-            _count(self.terms, self.words, self.analyse, seen, named, pairs, -1)
+            self.counts.count(self.analyse.known, seen, named, pairs, -1)
         return True
 
     def add(self) -> None:
@@ -471,7 +474,7 @@ class _Work:
                 doc = _other_doc(self.new_x, entity)
             fields, seen, named, pairs = self.analyse.doc(doc)
             self.search[number] = search_row(number, fields)
-            _count(self.terms, self.words, self.analyse, seen, named, pairs, 1)
+            self.counts.count(self.analyse.known, seen, named, pairs, 1)
 
     def card_of(self, ordinal: int) -> dict[str, Any]:
         """A new offering's card (new ordinal)."""
@@ -504,58 +507,29 @@ class _Work:
             sorts[name] = order
         return sorts if sorts.keys() == keys.keys() else {}
 
-    def rows(self, ledger: dict[str, Any], index: Path | None) -> Rows | None:
+    def rows(self, ledger: dict[str, Any], index: Path) -> Rows | None:
         plan, numbering = self.plan, self.numbering
-        entities, count = numbering.entities, numbering.count
         drop = BitMap(n for n in plan.dirty | plan.removed if n < plan.offerings)
-        redone = sorted(n for n in numbering.new_dirty if n < count)
-        memberships = _memberships(
-            self.db,
-            drop,
-            None if numbering.identity else numbering.new_of,
-            redone,
-            self.cards,
-            self.new_licences,
-        )
+        redone = sorted(n for n in numbering.new_dirty if n < numbering.count)
         sorts = self.sorts(ledger, drop, redone)
         if not sorts:
             return None
-        copy = None
-        if numbering.identity and index is not None:
-            gone = plan.dirty | plan.removed
-            suggest, top, unsuggested = _suggestions_copied(
-                self.db, entities, gone, numbering.new_dirty, memberships
-            )
-            new_dirty = frozenset(numbering.new_dirty)
-            copy = Copy(
-                index,
-                {
-                    "entity": (),
-                    "label": new_dirty,
-                    "offering": frozenset(redone),
-                    "offering_detail": frozenset(redone),
-                    "search_text": new_dirty,
-                    "search_kind": (),
-                    "suggest": unsuggested,
-                },
-            )
-            offerings = [self.offerings[n] for n in redone]
-            details = [self.details[n] for n in redone]
-            search = [self.search[n] for n in sorted(self.search)]
-            kinds: list[tuple[int, str]] = []
-        else:
-            suggest, top = _suggestions(
-                self.db,
-                entities,
-                numbering.new_of,
-                plan.dirty | plan.removed,
-                numbering.new_dirty,
-                memberships,
-            )
-            offerings, details, search = self._every_row()
-            kinds = [(e.id, e.kind) for e in entities]
+        if numbering.identity:
+            return self._rows_in_place(index, drop, redone, sorts)
+        memberships = _memberships(
+            self.db, drop, numbering.new_of, redone, self.cards, self.new_licences
+        )
+        suggest, top = _suggestions(
+            self.db,
+            numbering.entities,
+            numbering.new_of,
+            plan.dirty | plan.removed,
+            numbering.new_dirty,
+            memberships,
+        )
+        offerings, details, search = self._every_row()
         return Rows(
-            entities=entities,
+            entities=numbering.entities,
             concepts=self.concept_rows,
             licences=self.licence_rows,
             offerings=offerings,
@@ -564,9 +538,64 @@ class _Work:
             memberships=memberships,
             sorts=sorts,
             search=search,
-            kinds=kinds,
-            terms=self.terms,
-            words=self.words,
+            kinds=[(e.id, e.kind) for e in numbering.entities],
+            terms=self.counts.terms,
+            words=self.counts.words,
+            suggest=suggest,
+            suggest_top=top,
+        )
+
+    def _rows_in_place(
+        self, index: Path, drop: BitMap, redone: list[int], sorts: dict[str, list[int]]
+    ) -> Rows:
+        """No id changed: the rows that differ from the previous index's, for a copy of
+        it changed in place (``Copy``: which previous rows are left out)."""
+        plan, numbering = self.plan, self.numbering
+        facets = FacetChange(
+            self.db,
+            {n: self.old_cards[n] for n in drop},
+            self.old_licences,
+            {n: self.cards[n] for n in redone},
+            self.new_licences,
+        )
+        suggest, top, unsuggested = _suggestions_copied(
+            self.db,
+            numbering.old_entities,
+            numbering.entities,
+            plan.dirty | plan.removed,
+            numbering.new_dirty,
+            facets.counts,
+            facets.moved,
+        )
+        new_dirty = frozenset(numbering.new_dirty)
+        copy = Copy(
+            index,
+            {
+                "entity": (),
+                "label": new_dirty,
+                "offering": frozenset(redone),
+                "offering_detail": frozenset(redone),
+                "facet_value": frozenset(facets.values),
+                "search_text": new_dirty,
+                "search_kind": (),
+                "term": frozenset(self.counts.terms),
+                "word": frozenset(self.counts.words),
+                "suggest": unsuggested,
+            },
+        )
+        return Rows(
+            entities=numbering.entities,
+            concepts=self.concept_rows,
+            licences=self.licence_rows,
+            offerings=[self.offerings[n] for n in redone],
+            details=[self.details[n] for n in redone],
+            types=self.types,
+            memberships=facets.memberships,
+            sorts=sorts,
+            search=[self.search[n] for n in sorted(self.search)],
+            kinds=[],
+            terms=self.counts.terms,
+            words=self.counts.words,
             suggest=suggest,
             suggest_top=top,
             copy=copy,
@@ -604,21 +633,19 @@ class _Work:
 def _memberships(
     db: sqlite3.Connection,
     drop: BitMap,
-    new_of: dict[int, int] | None,
+    new_of: dict[int, int],
     redone: list[int],
     cards: dict[int, dict[str, Any]],
     licences: dict[str, dict[str, Any]],
 ) -> dict[str, dict[str, BitMap]]:
-    """The previous facet bitmaps without the offerings redone or removed (renumbered
-    when ``new_of`` is given), with the redone offerings' values added."""
+    """The previous facet bitmaps without the offerings redone or removed, renumbered,
+    with the redone offerings' values added."""
     found: dict[str, dict[str, BitMap]] = defaultdict(dict)
     for facet, value, blob in db.execute("SELECT facet, value, members FROM facet_value"):
         members = BitMap.deserialize(blob)
         if drop:
             members -= drop
-        if new_of is not None:
-            members = BitMap(new_of[o] for o in members)
-        found[facet][value] = members
+        found[facet][value] = BitMap(new_of[o] for o in members)
     for number in redone:
         for facet, values in member_of(cards[number], licences).items():
             for value in values:
@@ -635,23 +662,6 @@ def _uint32s(blob: bytes) -> list[int]:
     if sys.byteorder == "big":  # pragma: no cover
         data.byteswap()
     return data.tolist()
-
-
-def _count(
-    terms: dict[str, list[int]],
-    words: dict[tuple[str, str], list[Any]],
-    analyse: Terms,
-    seen: set[str],
-    named: set[str],
-    pairs: set[tuple[str, str]],
-    sign: int,
-) -> None:
-    count_terms(terms, seen, named, sign)
-    for pair in pairs:
-        found = words.get(pair)
-        if found is None:
-            found = words[pair] = [analyse.known(*pair), 0]
-        found[1] += sign
 
 
 def _entity_of(store: ox.Store, iri: str, uris: UriScheme, offering: str) -> tuple[str, str] | None:
@@ -844,72 +854,103 @@ def _suggestions(
 
 def _suggestions_copied(
     db: sqlite3.Connection,
+    old_entities: list[Entity],
     entities: list[Entity],
     gone: set[int],
     new_redo: set[int],
-    memberships: Mapping[str, Mapping[str, Members]],
-) -> tuple[list[SuggestRow], list[tuple[str, str]], frozenset[int]]:
+    counts: dict[tuple[str, str], int],
+    moved_values: set[tuple[str, str]],
+) -> tuple[list[SuggestRow], list[tuple[str, str]], frozenset[tuple[str, int]]]:
     """When no id changed: the suggestion rows to add (those of the changed entities and
     of the entities whose offering counts changed, made again), every suggest_top row,
-    and the entities whose previous rows are not copied."""
-    moved = _moved(db, entities, memberships) - new_redo
+    and the (norm, entity) keys of the previous rows not copied. The previous rows of an
+    entity are found by its labels (``old_entities``: those the previous index has, as
+    ``take_away`` checked), never by a scan of the table."""
+    counts = dict(counts)  # the changed values'; the others are read when needed
+    moved = {e.id for e in entities if (e.kind, e.key) in moved_values} - new_redo
     relabelled = _labels(db, ids=moved)
     for number in moved:  # their labels are needed now (the redone ones have theirs)
         e = entities[number]
         entities[number] = Entity(number, e.kind, e.key, e.iri, relabelled.get(number, ()))
     redo = new_redo | moved
-    unsuggested = frozenset(gone | redo)
-    left_out = _json(sorted(unsuggested))
-    affected = {
-        norm
-        for (norm,) in db.execute(
-            "SELECT norm FROM suggest WHERE entity IN (SELECT value FROM json_each(?))",
-            (left_out,),
-        )
-    }
-    counts = suggest_counts(memberships)
+    unsuggested = gone | redo
+    left_out: set[tuple[str, int]] = set()
+    for number in unsuggested:
+        old = entities[number] if number in moved else old_entities[number]
+        left_out.update((row[0], number) for row in entity_suggestions(old, counts))
+    _read_counts(db, counts, [entities[n] for n in redo])
     made: set[SuggestRow] = set()
     for number in redo:
         made |= entity_suggestions(entities[number], counts)
     rows = sorted(made)
-    affected |= {row[0] for row in rows}
-    prefixes = _prefixes(affected)
-    top = {
-        prefix: chosen
-        for prefix, chosen in db.execute("SELECT prefix, entities FROM suggest_top")
-        if prefix not in prefixes
-    }
+    prefixes = _prefixes({norm for norm, _entity in left_out} | {row[0] for row in rows})
+    top = dict(db.execute("SELECT prefix, entities FROM suggest_top"))
     norms = [row[0] for row in rows]
+    mine: dict[str, list[tuple[int, str, int]]] = {}
     for prefix in prefixes:
         low = bisect_left(norms, prefix)
         high = bisect_left(norms, prefix + "\U0010ffff")
-        mine = sorted((-w, n, e) for n, e, _l, _t, w in rows[low:high])
-        kept = db.execute(
-            "SELECT -weight, norm, entity FROM suggest WHERE norm >= ? AND norm < ?"
-            " AND entity NOT IN (SELECT value FROM json_each(?)) ORDER BY 1, 2, 3",
-            (prefix, prefix + "\U0010ffff", left_out),
-        )
-        chosen = best_entities(heapq.merge(kept, mine))
+        mine[prefix] = sorted((-w, n, e) for n, e, _l, _t, w in rows[low:high])
+    kept = _kept_tops(db, entities, counts, {p: top.get(p) for p in prefixes}, unsuggested)
+    for prefix in prefixes:
+        found = kept.get(prefix)
+        if found is None:  # a left-out entity was among the best: rank the prefix's rows
+            found = db.execute(
+                "SELECT -weight, norm, entity FROM suggest WHERE norm >= ? AND norm < ?"
+                " AND entity NOT IN (SELECT value FROM json_each(?)) ORDER BY 1, 2, 3",
+                (prefix, prefix + "\U0010ffff", _json(sorted(unsuggested))),
+            ).fetchall()
+        chosen = best_entities(heapq.merge(found, mine[prefix]))
         if chosen:
             top[prefix] = _json(chosen)
-    return rows, sorted(top.items()), unsuggested
+        else:
+            top.pop(prefix, None)
+    return rows, sorted(top.items()), frozenset(left_out)
 
 
-def _moved(
+def _kept_tops(
     db: sqlite3.Connection,
     entities: list[Entity],
-    memberships: Mapping[str, Mapping[str, Members]],
-) -> set[int]:
-    """The entities whose offering counts (their suggestions' weight) changed."""
-    before = {
-        (facet, value): count
-        for facet, value, count in db.execute("SELECT facet, value, count FROM facet_value")
+    counts: dict[tuple[str, str], int],
+    previous: dict[str, str | None],
+    unsuggested: set[int],
+) -> dict[str, list[tuple[int, str, int]]]:
+    """For each prefix whose previous best entities are all kept, the kept rows that can
+    still be among its best: those of the previous best (sorted; made from their labels,
+    which did not change, like their weights). Every other kept row ranked below the
+    previous best's last, and still does. Prefixes whose best lost an entity are not in
+    the answer."""
+    best = {p: json.loads(chosen) if chosen else [] for p, chosen in previous.items()}
+    best = {p: ids for p, ids in best.items() if not unsuggested.intersection(ids)}
+    wanted = {number for ids in best.values() for number in ids}
+    labels = _labels(db, ids=wanted)
+    _read_counts(db, counts, [entities[n] for n in wanted])
+    made = {
+        number: entity_suggestions(
+            Entity(number, e.kind, e.key, e.iri, labels.get(number, ())), counts
+        )
+        for number in wanted
+        for e in (entities[number],)
     }
-    counts = suggest_counts(memberships)
-    moved = {
-        key for key in before.keys() | counts.keys() if before.get(key, 0) != counts.get(key, 0)
+    return {
+        prefix: sorted(
+            (-row[4], row[0], number)
+            for number in ids
+            for row in made[number]
+            if row[0].startswith(prefix)
+        )
+        for prefix, ids in best.items()
     }
-    return {e.id for e in entities if (e.kind, e.key) in moved}
+
+
+def _read_counts(
+    db: sqlite3.Connection, counts: dict[tuple[str, str], int], entities: Iterable[Entity]
+) -> None:
+    """Add to ``counts`` the previous index's offering counts of these entities (as facet
+    values: their suggestions' weight) that it does not have yet."""
+    keys = {(e.kind, e.key) for e in entities} - counts.keys()
+    counts.update({key: 0 for key in keys})
+    counts.update(facet_counts(db, keys))
 
 
 def _prefixes(norms: Iterable[str]) -> set[str]:

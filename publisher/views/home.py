@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from publisher.http.caching import LruCache, PublicationCache, add_vary, finish
-from publisher.i18n import N_
+from publisher.i18n import LANGUAGES, N_
 from publisher.render.archmap import ArchitectureMap, ComponentRow, LayerRow, build_map
 from publisher.render.html import local_href, page_language, render_page, site_path, variant_key
 from publisher.site import Site
@@ -158,17 +158,35 @@ def _counts(publication_dir: Path, index: SiteIndex) -> dict[str, Any]:
                 least = sorted((v.count for v in f.values), reverse=True)[TOP - 1]
                 counted[f.name] = [[v.value, v.count] for v in f.values if v.count >= least]
                 counted[f"{f.name} values"] = len(f.values)
+                # the TOP shown in each language, in their order (the ties at the last
+                # place are ordered by their labels: hundreds of suppliers at 30,000)
+                kind = "licence" if f.name == "licence" else f.name
+                candidates = {key: count for key, count in counted[f.name]}
+                for lang in LANGUAGES:
+                    top = _ordered(index, kind, lang, candidates, cut=True)
+                    counted[f"{f.name} shown {lang}"] = [[key, count] for _, key, count in top]
         return json.dumps(counted, ensure_ascii=False).encode("utf-8")
 
     return _COUNTS.get_or_create(
         str(publication_dir),
         lambda: json.loads(
-            _PAGES.get_or_create(publication_dir, "home-facts", "facet-counts-shown", count)
+            _PAGES.get_or_create(publication_dir, "home-facts", "facet-counts-ordered", count)
         ),
     )
 
 
 _FACET_NAMES = frozenset(name for name, _ in FACETS)
+
+
+def _ordered(
+    index: SiteIndex, kind: str, lang: str, values: dict[str, int], *, cut: bool
+) -> list[tuple[Any, str, int]]:
+    """The values most offerings first, then by their label in ``lang``; the ``TOP`` of
+    them when ``cut``. Labels first (the order needs them), links and badges only for
+    what is shown."""
+    labelled = [(index.label(kind, key, lang), key, count) for key, count in values.items()]
+    labelled.sort(key=lambda i: (-i[2], i[0].text.casefold()))
+    return labelled[:TOP] if cut else labelled
 
 
 def facets(
@@ -199,11 +217,11 @@ def facets(
             # included) are labelled and sorted: the list does not grow with the catalogue.
             least = sorted(values.values(), reverse=True)[TOP - 1]
             values = {key: count for key, count in values.items() if count >= least}
-        # Labels first (the order needs them), links and badges only for what is shown.
-        labelled = [(index.label(kind, key, lang), key, count) for key, count in values.items()]
-        labelled.sort(key=lambda i: (-i[2], i[0].text.casefold()))
-        if more is not None:
-            labelled = labelled[:TOP]
+        shown = counts.get(f"{name} shown {lang}")  # a cut list, ordered once
+        if shown is not None:
+            labelled = [(index.label(kind, key, lang), key, count) for key, count in shown]
+        else:
+            labelled = _ordered(index, kind, lang, values, cut=more is not None)
         items: list[dict[str, Any]] = []
         for label, key, count in labelled:
             badge = None

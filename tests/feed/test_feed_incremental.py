@@ -5,6 +5,8 @@ entity's payload gives, and computes only those."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +17,7 @@ from bench.generate import generate, remove_one_and_copy_one
 from publisher.artefacts import ArtefactContext
 from publisher.build import _changed, build
 from publisher.feed import artefact as feed_artefact
+from publisher.feed import datasets as feed_datasets
 from publisher.feed import pages as feed_pages
 from publisher.feed import payload
 from publisher.fingerprint import code_version
@@ -49,18 +52,41 @@ class Counting:
         return self.closure(store, subject, graph)
 
 
-def _build(out: Path, data: Path, now: datetime, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+class Describing:
+    """datasets._describe, counting the times the catalogue datasets are described."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.describe = feed_datasets._describe
+
+    def __call__(self, *args):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return self.describe(*args)
+
+
+def _build(
+    out: Path,
+    data: Path,
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+    describing: Describing | None = None,
+) -> list[str]:
     """Build; return the entities whose payload the feed computed."""
     counting = Counting()
     with monkeypatch.context() as patch:
         patch.setattr(feed_pages, "PAGE_SIZE", 20)  # several pages, some closed
         patch.setattr(payload, "closure", counting)
+        patch.setattr(feed_datasets, "_describe", describing or Describing())
         build(make_settings(out, data), progress=quiet, now=now)
     return counting.subjects
 
 
-def _recomputed(out: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """The current publication's feed written again with every payload computed."""
+def _recomputed(
+    out: Path, folder: Path, monkeypatch: pytest.MonkeyPatch, *, datasets_kept: bool = False
+) -> dict[str, bytes]:
+    """The current publication's feed written again with every payload computed (and, as
+    the build does, with the previous feed: then the catalogue datasets are described again
+    unless ``datasets_kept``)."""
     current = Publication.current(out)
     assert current is not None
     previous = Publication.load((out / PREVIOUS).resolve())
@@ -87,9 +113,12 @@ def _recomputed(out: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> dic
         feed_artefact.write_feed(context)
         # and given previous_folder, as the build gives it, the same bytes again
         patch.setattr(payload, "closure", reusing)
+        describing = Describing()
+        patch.setattr(feed_datasets, "_describe", describing)
         feed_artefact.write_feed(
             dataclasses.replace(context, folder=reused, previous_folder=previous.artefact("feed"))
         )
+    assert describing.calls == (0 if datasets_kept else 1)
     live = {
         iri
         for iri, entry in current.ledger.items()
@@ -135,11 +164,32 @@ def test_reused_feed_equals_a_recomputed_one(
     assert changed, "the edit changed entities"
     assert sorted(computed) == sorted(changed)
     assert _published(out) == _recomputed(out, tmp_path / "again", monkeypatch)
-    # No change: no payload computed (but the catalogue datasets'), no byte changed.
+    _assert_manifest_hashes(out)
+    # No change: no payload computed, the catalogue datasets not described again (their
+    # inputs are the same), no byte changed.
     before = _published(out)
-    assert _build(out, data, THIRD, monkeypatch) == []
+    describing = Describing()
+    assert _build(out, data, THIRD, monkeypatch, describing) == []
+    assert describing.calls == 0
     assert _published(out) == before
-    assert _published(out) == _recomputed(out, tmp_path / "third", monkeypatch)
+    assert _published(out) == _recomputed(out, tmp_path / "third", monkeypatch, datasets_kept=True)
+    _assert_manifest_hashes(out)
+
+
+def _assert_manifest_hashes(out: Path) -> None:
+    """The manifest's sizes and hashes of the feed's files are theirs, those of the closed
+    pages linked from the previous publication included (taken from its manifest)."""
+    current = Publication.current(out)
+    previous = Publication.load((out / PREVIOUS).resolve())
+    folder, before = current.artefact("feed"), previous.artefact("feed")  # type: ignore[union-attr]
+    assert folder is not None and before is not None
+    listed = current.manifest["artefacts"]["feed"]["files"]  # type: ignore[union-attr]
+    linked = 0
+    for name, data in _files(folder).items():
+        assert listed[name] == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        if (before / name).is_file():
+            linked += os.path.samefile(folder / name, before / name)
+    assert linked >= 3  # a closed page's three documents at least
 
 
 def test_reused_feed_after_files_removed_and_added(
