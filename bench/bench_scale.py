@@ -114,8 +114,15 @@ PHASES = (
     ("scan", r"^\s+sources:"),  # hashing the files, looking them up in the cache
     ("files", r"^\s+read, mapped, validated:"),  # the worker processes
     ("rules", r"^\s+SHACL"),  # checks across files, the vocabulary's and licences' rules
-    ("dumps", r"^\s+dumps:"),  # the ledger, the closing chunks, finishing the dumps
+    ("ledger", r"^\s+ledger:"),  # the new ledger (from the units' facts and the previous one)
+    ("dumps", r"^\s+dumps:"),  # the closing chunks, the dumps written (hashed later)
     ("store", r"^\s+store:"),
+    ("saved", r"^\s+saved:"),  # ledger.json, the vocabulary archive
+    ("artefacts", r"^\s+artefacts:"),  # every artefact (each one's own time follows)
+    ("checksums", r"^\s+checksums:"),  # waiting for the dumps' threads to hash and fsync
+    ("manifest", r"^\s+manifest:"),  # manifest.json, every file and folder on disk, rename
+    ("switch", r"^\s+switched"),  # OUT/current replaced
+    ("prune", r"^\s+pruned:"),  # old publications removed
 )
 
 
@@ -136,6 +143,9 @@ def phases(output: str) -> dict[str, float]:
         total = re.search(r"^built \S+: \d+ triples in ([0-9.]+) s", line)
         if total:
             result["total"] = float(total.group(1))
+    if "total" in result and "artefacts" in result:
+        # What the build does besides its artefacts (theirs are their owners' figures).
+        result["own"] = result["total"] - result["artefacts"]
     return result
 
 

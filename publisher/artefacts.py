@@ -39,6 +39,7 @@ import resource
 import shutil
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -119,92 +120,105 @@ def write_artefacts(
     progress: Progress,
 ) -> dict[str, dict[str, Any]]:
     """Run every artefact into ``publication_dir/artefacts/``; return their manifest
-    entries (the files each wrote, with sizes and sha256)."""
+    entries (the files each wrote, with sizes and sha256). A file that is a hard link to the
+    same file of the previous publication's artefact keeps its entry there; the others are
+    hashed in a thread while the next artefact is written."""
     entries: dict[str, dict[str, Any]] = {}
     names: set[str] = set()
-    for artefact in artefacts:
-        if artefact.name in names or "/" in artefact.name or artefact.name.startswith("."):
-            raise ValueError(f"artefact name {artefact.name!r} is not a unique folder name")
-        names.add(artefact.name)
-        folder = publication_dir / ARTEFACTS_DIR / artefact.name
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        previous_folder = (
-            previous.artefact(artefact.name) if previous and previous_reusable else None
-        )
-        context = ArtefactContext(
-            name=artefact.name,
-            folder=folder,
-            publication_dir=publication_dir,
-            load_records=records,
-            ledger=ledger,
-            store_path=publication_dir / "store",
-            previous=previous,
-            previous_folder=previous_folder,
-            changed=changed,
-            settings=settings,
-            uris=uris,
-            code_version=code_version,
-        )
-        started = time.perf_counter()
-        artefact.load()(context)
-        entries[artefact.name] = {"files": _files(folder, _linked_from(previous, artefact.name))}
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        progress(
-            f"  artefact {artefact.name}: {len(entries[artefact.name]['files'])} file(s) "
-            f"in {time.perf_counter() - started:.2f} s (peak RSS so far {peak:.0f} MB)"
-        )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="artefact-hash") as hashing:
+        pending: list[tuple[str, Future[dict[str, dict[str, Any]]]]] = []
+        for artefact in artefacts:
+            if artefact.name in names or "/" in artefact.name or artefact.name.startswith("."):
+                raise ValueError(f"artefact name {artefact.name!r} is not a unique folder name")
+            names.add(artefact.name)
+            folder = publication_dir / ARTEFACTS_DIR / artefact.name
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            previous_folder = (
+                previous.artefact(artefact.name) if previous and previous_reusable else None
+            )
+            context = ArtefactContext(
+                name=artefact.name,
+                folder=folder,
+                publication_dir=publication_dir,
+                load_records=records,
+                ledger=ledger,
+                store_path=publication_dir / "store",
+                previous=previous,
+                previous_folder=previous_folder,
+                changed=changed,
+                settings=settings,
+                uris=uris,
+                code_version=code_version,
+            )
+            started = time.perf_counter()
+            artefact.load()(context)
+            files = _listing(folder)
+            known = _linked_from(previous, artefact.name)
+            pending.append((artefact.name, hashing.submit(_files, folder, known, files)))
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            progress(
+                f"  artefact {artefact.name}: {len(files)} file(s) "
+                f"in {time.perf_counter() - started:.2f} s (peak RSS so far {peak:.0f} MB)"
+            )
+        for name, future in pending:
+            entries[name] = {"files": future.result()}
     return entries
 
 
-def _linked_from(
-    previous: Publication | None, name: str
-) -> tuple[Path, dict[str, dict[str, Any]]] | None:
-    """The artefact's folder in ``previous`` and its manifest entries: the files an
-    artefact hard-linked from there (the feed's closed pages) need not be hashed again."""
-    if previous is None:
-        return None
-    folder = previous.artefact(name)
-    files = previous.manifest.get("artefacts", {}).get(name, {}).get("files")
-    return (folder, files) if folder is not None and isinstance(files, dict) else None
+def _listing(folder: Path) -> dict[str, int]:
+    """Relative path → inode of every file in ``folder``, sorted by path."""
+    found: dict[str, int] = {}
+
+    def walk(path: str, prefix: str) -> None:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found[f"{prefix}{entry.name}"] = entry.inode()
+
+    walk(str(folder), "")
+    return dict(sorted(found.items(), key=lambda item: item[0].split("/")))  # as Paths sort
+
+
+def _linked_from(previous: Publication | None, name: str) -> dict[str, tuple[int, Any]]:
+    """Relative path → (inode, manifest entry) of the files of the previous publication's
+    artefact ``name`` (whatever code made it: the same inode is the same bytes, as
+    publications are never written in place)."""
+    folder = previous.artefact(name) if previous else None
+    if previous is None or folder is None:
+        return {}
+    listed = previous.manifest.get("artefacts", {}).get(name, {}).get("files", {})
+    inodes = _listing(folder)
+    return {path: (inodes[path], entry) for path, entry in listed.items() if path in inodes}
 
 
 def _files(
-    folder: Path, linked_from: tuple[Path, dict[str, dict[str, Any]]] | None = None
+    folder: Path,
+    known: dict[str, tuple[int, Any]] | None = None,
+    files: dict[str, int] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    files: dict[str, dict[str, Any]] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
-        known = _same_file(path, name, linked_from)
-        if known is not None:
-            files[name] = known
+    """The manifest entries (bytes, sha256) of ``files`` (default: every file of
+    ``folder``): a hard link to a file of the previous artefact (same place, same inode:
+    ``known``, from ``_linked_from``) keeps that file's entry (the feed's closed pages)."""
+    known = known or {}
+    if files is None:
+        files = _listing(folder)
+    from publisher.build.dumps import lower_priority  # here: publisher.build imports us
+
+    lower_priority()  # the build waits for these only at its end
+    entries: dict[str, dict[str, Any]] = {}
+    for relative, inode in files.items():
+        before = known.get(relative)
+        if before is not None and before[0] == inode:
+            entries[relative] = dict(before[1])
             continue
         digest = hashlib.sha256()
+        path = folder / relative
         with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
+            for block in iter(lambda: handle.read(16 << 20), b""):  # large: fewer GIL waits
                 digest.update(block)
-        files[name] = {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
-    return files
-
-
-def _same_file(
-    path: Path, name: str, linked_from: tuple[Path, dict[str, dict[str, Any]]] | None
-) -> dict[str, Any] | None:
-    """The previous manifest's entry of ``name`` when ``path`` is a hard link to the file
-    it describes (the same inode: the same bytes, as publications are never written in
-    place); None otherwise."""
-    if linked_from is None:
-        return None
-    folder, entries = linked_from
-    entry = entries.get(name)
-    if not isinstance(entry, dict):
-        return None
-    try:
-        found = path.stat()
-        same = os.path.samestat(found, (folder / name).stat())
-    except OSError:
-        return None
-    if not same or entry.get("bytes") != found.st_size:
-        return None
-    return {"bytes": entry["bytes"], "sha256": entry["sha256"]}
+        entries[relative] = {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+    return entries

@@ -10,10 +10,12 @@ thing's description changes, which gives harvesters ``dct:modified`` and
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -186,3 +188,42 @@ def _unknown_entry(kind: str, key: str, removed: date) -> Entry:
 
 def _iso(day: date) -> str:
     return datetime.combine(day, time(0, 0), tzinfo=UTC).isoformat(timespec="seconds")
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def write_ledger(
+    path: Path, ledger: Ledger, previous: Ledger | None = None, previous_path: Path | None = None
+) -> None:
+    """``ledger.json``: a JSON object, one entry a line (``"iri":{...}``). The line of an
+    entry that is as in the ``previous`` ledger (read from ``previous_path``, a file this
+    code wrote) is copied from that file: an edit build encodes only the entries that
+    changed."""
+    lines = _lines(previous_path, previous) if previous and previous_path else {}
+    written: list[str] = []
+    for iri, entry in ledger.items():
+        line = lines.get(iri)
+        if line is None or previous is None or previous.get(iri) != entry:
+            line = f"{_ENCODE(iri)}:{_ENCODE(entry)}"
+        written.append(line)
+    text = "{\n" + ",\n".join(written) + "\n}\n" if written else "{}\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def _lines(path: Path, ledger: Ledger) -> dict[str, str]:
+    """Each entry's line in ``path``, the file ``ledger`` was read from, if it is written
+    as ``write_ledger`` writes (else none)."""
+    try:
+        rows = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return {}
+    if len(rows) != len(ledger) + 3 or rows[0] != "{" or rows[-2:] != ["}", ""]:
+        return {}
+    lines: dict[str, str] = {}
+    for iri, row in zip(ledger, rows[1:-2], strict=True):
+        line = row.removesuffix(",")
+        if not line.startswith(f"{_ENCODE(iri)}:"):
+            return {}
+        lines[iri] = line
+    return lines

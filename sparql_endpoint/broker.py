@@ -15,10 +15,11 @@ the publication, forwards the result frames untouched, and enforces the limits:
   gets 503; one still running ``timeout`` after it started on a worker has its worker killed
   (SIGKILL through a pidfd) and replaced by a fresh fork, and the client gets 503;
 * **memory**: a busy worker whose resident memory grew by more than ``worker_memory_mb``
-  is killed the same way; a worker that dies on its own gives a logged 503. A worker that
-  keeps more than ``worker_keep_mb`` after a query (each one's RocksDB caches fill up to
-  ~160 MiB) is recycled: a fresh fork is started, and the old one serves on until it is
-  up (``_recycle``, ``_drop_recycled``), so the pool never has a worker fewer;
+  is killed the same way; a worker that dies on its own gives a logged 503. When the
+  workers together keep more than ``worker_keep_mb`` each after their queries (each
+  one's RocksDB caches fill up to ~160 MiB), one that keeps more than that is recycled: a
+  fresh fork is started, and the old one serves on until it is up (``_recycle``,
+  ``_drop_recycled``), so the pool never has a worker fewer;
 * **publications**: a job names its store; a new one gets a new store host while the
   previous one goes on answering until the new one is loaded, so a new publication
   never drops or fails a request in flight; then the old host is retired;
@@ -132,6 +133,7 @@ class Worker:
     dead: bool = False
     freed: float = 0.0  # when it last finished a job
     recycled: bool = False  # keeps too much memory: its replacement is coming up
+    kept: int = 0  # bytes over its baseline, as last read after a job
 
     def resident_bytes(self) -> int:
         try:
@@ -451,13 +453,21 @@ class Broker:
             self._recycle(worker)
 
     def _keeps_too_much(self, worker: Worker, ran: float) -> bool:
-        """Whether a worker that just finished a job holds more than ``worker_keep_mb``
-        over its start. Only asked after jobs of some length (reading /proc costs more
-        than a short query's own work in the broker, and short ones allocate little)."""
-        keep = self.settings.worker_keep_mb
+        """Whether a worker that just finished a job should be recycled: it holds more
+        than ``worker_keep_mb`` over its start, and the pool's workers together keep more
+        than ``worker_keep_mb`` each. So a server that runs one query at a time keeps the
+        warm caches of the worker it uses (a fresh worker's cold caches cost its next
+        queries ~15 % more CPU), and a busy one stays within the pool's budget. Only
+        asked after jobs of some length (reading /proc costs more than a short query's
+        own work in the broker, and short ones allocate little)."""
+        keep = self.settings.worker_keep_mb * 1024 * 1024
         if not keep or ran < KEEP_CHECK_AFTER:
             return False
-        return worker.resident_bytes() - worker.baseline > keep * 1024 * 1024
+        worker.kept = worker.resident_bytes() - worker.baseline
+        if worker.kept <= keep:
+            return False
+        live = [w for w in worker.host.workers if not w.dead and not w.recycled]
+        return sum(w.kept for w in live) > keep * worker_count(self.settings)
 
     def _recycle(self, worker: Worker) -> None:
         """Start a fresh fork for a worker that keeps too much memory; the old one goes on

@@ -39,12 +39,6 @@ UPDATE_KEYWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-
-
 @dataclass
 class Scan:
     """What the token stream says about a request."""
@@ -61,13 +55,16 @@ class Scan:
     names_used: set[str] = field(default_factory=set)  # prefixes of its prefixed names
 
 
+Token = tuple[str, str]  # (kind, text): plain tuples, as a query has hundreds of tokens
+_SKIPPED = frozenset({"ws", "comment"})
+
+
 def tokens(text: str) -> list[Token]:
-    out = []
-    for m in TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            out.append(Token(kind, m.group()))
-    return out
+    return [
+        (m.lastgroup or "other", m.group())
+        for m in TOKEN.finditer(text)
+        if m.lastgroup not in _SKIPPED
+    ]
 
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -84,27 +81,27 @@ def scan(text: str) -> Scan:
     result = Scan()
     toks = tokens(text)
     depth = 0
-    for i, tok in enumerate(toks):
-        if tok.kind == "pname":
-            result.names_used.add(tok.text.partition(":")[0])
+    for i, (kind, text_) in enumerate(toks):
+        if kind == "pname":
+            result.names_used.add(text_.partition(":")[0])
             continue
-        if tok.kind == "other":
-            if tok.text in _OPEN:
+        if kind == "other":
+            if text_ in _OPEN:
                 depth += 1
                 result.depth = max(result.depth, depth)
-            elif tok.text in _CLOSE:
+            elif text_ in _CLOSE:
                 depth = max(0, depth - 1)
             continue
-        if tok.kind != "word":
+        if kind != "word":
             continue
-        word = tok.text.upper()
+        word = text_.upper()
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if word == "PREFIX" and nxt is not None and nxt.kind == "pname" and i + 2 < len(toks):
-            target = toks[i + 2]
-            if target.kind == "iri":
-                result.prefixes[nxt.text[:-1]] = _unescape(target.text[1:-1])
-        elif word == "BASE" and nxt is not None and nxt.kind == "iri":
-            result.base = _unescape(nxt.text[1:-1])
+        if word == "PREFIX" and nxt is not None and nxt[0] == "pname" and i + 2 < len(toks):
+            target_kind, target_text = toks[i + 2]
+            if target_kind == "iri":
+                result.prefixes[nxt[1][:-1]] = _unescape(target_text[1:-1])
+        elif word == "BASE" and nxt is not None and nxt[0] == "iri":
+            result.base = _unescape(nxt[1][1:-1])
         elif result.form is None and (word in QUERY_FORMS or word in UPDATE_KEYWORDS):
             result.form = word
             result.is_update = word in UPDATE_KEYWORDS
@@ -112,7 +109,7 @@ def scan(text: str) -> Scan:
             result.has_from = True
         elif word == "SERVICE":
             j = i + 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "SILENT":
+            if j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "SILENT":
                 j += 1
             result.services.append(_target(toks[j] if j < len(toks) else None, result))
         elif word in UPDATE_KEYWORDS:
@@ -125,11 +122,12 @@ def scan(text: str) -> Scan:
 def _target(tok: Token | None, result: Scan) -> str | None:
     if tok is None:
         return None
-    if tok.kind == "iri":
-        iri = _unescape(tok.text[1:-1])
+    kind, text = tok
+    if kind == "iri":
+        iri = _unescape(text[1:-1])
         return iri if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", iri) else None
-    if tok.kind == "pname":
-        prefix, _, local = tok.text.partition(":")
+    if kind == "pname":
+        prefix, _, local = text.partition(":")
         if prefix in result.prefixes:
             namespace = result.prefixes[prefix]
             if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", namespace):

@@ -119,10 +119,12 @@ class SparqlSettings(BaseSettings):
     worker_keep_mb: int = Field(
         32,
         ge=0,
-        description="Memory a worker may keep after a query, in MiB over what it held when "
-        "it started (the store's caches it filled, heap it could not give back); a worker "
-        "that keeps more is replaced by a fresh fork, which takes over once it is up, so "
-        "that the workers together stay small. 0 = workers are never replaced for it.",
+        description="Memory each query worker may keep between queries, on average, in MiB "
+        "over what it held when it started (the store's caches it filled, heap it could "
+        "not give back). When the workers together keep more than this many MiB each, a "
+        "worker that keeps more is replaced by a fresh fork, which takes over once it is "
+        "up: the workers stay within their budget, and a server that runs one query at a "
+        "time keeps its one warm worker. 0 = workers are never replaced for it.",
     )
     worker_nice: int = Field(
         8,

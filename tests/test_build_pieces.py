@@ -176,3 +176,178 @@ def test_a_dump_of_the_same_chunks_is_the_previous_file(tmp_path: Path) -> None:
         name = f"avoinkunta.{fmt.ext}"
         assert (third / name).stat().st_ino != (second / name).stat().st_ino
         assert (third / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+
+
+def _ledger(seed: int, size: int = 40) -> dict[str, dict[str, Any]]:
+    rng = random.Random(seed)
+    ledger = {}
+    for i in sorted(rng.sample(range(size * 2), size)):
+        iri = str(URIS.thing("offering", f"o{i}"))
+        ledger[iri] = {
+            "kind": "offering",
+            "key": f"o{i}",
+            "label": {"fi": f'Tarjooma {i} — ä "lainaus"\n', "en": f"Offering {i}"},
+            "hash": f"{rng.getrandbits(64):016x}",
+            "first_published": "2026-03-01T12:00:00+00:00",
+            "modified": "2026-03-01T12:00:00+00:00",
+            "removed": None,
+            "replaced_by": None,
+            "renamed_to": None,
+        }
+    return ledger
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ledger_lines_copied_from_the_previous_file_give_a_fresh_write(
+    tmp_path: Path, seed: int
+) -> None:
+    import json
+
+    from publisher.ledger import write_ledger
+
+    before = _ledger(seed)
+    write_ledger(tmp_path / "before.json", before)
+    assert json.loads((tmp_path / "before.json").read_text("utf-8")) == before
+    # The next ledger: some entries changed, some gone, some new, the rest as they were.
+    rng = random.Random(seed)
+    after = {iri: dict(entry) for iri, entry in before.items() if rng.random() > 0.1}
+    for entry in after.values():
+        if rng.random() < 0.2:
+            entry["modified"] = "2026-03-04T12:00:00+00:00"
+    after.update(_ledger(seed + 100, size=5))
+    after = dict(sorted(after.items()))
+    write_ledger(tmp_path / "reused.json", after, before, tmp_path / "before.json")
+    write_ledger(tmp_path / "fresh.json", after)
+    assert (tmp_path / "reused.json").read_bytes() == (tmp_path / "fresh.json").read_bytes()
+    assert json.loads((tmp_path / "fresh.json").read_text("utf-8")) == after
+    # A previous file in another layout: nothing copied, the same bytes.
+    (tmp_path / "indented.json").write_text(json.dumps(before, indent=1), encoding="utf-8")
+    write_ledger(tmp_path / "again.json", after, before, tmp_path / "indented.json")
+    assert (tmp_path / "again.json").read_bytes() == (tmp_path / "fresh.json").read_bytes()
+    write_ledger(tmp_path / "empty.json", {})
+    assert json.loads((tmp_path / "empty.json").read_text("utf-8")) == {}
+
+
+def test_artefact_entries_kept_for_linked_files_are_the_files_hashes(tmp_path: Path) -> None:
+    import hashlib
+    import os
+
+    from publisher.artefacts import _files, _listing
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old / "pages", new / "pages"):
+        folder.mkdir(parents=True)
+    for i in range(5):
+        (old / "pages" / f"{i}.nt").write_bytes(f"page {i}\n".encode() * (i + 1))
+    (old / "index").write_bytes(b"old index")
+    fresh = _files(old)
+    for i in range(3):  # closed pages linked, the others written anew
+        os.link(old / "pages" / f"{i}.nt", new / "pages" / f"{i}.nt")
+    (new / "pages" / "3.nt").write_bytes(b"page 3, changed\n")
+    (new / "pages-x").write_bytes(b"after pages/, as paths sort")
+    (new / "index").write_bytes(b"new index")
+    known = {path: (inode, fresh[path]) for path, inode in _listing(old).items()}
+    entries = _files(new, known, _listing(new))
+    expected = {
+        p.relative_to(new).as_posix(): {
+            "bytes": p.stat().st_size,
+            "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+        }
+        for p in sorted(q for q in new.rglob("*") if q.is_file())
+    }
+    assert list(entries) == list(expected)
+    assert entries == expected
+
+
+def test_a_unit_packed_for_the_cache_is_the_unit(tmp_path: Path) -> None:
+    from publisher.build import check
+    from publisher.build.cache import pack_unit, unpack_unit
+    from publisher.build.units import stable_pickle
+    from publisher.problems import Problem
+    from publisher.sources import Offering, ReadResult
+    from tests.conftest import make_settings, quiet
+
+    units = check(make_settings(tmp_path / "out"), quiet, workers=1).units
+    assert any(u.facts for u in units) and any(
+        s.offerings for u in units for s in u.outline.suppliers
+    )
+    problem = Problem("data/x.yaml", "offering x", "title", "required", "say it", line=3)
+    held = Offering(values={"id": "x", "supplier": "elsewhere"}, file="data/x.yaml", line=2)
+    units[0].outline = ReadResult(units[0].outline.suppliers, (held,), (problem,))
+    units[0].problems.append(problem)
+    units[0].rule_problems.append(Problem("data/x.yaml", "-", "-", "rule", "m"))
+    for unit in units:
+        again = unpack_unit(pack_unit(unit))
+        assert again == unit
+        assert again.outline == unit.outline  # compare=True fields only, so also these:
+        assert stable_pickle(pack_unit(again)) == stable_pickle(pack_unit(unit))
+
+
+def test_modified_lines_are_the_sorted_triples(tmp_path: Path) -> None:
+    from publisher.build import DCT_MODIFIED, XSD_DATETIME, modified_lines
+    from publisher.build.terms import Canonical
+
+    ledger = _ledger(7)
+    ledger.update(_ledger(8, size=10))
+    for i, iri in enumerate(list(ledger)):  # IRIs that are prefixes of others; mixed dates
+        ledger[iri + "-b"] = dict(ledger[iri], modified=f"2026-03-0{1 + i % 3}T12:00:00+00:00")
+    ledger[str(URIS.thing("supplier", "s"))] = dict(next(iter(ledger.values())), kind="supplier")
+    gone = next(iter(ledger))
+    ledger[gone] = dict(ledger[gone], removed="2026-03-02T12:00:00+00:00")
+    ledger[f"{BASE}id/licence/x"] = dict(next(iter(ledger.values())), kind="licence")
+    ledger = dict(sorted(ledger.items()))
+    described = set(list(ledger)[1:-3])
+    canonical = Canonical()
+    expected = ntriples(
+        sort_triples(
+            ox.Triple(
+                ox.NamedNode(iri),
+                DCT_MODIFIED,
+                canonical.literal(ox.Literal(entry["modified"], datatype=XSD_DATETIME)),
+            )
+            for iri, entry in ledger.items()
+            if not entry["removed"]
+            and entry["kind"] in {"offering", "supplier"}
+            and iri in described
+        )
+    )
+    assert expected.count(b"\n") > 40
+    assert modified_lines(ledger, described) == expected
+    assert modified_lines({}, set()) == b""
+
+
+def test_licences_packed_for_the_cache_are_the_licences(tmp_path: Path) -> None:
+    from publisher.build import check
+    from publisher.build.mapfile import FileGraph
+    from publisher.build.units import stable_pickle
+    from tests.conftest import make_settings, quiet
+
+    checked = check(make_settings(tmp_path / "out"), quiet, workers=1)
+    graph = checked.bench.licences(sorted({n for u in checked.units for n in u.licences_used}))
+    assert graph.ntriples
+    again = FileGraph.unpack(graph.packed())
+    assert again == graph
+    assert stable_pickle(again.packed()) == stable_pickle(graph.packed())
+
+
+def test_stores_are_closed_when_made(tmp_path: Path) -> None:
+    from publisher.build.storage import StoreLoader, load_store, update_store
+
+    triples = sort_triples(_triples(1))
+    lines = ntriples(triples).replace(b" .\n", f" <{GRAPH}> .\n".encode())
+    (tmp_path / "all.nq").write_bytes(lines)
+    first = load_store(tmp_path / "first", tmp_path / "all.nq")
+    ox.Store(str(tmp_path / "first"))  # opens read-write: nobody holds it any more
+    loader = StoreLoader(tmp_path / "loaded")
+    loader.add(lines)
+    assert loader.finish() == first
+    ox.Store(str(tmp_path / "loaded"))
+    removed = lines.splitlines(keepends=True)[:5]
+    added = f"<{BASE}x> <{BASE}p> <{BASE}y> <{GRAPH}> .\n".encode()
+    counted = update_store(
+        tmp_path / "next", tmp_path / "first", b"".join(removed) + added, added, first
+    )
+    ox.Store(str(tmp_path / "next"))
+    store = ox.Store.read_only(str(tmp_path / "next"))
+    assert counted == len(store) == first - len(removed) + 1
+    assert update_store(tmp_path / "again", tmp_path / "next", b"", b"") == counted

@@ -46,17 +46,24 @@ from rdflib.namespace import OWL
 from publisher import __version__
 from publisher.artefacts import ARTEFACTS, write_artefacts
 from publisher.build import reading
-from publisher.build.cache import UnitCache, inputs_key, save_chunk_index, unit_key
+from publisher.build.cache import (
+    UnitCache,
+    inputs_key,
+    load_store_count,
+    save_chunk_index,
+    save_store_count,
+    unit_key,
+)
 from publisher.build.dumps import DUMP_NAME, FORMATS, Chunk, ChunkIndex, DumpWriter, Framing
 from publisher.build.lock import STAGING_PREFIX, BuildLock, remove_leftovers
 from publisher.build.mapfile import FileGraph
 from publisher.build.storage import StoreLoader, load_store, update_store
-from publisher.build.terms import Canonical, ntriples, sort_triples
+from publisher.build.terms import Canonical, ntriples
 from publisher.build.units import FileUnit, Inputs, Job, Workbench, dump_prefixes, process_files
 from publisher.config import Settings
 from publisher.errors import BuildError
 from publisher.fingerprint import code_version
-from publisher.ledger import Ledger, SubjectFacts, subject_facts, update_ledger
+from publisher.ledger import Ledger, SubjectFacts, ntriples_facts, update_ledger, write_ledger
 from publisher.mapping import CATALOGUE_GRAPH, Mapped, map_catalogue
 from publisher.mapping.vocabulary import vocabulary_files
 from publisher.problems import Problem, SourceErrors
@@ -116,8 +123,9 @@ class Checked:
         return {o.id for s in self.suppliers for o in s.offerings}
 
     def facts(self) -> dict[str, SubjectFacts]:
-        facts = subject_facts(self.bench.vocabulary_triples, self.bench.uris)
-        facts.update(subject_facts(self.licences.triples, self.bench.uris))
+        # From the N-Triples text (subject_facts of the triples would write it first).
+        facts = ntriples_facts(self.bench.vocabulary_ntriples, self.bench.uris)
+        facts.update(ntriples_facts(self.licences.ntriples, self.bench.uris))
         for unit in self.units:
             facts.update(unit.facts)
         return facts
@@ -194,13 +202,12 @@ def check(
     for key in order:
         unit = cached.get(key) or next(computed)
         assert unit.key == key
-        if key not in cached:
-            cache.put(unit)
         if on_unit is not None:
             on_unit(unit)
         units.append(unit)
     for _ in computed:  # let the workers finish
         pass
+    cache.save(units)
     progress(
         f"  read, mapped, validated: {sum(u.triples for u in units)} triples ({_since(started)})"
     )
@@ -211,9 +218,11 @@ def check(
     if problems:
         raise SourceErrors(problems)
     used = sorted({name for u in units for name in u.licences_used})
-    licences = bench.licences(used)
-    rule_problems = [p for u in units for p in u.rule_problems]
     context_key = hashlib.sha256(f"{shared}\0{' '.join(used)}".encode()).hexdigest()[:40]
+    licences = bench.keep_licences(
+        used, cache.remember("licences", context_key, lambda: bench.licences(used).packed())
+    )
+    rule_problems = [p for u in units for p in u.rule_problems]
     rule_problems += cache.remember("context", context_key, lambda: bench.context_problems(used))
     progress(
         f"  SHACL ({engine}): {'conforms' if not rule_problems else 'does not conform'}, "
@@ -324,12 +333,13 @@ def _build(
         )
         build_id = f"{stamp}-{checked.sources_sha256[:8]}"
         final = publications / build_id
+        progress(f"  ledger: {len(ledger)} URIs ({_since(started)})")
 
         progress(f"[3/4] writing publication {build_id}")
-        dumps, index = _write_dumps(writer, pending, checked, ledger)
-        writer = None
+        index = _write_dumps(writer, pending, checked, ledger)
         save_chunk_index(staging, index)
-        progress(f"  dumps: {', '.join(dumps)} ({_since(started)})")
+        names = ", ".join(f"{DUMP_NAME}.{fmt.ext}" for fmt in FORMATS)
+        progress(f"  dumps: {names} ({_since(started)})")
         if loader is not None:
             quads, how = loader.finish(), "loaded while the files were checked"
             loader = None
@@ -337,9 +347,14 @@ def _build(
             quads, how = _write_store(
                 staging, previous if reusable else None, previous_chunks, index, pending
             )
+        save_store_count(staging, quads)
         progress(f"  store: {quads} quads, {how} ({_since(started)})")
-        _write_json(staging / LEDGER, ledger)
+        if reusable and previous is not None:  # lines of unchanged entries copied
+            write_ledger(staging / LEDGER, ledger, previous.ledger, previous.path / LEDGER)
+        else:
+            write_ledger(staging / LEDGER, ledger)
         _archive_vocabulary(staging / VOCABULARY_ARCHIVE, checked.bench, uris, previous)
+        progress(f"  saved: ledger, vocabulary archive ({_since(started)})")
         artefacts = write_artefacts(
             ARTEFACTS,
             publication_dir=staging,
@@ -353,11 +368,16 @@ def _build(
             code_version=code_version(),
             progress=progress,
         )
+        progress(f"  artefacts: {', '.join(artefacts) or 'none'} ({_since(started)})")
+        dumps = writer.entries()  # the dumps' threads hashed and synced them meanwhile
+        writer = None
+        progress(f"  checksums: {len(dumps)} dumps hashed and on disk ({_since(started)})")
         manifest = _manifest(build_id, now, settings, checked, uris, dumps, index, previous, ledger)
         manifest["artefacts"] = artefacts
         _write_json(staging / MANIFEST, manifest)
-        _fsync_tree(staging)
+        synced = _fsync_tree(staging, previous.path if previous else None)
         staging.rename(final)
+        progress(f"  manifest: {synced} files on disk ({_since(started)})")
     except BaseException:
         if writer is not None:
             writer.abort()
@@ -367,7 +387,9 @@ def _build(
         raise
     progress("[4/4] switching current publication")
     _switch(out_dir, final, previous)
-    _prune(out_dir, settings.keep_publications)
+    progress(f"  switched ({_since(started)})")
+    pruned = _prune(out_dir, settings.keep_publications)
+    progress(f"  pruned: {pruned} old publication(s) removed ({_since(started)})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     progress(
         f"built {build_id}: {manifest['triples']} triples in {_since(started)} "
@@ -407,38 +429,53 @@ class _ChunkPlan:
 
     def add_closing(self, checked: Checked, ledger: Ledger) -> None:
         bench = checked.bench
-        canonical = Canonical()
         described = {iri for u in checked.units for iri in u.facts}
-        modified = [
-            ox.Triple(
-                ox.NamedNode(iri),
-                DCT_MODIFIED,
-                canonical.literal(ox.Literal(entry["modified"], datatype=XSD_DATETIME)),
-            )
-            for iri, entry in ledger.items()
-            if not entry["removed"]
-            and entry["kind"] in {"offering", "supplier"}
-            and iri in described
-        ]
-        for kind, triples, graph in (
-            ("vocabulary", bench.vocabulary_triples, bench.vocabulary_graph),
-            ("licences", checked.licences.triples, bench.catalogue_graph),
-            ("modified", sort_triples(modified), bench.catalogue_graph),
+        for kind, lines, graph in (
+            ("vocabulary", bench.vocabulary_ntriples, bench.vocabulary_graph),
+            ("licences", checked.licences.ntriples, bench.catalogue_graph),
+            ("modified", modified_lines(ledger, described), bench.catalogue_graph),
         ):
-            bodies = bench.framing.bodies(triples, graph)
-            key = f"{kind}-" + hashlib.sha256(bodies["nq"]).hexdigest()[:32]
+            # The key hashes the N-Quads body (Framing.chunk writes it so); the other
+            # bodies are made only when the previous dumps lack the chunk.
+            nquads = lines.replace(b" .\n", f" <{graph}> .\n".encode()) if lines else b""
+            key = f"{kind}-" + hashlib.sha256(nquads).hexdigest()[:32]
             # Copied from the previous dumps when they have it (a rebuild of the same
             # sources then links every dump whole: publisher.build.dumps).
             reused = self.writer.reusable(key)
-            self.add(Chunk(key, len(triples), None if reused else bodies))
+            bodies = None if reused else bench.framing.chunk(lines, graph)
+            self.add(Chunk(key, lines.count(b"\n"), bodies))
+
+
+def modified_lines(ledger: Ledger, described: set[str]) -> bytes:
+    """The ``dct:modified`` date (from the ledger) of every offering and supplier in
+    ``described``, as sorted N-Triples: ``ntriples(sort_triples(...))`` of those triples,
+    written line by line (each date's text is pyoxigraph's, made once per date; an IRI is
+    written as it is), sorted as ``sorted_ntriples`` sorts."""
+    canonical = Canonical()
+    tails: dict[str, bytes] = {}
+    lines: list[bytes] = []
+    for iri, entry in ledger.items():
+        if entry["removed"] or entry["kind"] not in {"offering", "supplier"}:
+            continue
+        if iri not in described:
+            continue
+        tail = tails.get(entry["modified"])
+        if tail is None:
+            date = canonical.literal(ox.Literal(entry["modified"], datatype=XSD_DATETIME))
+            line = ntriples([ox.Triple(DCT_MODIFIED, DCT_MODIFIED, date)])
+            tail = tails[entry["modified"]] = line[line.index(b" ") :]
+        lines.append(f"<{iri}>".encode() + tail)
+    lines.sort()  # every line ends with "\n", which sorts before any other byte in them
+    return b"".join(lines)
 
 
 def _write_dumps(
     writer: DumpWriter, plan: _ChunkPlan, checked: Checked, ledger: Ledger
-) -> tuple[dict[str, dict[str, Any]], ChunkIndex]:
-    """Add the closing chunks (vocabulary, licences, dates); finish the dumps."""
+) -> ChunkIndex:
+    """Add the closing chunks (vocabulary, licences, dates); wait until the dumps are
+    written (their threads then hash and fsync them: ``DumpWriter.entries``)."""
     plan.add_closing(checked, ledger)
-    return writer.close()
+    return writer.written()
 
 
 def _write_store(
@@ -464,7 +501,11 @@ def _write_store(
     removed = sorted(old_lines - new_lines)
     added = sorted(new_lines - old_lines)
     quads = update_store(
-        path, previous.store_path, b"\n".join(removed) + b"\n", b"\n".join(added) + b"\n"
+        path,
+        previous.store_path,
+        b"\n".join(removed) + b"\n",
+        b"\n".join(added) + b"\n",
+        load_store_count(previous.path),
     )
     return quads, f"reused the previous store: -{len(removed)} +{len(added)} quads"
 
@@ -569,30 +610,62 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def _fsync_tree(folder: Path) -> None:
-    """Every file of ``folder`` on disk before the publication is switched to. In a few
-    threads: fsync releases the GIL, and the disk serves several flushes at once."""
+def _fsync_tree(folder: Path, previous: Path | None) -> int:
+    """Every file and folder of ``folder`` on disk before the publication is switched to;
+    returns how many files were fsync'd. A file that is a hard link to the file at the same
+    place in the ``previous`` publication (reused cache entries, dumps, store files) is on
+    disk already: that publication was made durable before it was switched to, and the
+    folders' inode numbers (``scandir``: no stat) tell which they are. Only their new names
+    are not on disk, and fsyncing every folder makes every name durable. In threads: fsync
+    releases the GIL, and the disk serves several flushes at once."""
+    if previous is not None and os.stat(previous).st_dev != os.stat(folder).st_dev:
+        previous = None  # no hard links across file systems
+    files: list[str] = []
+    folders: list[str] = []
 
-    def fsync(path: Path) -> None:
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
+    def walk(path: str, before: str | None) -> None:
+        folders.append(path)
+        known: dict[str, int] = {}
+        if before is not None:
+            try:
+                with os.scandir(before) as entries:
+                    known = {entry.name: entry.inode() for entry in entries}
+            except OSError:
+                pass
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, os.path.join(before, entry.name) if before else None)
+                elif entry.is_file(follow_symlinks=False) and known.get(entry.name) != (
+                    entry.inode()
+                ):
+                    files.append(entry.path)
 
-    paths = [path for path in folder.rglob("*") if path.is_file()]
+    walk(str(folder), str(previous) if previous is not None else None)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        for _ in pool.map(fsync, paths, chunksize=64):
+        for _ in pool.map(_fsync, files, chunksize=64):
             pass
+        for _ in pool.map(_fsync, reversed(folders)):
+            pass
+    return len(files)
+
+
+def _fsync(path: Path | str) -> None:
+    """fsync a file or a folder (a folder's entries: new names, renames)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _switch(out_dir: Path, final: Path, previous: Publication | None) -> None:
+    _fsync(final.parent)  # the staging folder's rename to ``final``
     target = os.path.relpath(final, out_dir)
     _replace_symlink(out_dir / CURRENT, target)
     if previous is not None:
         _replace_symlink(out_dir / PREVIOUS, os.path.relpath(previous.path, out_dir))
-    directory = os.open(out_dir, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    _fsync(out_dir)
 
 
 def _replace_symlink(link: Path, target: str) -> None:
@@ -603,8 +676,9 @@ def _replace_symlink(link: Path, target: str) -> None:
     os.replace(temporary, link)  # rename() is atomic: readers see the old or the new link
 
 
-def _prune(out_dir: Path, keep: int) -> None:
-    """Remove old publications beyond ``keep``, never the current or the previous one."""
+def _prune(out_dir: Path, keep: int) -> int:
+    """Remove old publications beyond ``keep``, never the current or the previous one;
+    returns how many were removed."""
     protected = {
         (out_dir / name).resolve() for name in (CURRENT, PREVIOUS) if (out_dir / name).exists()
     }
@@ -617,9 +691,12 @@ def _prune(out_dir: Path, keep: int) -> None:
         key=lambda p: p.name,
         reverse=True,
     )
+    removed = 0
     for folder in folders[max(keep, 2) :]:
         if folder.resolve() not in protected:
             shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 __all__ = [

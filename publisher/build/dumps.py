@@ -17,6 +17,7 @@ that file alone. Every format allows a subject's triples to be split like that.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -205,6 +206,8 @@ class ChunkIndex:
         return cls(ranges, dict(data["triples"]), list(data["order"]))
 
     def save(self, path: Path) -> None:
+        # This layout is read by others too (publisher.void_stats reads "order" and
+        # "ranges"["nq"] itself): change it with them.
         data = {
             "version": INDEX_VERSION,
             "order": self.order,
@@ -221,8 +224,13 @@ class ChunkIndex:
 
 
 class DumpWriter:
-    """Writes the five dumps chunk by chunk, each in its own thread (copying from the
-    previous dumps and hashing release the GIL), keeping the chunk index and the checksums."""
+    """Writes the dumps chunk by chunk, each in its own thread (copying from the previous
+    dumps, hashing and fsync release the GIL), keeping the chunk index and the checksums.
+
+    ``written()`` returns as soon as every dump is complete on disk (the store and the
+    artefacts may read them then); each thread goes on to hash its dump (sha256, for the
+    manifest and the catalogue's spdx:checksum) and fsync it while the build does the rest,
+    and ``entries()`` waits for that. ``close()`` is both."""
 
     def __init__(
         self,
@@ -242,6 +250,7 @@ class DumpWriter:
         ]
         self._order: list[str] = []
         self._triples: dict[str, int] = {}
+        self._batch: list[Chunk] = []
 
     def reusable(self, key: str) -> bool:
         return self.previous is not None and all(
@@ -255,22 +264,41 @@ class DumpWriter:
             raise ValueError(f"chunk {chunk.key} has no bodies and is not in the previous dumps")
         self._order.append(chunk.key)
         self._triples[chunk.key] = chunk.triples
-        for writer in self._writers:
-            writer.put(chunk)
+        # Handed over in batches: waking six threads for each of 6,000 reused chunks (a
+        # few bytes of bookkeeping each) cost more than the bookkeeping. Bodies go at once.
+        self._batch.append(chunk)
+        if chunk.bodies is not None or len(self._batch) >= _BATCH:
+            self._hand_over()
 
-    def close(self) -> tuple[dict[str, dict[str, Any]], ChunkIndex]:
-        """Finish every dump; (manifest entries by file name, the chunk index)."""
+    def _hand_over(self) -> None:
+        batch, self._batch = self._batch, []
+        if batch:
+            for writer in self._writers:
+                writer.put_all(batch)
+
+    def written(self) -> ChunkIndex:
+        """Wait until every dump is written whole (not yet hashed nor synced); the index."""
+        self._hand_over()
+        ranges = {writer.fmt.ext: writer.written()[1] for writer in self._writers}
+        return ChunkIndex(ranges, self._triples, self._order)
+
+    def entries(self) -> dict[str, dict[str, Any]]:
+        """Wait until every dump is hashed and on disk; the manifest entries by file name."""
         entries: dict[str, dict[str, Any]] = {}
-        ranges: dict[str, dict[str, tuple[int, int]]] = {}
         for writer in self._writers:
-            size, digest, ranges[writer.fmt.ext] = writer.finish()
+            size, digest = writer.written()[0], writer.digest()
             entries[f"{DUMP_NAME}.{writer.fmt.ext}"] = {
                 "media_type": writer.fmt.media_type,
                 "format": writer.fmt.ext,
                 "bytes": size,
                 "sha256": digest,
             }
-        return entries, ChunkIndex(ranges, self._triples, self._order)
+        return entries
+
+    def close(self) -> tuple[dict[str, dict[str, Any]], ChunkIndex]:
+        """Finish every dump; (manifest entries by file name, the chunk index)."""
+        index = self.written()
+        return self.entries(), index
 
     def abort(self) -> None:
         for writer in self._writers:
@@ -278,9 +306,15 @@ class DumpWriter:
 
 
 _STOP = object()
+_BATCH = 512  # reused chunks handed to the writers' threads at a time
+# Bodies are gathered up to this size before they are written (one system call).
+_BUFFER = 1 << 20
 
 
 class _FormatWriter:
+    """One dump, in its own thread: written (``written``), then hashed and fsync'd
+    (``digest``)."""
+
     def __init__(
         self,
         fmt: DumpFormat,
@@ -297,29 +331,49 @@ class _FormatWriter:
         self._queue: list[Any] = []
         self._ready = threading.Condition()
         self._error: BaseException | None = None
-        self._result: tuple[int, str, dict[str, tuple[int, int]]] | None = None
+        self._written: tuple[int, dict[str, tuple[int, int]]] | None = None
+        self._written_event = threading.Event()
+        self._digest: str | None = None
+        self._stopped = False
         self._thread = threading.Thread(target=self._run, name=f"dump-{fmt.ext}", daemon=True)
         self._thread.start()
 
     def put(self, chunk: Any) -> None:
+        self.put_all([chunk])
+
+    def put_all(self, chunks: list[Any]) -> None:
         with self._ready:
             if self._error is not None:
                 raise self._error
-            self._queue.append(chunk)
+            self._queue.extend(chunks)
             self._ready.notify()
 
-    def finish(self) -> tuple[int, str, dict[str, tuple[int, int]]]:
-        self.put(_STOP)
+    def written(self) -> tuple[int, dict[str, tuple[int, int]]]:
+        """(size, ranges) once the dump is written whole."""
+        if not self._stopped:
+            self._stopped = True
+            self.put(_STOP)
+        self._written_event.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._written is not None
+        return self._written
+
+    def digest(self) -> str:
+        """The dump's sha256, once it is hashed and on disk."""
+        self.written()
         self._thread.join()
         if self._error is not None:
             raise self._error
-        assert self._result is not None
-        return self._result
+        assert self._digest is not None
+        return self._digest
 
     def abort(self) -> None:
-        with self._ready:
-            self._queue.append(_STOP)
-            self._ready.notify()
+        if not self._stopped:
+            self._stopped = True
+            with self._ready:
+                self._queue.append(_STOP)
+                self._ready.notify()
         self._thread.join()
 
     def _items(self) -> Iterator[Any]:
@@ -335,13 +389,28 @@ class _FormatWriter:
 
     def _run(self) -> None:
         try:
-            self._result = self._write(self._items())
-        except BaseException as exc:  # handed to the caller by put() / finish()
+            self._written, synced = self._write(self._items())
+        except BaseException as exc:  # handed to the caller by put() / written()
             self._error = exc
+            self._written_event.set()
             for _ in self._items():  # drain until told to stop
                 pass
+            return
+        self._written_event.set()
+        try:
+            lower_priority()  # hashing takes what the build's own thread leaves of the CPU
+            self._digest = _sha256(self._path)
+            if not synced:
+                with open(self._path, "rb") as handle:
+                    os.fsync(handle.fileno())  # here, not later in the build's own thread
+        except BaseException as exc:  # handed to the caller by digest()
+            self._error = exc
 
-    def _write(self, chunks: Iterable[Chunk]) -> tuple[int, str, dict[str, tuple[int, int]]]:
+    def _write(
+        self, chunks: Iterable[Chunk]
+    ) -> tuple[tuple[int, dict[str, tuple[int, int]]], bool]:
+        """Write the dump; ((size, ranges), whether it needs no fsync: a hard link to the
+        previous dump, which is on disk already)."""
         ranges: dict[str, tuple[int, int]] = {}
         ext = self.fmt.ext
         separator = _SEPARATOR.get(ext, b"")
@@ -352,7 +421,7 @@ class _FormatWriter:
                 source = open(previous_file, "rb")  # noqa: SIM115 - closed below
         header, footer = self._framing.header(self.fmt), self._framing.footer(self.fmt)
         try:
-            with open(self._path, "wb") as handle:
+            with open(self._path, "wb", buffering=0) as handle:
                 out = _Output(handle, source)
                 if _starts_with(source, header):  # copied with what follows it
                     out.reuse(0, len(header), b"")
@@ -378,45 +447,57 @@ class _FormatWriter:
                 if not same:
                     out.emit(footer)
                     out.flush()
-                    handle.flush()
-                    os.fsync(handle.fileno())  # now, in this thread, not later in the build's
             if same:
                 assert source is not None
                 out.offset += len(footer)
-                _link_whole(source, self._path, out.offset, out.digest)
+                self._path.unlink()
+                os.link(source.name, self._path)
         finally:
             if source is not None:
                 source.close()
-        return out.offset, out.digest.hexdigest(), ranges
+        return (out.offset, ranges), same
 
 
 class _Output:
-    """A dump being written: what is written, hashed, and the range of the previous dump
-    still to be copied. Reused chunks that follow each other in both dumps are copied as
-    one range of the previous file (the separators between them included): an edit build
-    copies a few large ranges, not 6,000 small ones per format."""
+    """A dump being written: what is written, and the range of the previous dump still to
+    be copied. Reused chunks that follow each other in both dumps are copied as one range
+    of the previous file (the separators between them included), by the kernel
+    (``copy_file_range``): an edit build copies a few large ranges, not 6,000 small ones
+    per format, and never through Python."""
 
     def __init__(self, handle: BinaryIO, source: BinaryIO | None) -> None:
         self.handle = handle
         self.source = source
-        self.digest = hashlib.sha256()
-        self.offset = 0  # of the new file, counting what is still to be copied
+        self.offset = 0  # of the new file, counting what is still to be copied or written
         self.run_start = self.run_end = 0  # [start, end) of the previous file, to copy
         self.written = False
+        self._pending: list[bytes] = []
+        self._pending_size = 0
 
     def write(self, data: bytes) -> None:
-        self.handle.write(data)
-        self.digest.update(data)
+        self._pending.append(data)
+        self._pending_size += len(data)
         self.written = True
+        if self._pending_size >= _BUFFER:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        if self._pending:
+            self.handle.write(b"".join(self._pending))
+            self._pending, self._pending_size = [], 0
 
     def flush(self) -> None:
+        """Write what is gathered and copy the run of the previous file."""
+        self._write_pending()
         if self.run_end > self.run_start:
             assert self.source is not None
-            _copy(self.source, self.run_start, self.run_end - self.run_start, self.write)
+            _copy_range(self.source, self.handle, self.run_start, self.run_end - self.run_start)
+            self.written = True
         self.run_start = self.run_end = 0
 
     def emit(self, data: bytes) -> None:
-        self.flush()
+        if self.run_end > self.run_start:
+            self.flush()
         self.write(data)
         self.offset += len(data)
 
@@ -453,20 +534,58 @@ def _whole(source: BinaryIO | None, start: int, end: int, footer: bytes) -> bool
     return source.read(len(footer)) == footer
 
 
-def _link_whole(source: BinaryIO, path: Path, size: int, digest: Any) -> None:
-    """``path`` (written empty) becomes a hard link to the file ``source``; its bytes
-    are hashed into ``digest``."""
-    path.unlink()
-    os.link(source.name, path)
-    _copy(source, 0, size, digest.update)
+def _copy_range(source: BinaryIO, target: BinaryIO, start: int, length: int) -> None:
+    """Append ``source``'s [start, start + length) to ``target`` (unbuffered): in the
+    kernel when it can, else through a buffer."""
+    done = 0
+    try:
+        while done < length:
+            copied = os.copy_file_range(
+                source.fileno(), target.fileno(), length - done, start + done
+            )
+            if copied == 0:
+                raise OSError("the previous dump is shorter than its chunk index says")
+            done += copied
+    except OSError as exc:
+        if done or exc.errno not in _NO_COPY_FILE_RANGE:
+            raise
+        source.seek(start)
+        while done < length:
+            block = source.read(min(length - done, 8 << 20))
+            if not block:
+                raise OSError("the previous dump is shorter than its chunk index says") from exc
+            target.write(block)
+            done += len(block)
 
 
-def _copy(source: BinaryIO, start: int, length: int, emit: Any) -> None:
-    source.seek(start)
-    remaining = length
-    while remaining:
-        block = source.read(min(remaining, 8 << 20))
-        if not block:
-            raise OSError("the previous dump is shorter than its chunk index says")
-        emit(block)
-        remaining -= len(block)
+# copy_file_range refused (another file system, an old kernel): copy through a buffer.
+_NO_COPY_FILE_RANGE = frozenset({errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP})
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256, read in large blocks (each hashed with the GIL released). One
+    dump at a time: they share the one core the build's own thread leaves, and one
+    buffer at a time is less memory."""
+    digest = hashlib.sha256()
+    with _HASHING, open(path, "rb", buffering=0) as handle:
+        buffer = bytearray(_HASH_BLOCK)
+        view = memoryview(buffer)
+        while size := handle.readinto(buffer):
+            digest.update(view[:size])
+    return digest.hexdigest()
+
+
+# Large: a thread that gives up the GIL for each read and each hash may wait for it
+# (sys.getswitchinterval(), 5 ms) each time while the build's own thread computes.
+_HASH_BLOCK = 16 << 20
+_HASHING = threading.Lock()
+
+
+def lower_priority() -> None:
+    """This thread (Linux: a thread has its own nice value) at the lowest priority: for
+    work the build waits for only at its end (checksums), so that it takes what the build's
+    own thread leaves of the CPU."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass

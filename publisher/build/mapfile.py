@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
@@ -43,6 +44,19 @@ class FileGraph:
     @property
     def count(self) -> int:
         return self.ntriples.count(b"\n")
+
+    def packed(self) -> tuple[Any, ...]:
+        """Builtin values only, the same bytes when pickled for the same graph (a cache's
+        form; ``unpack`` is its inverse)."""
+        origins = tuple(
+            (key, o.file, o.record, o.field_prefix, o.table) for key, o in self.origins.items()
+        )
+        return (self.ntriples, origins, tuple(sorted(self.licences_used)))
+
+    @classmethod
+    def unpack(cls, packed: tuple[Any, ...]) -> FileGraph:
+        ntriples, origins, used = packed
+        return cls(ntriples, {key: Origin(*rest) for key, *rest in origins}, frozenset(used))
 
 
 def map_file(

@@ -31,17 +31,32 @@ def load_store(path: Path, nquads: Path) -> int:
     return _close(store)
 
 
-def update_store(path: Path, previous: Path, removed: bytes, added: bytes) -> int:
+def update_store(
+    path: Path, previous: Path, removed: bytes, added: bytes, quads: int | None = None
+) -> int:
     """A copy of the store at ``previous`` (left untouched) with the N-Quads ``removed``
-    taken out and ``added`` put in."""
+    taken out and ``added`` put in; returns the number of quads it holds. ``quads`` is that
+    number for ``previous``, when known: counting a store reads all of it (~0.8 s at 1.8 M
+    quads), so the difference is counted instead, quad by quad."""
     source = ox.Store.read_only(str(previous))
     source.backup(str(path))
     del source
     store = ox.Store(str(path))
+    if quads is None:
+        for quad in _quads(removed):
+            store.remove(quad)
+        store.extend(_quads(added))
+        return _close(store)
     for quad in _quads(removed):
-        store.remove(quad)
-    store.extend(_quads(added))
-    return _close(store)
+        if quad in store:
+            store.remove(quad)
+            quads -= 1
+    for quad in _quads(added):
+        if quad not in store:
+            store.add(quad)
+            quads += 1
+    store.flush()
+    return quads  # the store is closed as this returns (see _close)
 
 
 def _quads(data: bytes) -> Iterable[ox.Quad]:
@@ -49,12 +64,12 @@ def _quads(data: bytes) -> Iterable[ox.Quad]:
 
 
 def _close(store: ox.Store) -> int:
+    """Flush the store; the number of quads it holds. The store must be closed before
+    anyone opens it read-only: pyoxigraph closes it when the last reference goes, which
+    is the caller's, as the caller returns (no garbage collection needed: a store is in
+    no reference cycle, and collecting every object of a big build costs ~0.5 s)."""
     store.flush()
-    count = len(store)
-    # The store must be closed before anyone opens it read-only; pyoxigraph closes on drop.
-    del store
-    gc.collect()
-    return count
+    return len(store)
 
 
 class StoreLoader:

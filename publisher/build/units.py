@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
@@ -82,19 +83,6 @@ class FileUnit:
     chunks: dict[str, bytes] | None = field(default=None, repr=False)
     # The file's records, when this process read them and has not handed them to the cache.
     records: ReadResult | None = field(default=None, repr=False, compare=False)
-
-    def cacheable(self) -> FileUnit:
-        """The unit as the cache keeps it: without its chunks and records."""
-        return FileUnit(
-            self.name,
-            self.key,
-            self.outline,
-            self.problems,
-            self.rule_problems,
-            self.licences_used,
-            self.facts,
-            self.triples,
-        )
 
 
 def outline(result: ReadResult) -> ReadResult:
@@ -185,6 +173,12 @@ class Workbench:
         graph = self._licences.get(key)
         if graph is None:
             graph = self._licences[key] = map_licences(self.register, key, self.uris, self.terms)
+        return graph
+
+    def keep_licences(self, used: Iterable[str], packed: tuple[Any, ...]) -> FileGraph:
+        """The mapped licences of ``used``, from their ``FileGraph.packed()`` form (the
+        cache's), remembered as ``licences`` remembers them."""
+        graph = self._licences[frozenset(used)] = FileGraph.unpack(packed)
         return graph
 
     # ------------------------------------------------------------------ units

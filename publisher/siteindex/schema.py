@@ -7,7 +7,7 @@ from __future__ import annotations
 SCHEMA_VERSION = 3
 ARTEFACT = "site-index"  # its folder under the publication's artefacts/ (publisher.artefacts)
 INDEX_FILE = "siteindex.sqlite"
-# The tables the writer fills (the others are FTS5's own, search's, and ANALYZE's).
+# The tables the writer fills (the others are FTS5's, of the table search).
 ROW_TABLES = (
     "meta",
     "entity",

@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import threading
 import time
 import zlib
 from array import array
@@ -46,11 +47,11 @@ SUGGEST_TOP_LENGTH = 3  # prefixes up to this length get their best suggestions 
 SUGGEST_LIMIT = 10
 KIND_WEIGHT = {"offering": 3, "supplier": 2, "component": 2, "layer": 2, "licence": 1}
 SCHEMA_COOKIE = 100  # the staging file's schema cookie before VACUUM INTO (see _write_rows)
-# 16 KiB pages: the file is written once and read by lookups; its copies (ANALYZE, VACUUM
-# INTO, the next build's) cost a third less than with 4 KiB pages, lookups the same.
+# 16 KiB pages: the file is written once and read by lookups; its copies (VACUUM INTO, the
+# next build's) cost a third less than with 4 KiB pages, lookups the same.
 PAGE_SIZE = 16384
-# The previous index's copy is read whole twice (ANALYZE, VACUUM INTO): through a memory
-# map rather than a read() per page (a larger page cache costs more than it saves).
+# The previous index's copy is read whole by VACUUM INTO: through a memory map rather than
+# a read() per page (a larger page cache costs more than it saves).
 STAGING_MMAP = 1 << 30
 
 
@@ -133,29 +134,79 @@ def write_site_index(
         say = progress or (lambda _m: None)
         analyser = analyser or default_analyser()
         rows = None
-        if previous is not None and changed is not None and previous_store is not None:
-            from publisher.siteindex.incremental import reuse_rows
+        staging = _Staging(folder)
+        try:
+            if previous is not None and changed is not None and previous_store is not None:
+                from publisher.siteindex.incremental import reuse_rows
 
-            rows = reuse_rows(
-                previous / INDEX_FILE,
-                previous_store=previous_store,
-                store_path=store_path,
-                base_uri=base_uri,
-                ledger=ledger or {},
-                changed=changed,
-                analyser=analyser,
-                say=say,
+                # the previous file is copied (by the kernel) while its rows are worked out
+                staging.copy_from(previous / INDEX_FILE)
+                rows = reuse_rows(
+                    previous / INDEX_FILE,
+                    previous_store=previous_store,
+                    store_path=store_path,
+                    base_uri=base_uri,
+                    ledger=ledger or {},
+                    changed=changed,
+                    analyser=analyser,
+                    say=say,
+                )
+            if rows is None:
+                staging.discard()
+                rows = _cold_rows(
+                    store_path, base_uri, ledger, previous, dump, analyser, say, folder
+                )
+            say(
+                f"  site index: rows ready ({time.perf_counter() - started:.2f} s, "
+                f"CPU {time.process_time() - started_cpu:.2f} s, {_rss()})"
             )
-        if rows is None:
-            rows = _cold_rows(store_path, base_uri, ledger, previous, dump, analyser, say, folder)
-        say(
-            f"  site index: rows ready ({time.perf_counter() - started:.2f} s, "
-            f"CPU {time.process_time() - started_cpu:.2f} s, {_rss()})"
-        )
-        return _write_rows(folder, rows, analyser, base_uri, say, started)
+            return _write_rows(folder, rows, analyser, base_uri, say, started, staging)
+        finally:
+            staging.discard()
     finally:
         if collecting:
             gc.enable()
+
+
+class _Staging:
+    """The file the index is written into before its compact copy: empty, or a copy of
+    the previous index (made in a thread: the copy is the kernel's, the GIL is free)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / f".{INDEX_FILE}.{os.getpid()}"
+        self.path.unlink(missing_ok=True)
+        self._copying: threading.Thread | None = None
+        self._failed: BaseException | None = None
+        self.source: Path | None = None
+
+    def copy_from(self, source: Path) -> None:
+        self.source, self._failed = source, None
+
+        def copy() -> None:
+            try:
+                shutil.copyfile(source, self.path)
+            except OSError as error:  # (reuse_rows then finds no usable file either)
+                self._failed = error
+
+        self._copying = threading.Thread(target=copy, name="site-index-copy", daemon=True)
+        self._copying.start()
+
+    def copied(self, source: Path) -> Path:
+        """The copy of ``source`` (the previous index), once it is complete."""
+        if self._copying is None or self.source != source:
+            self.discard()
+            self.copy_from(source)
+        assert self._copying is not None
+        self._copying.join()
+        if self._failed is not None:
+            raise self._failed
+        return self.path
+
+    def discard(self) -> None:
+        if self._copying is not None:
+            self._copying.join()
+            self._copying = None
+        self.path.unlink(missing_ok=True)
 
 
 def _cold_rows(
@@ -236,18 +287,25 @@ def _search_rows(
 
 
 def _write_rows(
-    folder: Path, rows: Rows, analyser: Analyser, base_uri: str, say: Progress, started: float
+    folder: Path,
+    rows: Rows,
+    analyser: Analyser,
+    base_uri: str,
+    say: Progress,
+    started: float,
+    staging: _Staging,
 ) -> Path:
     target = folder / INDEX_FILE
-    temporary = folder / f".{INDEX_FILE}.{os.getpid()}"
     compacted = folder / f".{INDEX_FILE}.{os.getpid()}.compact"
-    temporary.unlink(missing_ok=True)
     compacted.unlink(missing_ok=True)
     lap = _Laps(say)
     if rows.copy is not None:
         # the previous index, changed in place (a copy: the previous file is never written)
-        shutil.copyfile(rows.copy.index, temporary)
+        temporary = staging.copied(rows.copy.index)
         lap("previous index copied")
+    else:
+        staging.discard()
+        temporary = staging.path
     db = sqlite3.connect(f"file:{temporary}", isolation_level=None, uri=True)
     try:
         db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # (a copy keeps its own)
@@ -259,6 +317,7 @@ def _write_rows(
             db.execute(f"PRAGMA mmap_size = {STAGING_MMAP}")
         db.execute("BEGIN")
         if rows.copy is not None:
+            db.execute("DROP TABLE IF EXISTS sqlite_stat1")  # (an older index's statistics)
             _leave_out(db, rows.copy)
             lap("previous rows left out")
         _write_tables(db, rows)
@@ -279,8 +338,8 @@ def _write_rows(
         else:
             fulltext.merge(db, indexed=bool(rows.copy.tables.get("search_text")))
             lap("full-text index merged")
-        _analyse(db)
-        lap("analysed")
+        # No ANALYZE: every query of the readers and of the next build is a primary-key
+        # lookup or range, planned the same without statistics (checked query by query).
         # The file's schema cookie is its history's (one per CREATE, ...): the same for
         # every way of writing it. VACUUM INTO adds one.
         db.execute(f"PRAGMA schema_version = {SCHEMA_COOKIE}")
@@ -290,29 +349,13 @@ def _write_rows(
         lap("compact copy written")
     finally:
         db.close()
-    temporary.unlink()
+    staging.discard()
     os.replace(compacted, target)
     say(
         f"  site index: {target.stat().st_size / 1e6:.1f} MB "
         f"({time.perf_counter() - started:.2f} s)"
     )
     return target
-
-
-def _analyse(db: sqlite3.Connection) -> None:
-    """ANALYZE, its rows in one order: ANALYZE's own follows the order in which the
-    connection came to know the tables (created here, or read from a previous file)."""
-    db.execute("ANALYZE")
-    stats = sorted(
-        db.execute("SELECT tbl, coalesce(idx, ''), idx, stat FROM sqlite_stat1").fetchall()
-    )
-    db.execute("BEGIN")
-    db.execute("DELETE FROM sqlite_stat1")
-    db.executemany(
-        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
-        [(tbl, idx, stat) for tbl, _key, idx, stat in stats],
-    )
-    db.execute("COMMIT")
 
 
 def _rss() -> str:

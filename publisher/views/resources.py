@@ -35,7 +35,8 @@ from publisher.render.rdf import serialise, write
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
 from publisher.siteindex import Selection, SiteIndex, best_label
-from publisher.store import ReadStore, new_graph
+from publisher.store import ReadStore, new_graph, rdflib_term
+from publisher.terms import to_rdflib
 from publisher.uris import DOC_EXTENSIONS, UriScheme
 from publisher.views.representations import not_acceptable
 
@@ -139,7 +140,7 @@ def _render(
         body = write(triples, fmt, _namespaces(vocab))
         objects = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
         return Rendered(body, _last_modified(publication, objects, iri))
-    graph = store.describe(iri, vocab=vocab)
+    graph = _description(store, iri, vocab)
     subject = URIRef(iri)
     assert lang is not None
     related = _related(s, kind, key, lang)
@@ -167,6 +168,18 @@ def _render(
 
 
 _PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
+
+
+def _description(store: ReadStore, iri: str, vocab: str) -> Graph:
+    """``store.describe(iri, vocab=vocab)`` in rdflib's SimpleMemory store: a page reads
+    its graph and needs no contexts, which make rdflib's default store dearer to fill (the same
+    triples, iterated in the same order)."""
+    graph = new_graph(vocab, store="SimpleMemory")
+    graph.addN(
+        (rdflib_term(t.subject), to_rdflib(t.predicate), rdflib_term(t.object), graph)
+        for t in store.describe_triples(iri)
+    )
+    return graph
 
 
 def _namespaces(vocab: str) -> dict[str, str]:

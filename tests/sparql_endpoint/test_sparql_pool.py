@@ -42,9 +42,10 @@ def test_workers_survive_short_lived_request_threads(store_dir: Path) -> None:
 
 
 def test_a_worker_that_keeps_too_much_memory_is_recycled(store_dir: Path) -> None:
-    """A worker that holds more than worker_keep_mb after a query is replaced by a fresh
-    fork; the old one serves until the new one is up, so the pool keeps its size and
-    the queries sent meanwhile are answered."""
+    """When the workers keep more than worker_keep_mb each after their queries (here one
+    worker's store caches are enough), one that keeps more is replaced by a fresh fork;
+    the old one serves until the new one is up, so the pool keeps its size and the
+    queries sent meanwhile are answered."""
     app = make_app(store_dir, workers=2, reserved_workers=1, worker_keep_mb=1)
     endpoint = app.extensions["sparql_endpoint"]
     # paths of three triples grouped by their first predicate: a few MiB, and long
