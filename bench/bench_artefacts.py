@@ -19,7 +19,10 @@ prints wall and CPU seconds of each (CPU = user + system of this process: the ar
 run in it) and of the manifest's hashes of its files that the build computes next (within
 the build's figure for the artefact), and checks that each gives byte for byte the files the
 build published.
-A folder holding one first build only gets the ``cold`` runs.
+A folder holding one first build only gets the ``cold`` runs. The feed's ``reuse`` run reuses
+the previous feed's state only when that state is laid out as this code writes it
+(``publisher.feed.state``; said on the line otherwise): measure on two publications built by
+this code.
 
     python bench/bench_artefacts.py OUT [--only void feed] [--modes cold full reuse]
                                         [--profile FILE]
@@ -111,6 +114,18 @@ def _same_feed_state(a: Path, b: Path) -> bool:
     return said(a / "state.json") == said(b / "state.json")
 
 
+def _feed_state_reusable(previous: Publication | None) -> bool:
+    """Can the feed reuse the previous feed's state (laid out as this code writes it)? A
+    pair built by code before that layout gives a whole computation in ``reuse`` mode."""
+    from publisher.feed import state
+
+    folder = previous.artefact("feed") if previous is not None else None
+    if folder is None or not (folder / "state.json").is_file():
+        return False
+    with open(folder / "state.json", encoding="utf-8") as handle:
+        return handle.read(len(state.HEAD)) == state.HEAD
+
+
 def _verdict(name: str, folder: Path, reference: Path) -> tuple[bool, str]:
     differing = _differing_files(folder, reference)
     if not differing:
@@ -190,6 +205,8 @@ def main() -> int:
                 else:
                     same, verdict = _verdict(name, folder, reference)
                     ok = ok and same
+                if reuse and name == "feed" and not _feed_state_reusable(before):
+                    verdict += "  (previous feed's state.json of an earlier layout: computed whole)"
                 workers = _worker_cpu(name)
                 if workers:
                     verdict += f"  (+ {workers:.2f} s CPU in worker processes)"

@@ -153,6 +153,8 @@ class Bench:
         admsparts._AUTHORITY.clear()
         admsparts._ASSET_TYPES.clear()
         admsparts._constants.cache_clear()
+        admsparts._literal.cache_clear()
+        admsparts._date.cache_clear()
         for module in (resources, home, catalog, wellknown, vocabulary, discovery, statistics):
             for value in vars(module).values():
                 if isinstance(value, LruCache):

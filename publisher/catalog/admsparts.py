@@ -692,6 +692,7 @@ def read_records(folder: Path, locations: Iterable[Sequence[int]]) -> dict[str, 
     return found
 
 
+@functools.lru_cache(maxsize=256)
 def _literal(text: str, lang: str) -> str:
     return str(ox.Literal(text, language=lang))
 
@@ -860,6 +861,7 @@ def _distributions(
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # a page's dates are mostly one or two build times
 def _date(value: Any) -> str:
     return str(to_oxigraph(date_literal(value)))
 

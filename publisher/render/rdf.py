@@ -9,7 +9,7 @@ lexical form and datatype), in a canonical order.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -144,12 +144,13 @@ def serialise_lines(lines: Iterable[str], fmt: ox.RdfFormat, namespaces: dict[st
     """`serialise_triples` of triples given as N-Triples text without the final " ."
     ("s p o", what ``str(triple)`` gives: the same sort order, the same bytes)."""
     text = "".join(f"{line} .\n" for line in sorted(set(lines)))
-    parsed = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
-    return _serialise_sorted([quad.triple for quad in parsed], fmt, namespaces)
+    # (quads of the default graph: pyoxigraph writes them as the triples they hold)
+    parsed = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+    return _serialise_sorted(parsed, fmt, namespaces)
 
 
 def _serialise_sorted(
-    ordered: list[ox.Triple], fmt: ox.RdfFormat, namespaces: dict[str, Any]
+    ordered: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: ox.RdfFormat, namespaces: dict[str, Any]
 ) -> bytes:
     prefixes = None
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):

@@ -632,19 +632,6 @@ def search_row(entity: int, fields: list[str]) -> tuple[int, str, str, str, str]
     return (entity, title, keywords, names, body)
 
 
-def count_terms(terms: dict[str, list[int]], seen: set[str], named: set[str], sign: int) -> None:
-    """Add (sign 1) or take away (-1) one entity's surface terms to the counts."""
-    for term in seen:
-        if not term or term.isdigit():
-            continue
-        found = terms.get(term)
-        if found is None:
-            found = terms[term] = [0, 0]
-        found[0] += sign
-        if term in named:
-            found[1] += sign
-
-
 def _write_search(db: sqlite3.Connection, rows: Rows) -> None:
     db.executemany(
         "INSERT INTO search_text (entity, title, keywords, names, body) VALUES (?, ?, ?, ?, ?)",
