@@ -18,7 +18,6 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from sparql_endpoint import wire
@@ -211,8 +210,3 @@ def wait_for_socket(path: str, process: subprocess.Popen[bytes] | None) -> None:
                 probe.close()
         time.sleep(0.02)
     raise RuntimeError(f"the SPARQL broker did not start within {START_LIMIT:g} s")
-
-
-def frames_of(reply: Reply) -> Iterator[tuple[bytes, Any]]:
-    while not reply.done:
-        yield reply.next()

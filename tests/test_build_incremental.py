@@ -62,6 +62,22 @@ def assert_same_publication(a: Path, b: Path) -> None:
     assert store_content(a) == store_content(b)
 
 
+def assert_reuse_is_a_fresh_write(publication: Publication, scratch: Path) -> None:
+    """What an edit build copied rather than wrote (ledger lines of unchanged entries, the
+    manifest entries of artefact files linked from the previous publication) is what
+    writing them afresh gives."""
+    from publisher.artefacts import _files
+    from publisher.ledger import write_ledger
+
+    scratch.mkdir()
+    write_ledger(scratch / "ledger.json", publication.ledger)
+    assert (scratch / "ledger.json").read_bytes() == (publication.path / "ledger.json").read_bytes()
+    for name, entry in publication.manifest["artefacts"].items():
+        folder = publication.artefact(name)
+        assert folder is not None
+        assert _files(folder) == entry["files"], name
+
+
 def messages() -> tuple[list[str], object]:
     lines: list[str] = []
     return lines, lines.append
@@ -93,6 +109,7 @@ def test_incremental_build_equals_a_full_rebuild(tmp_path: Path, generated: Path
     assert any(" 0 unchanged" in line for line in lines), lines
 
     assert_same_publication(updated.path, rebuilt.path)
+    assert_reuse_is_a_fresh_write(updated, tmp_path / "fresh")
     edited = [
         iri
         for iri, entry in updated.ledger.items()

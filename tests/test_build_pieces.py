@@ -351,3 +351,23 @@ def test_stores_are_closed_when_made(tmp_path: Path) -> None:
     store = ox.Store.read_only(str(tmp_path / "next"))
     assert counted == len(store) == first - len(removed) + 1
     assert update_store(tmp_path / "again", tmp_path / "next", b"", b"") == counted
+
+
+def test_a_vocabulary_kept_in_the_cache_is_the_vocabulary(tmp_path: Path) -> None:
+    import pickle
+
+    from publisher.build import check
+    from publisher.build.units import Workbench, stable_pickle
+    from tests.conftest import make_settings, quiet
+
+    inputs = check(make_settings(tmp_path / "out"), quiet, workers=1).bench.inputs
+    fresh = Workbench(inputs)
+    summary = fresh.vocabulary_summary()
+    kept = Workbench(inputs)
+    kept.keep_vocabulary(pickle.loads(stable_pickle(summary)))
+    assert "vocabulary" not in kept.__dict__  # nothing parsed
+    assert kept.vocabulary_ntriples == fresh.vocabulary_ntriples
+    assert kept.vocabulary_triples == fresh.vocabulary_triples
+    assert kept.known == fresh.known and kept.known.components
+    assert kept.vocabulary_version == fresh.vocabulary_version is not None
+    assert stable_pickle(kept.vocabulary_summary()) == stable_pickle(summary)

@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.namespace import OWL
 
 from publisher import __version__
 from publisher.artefacts import ARTEFACTS, write_artefacts
@@ -170,13 +169,15 @@ def check(
     bench = Workbench(inputs, cache.records_dir, keep_records, make_chunks=on_unit is not None)
     if bench.licence_problems:
         raise SourceErrors(bench.licence_problems + refused)
-    progress(f"  vocabulary: {len(bench.vocabulary_triples)} triples ({_since(started)})")
     dependencies = [
         Path(settings.shapes_dir) / SHAPES_FILE,
         data_dir / reading.LICENCES_FILE,
         *vocabulary_files(settings.ontology_dir),
     ]
     shared = inputs_key(inputs, code_version(), dependencies)
+    # The vocabulary parsed once for the same files and code, then kept in the cache.
+    bench.keep_vocabulary(cache.remember("vocabulary", shared[:40], bench.vocabulary_summary))
+    progress(f"  vocabulary: {len(bench.vocabulary_triples)} triples ({_since(started)})")
     sources = hashlib.sha256()
     jobs: list[Job] = []
     cached: dict[str, FileUnit] = {}
@@ -601,8 +602,8 @@ def _archive_vocabulary(
     if previous is not None and (previous.path / VOCABULARY_ARCHIVE).is_dir():
         for old in (previous.path / VOCABULARY_ARCHIVE).glob("*.nt"):
             shutil.copy2(old, folder / old.name)
-    version = bench.vocabulary.value(uris.ontology, OWL.versionInfo)
-    if version is not None and re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.-]*", str(version)):
+    version = bench.vocabulary_version
+    if version is not None and re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.-]*", version):
         (folder / f"{version}.nt").write_bytes(ntriples(bench.vocabulary_triples))
 
 

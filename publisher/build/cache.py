@@ -82,6 +82,7 @@ class UnitCache:
         self._target = staging_dir / CACHE_DIR if staging_dir else None
         self.chunks = ChunkIndex.load(self._previous / CHUNK_INDEX) if self._previous else None
         self._packed = _load_pack(self._previous / UNITS_PACK) if self._previous else {}
+        self._reused: dict[str, Packed] = {}  # key → the packed form of a reused unit
         if self._target is not None:
             (self._target / RECORDS_DIR).mkdir(parents=True, exist_ok=True)
 
@@ -106,6 +107,7 @@ class UnitCache:
                 return None
         elif not records_file.is_file():
             return None
+        self._reused[key] = packed
         return unpack_unit(packed)
 
     def remember(self, name: str, key: str, compute: Callable[[], T]) -> T:
@@ -130,7 +132,8 @@ class UnitCache:
     def save(self, units: Iterable[FileUnit]) -> None:
         """Keep these units (every file's, in file order) for the next build."""
         if self._target is not None:
-            packed = tuple(pack_unit(unit) for unit in units)
+            # A reused unit as it was read (pack_unit(unpack_unit(p)) == p: tested).
+            packed = tuple(self._reused.get(unit.key) or pack_unit(unit) for unit in units)
             (self._target / UNITS_PACK).write_bytes(stable_pickle((PACK_VERSION, packed)))
 
     def records(self, unit: FileUnit) -> ReadResult:

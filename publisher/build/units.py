@@ -21,7 +21,7 @@ import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from multiprocessing import get_context
 from pathlib import Path
@@ -29,13 +29,13 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, SH
 from rdflib.term import Node
 
 from publisher.build import reading
 from publisher.build.dumps import Framing
 from publisher.build.mapfile import FileGraph, map_file, map_licences, map_vocabulary
-from publisher.build.terms import Canonical, ntriples
+from publisher.build.terms import Canonical, ntriples, parse_ntriples
 from publisher.ledger import SubjectFacts, ntriples_facts
 from publisher.mapping import CATALOGUE_GRAPH, VOCABULARY_GRAPH
 from publisher.mapping.context import Origin, Terms
@@ -161,6 +161,31 @@ class Workbench:
     @cached_property
     def known(self) -> KnownIds:
         return known_ids(self.vocabulary, self.uris)
+
+    @cached_property
+    def vocabulary_version(self) -> str | None:
+        """The vocabulary's owl:versionInfo, if it has one."""
+        version = self.vocabulary.value(self.uris.ontology, OWL.versionInfo)
+        return None if version is None else str(version)
+
+    def vocabulary_summary(self) -> tuple[Any, ...]:
+        """What a build takes from the vocabulary (its N-Triples, the known ids, its
+        version) as builtin values, the same bytes when pickled: a cache's form, so that
+        an edit build need not parse the vocabulary (``keep_vocabulary``)."""
+        known = tuple(tuple(sorted(getattr(self.known, f.name))) for f in fields(KnownIds))
+        return (self.vocabulary_ntriples, known, self.vocabulary_version)
+
+    def keep_vocabulary(self, summary: tuple[Any, ...]) -> None:
+        """Take the vocabulary's N-Triples, known ids and version from a ``vocabulary_
+        summary()`` (of the same vocabulary files, base URI and code)."""
+        ntriples_, known, version = summary
+        if "vocabulary_ntriples" in self.__dict__:
+            return  # worked out here already: the same values
+        # The cached properties' values, as they would have computed them.
+        self.__dict__["vocabulary_ntriples"] = ntriples_
+        self.__dict__["vocabulary_triples"] = parse_ntriples(ntriples_)
+        self.__dict__["known"] = KnownIds(*(set(ids) for ids in known))
+        self.__dict__["vocabulary_version"] = version
 
     @cached_property
     def shapes(self) -> Graph:
