@@ -64,7 +64,7 @@ def variant_key() -> tuple[object, ...]:
 def local_href(iri: str) -> str | None:
     """The path on this site of one of our IRIs (things go straight to their document),
     or None for anyone else's IRI."""
-    uris = current_app.extensions["avoinkunta"].uris
+    uris, lang, root = _link_context()
     if not iri.startswith(uris.base):
         return None
     thing = uris.parse(iri)
@@ -72,19 +72,33 @@ def local_href(iri: str) -> str | None:
     # characters quote() leaves as they are)
     rest = f"doc/{thing[0]}/{thing[1]}" if thing else iri[len(uris.base) :]
     path, hash_, fragment = rest.partition("#")
-    lang = explicit_language()  # one of LANGUAGES: nothing to escape
+    # (lang is one of LANGUAGES: nothing to escape)
     query = f"?lang={lang}" if lang and not path.startswith("ontology") else ""
-    return f"{request.script_root}/{path}{query}{hash_}{fragment}"
+    return f"{root}/{path}{query}{hash_}{fragment}"
+
+
+def _link_context() -> tuple[Any, str | None, str]:
+    """The site's URIs, the explicit language and the mount point: the same for every
+    link of a request, so looked up once per request (a page makes hundreds of links)."""
+    found: tuple[Any, str | None, str] | None = g.get("_link_context")
+    if found is None:
+        found = (
+            current_app.extensions["avoinkunta"].uris,
+            explicit_language(),
+            request.script_root,
+        )
+        g._link_context = found
+    return found
 
 
 def site_path(path: str, **params: str | None) -> str:
     """A path on this site with the explicit language (if any) and `params` added."""
     query = {k: v for k, v in params.items() if v}
-    lang = explicit_language()
+    _uris, lang, root = _link_context()
     if lang:
         query.setdefault("lang", lang)
     suffix = f"?{_query(query)}" if query else ""
-    return f"{request.script_root}/{path.lstrip('/')}{suffix}"
+    return f"{root}/{path.lstrip('/')}{suffix}"
 
 
 # What urlencode leaves as it is (quote_plus's always-safe characters).
