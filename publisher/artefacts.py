@@ -206,9 +206,6 @@ def _files(
     known = known or {}
     if files is None:
         files = _listing(folder)
-    from publisher.build.dumps import lower_priority  # here: publisher.build imports us
-
-    lower_priority()  # the build waits for these only at its end
     entries: dict[str, dict[str, Any]] = {}
     for relative, inode in files.items():
         before = known.get(relative)

@@ -24,6 +24,7 @@ one's checkpoint with the difference applied (``storage``). Modules:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -274,7 +275,10 @@ def build(
     with BuildLock(out_dir):
         for leftover in remove_leftovers(out_dir):
             progress(f"  removed {leftover.name}, left by a build that did not finish")
-        return _build(settings, progress, now or datetime.now(UTC), workers)
+        try:
+            return _build(settings, progress, now or datetime.now(UTC), workers)
+        finally:
+            gc.unfreeze()  # see gc.freeze() in _build
 
 
 def _build(
@@ -322,6 +326,10 @@ def _build(
             workers=workers,
         )
 
+        # What was read so far (units, records' outlines, facts) lives until the end: out of
+        # the garbage collector's sight, so that the full collections that allocating the
+        # ledger and manifest triggers do not walk it again and again.
+        gc.freeze()
         progress("[2/4] updating the ledger of published URIs")
         ledger = update_ledger(
             previous.ledger if previous else {},
@@ -531,22 +539,16 @@ def _reusable(previous: Publication | None, settings: Settings) -> bool:
 
 def _changed(before: Ledger, after: Ledger) -> frozenset[str]:
     """IRIs whose ledger entry (description hash, removal, successor) differs."""
-
-    def state(entry: dict[str, Any] | None) -> tuple[Any, ...] | None:
-        if entry is None:
-            return None
-        return (
-            entry.get("hash"),
-            entry.get("removed"),
-            entry.get("replaced_by"),
-            entry.get("renamed_to"),
-        )
-
-    return frozenset(
-        iri
-        for iri in before.keys() | after.keys()
-        if state(before.get(iri)) != state(after.get(iri))
-    )
+    fields = ("hash", "removed", "replaced_by", "renamed_to")
+    changed = set(before.keys() ^ after.keys())
+    for iri, entry in after.items():
+        old = before.get(iri)
+        if old is not None and old is not entry:
+            for name in fields:
+                if old.get(name) != entry.get(name):
+                    changed.add(iri)
+                    break
+    return frozenset(changed)
 
 
 def _manifest(

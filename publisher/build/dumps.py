@@ -398,7 +398,6 @@ class _FormatWriter:
             return
         self._written_event.set()
         try:
-            lower_priority()  # hashing takes what the build's own thread leaves of the CPU
             self._digest = _sha256(self._path)
             if not synced:
                 with open(self._path, "rb") as handle:
@@ -579,13 +578,3 @@ def _sha256(path: Path) -> str:
 # (sys.getswitchinterval(), 5 ms) each time while the build's own thread computes.
 _HASH_BLOCK = 16 << 20
 _HASHING = threading.Lock()
-
-
-def lower_priority() -> None:
-    """This thread (Linux: a thread has its own nice value) at the lowest priority: for
-    work the build waits for only at its end (checksums), so that it takes what the build's
-    own thread leaves of the CPU."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):
-        pass
