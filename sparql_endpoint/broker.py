@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sparql_endpoint import sandbox, wire
+from sparql_endpoint import allocator, sandbox, wire
 from sparql_endpoint.fairness import Fairness
 from sparql_endpoint.settings import SparqlSettings, worker_count
 from sparql_endpoint.store_host import boot_command
@@ -272,6 +272,7 @@ class Broker:
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
             close_fds=True,
+            env=allocator.store_host_environment(self.settings.worker_allocator, os.environ),
         )
         child.close()
         self.serial += 1

@@ -10,7 +10,7 @@ arguments win over the environment, which wins over the defaults.
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -125,6 +125,14 @@ class SparqlSettings(BaseSettings):
         "worker that keeps more is replaced by a fresh fork, which takes over once it is "
         "up: the workers stay within their budget, and a server that runs one query at a "
         "time keeps its one warm worker. 0 = workers are never replaced for it.",
+    )
+    worker_allocator: Literal["auto", "system"] = Field(
+        "auto",
+        description="Memory allocator of the query workers: 'auto' = jemalloc when the "
+        "machine has it (libjemalloc.so.2, e.g. Debian's libjemalloc2; preloaded into the "
+        "store host, whose forks are the workers), else the C library's; 'system' = the C "
+        "library's. Oxigraph's query evaluation allocates a great deal and runs about a "
+        "quarter faster with jemalloc.",
     )
     worker_nice: int = Field(
         8,
