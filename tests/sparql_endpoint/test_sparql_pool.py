@@ -46,10 +46,10 @@ def test_a_worker_that_keeps_too_much_memory_is_recycled(store_dir: Path) -> Non
     worker's store caches are enough), one that keeps more is replaced by a fresh fork;
     the old one serves until the new one is up, so the pool keeps its size and the
     queries sent meanwhile are answered."""
-    # With the C library's malloc a worker keeps the heap of its queries; jemalloc gives
-    # much of it back, so on the tiny fixture store a worker may keep less than 1 MiB.
+    # One worker: the budget is for the workers together, and what one keeps after these
+    # queries (~1.5 MiB with the C library's malloc) is over 1 MiB but not always over 2.
     app = make_app(
-        store_dir, workers=2, reserved_workers=1, worker_keep_mb=1, worker_allocator="system"
+        store_dir, workers=1, reserved_workers=0, worker_keep_mb=1, worker_allocator="system"
     )
     endpoint = app.extensions["sparql_endpoint"]
     # paths of three triples grouped by their first predicate: a few MiB, and long
@@ -67,7 +67,7 @@ def test_a_worker_that_keeps_too_much_memory_is_recycled(store_dir: Path) -> Non
         limit = time.monotonic() + 120
         while True:  # the replacement comes up, then the old worker goes
             after = endpoint.status()
-            settled = after["workers"] == 2 and len(after["worker_pids"]) == 2
+            settled = after["workers"] == 1 and len(after["worker_pids"]) == 1
             if after["recycled"] >= 1 and settled:
                 break
             assert time.monotonic() < limit, f"never recycled ({after})"
