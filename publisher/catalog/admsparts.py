@@ -50,6 +50,7 @@ from publisher.catalog.common import (
     date_literal,
 )
 from publisher.catalog.triples import TripleSet
+from publisher.feed.payload import closure
 from publisher.namespaces import ADMS, DCAT, DCT, OWL, VCARD
 from publisher.terms import to_oxigraph
 from publisher.uris import UriScheme
@@ -109,6 +110,16 @@ VCARD_hasEmail = _t(VCARD.hasEmail)
 VCARD_hasURL = _t(VCARD.hasURL)
 TYPE = RDF_type
 _CONTACT = (_t(VCARD.fn), VCARD_hasEmail, VCARD_hasURL)  # what a contact point copies
+# What an asset copies of its subject's description as it is (assets._add_texts_and_dates).
+COPIED_PREDICATES = (
+    DCT.title,
+    DCT.description,
+    DCAT.keyword,
+    DCT.identifier,
+    OWL.versionInfo,
+    OWL.sameAs,
+    SKOS.altLabel,
+)
 ASSET_PREDICATES = tuple(
     _t(p)
     for p in (
@@ -117,31 +128,14 @@ ASSET_PREDICATES = tuple(
         DCT.publisher,
         DCAT.theme,
         DCAT.landingPage,
-        DCT.title,
-        DCT.description,
-        DCAT.keyword,
-        DCT.identifier,
-        OWL.versionInfo,
-        OWL.sameAs,
-        SKOS.altLabel,
+        *COPIED_PREDICATES,
         DCT.conformsTo,
         DCT.issued,
         DCT.modified,
         DCT.license,
     )
 )  # + the vocabulary's apiDocumentation, sourceRepository, Service (per base URI)
-COPIED = tuple(
-    _t(p)
-    for p in (
-        DCT.title,
-        DCT.description,
-        DCAT.keyword,
-        DCT.identifier,
-        OWL.versionInfo,
-        OWL.sameAs,
-        SKOS.altLabel,
-    )
-)
+COPIED = tuple(_t(p) for p in COPIED_PREDICATES)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # (no record reads the publication date)
 
 
@@ -178,7 +172,7 @@ class Describer:
             found = self.dump.closure(iri)
             if found:
                 return found
-        return [f"{s} {p} {o}" for s, p, o in _closure(self.store, iri)]
+        return [f"{s} {p} {o}" for s, p, o in closure(self.store, iri)]
 
     def own(self, iri: str, predicates: frozenset[str]) -> list[tuple[str, str]]:
         """(predicate, object) of the subject's own triples with one of ``predicates``."""
@@ -204,25 +198,7 @@ class Describer:
     def triples(self, iri: str) -> list[ox.Triple]:
         """The description as the store gives it, in its order: where a builder takes the
         first of several values (a licence's label), that order decides."""
-        return [ox.Triple(s, p, o) for s, p, o in _closure(self.store, iri)]
-
-
-def _closure(store: ox.Store, iri: str) -> list[tuple[Any, ox.NamedNode, Any]]:
-    """The subject's triples (every graph) and, recursively, those of its blank nodes, in
-    the store's order (as ``ReadStore.describe_triples(links=False)`` reads them)."""
-    found: list[tuple[Any, ox.NamedNode, Any]] = []
-    todo: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
-    seen: set[str] = set()
-    while todo:
-        node = todo.pop()
-        if str(node) in seen:
-            continue
-        seen.add(str(node))
-        for quad in store.quads_for_pattern(node, None, None, None):
-            found.append((quad.subject, quad.predicate, quad.object))
-            if isinstance(quad.object, ox.BlankNode):
-                todo.append(quad.object)
-    return found
+        return [ox.Triple(s, p, o) for s, p, o in closure(self.store, iri)]
 
 
 class _TextStore:

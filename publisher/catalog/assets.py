@@ -39,7 +39,7 @@ from publisher.catalog.common import (
     texts,
 )
 from publisher.catalog.triples import TripleSet
-from publisher.namespaces import ADMS, DCAT, DCT, OWL
+from publisher.namespaces import ADMS, DCAT, DCT
 
 TITLE = {"fi": "Avoin kunta -tarjooma (ADMS-AP)", "en": "Avoin kunta offering (ADMS-AP)"}
 DESCRIPTION = {
@@ -202,15 +202,7 @@ def _add_texts_and_dates(ctx: Context, g: TripleSet, src: TripleSet, item: Item)
     """Titles, descriptions, keywords (the component labels when it has none: tags for
     harvesters), identifiers, standards, issued and modified."""
     asset = item.iri
-    for p in (
-        DCT.title,
-        DCT.description,
-        DCAT.keyword,
-        DCT.identifier,
-        OWL.versionInfo,
-        OWL.sameAs,
-        SKOS.altLabel,
-    ):
+    for p in admsparts.COPIED_PREDICATES:
         for o in src.objects(asset, p):
             g.add((asset, p, o))
     for standard in src.objects(asset, DCT.conformsTo):  # the open standards it implements
