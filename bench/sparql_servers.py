@@ -196,6 +196,7 @@ class Server:
     base: str  # the site, ending with '/'
     process: subprocess.Popen[bytes]
     log: Path
+    out: str = ""  # ours: its OUT folder
 
     @property
     def port(self) -> int:
@@ -222,7 +223,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, limit: float
 
 @contextmanager
 def ours(
-    work: Path, pub: Publication, port: int, workers: int, env: dict[str, str]
+    work: Path, pub: Publication, port: int, workers: int, env: dict[str, str], name: str = "ours"
 ) -> Iterator[Server]:
     log = work / f"ours-{port}.log"
     process = subprocess.Popen(
@@ -233,7 +234,7 @@ def ours(
         cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}/"
-    server = Server("ours", f"{base}sparql", base, process, log)
+    server = Server(name, f"{base}sparql", base, process, log, str(pub.path.parent.parent))
     try:
         wait_for(server.url, process, log)
         yield server
@@ -353,3 +354,36 @@ def wants_graph(query: str) -> bool:
     return any(
         line.strip().upper().startswith(("CONSTRUCT", "DESCRIBE")) for line in query.splitlines()
     )
+
+
+def copy_of(pub: Publication, work: Path, label: str) -> Publication:
+    """The same publication in an OUT folder of its own (hard links: the same files, so
+    one page cache), for a second server of ours with other settings (each OUT has its
+    own broker socket)."""
+    out = work / f"out-{label}"
+    if not out.exists():
+        staging = work / f"out-{label}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        subprocess.run(["cp", "-al", str(pub.path.parent.parent), str(staging)], check=True)
+        shutil.rmtree(staging / ".sparql", ignore_errors=True)
+        staging.rename(out)
+    copied = Publication.current(out)
+    assert copied is not None
+    return copied
+
+
+def broker_status(server: Server) -> dict[str, object]:
+    """Our server's broker figures (workers recycled and restarted, jobs served)."""
+    from publisher.server import broker_socket_path
+    from sparql_endpoint.client import BrokerClient
+
+    out = Path(server.out) if server.out else None
+    if out is None:
+        return {}
+    client = BrokerClient(broker_socket_path(out))
+    try:
+        return client.status()
+    except Exception:
+        return {}
+    finally:
+        client.close()
