@@ -221,6 +221,7 @@ class Run:
     refusals: dict[str, int]  # "status: first words of the message" -> count
     latencies: list[float]  # seconds, sorted
     pss_roles: dict[str, tuple[int, float]]  # at the highest PSS seen: role -> (count, MB)
+    cpu_roles: dict[str, float]  # CPU seconds by process role
 
 
 def combined(runs: list[Run]) -> Run:
@@ -243,6 +244,10 @@ def combined(runs: list[Run]) -> Run:
         refusals=refusals,
         latencies=latencies,
         pss_roles=peak.pss_roles,
+        cpu_roles={
+            name: sum(r.cpu_roles.get(name, 0.0) for r in runs)
+            for name in sorted({name for r in runs for name in r.cpu_roles})
+        },
     )
 
 
@@ -311,6 +316,7 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
         refusals=refusals,
         latencies=latencies,
         pss_roles=roles[0],
+        cpu_roles=meter.by_role(),
     )
 
 
@@ -369,7 +375,8 @@ def main() -> int:
     parser.add_argument(
         "--variant", action="append", default=[], metavar="LABEL:NAME=VALUE,...",
         help="one more configuration of our server (its settings on top of --set), run by "
-        "turns with the others in the uncached mixes, e.g. keep0:worker_keep_mb=0",
+        "turns with the others in the uncached mixes, e.g. keep0:worker_keep_mb=0; "
+        "LABEL@CHECKOUT: run the code of another checkout (git worktree) of the project",
     )  # fmt: skip
     args = parser.parse_args()
     if args.dump and not args.base:
@@ -397,23 +404,24 @@ def main() -> int:
         for name, _, value in (item.partition("=") for item in args.set)
     }
     uncached = {**chosen, "AVOINKUNTA_SPARQL_RESULT_CACHE_MB": "0"}
-    variants: list[tuple[str, dict[str, str]]] = []
+    variants: list[tuple[str, dict[str, str], Path]] = []
     for item in args.variant:
         label, _, pairs = item.partition(":")
+        label, _, checkout = label.partition("@")
         extra = {
             f"AVOINKUNTA_SPARQL_{name.upper()}": value
             for name, _, value in (pair.partition("=") for pair in pairs.split(",") if pair)
         }
-        variants.append((label, {**uncached, **extra}))
+        variants.append((label, {**uncached, **extra}, Path(checkout) if checkout else ROOT))
     with contextlib.ExitStack() as stack:
         peer = stack.enter_context(oxigraph(work, pub, oxi_port))
         mine = stack.enter_context(ours(work, pub, ours_port, args.workers, uncached))
         others = [
             stack.enter_context(
                 ours(work, copy_of(pub, work, label), free_port(), args.workers, env,
-                     name=f"ours:{label}")
+                     name=f"ours:{label}", root=root)
             )
-            for label, env in variants
+            for label, env, root in variants
         ]  # fmt: skip
         mines = [mine, *others]
         if "fixed" not in args.skip:
@@ -508,6 +516,9 @@ def main() -> int:
                         for key in ("served", "recycled", "restarts")
                     }
                     print(f"{'':7s}   broker: " + ", ".join(f"{k} {v}" for k, v in changed.items()))
+                    print(f"{'':7s}   CPU s by process: " + ", ".join(
+                        f"{role} {seconds:.1f}" for role, seconds in r.cpu_roles.items()
+                    ))  # fmt: skip
             for server in mines:
                 mine_run = results[server.name]
                 ratio = mine_run.qps / peer_run.qps

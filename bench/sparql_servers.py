@@ -121,9 +121,14 @@ class Meter:
     def __init__(self, root: int):
         self.root = root
         self._seen: dict[int, float] = {}
+        self._roles: dict[int, str] = {}
 
     def _sample(self) -> dict[int, float]:
-        return {pid: cpu_seconds([pid]) for pid in tree(self.root)}
+        found = {pid: cpu_seconds([pid]) for pid in tree(self.root)}
+        for pid in found:
+            if pid not in self._roles:
+                self._roles[pid] = role(pid)
+        return found
 
     def start(self) -> None:
         self._base = self._sample()
@@ -136,6 +141,14 @@ class Meter:
     def seconds(self) -> float:
         self.update()
         return sum(v - self._base.get(pid, 0.0) for pid, v in self._seen.items())
+
+    def by_role(self) -> dict[str, float]:
+        """The CPU seconds of ``seconds()`` by process role (web, broker, worker, ...)."""
+        found: dict[str, float] = {}
+        for pid, value in self._seen.items():
+            name = self._roles.get(pid, "gone")
+            found[name] = found.get(name, 0.0) + value - self._base.get(pid, 0.0)
+        return found
 
 
 # --- publications ---------------------------------------------------------------------
@@ -223,15 +236,23 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, limit: float
 
 @contextmanager
 def ours(
-    work: Path, pub: Publication, port: int, workers: int, env: dict[str, str], name: str = "ours"
+    work: Path,
+    pub: Publication,
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    name: str = "ours",
+    root: Path = ROOT,
 ) -> Iterator[Server]:
+    """Our server (``avoinkunta serve``), running the code of the checkout ``root``."""
     log = work / f"ours-{port}.log"
+    code = {"PYTHONPATH": str(root)} if root != ROOT else {}
     process = subprocess.Popen(
         serve_command(pub.path.parent.parent, port, workers),
-        env={**os.environ, "AVOINKUNTA_BASE_URI": pub.base_uri, **env},
+        env={**os.environ, "AVOINKUNTA_BASE_URI": pub.base_uri, **code, **env},
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
-        cwd=ROOT,
+        cwd=root,
     )
     base = f"http://127.0.0.1:{port}/"
     server = Server(name, f"{base}sparql", base, process, log, str(pub.path.parent.parent))
