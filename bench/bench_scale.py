@@ -9,13 +9,18 @@ then measures, each as a separate ``avoinkunta`` process:
 * an incremental ``build`` after a one-file edit (``generate.edit_one_file``);
 * a second incremental ``build`` of unchanged sources;
 * the floor: ``oxigraph load`` (Oxigraph's own bulk loader, the CLI from the ``oxigraph``
-  package) of the cold build's N-Quads dump into an empty store.
+  package) of the cold build's N-Quads dump into an empty store;
+* same bytes: the rebuild of unchanged sources against the build before it, and with
+  ``--twice-cold`` a second cold build into another empty folder against the first (both
+  cold builds then run with the same ``SOURCE_DATE_EPOCH``), every file but the manifest
+  and the store compared (``bench/same_bytes.py``).
 
 Each figure is wall time, CPU time (user + system of the whole process tree: the build's
 worker processes are sampled from /proc every 50 ms) and peak RSS (the sum over the tree,
 sampled likewise). CPU seconds are the figure to compare on a shared machine.
 
     python bench/bench_scale.py [--sizes 1000 5000 30000] [--seed 0] [--work var/bench]
+                                [--twice-cold]
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import edit_one_file, generate  # noqa: E402
+from bench.same_bytes import compare  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -173,9 +179,10 @@ class SizeResult:
     triples: int
     runs: dict[str, Run]  # validate, cold, edited, again, floor
     phases: dict[str, dict[str, float]]  # of the cold build ("phases") and the edited one
+    same_bytes: dict[str, str]  # what was compared -> bench.same_bytes' summary
 
 
-def bench_size(size: int, seed: int, work: Path) -> SizeResult:
+def bench_size(size: int, seed: int, work: Path, twice_cold: bool = False) -> SizeResult:
     pristine = source_folder(work, size, seed)
     scratch = Path(tempfile.mkdtemp(prefix=f"bench-{size}-", dir=work))
     try:
@@ -184,11 +191,24 @@ def bench_size(size: int, seed: int, work: Path) -> SizeResult:
         out = scratch / "out"
         avoinkunta = str(BIN / "avoinkunta")
         env = {"AVOINKUNTA_OUT_DIR": str(scratch / "nothing-to-reuse")}
+        epoch = {"SOURCE_DATE_EPOCH": str(int(time.time()))} if twice_cold else {}
         validate = measure([avoinkunta, "validate", "--data", str(data)], env)
-        cold = measure([avoinkunta, "build", "--data", str(data), "--out", str(out)])
+        cold = measure([avoinkunta, "build", "--data", str(data), "--out", str(out)], epoch)
+        same_bytes = {}
+        if twice_cold:
+            other = scratch / "out-2"
+            measure([avoinkunta, "build", "--data", str(data), "--out", str(other)], epoch)
+            same_bytes["two cold builds into empty folders"] = compare(
+                (out / "current").resolve(), (other / "current").resolve()
+            ).summary()
+            shutil.rmtree(other)
         edit_one_file(data, round_=1)
         edited = measure([avoinkunta, "build", "--data", str(data), "--out", str(out)])
+        edited_path = (out / "current").resolve()
         again = measure([avoinkunta, "build", "--data", str(data), "--out", str(out)])
+        same_bytes["rebuild of unchanged sources vs the build before"] = compare(
+            edited_path, (out / "current").resolve()
+        ).summary()
         store = scratch / "floor-store"
         dump = out / "current" / "dumps" / "avoinkunta.nq"
         floor = measure(
@@ -200,6 +220,7 @@ def bench_size(size: int, seed: int, work: Path) -> SizeResult:
             int(triples.group(1)) if triples else 0,
             {"validate": validate, "cold": cold, "edited": edited, "again": again, "floor": floor},
             {"phases": phases(cold.output), "edited_phases": phases(edited.output)},
+            same_bytes,
         )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -210,13 +231,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 30000])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument(
+        "--twice-cold",
+        action="store_true",
+        help="build cold twice (same SOURCE_DATE_EPOCH) and compare the bytes",
+    )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
     print("figures: CPU s (wall s), peak RSS of the process tree")
     results = []
     for size in args.sizes:
-        result = bench_size(size, args.seed, args.work)
+        result = bench_size(size, args.seed, args.work, args.twice_cold)
         results.append(result)
         print(f"\n{size} offerings, {result.triples} triples")
         for label, run in result.runs.items():
@@ -234,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         own = result.phases["edited_phases"].get("own")
         if own is not None:  # issue 8: the edit build ≤ 10 s, of it the build's own ≤ 5.5 s
             print(f"  {'one-file edit without artefacts (wall s)':42} {own:.1f}")
+        for what, summary in result.same_bytes.items():
+            print(f"  same bytes, {what}: {summary}")
     print(
         "\n| offerings | triples | validate | cold build | one-file edit | peak RSS (cold) "
         "| floor: oxigraph load |"

@@ -3,11 +3,21 @@
 The web layer reads the data only through this class. The default implementation is the
 embedded pyoxigraph store of the publication, opened read-only (several server processes
 can share it).
+
+Memory: pyoxigraph opens a read-only store with RocksDB block caches of 128 MiB (id2str)
++ 32 MiB that Python cannot size, and they fill as descriptions are read: a web process
+that has read 2,000 offerings of a 30,000-offering store holds ~90 MB more, and would grow
+to ~160 MB. They buy little: a description costs ~2.5 ms of CPU whether its blocks are in
+that cache or only in the system's page cache. So a ``ReadStore`` opens its store again
+after ``reopen_after`` reads (the old cache dropped, its memory given back to the system
+with glibc's ``malloc_trim``): ~10 ms per opening, a few MB of cache between openings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import ctypes
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +36,21 @@ LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
 _LABELS = tuple(ox.NamedNode(str(p)) for p in LABEL_PROPERTIES)
 _TYPE = ox.NamedNode(str(RDF.type))
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+# Reads (exists, describe, query, ...) between two openings of the store: ~100 documents,
+# ~20 MB of block cache at most (30,000 offerings; see the module's docstring).
+REOPEN_AFTER = 300
+
+
+def _heap_trimmer() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None (another C library)."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+_MALLOC_TRIM = _heap_trimmer()
 
 
 def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
@@ -36,20 +61,39 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> N
 
 
 class ReadStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, reopen_after: int | None = REOPEN_AFTER) -> None:
+        """``reopen_after``: reads between two openings of the store (None: never again)."""
         self.path = Path(path)
         self._store = ox.Store.read_only(str(self.path))
+        self._reopen_after = reopen_after
+        self._reads = 0
+        self._lock = threading.Lock()
+        self.openings = 1
+
+    def _read(self) -> ox.Store:
+        """The store for one read, opened again every ``reopen_after`` reads. A read in
+        another thread keeps the store it began with (its iterator holds it) until it
+        ends."""
+        self._reads += 1  # under the GIL; a read lost to a race only delays the opening
+        if self._reopen_after is not None and self._reads >= self._reopen_after:
+            with self._lock:
+                if self._reads >= self._reopen_after:
+                    self._reads = 0
+                    self._store = ox.Store.read_only(str(self.path))
+                    self.openings += 1
+                    if _MALLOC_TRIM is not None:
+                        _MALLOC_TRIM(0)
+        return self._store
 
     def exists(self, iri: str) -> bool:
         """Is there any triple whose subject is ``iri``?"""
         subject = ox.NamedNode(iri)
-        return (
-            next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) is not None
-        )
+        found = self._read().quads_for_pattern(subject, None, None, None)
+        return next(iter(found), None) is not None
 
     def has_type(self, iri: str, cls: str) -> bool:
         """Is ``iri`` an instance of ``cls`` (one index lookup, no query)?"""
-        found = self._store.quads_for_pattern(ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
+        found = self._read().quads_for_pattern(ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
         return next(iter(found), None) is not None
 
     def describe_triples(self, iri: str, *, links: bool = True) -> list[ox.Triple]:
@@ -58,13 +102,14 @@ class ReadStore:
         links to; as pyoxigraph triples, in a stable order (the same bytes in every
         process)."""
         checkpoint()  # every read of the store is a point where a render may stop
+        store = self._read()
         triples: list[ox.Triple] = []
         linked: set[ox.NamedNode] = set()
-        self._add_closure(triples, ox.NamedNode(iri), linked, seen=set())
+        self._add_closure(store, triples, ox.NamedNode(iri), linked, seen=set())
         if links:
             for node in sorted(linked, key=lambda n: n.value):
                 for predicate in (*_LABELS, _TYPE):
-                    for quad in self._store.quads_for_pattern(node, predicate, None, None):
+                    for quad in store.quads_for_pattern(node, predicate, None, None):
                         triples.append(ox.Triple(node, predicate, quad.object))
         return triples
 
@@ -100,11 +145,11 @@ class ReadStore:
                 for name, value in bindings.items()
             }
         options["prefixes"] = {**_PREFIXES, **(prefixes or {})}
-        return self._store.query(sparql, **options)
+        return self._read().query(sparql, **options)
 
     def quads(self, *, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         """Every quad (of one named graph when `graph` is given)."""
-        return iter(self._store.quads_for_pattern(None, None, None, graph))
+        return iter(self._read().quads_for_pattern(None, None, None, graph))
 
     def values(
         self, subjects: Iterable[str], predicates: Iterable[URIRef]
@@ -112,26 +157,28 @@ class ReadStore:
         """The triples of each subject IRI with one of `predicates`, as rdflib terms (the
         labels and facts a page shows of the things it links to)."""
         wanted = [ox.NamedNode(str(p)) for p in predicates]
+        store = self._read()
         for iri in subjects:
             checkpoint()
             node = ox.NamedNode(iri)
             for predicate in wanted:
-                for quad in self._store.quads_for_pattern(node, predicate, None, None):
+                for quad in store.quads_for_pattern(node, predicate, None, None):
                     yield URIRef(iri), to_rdflib(predicate), rdflib_term(quad.object)
 
     def _add_closure(
         self,
+        store: ox.Store,
         triples: list[ox.Triple],
         subject: ox.NamedNode | ox.BlankNode,
         linked: set[ox.NamedNode],
         seen: set[str],
     ) -> None:
         seen.add(str(subject))
-        for quad in self._store.quads_for_pattern(subject, None, None, None):
+        for quad in store.quads_for_pattern(subject, None, None, None):
             obj = quad.object
             triples.append(ox.Triple(subject, quad.predicate, obj))
             if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
-                self._add_closure(triples, obj, linked, seen)
+                self._add_closure(store, triples, obj, linked, seen)
             elif isinstance(obj, ox.NamedNode):
                 linked.add(obj)
 

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,7 @@ from publisher.build.cache import (
     save_store_count,
     unit_key,
 )
+from publisher.build.clock import build_time
 from publisher.build.dumps import DUMP_NAME, FORMATS, Chunk, ChunkIndex, DumpWriter, Framing
 from publisher.build.lock import STAGING_PREFIX, BuildLock, remove_leftovers
 from publisher.build.mapfile import FileGraph
@@ -272,11 +273,12 @@ def build(
 ) -> Publication:
     """Validate the sources and publish them as a new publication; return it."""
     out_dir = Path(settings.out_dir)
+    moment = now or build_time()
     with BuildLock(out_dir):
         for leftover in remove_leftovers(out_dir):
             progress(f"  removed {leftover.name}, left by a build that did not finish")
         try:
-            return _build(settings, progress, now or datetime.now(UTC), workers)
+            return _build(settings, progress, moment, workers)
         finally:
             gc.unfreeze()  # see gc.freeze() in _build
 
@@ -296,7 +298,7 @@ def _build(
     uris = UriScheme(settings.base_uri)
     publications = out_dir / PUBLICATIONS
     publications.mkdir(parents=True, exist_ok=True)
-    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = now.strftime(_STAMP_FORMAT)
     staging = publications / f"{STAGING_PREFIX}{stamp}-{os.getpid()}"
     staging.mkdir()
     writer: DumpWriter | None = None
@@ -340,7 +342,7 @@ def _build(
             uris,
             now,
         )
-        build_id = f"{stamp}-{checked.sources_sha256[:8]}"
+        build_id = _new_build_id(publications, now, checked.sources_sha256)
         final = publications / build_id
         progress(f"  ledger: {len(ledger)} URIs ({_since(started)})")
 
@@ -677,6 +679,25 @@ def _replace_symlink(link: Path, target: str) -> None:
         temporary.unlink()
     os.symlink(target, temporary)
     os.replace(temporary, link)  # rename() is atomic: readers see the old or the new link
+
+
+def _new_build_id(publications: Path, now: datetime, sources_sha256: str) -> str:
+    """The build's time to the microsecond and its sources' digest. Later than every
+    publication already there, so that names sort in build order (`_prune` relies on it)
+    also when ``SOURCE_DATE_EPOCH`` gives every build the same time: such a build takes
+    one microsecond past the newest."""
+    stamps = [p.name[: len(_STAMP_EXAMPLE)] for p in publications.iterdir()]
+    newest = max((s for s in stamps if _STAMP.fullmatch(s)), default="")
+    moment = now
+    while moment.strftime(_STAMP_FORMAT) <= newest:
+        moment = datetime.strptime(newest, _STAMP_FORMAT).replace(tzinfo=UTC) + _MICROSECOND
+    return f"{moment.strftime(_STAMP_FORMAT)}-{sources_sha256[:8]}"
+
+
+_STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
+_STAMP_EXAMPLE = "20140101T000000000000Z"
+_STAMP = re.compile(r"\d{8}T\d{12}Z")
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _prune(out_dir: Path, keep: int) -> int:

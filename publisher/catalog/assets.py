@@ -20,7 +20,7 @@ from rdflib.namespace import FOAF, RDF, SKOS
 
 from publisher.budget import checkpoint
 from publisher.catalog import admsparts, authority
-from publisher.catalog.changes import Removal, at_or_after, modified, removals
+from publisher.catalog.changes import Removal, at_or_after, first_published, modified, removals
 from publisher.catalog.common import (
     ADMSAP_20,
     DCATAP_301,
@@ -132,7 +132,7 @@ def add_items(
         checkpoint()  # a page of assets is the largest thing a request builds
         if item.removal is None and str(item.iri) in records:
             assert lines is not None
-            first = (ctx.ledger.get(str(item.iri)) or {}).get("first_published")
+            first = first_published(ctx.ledger, str(item.iri))
             lines += admsparts.asset_lines(
                 ctx.uris, item.key, str(item.iri), item.modified, first, records
             )
@@ -290,7 +290,7 @@ def _add_record(
     ctx: Context, g: TripleSet, catalogue: URIRef, item: Item, *, removed: bool
 ) -> None:
     record = URIRef(f"{catalogue_iri(ctx)}#record-{item.key}")
-    first = (ctx.ledger.get(str(item.iri)) or {}).get("first_published")
+    first = first_published(ctx.ledger, str(item.iri))
     add_record(
         ctx,
         g,

@@ -8,9 +8,12 @@ dates may be plain dates, which then count for the whole day.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+
+from publisher.catalog.ledgerfile import summaries, summary
 
 
 class BadTimestamp(ValueError):
@@ -76,12 +79,13 @@ class Removal:
     replaced_by: str | None
 
 
-def removals(ledger: dict[str, dict[str, Any]], kind: str) -> list[Removal]:
+def removals(ledger: Mapping[str, dict[str, Any]], kind: str) -> list[Removal]:
     """The removed things of ``kind``, oldest removal first (then by key)."""
     found = []
-    for iri, entry in ledger.items():
-        if entry.get("kind") != kind or not entry.get("removed"):
+    for iri, brief in summaries(ledger):
+        if brief.kind != kind or not brief.removed:
             continue
+        entry = ledger[iri]
         successor = entry.get("replaced_by") or entry.get("renamed_to")
         found.append(
             Removal(
@@ -95,10 +99,16 @@ def removals(ledger: dict[str, dict[str, Any]], kind: str) -> list[Removal]:
     return sorted(found, key=lambda r: (str(r.removed), r.key))
 
 
-def modified(ledger: dict[str, dict[str, Any]], iri: str) -> Any:
+def modified(ledger: Mapping[str, dict[str, Any]], iri: str) -> Any:
     """The ledger's last-modified value of ``iri`` (or its first publication), or None."""
-    entry = ledger.get(iri) or {}
-    return entry.get("modified") or entry.get("first_published")
+    entry = summary(ledger, iri)
+    return (entry.modified or entry.first_published) if entry is not None else None
+
+
+def first_published(ledger: Mapping[str, dict[str, Any]], iri: str) -> Any:
+    """The ledger's first publication of ``iri``, or None."""
+    entry = summary(ledger, iri)
+    return entry.first_published if entry is not None else None
 
 
 def _labels(value: Any) -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from publisher.catalog import authority
+from publisher.catalog.ledgerfile import summaries
 from publisher.catalog.triples import TripleSet
 from publisher.namespaces import ADMS, DCAT, DCT, VCARD
 from publisher.store import ReadStore, new_graph
@@ -38,7 +39,7 @@ class Context:
     # built: the same on every rebuild of the same sources.
     modified: datetime
     manifest: dict[str, Any]
-    ledger: dict[str, dict[str, Any]]
+    ledger: Mapping[str, dict[str, Any]]  # a dict or a LedgerFile
     # How a figure over the whole publication is kept beyond this page (the web layer
     # keeps it with the publication): keep(name, compute) -> value. None: per page.
     keep: Callable[[str, Callable[[], Any]], Any] | None = field(
@@ -295,7 +296,7 @@ def first_published(ctx: Context) -> Any:
     """The earliest first publication in the ledger (the register's issue date)."""
 
     def compute() -> str:
-        dates = [str(d) for e in ctx.ledger.values() if (d := e.get("first_published"))]
+        dates = [str(d) for _, e in summaries(ctx.ledger) if (d := e.first_published)]
         return min(dates, default=ctx.modified.date().isoformat())[:10]
 
     return ctx.once("first_published", compute)

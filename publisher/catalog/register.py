@@ -32,6 +32,7 @@ from publisher.catalog.common import (
     spatial,
     texts,
 )
+from publisher.catalog.ledgerfile import summaries
 from publisher.catalog.triples import TripleSet
 from publisher.namespaces import ADMS, DCAT, DCATAP, DCT, OWL, SPDX
 from publisher.uris import SCHEME_KINDS
@@ -125,16 +126,10 @@ def _register_modified(ctx: Context) -> Any:
 
     def compute() -> Any:
         moments = []
-        for entry in ctx.ledger.values():
-            if entry.get("kind") in ("offering", "supplier", "licence"):
+        for _, entry in summaries(ctx.ledger):
+            if entry.kind in ("offering", "supplier", "licence"):
                 moments += [
-                    str(v)
-                    for v in (
-                        entry.get("modified"),
-                        entry.get("removed"),
-                        entry.get("first_published"),
-                    )
-                    if v
+                    str(v) for v in (entry.modified, entry.removed, entry.first_published) if v
                 ]
         return max(moments, default=None) or ctx.modified
 

@@ -29,6 +29,7 @@ from publisher.catalog import (
     parse_since,
 )
 from publisher.catalog.changes import at_or_after
+from publisher.catalog.ledgerfile import ledger_of
 from publisher.catalog.triples import TripleSet
 from publisher.formats import BY_EXT, RDF_FORMATS, Format
 from publisher.http import HttpError, choose_format
@@ -98,7 +99,7 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
             store=site.store(),
             modified=publication.modified,
             manifest=publication.manifest,
-            ledger=publication.ledger,
+            ledger=ledger_of(publication),
             keep=lambda name, compute: _kept(publication, name, compute),
             adms_parts=publication.artefact(admsparts.NAME),
         )

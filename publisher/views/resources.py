@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from publisher import reads
+from publisher.catalog.ledgerfile import ledger_of
 from publisher.formats import BY_EXT, DOCUMENT_FORMATS, HTML, Format
 from publisher.http import HttpError, choose_format, redirect
 from publisher.http.caching import LruCache, add_vary, finish, parse_timestamp
@@ -280,10 +281,9 @@ def _last_modified(publication: Publication, objects: set[str], iri: str) -> dat
     """When the description last changed: the latest `modified` in the ledger of the
     thing and of every published thing it shows a label of (`objects`); when the published content
     last changed otherwise."""
-    ledger = publication.ledger
-    stamps = [
-        parse_timestamp(ledger[node].get("modified")) for node in {iri, *objects} if node in ledger
-    ]
+    ledger = ledger_of(publication)
+    found_in = (ledger.summary(node) for node in {iri, *objects})
+    stamps = [parse_timestamp(entry.modified) for entry in found_in if entry is not None]
     found = [stamp for stamp in stamps if stamp is not None]
     return max(found) if found else publication.modified
 
@@ -292,7 +292,7 @@ def _last_modified(publication: Publication, objects: set[str], iri: str) -> dat
 
 
 def _not_current(s: Site, kind: str, key: str, iri: str | None, ext: str | None) -> Response:
-    entry = s.publication().ledger.get(iri) if iri else None
+    entry = ledger_of(s.publication()).get(iri) if iri else None
     if entry and entry.get("renamed_to"):
         target = s.uris.parse(entry["renamed_to"])
         if target is not None:
@@ -440,7 +440,7 @@ def _split_extension(s: Site, store: ReadStore, kind: str, key: str) -> tuple[st
     if not dot or ext not in DOC_EXTENSIONS:
         return key, None
     whole = _iri(s.uris, kind, key)
-    if whole is not None and (store.exists(whole) or whole in s.publication().ledger):
+    if whole is not None and (store.exists(whole) or whole in ledger_of(s.publication())):
         return key, None
     return stem, ext
 

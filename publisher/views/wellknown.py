@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
 from publisher import void_stats
+from publisher.catalog.ledgerfile import ledger_of, summaries
 from publisher.formats import HTML, RDF_FORMATS, TURTLE, Format
 from publisher.http import HttpError
 from publisher.http.caching import LruCache, PublicationCache, finish
@@ -117,8 +118,11 @@ def void_graph(s: Site, publication: Publication) -> Graph:
         g.add((dataset, VOID.classPartition, partition))
         g.add((partition, VOID["class"], URIRef(cls)))
         g.add((partition, VOID.entities, Literal(count)))
-    live = {iri: e for iri, e in publication.ledger.items() if not e.get("removed")}
-    examples = sorted(iri for iri, e in live.items() if e.get("kind") == "offering")[:3]
+    examples = sorted(
+        iri
+        for iri, e in summaries(ledger_of(publication))
+        if not e.removed and e.kind == "offering"
+    )[:3]
     for iri in examples:
         g.add((dataset, VOID.exampleResource, URIRef(iri)))
     for name, dump in sorted(publication.manifest.get("dumps", {}).items()):
@@ -276,7 +280,7 @@ def _urls(s: Site, publication: Publication, start: int, size: int) -> Iterator[
             yield entity.iri
         yield ""
 
-    ledger = publication.ledger
+    ledger = ledger_of(publication)
     # Sliced before the URLs are made, so a late page costs no more than the first.
     for iri in islice(every(), start, start + size):
         if iri is None:
@@ -284,8 +288,9 @@ def _urls(s: Site, publication: Publication, start: int, size: int) -> Iterator[
         elif iri == "":
             yield f"{root}/ontology", modified
         else:
-            entry = ledger.get(iri) or {}
-            yield f"{root}/doc/{iri[len(space) :]}", (entry.get("modified") or modified)[:10]
+            entry = ledger.summary(iri)
+            changed = entry.modified if entry is not None else None
+            yield f"{root}/doc/{iri[len(space) :]}", (changed or modified)[:10]
 
 
 def _url(loc: str, modified: str) -> str:

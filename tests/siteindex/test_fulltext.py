@@ -12,18 +12,24 @@ import pytest
 
 from publisher.publication import Publication
 from publisher.siteindex import fulltext, index_path
+from publisher.siteindex.schema import TABLES
 
-SCHEMA = """
-CREATE TABLE search_text (
-  entity INTEGER PRIMARY KEY, title TEXT NOT NULL, keywords TEXT NOT NULL,
-  names TEXT NOT NULL, body TEXT NOT NULL
-);
-CREATE VIRTUAL TABLE search USING fts5(
-  title, keywords, names, body,
-  content='search_text', content_rowid='entity', detail=column,
-  tokenize="unicode61 remove_diacritics 0"
-);
-"""
+
+def full_text_tables() -> str:
+    """The two tables of the full-text index as the site index declares them
+    (``schema.TABLES``), for a database that has nothing else."""
+    scratch = sqlite3.connect(":memory:")
+    scratch.executescript(TABLES)
+    statements = scratch.execute(
+        "SELECT sql FROM sqlite_master WHERE name IN ('search_text', 'search') "
+        "ORDER BY name = 'search'"  # the content table first
+    ).fetchall()
+    scratch.close()
+    assert len(statements) == 2, statements
+    return ";\n".join(sql for (sql,) in statements) + ";"
+
+
+SCHEMA = full_text_tables()
 
 
 def writable_copy(publication: Publication, tmp_path: Path) -> sqlite3.Connection:
