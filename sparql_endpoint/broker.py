@@ -407,7 +407,7 @@ class Broker:
     def _worker_readable(self, worker: Worker) -> None:
         while not worker.dead:
             try:
-                record = worker.sock.recv(wire.RECORD_LIMIT)
+                record = wire.receive_record(worker.sock)
             except BlockingIOError:
                 return
             except OSError:
@@ -524,7 +524,7 @@ class Broker:
     def _web_readable(self, conn: WebConn) -> None:
         while not conn.closed:
             try:
-                record = conn.sock.recv(wire.RECORD_LIMIT, socket.MSG_DONTWAIT)
+                record = wire.receive_record(conn.sock, socket.MSG_DONTWAIT)
             except BlockingIOError:
                 return
             except OSError:

@@ -13,6 +13,7 @@ killing this process, which is why queries never run in a web or broker process
 from __future__ import annotations
 
 import ctypes
+import os
 import socket
 import time
 from collections.abc import Iterable
@@ -301,11 +302,13 @@ def serve(sock: socket.socket, store: ox.Store) -> None:
     """Run jobs until the broker closes the socket."""
     while True:
         try:
-            record, fds, _flags, _address = socket.recv_fds(sock, wire.RECORD_LIMIT, 1)
+            record, fds = wire.receive_with_fd(sock)
         except OSError:
             return
         if not record:
             return
+        for extra in fds[1:]:
+            os.close(extra)
         if not fds:
             continue
         web = socket.socket(fileno=fds[0])  # the web process's connection, for this job
