@@ -35,6 +35,7 @@ keeps the prepared publication and Oxigraph's store for the next run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import http.client
 import json
@@ -56,6 +57,8 @@ from sparql_servers import (
     ROOT,
     Meter,
     Server,
+    broker_status,
+    copy_of,
     fetch,
     free_port,
     ours,
@@ -218,6 +221,7 @@ class Run:
     refusals: dict[str, int]  # "status: first words of the message" -> count
     latencies: list[float]  # seconds, sorted
     pss_roles: dict[str, tuple[int, float]]  # at the highest PSS seen: role -> (count, MB)
+    cpu_roles: dict[str, float]  # CPU seconds by process role
 
 
 def combined(runs: list[Run]) -> Run:
@@ -240,6 +244,10 @@ def combined(runs: list[Run]) -> Run:
         refusals=refusals,
         latencies=latencies,
         pss_roles=peak.pss_roles,
+        cpu_roles={
+            name: sum(r.cpu_roles.get(name, 0.0) for r in runs)
+            for name in sorted({name for r in runs for name in r.cpu_roles})
+        },
     )
 
 
@@ -308,6 +316,7 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
         refusals=refusals,
         latencies=latencies,
         pss_roles=roles[0],
+        cpu_roles=meter.by_role(),
     )
 
 
@@ -363,6 +372,12 @@ def main() -> int:
         "--set", action="append", default=[], metavar="NAME=VALUE",
         help="an endpoint setting for our server, e.g. worker_nice=0 on a shared machine",
     )  # fmt: skip
+    parser.add_argument(
+        "--variant", action="append", default=[], metavar="LABEL:NAME=VALUE,...",
+        help="one more configuration of our server (its settings on top of --set), run by "
+        "turns with the others in the uncached mixes, e.g. keep0:worker_keep_mb=0; "
+        "LABEL@CHECKOUT: run the code of another checkout (git worktree) of the project",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.dump and not args.base:
         parser.error("--dump needs --base")
@@ -389,22 +404,42 @@ def main() -> int:
         for name, _, value in (item.partition("=") for item in args.set)
     }
     uncached = {**chosen, "AVOINKUNTA_SPARQL_RESULT_CACHE_MB": "0"}
-    with oxigraph(work, pub, oxi_port) as peer, ours(work, pub, ours_port, args.workers,
-                                                     uncached) as mine:  # fmt: skip
+    variants: list[tuple[str, dict[str, str], Path]] = []
+    for item in args.variant:
+        label, _, pairs = item.partition(":")
+        label, _, checkout = label.partition("@")
+        extra = {
+            f"AVOINKUNTA_SPARQL_{name.upper()}": value
+            for name, _, value in (pair.partition("=") for pair in pairs.split(",") if pair)
+        }
+        variants.append((label, {**uncached, **extra}, Path(checkout) if checkout else ROOT))
+    with contextlib.ExitStack() as stack:
+        peer = stack.enter_context(oxigraph(work, pub, oxi_port))
+        mine = stack.enter_context(ours(work, pub, ours_port, args.workers, uncached))
+        others = [
+            stack.enter_context(
+                ours(work, copy_of(pub, work, label), free_port(), args.workers, env,
+                     name=f"ours:{label}", root=root)
+            )
+            for label, env, root in variants
+        ]  # fmt: skip
+        mines = [mine, *others]
         if "fixed" not in args.skip:
             print(f"\nfixed cost, server CPU ms per ASK {{}} ({args.fixed} requests, keep-alive):")
             part = max(1, args.fixed // args.rounds)
-            costs: dict[str, list[float]] = {"ours": [], "oxigraph": []}
-            for _ in range(args.rounds):  # by turns, as the mixes below
-                for server in (mine, peer):
+            costs: dict[str, list[float]] = {s.name: [] for s in (*mines, peer)}
+            for index in range(args.rounds):  # by turns, as the mixes below
+                for server in _turn([*mines, peer], index):
                     costs[server.name].append(fixed_cost(server, part))
-            mine_ms, peer_ms = (statistics.mean(costs[name]) for name in ("ours", "oxigraph"))
-            print(f"  ours {mine_ms:.3f}   oxigraph {peer_ms:.3f}")
-            summary.append(
-                f"FIXED COST  ASK {{}}: ours {mine_ms:.3f} ms CPU per request, oxigraph "
-                f"{peer_ms:.3f} (goal: ours <= 0.5) {'met' if mine_ms <= 0.5 else 'MISSED'}"
-            )
-
+            means = {name: statistics.mean(values) for name, values in costs.items()}
+            print("  " + "   ".join(f"{name} {ms:.3f}" for name, ms in means.items()))
+            for server in mines:
+                mine_ms = means[server.name]
+                summary.append(
+                    f"FIXED COST  ASK {{}}: {server.name} {mine_ms:.3f} ms CPU per request, "
+                    f"oxigraph {means['oxigraph']:.3f} (goal: ours <= 0.5) "
+                    f"{'met' if mine_ms <= 0.5 else 'MISSED'}"
+                )
         values = values_from(peer, prefixes)
         fixed_queries = [(ex.slug, ex.text(prefixes)) for ex in examples()]
         print("\nexample queries, once each, uncached (ms; answers compared):")
@@ -450,40 +485,51 @@ def main() -> int:
                 sequence(100 * clients + i, count, mix, TEMPLATES, values, prefixes)
                 for i in range(clients)
             ]
-            # In rounds, the two servers by turns (the first one changing each round), so
-            # that a shared machine's changing load falls on both alike.
-            rounds: dict[str, list[Run]] = {"ours": [], "oxigraph": []}
+            # In rounds, the servers by turns (the first one changing each round), so
+            # that a shared machine's changing load falls on all alike.
+            rounds: dict[str, list[Run]] = {s.name: [] for s in (*mines, peer)}
+            before = {s.name: broker_status(s) for s in mines}
             size = -(-count // args.rounds)
             for index in range(args.rounds):
                 part = [w[index * size : (index + 1) * size] for w in workloads]
                 if not part[0]:
                     break
-                for server in (mine, peer) if index % 2 == 0 else (peer, mine):
+                for server in _turn([*mines, peer], index):
                     rounds[server.name].append(run(server, part))
+            after = {s.name: broker_status(s) for s in mines}
             results = {name: combined(runs) for name, runs in rounds.items()}
+            peer_run = results["oxigraph"]
             for name, r in results.items():
-                ratio = results["ours"].qps / results["oxigraph"].qps
+                shown = f"{r.qps / peer_run.qps:.2f}" if name != "oxigraph" else ""
                 print(f"{clients:>7} | {name:8s} {r.qps:7.1f} {r.p50:8.1f} {r.p95:8.1f} "
                       f"{r.errors:4d} {r.wall:7.1f} {r.cpu:7.1f} {r.pss_max:7.0f} | "
-                      f"{ratio:.2f}" if name == "ours" else
-                      f"{clients:>7} | {name:8s} {r.qps:7.1f} {r.p50:8.1f} {r.p95:8.1f} "
-                      f"{r.errors:4d} {r.wall:7.1f} {r.cpu:7.1f} {r.pss_max:7.0f} |")  # fmt: skip
+                      f"{shown}")  # fmt: skip
                 if r.refusals:
                     print(f"{'':7s}   {name} errors: {r.refusals}")
-                if name == "ours":
+                if name != "oxigraph":
                     print(f"{'':7s}   PSS at its highest, by process: " + ", ".join(
                         f"{role} {count} x = {mb:.0f} MB"
                         for role, (count, mb) in sorted(r.pss_roles.items())
                     ))  # fmt: skip
-            mine_run, peer_run = results["ours"], results["oxigraph"]
-            ratio = mine_run.qps / peer_run.qps
-            summary.append(
-                f"MIX RATIO   {clients} client(s), uncached: ours/oxigraph = {ratio:.2f} "
-                f"({mine_run.qps:.2f} vs {peer_run.qps:.2f} q/s; errors {mine_run.errors} vs "
-                f"{peer_run.errors}; server CPU s {mine_run.cpu:.1f} vs {peer_run.cpu:.1f}; p50 "
-                f"ms {mine_run.p50:.0f} vs {peer_run.p50:.0f}) (goal >= 1.0, 0 errors) "
-                f"{'met' if ratio >= 1.0 and not mine_run.errors else 'MISSED'}"
-            )
+                    changed = {
+                        key: _delta(after[name].get(key), before[name].get(key))
+                        for key in ("served", "recycled", "restarts")
+                    }
+                    print(f"{'':7s}   broker: " + ", ".join(f"{k} {v}" for k, v in changed.items()))
+                    print(f"{'':7s}   CPU s by process: " + ", ".join(
+                        f"{role} {seconds:.1f}" for role, seconds in r.cpu_roles.items()
+                    ))  # fmt: skip
+            for server in mines:
+                mine_run = results[server.name]
+                ratio = mine_run.qps / peer_run.qps
+                summary.append(
+                    f"MIX RATIO   {clients} client(s), uncached, {server.name}: ours/oxigraph = "
+                    f"{ratio:.2f} ({mine_run.qps:.2f} vs {peer_run.qps:.2f} q/s; errors "
+                    f"{mine_run.errors} vs {peer_run.errors}; server CPU s {mine_run.cpu:.1f} vs "
+                    f"{peer_run.cpu:.1f}; p50 ms {mine_run.p50:.0f} vs {peer_run.p50:.0f}) "
+                    f"(goal >= 1.0, 0 errors) "
+                    f"{'met' if ratio >= 1.0 and not mine_run.errors else 'MISSED'}"
+                )
         print(f"ours, whole server PSS idle: {idle_pss:.0f} MB")
 
     if "cached" in args.skip:
@@ -513,6 +559,18 @@ def main() -> int:
     )
     _summary(summary)
     return 0
+
+
+def _turn(servers: list[Server], index: int) -> list[Server]:
+    """The servers in this round's order: each round starts with the next one."""
+    shift = index % len(servers)
+    return servers[shift:] + servers[:shift]
+
+
+def _delta(after: object, before: object) -> object:
+    if isinstance(after, int) and isinstance(before, int):
+        return after - before
+    return "?"
 
 
 def _summary(lines: list[str]) -> None:

@@ -121,9 +121,14 @@ class Meter:
     def __init__(self, root: int):
         self.root = root
         self._seen: dict[int, float] = {}
+        self._roles: dict[int, str] = {}
 
     def _sample(self) -> dict[int, float]:
-        return {pid: cpu_seconds([pid]) for pid in tree(self.root)}
+        found = {pid: cpu_seconds([pid]) for pid in tree(self.root)}
+        for pid in found:
+            if pid not in self._roles:
+                self._roles[pid] = role(pid)
+        return found
 
     def start(self) -> None:
         self._base = self._sample()
@@ -136,6 +141,14 @@ class Meter:
     def seconds(self) -> float:
         self.update()
         return sum(v - self._base.get(pid, 0.0) for pid, v in self._seen.items())
+
+    def by_role(self) -> dict[str, float]:
+        """The CPU seconds of ``seconds()`` by process role (web, broker, worker, ...)."""
+        found: dict[str, float] = {}
+        for pid, value in self._seen.items():
+            name = self._roles.get(pid, "gone")
+            found[name] = found.get(name, 0.0) + value - self._base.get(pid, 0.0)
+        return found
 
 
 # --- publications ---------------------------------------------------------------------
@@ -196,6 +209,7 @@ class Server:
     base: str  # the site, ending with '/'
     process: subprocess.Popen[bytes]
     log: Path
+    out: str = ""  # ours: its OUT folder
 
     @property
     def port(self) -> int:
@@ -222,18 +236,26 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, limit: float
 
 @contextmanager
 def ours(
-    work: Path, pub: Publication, port: int, workers: int, env: dict[str, str]
+    work: Path,
+    pub: Publication,
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    name: str = "ours",
+    root: Path = ROOT,
 ) -> Iterator[Server]:
+    """Our server (``avoinkunta serve``), running the code of the checkout ``root``."""
     log = work / f"ours-{port}.log"
+    code = {"PYTHONPATH": str(root)} if root != ROOT else {}
     process = subprocess.Popen(
         serve_command(pub.path.parent.parent, port, workers),
-        env={**os.environ, "AVOINKUNTA_BASE_URI": pub.base_uri, **env},
+        env={**os.environ, "AVOINKUNTA_BASE_URI": pub.base_uri, **code, **env},
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
-        cwd=ROOT,
+        cwd=root,
     )
     base = f"http://127.0.0.1:{port}/"
-    server = Server("ours", f"{base}sparql", base, process, log)
+    server = Server(name, f"{base}sparql", base, process, log, str(pub.path.parent.parent))
     try:
         wait_for(server.url, process, log)
         yield server
@@ -353,3 +375,36 @@ def wants_graph(query: str) -> bool:
     return any(
         line.strip().upper().startswith(("CONSTRUCT", "DESCRIBE")) for line in query.splitlines()
     )
+
+
+def copy_of(pub: Publication, work: Path, label: str) -> Publication:
+    """The same publication in an OUT folder of its own (hard links: the same files, so
+    one page cache), for a second server of ours with other settings (each OUT has its
+    own broker socket)."""
+    out = work / f"out-{label}"
+    if not out.exists():
+        staging = work / f"out-{label}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        subprocess.run(["cp", "-al", str(pub.path.parent.parent), str(staging)], check=True)
+        shutil.rmtree(staging / ".sparql", ignore_errors=True)
+        staging.rename(out)
+    copied = Publication.current(out)
+    assert copied is not None
+    return copied
+
+
+def broker_status(server: Server) -> dict[str, object]:
+    """Our server's broker figures (workers recycled and restarted, jobs served)."""
+    from publisher.server import broker_socket_path
+    from sparql_endpoint.client import BrokerClient
+
+    out = Path(server.out) if server.out else None
+    if out is None:
+        return {}
+    client = BrokerClient(broker_socket_path(out))
+    try:
+        return client.status()
+    except Exception:
+        return {}
+    finally:
+        client.close()

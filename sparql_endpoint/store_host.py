@@ -88,7 +88,7 @@ def _fork_worker(
     options: dict[str, Any],
     network: bool,
 ) -> None:
-    parent_end, child_end = socket.socketpair()
+    parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
     if pid == 0:  # the worker
         try:

@@ -1,15 +1,19 @@
 """The query worker: a process forked from the store host, running one query at a time.
 
-The broker sends a job frame (``wire.JOB``) over the worker's Unix socket and reads back
-``WHOLE`` (a result that fits in one chunk: head and bytes in one frame), or ``HEAD``,
-``DATA``… and ``END``; or ``ERROR`` at any point. The broker enforces the time and
-memory limits by killing this process, which is why queries never run in a web or
-broker process (pyoxigraph cannot be interrupted, and a thread cannot be killed).
+The broker sends a job frame (``wire.JOB``) over the worker's Unix socket together with
+the web process's connection for that query (SCM_RIGHTS). The worker writes the answer
+straight to the web process: ``WHOLE`` (a result that fits in one chunk: head and bytes
+in one frame), or ``HEAD``, ``DATA``… and ``END``; or ``ERROR`` at any point. Then it
+tells the broker ``DONE`` (with the whole-result frame when the broker asked for it for
+its cache: ``wire.JOB_CACHE``). The broker enforces the time and memory limits by
+killing this process, which is why queries never run in a web or broker process
+(pyoxigraph cannot be interrupted, and a thread cannot be killed).
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import socket
 import time
 from collections.abc import Iterable
@@ -20,7 +24,7 @@ import pyoxigraph as ox
 from sparql_endpoint import wire
 from sparql_endpoint.syntax import explain
 
-CHUNK = 64 * 1024
+CHUNK = wire.CHUNK
 TRIM_AFTER = 0.05  # seconds: a job that ran this long gives its freed heap back
 
 
@@ -59,6 +63,7 @@ class _ChunkWriter:
         self._sock = sock
         self._head: dict[str, Any] | None = head
         self._buffer = bytearray()
+        self.whole: bytes | None = None  # the WHOLE frame sent, if it was one
 
     def write(self, data: bytes) -> int:
         self._buffer += data
@@ -66,8 +71,12 @@ class _ChunkWriter:
             if self._head is not None:
                 wire.send(self._sock, wire.HEAD, self._head)
                 self._head = None
-            wire.send(self._sock, wire.DATA, bytes(self._buffer))
-            self._buffer.clear()
+            buffer = self._buffer
+            whole = len(buffer) - len(buffer) % CHUNK
+            with memoryview(buffer) as view:
+                for start in range(0, whole, CHUNK):  # one record holds one chunk
+                    wire.send(self._sock, wire.DATA, bytes(view[start : start + CHUNK]))
+            del buffer[:whole]
         return len(data)
 
     def flush(self) -> None:
@@ -75,12 +84,21 @@ class _ChunkWriter:
 
     def finish(self) -> None:
         if self._head is not None:
-            wire.send(self._sock, wire.WHOLE, {"head": self._head, "data": bytes(self._buffer)})
+            frame = wire.encode(wire.WHOLE, {"head": self._head, "data": bytes(self._buffer)})
+            _send_frame(self._sock, frame)
+            self.whole = frame
         else:
             if self._buffer:
                 wire.send(self._sock, wire.DATA, bytes(self._buffer))
             wire.send(self._sock, wire.END, b"")
         self._buffer.clear()
+
+
+def _send_frame(sock: socket.socket, frame: bytes) -> None:
+    try:
+        sock.sendall(frame)
+    except OSError as exc:
+        raise wire.Closed(str(exc)) from exc
 
 
 def _dataset_options(job: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +190,9 @@ def _query(
     return store.query(job["query"], base_iri=base, prefixes=everything, **options)
 
 
-def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
+def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> bytes | None:
+    """Answer ``job`` on ``sock`` (the web process's connection); the WHOLE frame sent,
+    if the result was one."""
     try:
         options = _dataset_options(job)
     except ValueError as exc:
@@ -219,6 +239,7 @@ def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
         del result
         _MALLOC_TRIM(0)
     writer.finish()
+    return writer.whole
 
 
 def _write(
@@ -257,27 +278,48 @@ def _write(
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
 
+def answer(store: ox.Store, kind: bytes, job: dict[str, Any], web: socket.socket) -> dict[str, Any]:
+    """Run one job, its answer written to the web process's connection ``web``; what the
+    broker is told when it is done."""
+    whole: bytes | None = None
+    gone = False
+    try:
+        try:
+            whole = run_job(store, job, web)
+        except QueryFailed as failure:
+            error = {
+                "status": failure.status,
+                "message": failure.message,
+                "position": failure.position,
+            }
+            wire.send(web, wire.ERROR, error)
+    except wire.Closed:  # the web process gave up on it (its client went away)
+        gone = True
+    return {"whole": whole if kind == wire.JOB_CACHE else None, "gone": gone}
+
+
 def serve(sock: socket.socket, store: ox.Store) -> None:
     """Run jobs until the broker closes the socket."""
-    reader = wire.Reader(sock)
     while True:
         try:
-            kind, job = reader.receive()
-        except wire.Closed:
+            record, fds = wire.receive_with_fd(sock)
+        except OSError:
             return
-        if kind != wire.JOB:
+        if not record:
+            return
+        for extra in fds[1:]:
+            os.close(extra)
+        if not fds:
             continue
+        web = socket.socket(fileno=fds[0])  # the web process's connection, for this job
         try:
-            run_job(store, job, sock)
-        except QueryFailed as failure:
-            try:
-                error = {
-                    "status": failure.status,
-                    "message": failure.message,
-                    "position": failure.position,
-                }
-                wire.send(sock, wire.ERROR, error)
-            except wire.Closed:
-                return
+            kind, payload = wire.parse(record)
+            if kind not in (wire.JOB, wire.JOB_CACHE):
+                continue
+            outcome = answer(store, kind, wire.decode(kind, payload), web)
+        finally:
+            web.close()
+        try:
+            wire.send(sock, wire.DONE, outcome)
         except wire.Closed:
             return
