@@ -186,7 +186,10 @@ TEMPLATE_FUNCTIONS: dict[str, Any] = {
 
 
 def init_app(app: Flask) -> None:
+    from publisher.render.datatable import data_table
+
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
+    app.jinja_env.globals["data_table_html"] = data_table  # (templates/_macros.html)
 
 
 def head_links() -> dict[str, Any]:
