@@ -6,7 +6,7 @@ is the same mapping (IRI → entry dict, in the file's order) without holding th
 file is mapped into memory (its pages are the system's page cache, shared by every web
 process), an entry is decoded from its line when asked for, and what pages ask of every
 entry (kind, first published, modified, removed) is kept as a small tuple of shared strings
-(~10 MB in all at 30,000 offerings).
+(~6 MB in all at 30,000 offerings).
 
 The build writes the file one entry a line (``publisher.ledger.write_ledger``); a file
 written otherwise is read whole, as ``Publication.ledger`` reads it.
@@ -38,8 +38,9 @@ class LedgerFile(Mapping[str, dict[str, Any]]):
         self.path = path
         self._map: mmap.mmap | None = None
         self._whole: dict[str, dict[str, Any]] | None = None
-        # IRI → (start, end) of the entry's JSON object in the file, and its summary
-        self._where: dict[str, tuple[int, int]] = {}
+        # IRI → start << 32 | end of the entry's JSON object in the file, and its summary
+        # (one object for each distinct summary: the entries of one build share them)
+        self._where: dict[str, int] = {}
         self._summaries: dict[str, Summary] = {}
         try:
             with path.open("rb") as file:
@@ -58,7 +59,7 @@ class LedgerFile(Mapping[str, dict[str, Any]]):
         size = len(data)
         if data[:2] != b"{\n":
             return data[:3] == b"{}\n" and size == 3
-        strings: dict[str, str] = {}
+        shared: dict[Summary, Summary] = {}
         start = 2
         while start < size:
             end = data.find(b"\n", start)
@@ -77,10 +78,13 @@ class LedgerFile(Mapping[str, dict[str, Any]]):
                 return False
             if not isinstance(iri, str) or not isinstance(entry, dict):
                 return False
-            self._where[iri] = (split + 2, line_end)
-            self._summaries[iri] = Summary(
-                *(_shared(strings, entry.get(name)) for name in Summary._fields)
-            )
+            self._where[iri] = (split + 2) << 32 | line_end
+            brief = _summary(entry)
+            try:
+                brief = shared.setdefault(brief, brief)
+            except TypeError:  # a value that is not a string (kept as it is)
+                pass
+            self._summaries[iri] = brief
             start = end + 1
         return False
 
@@ -89,9 +93,9 @@ class LedgerFile(Mapping[str, dict[str, Any]]):
     def __getitem__(self, iri: str) -> dict[str, Any]:
         if self._whole is not None:
             return self._whole[iri]
-        start, end = self._where[iri]
+        where = self._where[iri]
         assert self._map is not None
-        entry: dict[str, Any] = json.loads(self._map[start:end])
+        entry: dict[str, Any] = json.loads(self._map[where >> 32 : where & 0xFFFFFFFF])
         return entry
 
     def __contains__(self, iri: object) -> bool:
@@ -154,10 +158,3 @@ def _read_whole(path: Path) -> dict[str, dict[str, Any]]:
 
 def _summary(entry: dict[str, Any]) -> Summary:
     return Summary(*(entry.get(name) for name in Summary._fields))
-
-
-def _shared(strings: dict[str, str], value: Any) -> Any:
-    """One string object for each distinct value (the dates of one build repeat)."""
-    if isinstance(value, str):
-        return strings.setdefault(value, value)
-    return value

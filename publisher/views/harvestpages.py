@@ -158,8 +158,14 @@ def _entry(graph: Graph, node: Any, lang: str) -> dict[str, Any]:
     }
 
 
-def catalogue_page(site: Site, which: str, path: str, graph: Graph) -> Response:
-    """One page of /catalog (DCAT-AP) or /catalog/adms (ADMS-AP) as HTML."""
+def catalogue_response(site: Site, body: bytes) -> Response:
+    """The response of a catalogue page's HTML ``body`` (see `catalogue_body`)."""
+    return _html(site, body, page_language())
+
+
+def catalogue_body(site: Site, which: str, path: str, graph: Graph) -> bytes:
+    """The HTML of one page of /catalog or /catalog/adms: a function of ``graph`` (the
+    page's Turtle) and of the request's variant (publisher.render.html.variant_key)."""
     lang = page_language()
     catalog_types = (DCAT.Catalog,)
     entry_types = (
@@ -218,7 +224,7 @@ def catalogue_page(site: Site, which: str, path: str, graph: Graph) -> Response:
         d=words(lang),
         fmt=lambda n: format_count(int(n), lang),
     ).encode("utf-8")
-    return _html(site, body, lang)
+    return body
 
 
 def dumps_page(site: Site) -> Response:
