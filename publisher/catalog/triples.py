@@ -1,6 +1,8 @@
-"""The graphs a catalogue page is built in: a set of rdflib-term triples with the few
-reads the builders make (``add``, ``objects``, ``value``, ``(s, p, o) in`` with ``o``
-possibly None, iteration), indexed by subject and predicate.
+"""The graphs a catalogue page (and a document's HTML) is built in: a set of rdflib-term
+triples with the few reads the builders and publisher.render.lens make (``add``,
+``objects``, ``value``, ``subjects``, ``predicate_objects``, ``(s, p, o) in`` with ``o``
+possibly None, iteration), indexed by subject and predicate; what a pattern gives comes in
+the order rdflib's SimpleMemory store would give it for the same additions.
 
 A page of 50 assets adds about 9,000 triples and reads some 130 descriptions; rdflib's
 Graph costs tens of microseconds per triple in bookkeeping the builders never use (contexts,
@@ -52,8 +54,19 @@ class TripleSet:
             return False
         return True if o is None else o in objects
 
-    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
+    def objects(self, subject: Node | None, predicate: Node) -> Iterator[Node]:
+        """The objects of ``subject``'s ``predicate`` in the order added (of every
+        subject's when ``subject`` is None)."""
+        if subject is None:
+            return iter([o for po in self._index.values() for o in po.get(predicate, ())])
         return iter(list(self._index.get(subject, {}).get(predicate, ())))
+
+    def subjects(self, predicate: Node, obj: Node) -> Iterator[Node]:
+        return iter([s for s, po in self._index.items() if obj in po.get(predicate, ())])
+
+    def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
+        """``subject``'s (predicate, object) pairs, grouped by predicate, in the order added."""
+        return iter([(p, o) for p, os in self._index.get(subject, {}).items() for o in os])
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         for o in self._index.get(subject, {}).get(predicate, ()):

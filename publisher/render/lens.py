@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, NamespaceManager
 from rdflib.term import Node
 
+from publisher.catalog.triples import TripleSet
 from publisher.render.lang import pick, pick_all
 
 LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
@@ -42,11 +43,24 @@ class Link:
 
 
 class Lens:
-    def __init__(self, graph: Graph, lang: str, href: Callable[[str], str | None]) -> None:
-        """`href(iri)` gives the path of one of our IRIs on this site, or None for others."""
+    def __init__(
+        self,
+        graph: Graph | TripleSet,
+        lang: str,
+        href: Callable[[str], str | None],
+        namespaces: NamespaceManager | None = None,
+    ) -> None:
+        """`href(iri)` gives the path of one of our IRIs on this site, or None for others;
+        `namespaces` the prefixes of CURIEs (the graph's own when None: a TripleSet has
+        none). The graph must not change once the lens is made: a page asks for the label
+        and link of one node many times (its body, its data table), and gets them once."""
         self.graph = graph
         self.lang = lang
         self._href = href
+        self._namespaces = namespaces
+        self._labels: dict[Node, tuple[str, str | None]] = {}
+        self._links: dict[Node, Link | None] = {}
+        self._curies: dict[URIRef, str] = {}
 
     # --- values ----------------------------------------------------------------------
 
@@ -97,6 +111,12 @@ class Lens:
     def label_lang(self, node: Node) -> tuple[str, str | None]:
         """The label and, when it is a fallback in another language, that language (for a
         ``lang`` attribute); None when the label is in the page's language or untagged."""
+        found = self._labels.get(node)
+        if found is None:
+            found = self._labels[node] = self._label_lang(node)
+        return found
+
+    def _label_lang(self, node: Node) -> tuple[str, str | None]:
         for predicate in LABEL_PROPERTIES:
             lit = pick(self.graph.objects(node, predicate), self.lang)
             if lit is not None:
@@ -106,6 +126,12 @@ class Lens:
         return str(node), None
 
     def link(self, node: Node) -> Link | None:
+        if node in self._links:
+            return self._links[node]
+        found = self._links[node] = self._link(node)
+        return found
+
+    def _link(self, node: Node) -> Link | None:
         if not isinstance(node, URIRef):
             return None
         iri = str(node)
@@ -139,10 +165,15 @@ class Lens:
         return [(p, sorted(vs, key=_sort_key)) for p, vs in sorted(by_predicate.items())]
 
     def curie(self, iri: URIRef) -> str:
+        found = self._curies.get(iri)
+        if found is None:
+            found = self._curies[iri] = self._curie(iri)
+        return found
+
+    def _curie(self, iri: URIRef) -> str:
         try:
-            prefix, namespace, name = self.graph.namespace_manager.compute_qname(
-                str(iri), generate=False
-            )
+            manager = self._namespaces or self.graph.namespace_manager  # type: ignore[union-attr]
+            prefix, namespace, name = manager.compute_qname(str(iri), generate=False)
         except (KeyError, ValueError):
             return str(iri)
         return f"{prefix}:{name}" if prefix else str(iri)

@@ -7,6 +7,7 @@ and an IRI never published 404 (see the ledger in publisher.ledger).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,10 +15,11 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD, NamespaceManager
 
 from publisher import reads
 from publisher.catalog.ledgerfile import ledger_of
+from publisher.catalog.triples import TripleSet
 from publisher.formats import BY_EXT, DOCUMENT_FORMATS, HTML, Format
 from publisher.http import HttpError, choose_format, redirect
 from publisher.http.caching import LruCache, add_vary, finish, parse_timestamp
@@ -36,8 +38,7 @@ from publisher.render.rdf import serialise, write
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
 from publisher.siteindex import Selection, SiteIndex, best_label
-from publisher.store import ReadStore, new_graph, rdflib_term
-from publisher.terms import to_rdflib
+from publisher.store import ReadStore, new_graph
 from publisher.uris import DOC_EXTENSIONS, UriScheme
 from publisher.views.representations import not_acceptable
 
@@ -141,12 +142,13 @@ def _render(
         body = write(triples, fmt, _namespaces(vocab))
         objects = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
         return Rendered(body, _last_modified(publication, objects, iri))
-    graph = _description(store, iri, vocab)
+    graph = _description(store, iri)
     subject = URIRef(iri)
     assert lang is not None
     related = _related(s, kind, key, lang)
-    reads.add_licence_facts(store, graph, vocab)
-    lens = Lens(graph, lang, local_href)
+    # (it reads objects(None, p) and adds: a TripleSet has both)
+    reads.add_licence_facts(store, graph, vocab)  # type: ignore[arg-type]
+    lens = Lens(graph, lang, local_href, _namespace_manager(vocab))
     html = render_page(
         f"kinds/{kind}.html",
         lang=lang,
@@ -171,16 +173,16 @@ def _render(
 _PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
 
 
-def _description(store: ReadStore, iri: str, vocab: str) -> Graph:
-    """``store.describe(iri, vocab=vocab)`` in rdflib's SimpleMemory store: a page reads
-    its graph and needs no contexts, which make rdflib's default store dearer to fill (the same
-    triples, iterated in the same order)."""
-    graph = new_graph(vocab, store="SimpleMemory")
-    graph.addN(
-        (rdflib_term(t.subject), to_rdflib(t.predicate), rdflib_term(t.object), graph)
-        for t in store.describe_triples(iri)
-    )
-    return graph
+def _description(store: ReadStore, iri: str) -> TripleSet:
+    """``store.describe(iri)`` as the page reads it: a TripleSet (the same triples, read
+    in the same order as from rdflib's SimpleMemory store, without its bookkeeping)."""
+    return TripleSet.of(store.describe_triples(iri))
+
+
+@functools.lru_cache(maxsize=8)
+def _namespace_manager(vocab: str) -> NamespaceManager:
+    """The prefixes of a description (`new_graph`), for the CURIEs of its data table."""
+    return new_graph(vocab).namespace_manager
 
 
 def _namespaces(vocab: str) -> dict[str, str]:
