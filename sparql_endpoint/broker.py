@@ -234,9 +234,10 @@ class Broker:
         for job in self.running:
             due.append(job.deadline - now)
             due.append(MEMORY_CHECK_INTERVAL)
-        coming_up = self._coming_up(now)
-        for _address, job in self.fairness.waiting():
-            due.append(self._wait_deadline(job, coming_up(job)) - now)
+        if self.fairness.queued():
+            coming_up = self._coming_up(now)
+            for _address, job in self.fairness.waiting():
+                due.append(self._wait_deadline(job, coming_up(job)) - now)
         return max(0.0, min(due))
 
     def _coming_up(self, now: float) -> Callable[[Job], bool]:
@@ -417,7 +418,8 @@ class Broker:
                 return
             try:
                 kind, payload = wire.parse(record)
-            except wire.Closed:
+            except wire.Closed as exc:
+                log(f"worker {worker.pid} sent a broken frame: {exc}")
                 self._worker_died(worker)
                 return
             if kind == wire.STATUS_REPLY and not worker.ready:
@@ -803,7 +805,8 @@ class Broker:
         kind = wire.JOB if job.cache_key is None else wire.JOB_CACHE
         try:
             socket.send_fds(worker.sock, [wire.frame(kind, job.payload)], [job.conn.sock.fileno()])
-        except OSError:
+        except OSError as exc:
+            log(f"cannot give worker {worker.pid} its job: {exc}")
             self._worker_died(worker)
 
     def _refuse_waiting(
@@ -846,23 +849,8 @@ class Broker:
     def _enforce(self, now: float) -> None:
         settings = self.settings
         self._preempt_reserved(now)
-        coming_up = self._coming_up(now)
-        for address, job in list(self.fairness.waiting()):
-            starting = coming_up(job)
-            if now >= self._wait_deadline(job, starting):
-                self.fairness.remove(address, job)
-                self.fairness.refuse(address, now, own_doing=False)
-                job.conn.job = None
-                ready = any(h.state == "ready" for h in self.hosts.values())
-                if not ready:
-                    message = "The query service is still loading the publication; try again."
-                elif starting:
-                    message = "The query service is still starting its workers; try again."
-                else:
-                    message = "All query workers are busy; try again in a moment."
-                self._refuse(
-                    job, 503, message, {"Retry-After": str(max(1, round(settings.queue_wait)))}
-                )
+        if self.fairness.queued():
+            self._expire_waiting(now)
         check_memory = settings.worker_memory_mb and now >= self._next_memory_check
         if check_memory:
             self._next_memory_check = now + MEMORY_CHECK_INTERVAL
@@ -888,6 +876,27 @@ class Broker:
         if now >= self._next_forget:
             self._next_forget = now + 60.0
             self.fairness.forget_idle(now)
+
+    def _expire_waiting(self, now: float) -> None:
+        """503 for the waiting queries whose wait is over."""
+        settings = self.settings
+        coming_up = self._coming_up(now)
+        for address, job in list(self.fairness.waiting()):
+            starting = coming_up(job)
+            if now >= self._wait_deadline(job, starting):
+                self.fairness.remove(address, job)
+                self.fairness.refuse(address, now, own_doing=False)
+                job.conn.job = None
+                ready = any(h.state == "ready" for h in self.hosts.values())
+                if not ready:
+                    message = "The query service is still loading the publication; try again."
+                elif starting:
+                    message = "The query service is still starting its workers; try again."
+                else:
+                    message = "All query workers are busy; try again in a moment."
+                self._refuse(
+                    job, 503, message, {"Retry-After": str(max(1, round(settings.queue_wait)))}
+                )
 
     def _stop(self, job: Job, worker: Worker, message: str) -> None:
         self._worker_readable(worker)  # its DONE may have come in just now

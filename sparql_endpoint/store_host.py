@@ -26,6 +26,7 @@ import signal
 import socket
 import sys
 import time
+import traceback
 from typing import Any
 
 import pyoxigraph as ox
@@ -108,6 +109,9 @@ def _fork_worker(
                 {"sandboxed": sandboxed, "resident_mb": _resident_mb()},
             )
             worker.serve(child_end, opened)
+        except BaseException:  # said before the process ends (os._exit would hide it)
+            traceback.print_exc()
+            sys.stderr.flush()
         finally:
             os._exit(0)
     child_end.close()

@@ -17,8 +17,9 @@ do not reuse it).
 Kinds, from a worker to the web process: ``W`` whole result (pickled ``{"head",
 "data"}``), ``H`` head of a streamed result (pickled dict), ``D`` data bytes, ``E`` end
 of a streamed result, ``X`` error (pickled ``{"status", "message", "headers"}``). From a
-worker to the broker: ``T`` it is up (pickled), ``F`` done (pickled ``{"whole"}``: the
-whole-result frame for the results cache, when asked). From a web process to the broker:
+worker to the broker: ``T`` it is up (pickled), ``F`` done (a pickled dict, empty unless
+it holds ``"whole"``, the whole-result frame for the results cache when asked, or
+``"gone"``: the web process had closed the connection). From a web process to the broker:
 ``Q`` job, ``S`` status request, answered with ``T``. From the broker to a worker: ``Q``
 job, or ``C`` job whose whole result the broker also wants back (for its cache), each
 with the web process's connection.
@@ -49,7 +50,7 @@ class Closed(Exception):
     """The other end closed the socket (or it broke)."""
 
 
-def frame(kind: bytes, payload: bytes) -> bytes:
+def frame(kind: bytes, payload: bytes | bytearray | memoryview) -> bytes:
     return HEADER.pack(len(payload), kind[0]) + payload
 
 
@@ -88,7 +89,8 @@ class _Space(threading.local):
     RECORD_LIMIT bytes per record: glibc maps and unmaps such a block each time (~11 µs)."""
 
     def __init__(self) -> None:
-        self.room = mmap.mmap(-1, RECORD_LIMIT)
+        # private: the workers are forks of one process, and must not share it
+        self.room = mmap.mmap(-1, RECORD_LIMIT, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
         self.view = memoryview(self.room)
 
 

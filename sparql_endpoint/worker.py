@@ -53,14 +53,34 @@ class QueryFailed(Exception):
         self.position = position
 
 
+class Web:
+    """The web process's connection for one job, as the bare descriptor passed with it
+    (a socket object would cost three getsockopt calls to make): each write is one
+    record (SOCK_SEQPACKET), whole or not at all."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def send(self, kind: bytes, value: Any) -> None:
+        self.frame(wire.encode(kind, value))
+
+    def frame(self, data: bytes) -> None:
+        if len(data) > wire.RECORD_LIMIT:
+            raise ValueError(f"a frame of {len(data)} bytes is more than one record holds")
+        try:
+            os.write(self.fd, data)
+        except OSError as exc:
+            raise wire.Closed(str(exc)) from exc
+
+
 class _ChunkWriter:
     """A binary file-like object that forwards what is written in CHUNK-sized frames.
 
     The result's head goes out with the first chunk; a result that fits in one chunk
     travels as a single WHOLE frame (one round trip)."""
 
-    def __init__(self, sock: socket.socket, head: dict[str, Any]):
-        self._sock = sock
+    def __init__(self, web: Web, head: dict[str, Any]):
+        self._web = web
         self._head: dict[str, Any] | None = head
         self._buffer = bytearray()
         self.whole: bytes | None = None  # the WHOLE frame sent, if it was one
@@ -69,13 +89,13 @@ class _ChunkWriter:
         self._buffer += data
         if len(self._buffer) >= CHUNK:
             if self._head is not None:
-                wire.send(self._sock, wire.HEAD, self._head)
+                self._web.send(wire.HEAD, self._head)
                 self._head = None
             buffer = self._buffer
             whole = len(buffer) - len(buffer) % CHUNK
             with memoryview(buffer) as view:
                 for start in range(0, whole, CHUNK):  # one record holds one chunk
-                    wire.send(self._sock, wire.DATA, bytes(view[start : start + CHUNK]))
+                    self._web.frame(wire.frame(wire.DATA, view[start : start + CHUNK]))
             del buffer[:whole]
         return len(data)
 
@@ -85,20 +105,13 @@ class _ChunkWriter:
     def finish(self) -> None:
         if self._head is not None:
             frame = wire.encode(wire.WHOLE, {"head": self._head, "data": bytes(self._buffer)})
-            _send_frame(self._sock, frame)
+            self._web.frame(frame)
             self.whole = frame
         else:
             if self._buffer:
-                wire.send(self._sock, wire.DATA, bytes(self._buffer))
-            wire.send(self._sock, wire.END, b"")
+                self._web.frame(wire.frame(wire.DATA, self._buffer))
+            self._web.frame(wire.frame(wire.END, b""))
         self._buffer.clear()
-
-
-def _send_frame(sock: socket.socket, frame: bytes) -> None:
-    try:
-        sock.sendall(frame)
-    except OSError as exc:
-        raise wire.Closed(str(exc)) from exc
 
 
 def _dataset_options(job: dict[str, Any]) -> dict[str, Any]:
@@ -190,9 +203,9 @@ def _query(
     return store.query(job["query"], base_iri=base, prefixes=everything, **options)
 
 
-def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> bytes | None:
-    """Answer ``job`` on ``sock`` (the web process's connection); the WHOLE frame sent,
-    if the result was one."""
+def run_job(store: ox.Store, job: dict[str, Any], web: Web) -> bytes | None:
+    """Answer ``job`` on ``web`` (the web process's connection); the WHOLE frame sent, if
+    the result was one."""
     try:
         options = _dataset_options(job)
     except ValueError as exc:
@@ -227,7 +240,7 @@ def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> bytes 
     if capped is not None:
         count = capped.count(b"\n") - (0 if kind == "graph" else 1)
     head = {"kind": kind, "format": fmt_name, "truncated": truncated, "count": count}
-    writer = _ChunkWriter(sock, head)
+    writer = _ChunkWriter(web, head)
     try:
         _write(result, capped, job, writer)
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
@@ -278,9 +291,9 @@ def _write(
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
 
-def answer(store: ox.Store, kind: bytes, job: dict[str, Any], web: socket.socket) -> dict[str, Any]:
+def answer(store: ox.Store, kind: bytes, job: dict[str, Any], web: Web) -> dict[str, Any]:
     """Run one job, its answer written to the web process's connection ``web``; what the
-    broker is told when it is done."""
+    broker is told when it is done (nothing, usually)."""
     whole: bytes | None = None
     gone = False
     try:
@@ -292,10 +305,15 @@ def answer(store: ox.Store, kind: bytes, job: dict[str, Any], web: socket.socket
                 "message": failure.message,
                 "position": failure.position,
             }
-            wire.send(web, wire.ERROR, error)
+            web.send(wire.ERROR, error)
     except wire.Closed:  # the web process gave up on it (its client went away)
         gone = True
-    return {"whole": whole if kind == wire.JOB_CACHE else None, "gone": gone}
+    outcome: dict[str, Any] = {}
+    if whole is not None and kind == wire.JOB_CACHE:
+        outcome["whole"] = whole
+    if gone:
+        outcome["gone"] = True
+    return outcome
 
 
 def serve(sock: socket.socket, store: ox.Store) -> None:
@@ -311,14 +329,13 @@ def serve(sock: socket.socket, store: ox.Store) -> None:
             os.close(extra)
         if not fds:
             continue
-        web = socket.socket(fileno=fds[0])  # the web process's connection, for this job
         try:
             kind, payload = wire.parse(record)
             if kind not in (wire.JOB, wire.JOB_CACHE):
                 continue
-            outcome = answer(store, kind, wire.decode(kind, payload), web)
+            outcome = answer(store, kind, wire.decode(kind, payload), Web(fds[0]))
         finally:
-            web.close()
+            os.close(fds[0])
         try:
             wire.send(sock, wire.DONE, outcome)
         except wire.Closed:
