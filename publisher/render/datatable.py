@@ -8,23 +8,58 @@ value is escaped as Jinja2's autoescaping escapes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from markupsafe import Markup, escape
 from rdflib.term import Node
 
 from publisher.render.lens import Lens, Link, is_web_url
 
 
-def link_html(link: Link | None) -> str:
-    """A link as the ``link`` macro of templates/_macros.html writes it."""
+def link_html(link: Link | None) -> Markup:
+    """A link (``link`` of templates/_macros.html): an ``<a>``, or its label when it has
+    no address."""
     if link and link.href:
         rel = "" if link.local else ' rel="external"'
         lang = f' lang="{escape(link.lang)}"' if link.lang else ""
-        return f'<a href="{escape(link.href)}"{rel}{lang}>{escape(link.label)}</a>'
+        return Markup(f'<a href="{escape(link.href)}"{rel}{lang}>{escape(link.label)}</a>')
     if link:
         if link.lang:
-            return f'<span lang="{escape(link.lang)}">{escape(link.label)}</span>'
-        return str(escape(link.label))
-    return ""
+            return Markup(f'<span lang="{escape(link.lang)}">{escape(link.label)}</span>')
+        return escape(link.label)
+    return Markup("")
+
+
+def links_inline_html(links: Iterable[Link | None]) -> Markup:
+    """``links_inline``: the links, separated by commas."""
+    return Markup(", ".join(link_html(link) for link in links))
+
+
+def link_list_html(links: Sequence[Link | None], empty: str) -> Markup:
+    """``link_list``: the links as a list, or ``empty`` in a paragraph when there are none."""
+    if links:
+        return Markup(
+            '<ul class="links">'
+            + "".join(f"<li>{link_html(link)}</li>" for link in links)
+            + "</ul>\n"
+        )
+    return Markup(f'<p class="muted">{escape(empty)}</p>')
+
+
+def url_html(value: object) -> Markup:
+    """``url``: a web address as a link, any other value as text."""
+    if is_web_url(str(value)):
+        return Markup(f'<a href="{escape(value)}" rel="external">{escape(value)}</a>')
+    return escape(value)
+
+
+# What templates/_macros.html gives the templates under these names.
+MACROS = {
+    "link_html": link_html,
+    "links_inline_html": links_inline_html,
+    "link_list_html": link_list_html,
+    "url_html": url_html,
+}
 
 
 def data_table(lens: Lens, node: Node, title: str) -> Markup:

@@ -186,10 +186,11 @@ TEMPLATE_FUNCTIONS: dict[str, Any] = {
 
 
 def init_app(app: Flask) -> None:
-    from publisher.render.datatable import data_table
+    from publisher.render.datatable import MACROS, data_table
 
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
-    app.jinja_env.globals["data_table_html"] = data_table  # (templates/_macros.html)
+    # (templates/_macros.html: building blocks called many times a page, in Python)
+    app.jinja_env.globals.update(MACROS, data_table_html=data_table)
 
 
 def head_links() -> dict[str, Any]:

@@ -11,12 +11,31 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, XSD
 
 from publisher.catalog.triples import TripleSet
-from publisher.render.datatable import data_table, link_html
+from publisher.render.datatable import (
+    data_table,
+    link_html,
+    link_list_html,
+    links_inline_html,
+    url_html,
+)
 from publisher.render.lens import Lens, is_web_url
 from publisher.store import new_graph
 
 REFERENCE = """{% macro link(l) -%}
 {% if l and l.href %}<a href="{{ l.href }}"{% if not l.local %} rel="external"{% endif %}{% if l.lang %} lang="{{ l.lang }}"{% endif %}>{{ l.label }}</a>{% elif l %}{% if l.lang %}<span lang="{{ l.lang }}">{{ l.label }}</span>{% else %}{{ l.label }}{% endif %}{% endif %}
+{%- endmacro %}
+
+{% macro links_inline(items) -%}
+{% for l in items %}{{ link(l) }}{% if not loop.last %}, {% endif %}{% endfor %}
+{%- endmacro %}
+
+{% macro link_list(items, empty) -%}
+{% if items %}<ul class="links">{% for l in items %}<li>{{ link(l) }}</li>{% endfor %}</ul>
+{% else %}<p class="muted">{{ empty }}</p>{% endif %}
+{%- endmacro %}
+
+{% macro url(u) -%}
+{% if is_web_url(u|string) %}<a href="{{ u }}" rel="external">{{ u }}</a>{% else %}{{ u }}{% endif %}
 {%- endmacro %}
 
 {% macro value(lens, v) -%}
@@ -86,5 +105,17 @@ def test_the_table_is_the_macros() -> None:
             URIRef(BASE + "id/supplier/s"),
             URIRef("https://example.org/a?b=1&c=<2>"),
         ):
-            assert link_html(lens.link(node)) == str(macros.link(lens.link(node)))  # type: ignore[attr-defined]
+            assert str(link_html(lens.link(node))) == str(macros.link(lens.link(node)))  # type: ignore[attr-defined]
+        links = lens.links(THING, DCTERMS.publisher) + [lens.link(THING), None]
+        for some in (links, links[:1], []):
+            assert str(links_inline_html(some)) == str(macros.links_inline(some))  # type: ignore[attr-defined]
+            assert str(link_list_html(some, "None <.>")) == str(macros.link_list(some, "None <.>"))  # type: ignore[attr-defined]
+    for value in (
+        URIRef("https://example.org/a?b=1&c=<2>"),
+        URIRef("urn:x:<y>"),
+        Literal("mailto:a@example.org"),
+        Literal("javascript:alert(1)"),
+        'http://example.org/"q"',
+    ):
+        assert str(url_html(value)) == str(macros.url(value))  # type: ignore[attr-defined]
     assert link_html(None) == ""
