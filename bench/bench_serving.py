@@ -112,6 +112,7 @@ class Bench:
         from publisher.app import create_app
         from publisher.config import Settings
         from publisher.publication import Publication
+        from publisher.server import settle_heap
 
         publication = Publication.current(out)
         assert publication is not None, out
@@ -121,6 +122,7 @@ class Bench:
         self.client = self.app.test_client()
         self.index = self.app.extensions["avoinkunta"].site_index()
         self.get("/robots.txt")  # open the store and the site index
+        settle_heap()  # as a web process does once its app is made (publisher.server)
 
     def get(self, path: str, accept: str | None = None) -> tuple[float, float, int]:
         headers = {"Accept": accept} if accept else {}
