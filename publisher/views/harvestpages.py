@@ -19,6 +19,7 @@ from publisher.negotiation import RDF_FORMATS, negotiate
 from publisher.render.discovery_text import format_count, plural
 from publisher.render.html import page_language, render_page
 from publisher.render.lang import pick
+from publisher.render.turtlegraph import TurtleGraph
 from publisher.site import Site
 
 HTML_AND_RDF = ["text/turtle", "text/html", *(f.media_type for f in RDF_FORMATS[1:])]
@@ -108,7 +109,7 @@ def prefers_html() -> bool:
     return chosen == "text/html"
 
 
-def _texts(graph: Graph, node: Any, predicate: URIRef, lang: str) -> dict[str, Any] | None:
+def _texts(graph: Graph | TurtleGraph, node: Any, predicate: URIRef, lang: str) -> dict[str, Any] | None:
     lit = pick((o for o in graph.objects(node, predicate) if isinstance(o, Literal)), lang)
     if lit is None:
         return None
@@ -116,7 +117,7 @@ def _texts(graph: Graph, node: Any, predicate: URIRef, lang: str) -> dict[str, A
     return {"text": str(lit), "lang": tag if tag and tag != lang else None}
 
 
-def _entry(graph: Graph, node: Any, lang: str) -> dict[str, Any]:
+def _entry(graph: Graph | TurtleGraph, node: Any, lang: str) -> dict[str, Any]:
     distributions = []
     for dist in sorted(graph.objects(node, DCAT.distribution), key=str):
         checksum = next(iter(graph.objects(dist, SPDX.checksum)), None)
@@ -163,7 +164,7 @@ def catalogue_response(site: Site, body: bytes) -> Response:
     return _html(site, body, page_language())
 
 
-def catalogue_body(site: Site, which: str, path: str, graph: Graph) -> bytes:
+def catalogue_body(site: Site, which: str, path: str, graph: Graph | TurtleGraph) -> bytes:
     """The HTML of one page of /catalog or /catalog/adms: a function of ``graph`` (the
     page's Turtle) and of the request's variant (publisher.render.html.variant_key)."""
     lang = page_language()
