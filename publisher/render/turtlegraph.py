@@ -11,14 +11,13 @@ term only when it is read. The page made from it does not change by a byte.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-OxTerm = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # The rdflib term of each IRI and literal read lately (titles, licences, formats and
@@ -51,7 +50,7 @@ class TurtleGraph:
             s, p, o = quad.subject, quad.predicate, quad.object
             if (s, p, o) not in triples:
                 triples[(s, p, o)] = None
-                index.setdefault(s, {}).setdefault(p, {})[o] = None  # type: ignore[index]
+                index.setdefault(s, {}).setdefault(p, {})[o] = None
         self._triples = triples
         self._index = index
         self._data = data
@@ -61,6 +60,7 @@ class TurtleGraph:
         self._back: dict[Node, OxTerm] = {}  # the pyoxigraph term of each term handed out
 
     def _rdflib(self, term: OxTerm) -> Node:
+        found: Node | None
         if isinstance(term, ox.BlankNode):
             found = self._blank.get(term)
             if found is None:
@@ -84,8 +84,9 @@ class TurtleGraph:
 
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
         s, p = self._ox(subject), self._ox(predicate)
-        found = self._index.get(s, {}).get(p, ()) if s is not None else ()  # type: ignore[call-overload]
-        return iter([self._rdflib(o) for o in found])
+        if s is None or not isinstance(p, ox.NamedNode):
+            return iter(())
+        return iter([self._rdflib(o) for o in self._index.get(s, {}).get(p, ())])
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         for o in self.objects(subject, predicate):

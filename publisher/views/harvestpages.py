@@ -109,7 +109,10 @@ def prefers_html() -> bool:
     return chosen == "text/html"
 
 
-def _texts(graph: Graph | TurtleGraph, node: Any, predicate: URIRef, lang: str) -> dict[str, Any] | None:
+PageGraph = Graph | TurtleGraph
+
+
+def _texts(graph: PageGraph, node: Any, predicate: URIRef, lang: str) -> dict[str, Any] | None:
     lit = pick((o for o in graph.objects(node, predicate) if isinstance(o, Literal)), lang)
     if lit is None:
         return None
@@ -117,7 +120,7 @@ def _texts(graph: Graph | TurtleGraph, node: Any, predicate: URIRef, lang: str) 
     return {"text": str(lit), "lang": tag if tag and tag != lang else None}
 
 
-def _entry(graph: Graph | TurtleGraph, node: Any, lang: str) -> dict[str, Any]:
+def _entry(graph: PageGraph, node: Any, lang: str) -> dict[str, Any]:
     distributions = []
     for dist in sorted(graph.objects(node, DCAT.distribution), key=str):
         checksum = next(iter(graph.objects(dist, SPDX.checksum)), None)
@@ -164,7 +167,7 @@ def catalogue_response(site: Site, body: bytes) -> Response:
     return _html(site, body, page_language())
 
 
-def catalogue_body(site: Site, which: str, path: str, graph: Graph | TurtleGraph) -> bytes:
+def catalogue_body(site: Site, which: str, path: str, graph: PageGraph) -> bytes:
     """The HTML of one page of /catalog or /catalog/adms: a function of ``graph`` (the
     page's Turtle) and of the request's variant (publisher.render.html.variant_key)."""
     lang = page_language()
