@@ -23,7 +23,8 @@ Each figure with a target says whether its median meets it. ``--load SECONDS`` t
 a real server (``avoinkunta serve``, ``--workers`` web processes) under ``--clients``
 concurrent clients asking for documents of 2,000 offerings in every format and every
 kind of page, and prints the server's CPU ms per request (every process) and its highest
-PSS (all processes; target < 600 MB).
+PSS (all processes; target < 600 MB), with its share by process role (web, broker, SPARQL
+store host and workers).
 
 The floor is the cheapest request the app can answer (``/robots.txt``, cached) in the
 same run. Targets (issue 8): cached ≤ 1 ms CPU, cold document ≤ 5 ms, /catalog page
@@ -111,6 +112,7 @@ class Bench:
         from publisher.app import create_app
         from publisher.config import Settings
         from publisher.publication import Publication
+        from publisher.server import settle_heap
 
         publication = Publication.current(out)
         assert publication is not None, out
@@ -120,6 +122,7 @@ class Bench:
         self.client = self.app.test_client()
         self.index = self.app.extensions["avoinkunta"].site_index()
         self.get("/robots.txt")  # open the store and the site index
+        settle_heap()  # as a web process does once its app is made (publisher.server)
 
     def get(self, path: str, accept: str | None = None) -> tuple[float, float, int]:
         headers = {"Accept": accept} if accept else {}
@@ -267,13 +270,15 @@ def run(out: Path, samples: int) -> list[Figure]:
         "VoID page": "/.well-known/void",
         "VoID Turtle": "/.well-known/void.ttl",
         "catalogue page (last)": f"/catalog/adms?page={b.last_adms_page()}",
+        "catalogue page (people's HTML)": "/catalog/adms?page=2",
         "offerings (discovery's)": "/offerings",
         "search (discovery's)": "/search?q=kartta",
         "statistics (discovery's)": "/statistics",
     }
     worst = []
     for name, path in pages.items():
-        accept = None if path.endswith((".ttl", ".xml")) or "catalog/" in path else BROWSER
+        machine = path.endswith((".ttl", ".xml")) or ("catalog/" in path and "HTML" not in name)
+        accept = None if machine else BROWSER
         worst.append(b.cold(f"cold: {name}", [path], accept, target=ANY_PAGE, facts=False))
     figures += sorted(worst, key=lambda f: -max(f.cpu_ms))
     return figures
@@ -286,7 +291,7 @@ def load(out: Path, clients: int, seconds: float, workers: int) -> None:
     import http.client
     import threading
 
-    from sparql_servers import Meter, free_port, ours, pss_mb
+    from sparql_servers import Meter, free_port, ours, pss_by_role, pss_mb
 
     from publisher.formats import DOCUMENT_FORMATS
     from publisher.publication import Publication
@@ -307,6 +312,7 @@ def load(out: Path, clients: int, seconds: float, workers: int) -> None:
         meter = Meter(server.process.pid)
         meter.start()
         pss = [pss_mb(server.pids())]
+        roles = pss_by_role(server.pids())  # at the highest PSS seen
         stop_at = time.monotonic() + seconds
 
         def client(n: int) -> None:
@@ -335,6 +341,8 @@ def load(out: Path, clients: int, seconds: float, workers: int) -> None:
             time.sleep(0.5)
             meter.update()
             pss.append(pss_mb(server.pids()))
+            if pss[-1] >= max(pss):
+                roles = pss_by_role(server.pids())
         cpu = meter.seconds()
     shutil.rmtree(work, ignore_errors=True)
     n = max(1, counts["requests"])
@@ -344,6 +352,11 @@ def load(out: Path, clients: int, seconds: float, workers: int) -> None:
         f"{cpu * 1000 / n:.2f} ms server CPU per request (all processes), "
         f"PSS idle {pss[0]:.0f} MB, highest {max(pss):.0f} MB (target < 600 MB: "
         f"{'ok' if max(pss) < 600 else 'OVER'})"
+    )
+    print(
+        "  PSS at its highest by process role (web = the server process and its web "
+        "processes): "
+        + ", ".join(f"{role} {n} × = {mb:.0f} MB" for role, (n, mb) in sorted(roles.items()))
     )
 
 

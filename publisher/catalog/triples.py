@@ -21,6 +21,22 @@ from rdflib.term import Node
 from publisher.terms import to_oxigraph, to_rdflib
 
 Triple = tuple[Node, Node, Node]
+# The rdflib term of each IRI read lately (predicates, classes, concepts, suppliers recur in
+# every description; a URIRef costs a validity check each time it is made).
+_IRIS: dict[ox.NamedNode, Node] = {}
+_IRIS_KEPT = 50_000
+
+
+def _iri(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """``to_rdflib(term)``, an IRI's from ``_IRIS``."""
+    if not isinstance(term, ox.NamedNode):
+        return to_rdflib(term)
+    found = _IRIS.get(term)
+    if found is None:
+        if len(_IRIS) >= _IRIS_KEPT:
+            _IRIS.clear()
+        found = _IRIS[term] = to_rdflib(term)
+    return found
 
 
 class TripleSet:
@@ -34,8 +50,9 @@ class TripleSet:
     @classmethod
     def of(cls, triples: Iterable[ox.Triple]) -> TripleSet:
         """pyoxigraph triples (a store's description) as rdflib terms."""
+        iri = _iri
         return cls(
-            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[arg-type]
+            (iri(t.subject), iri(t.predicate), iri(t.object))  # type: ignore[arg-type]
             for t in triples
         )
 

@@ -186,7 +186,11 @@ TEMPLATE_FUNCTIONS: dict[str, Any] = {
 
 
 def init_app(app: Flask) -> None:
+    from publisher.render.datatable import MACROS, data_table
+
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
+    # (templates/_macros.html: building blocks called many times a page, in Python)
+    app.jinja_env.globals.update(MACROS, data_table_html=data_table)
 
 
 def head_links() -> dict[str, Any]:

@@ -176,7 +176,37 @@ def _items(
     return _ITEMS.get_or_create((str(publication.path), which, since), compute)
 
 
-class AssetItems(Sequence[Any]):
+class _ItemsByPosition(Sequence[Any]):
+    """A catalogue's items read by position: a subclass gives ``__len__``, ``_at(position)``
+    (0 <= position < len) and, when it can read a run faster than item by item,
+    ``_run(start, stop)``."""
+
+    def _at(self, position: int) -> Any:
+        raise NotImplementedError
+
+    def _run(self, start: int, stop: int) -> list[Any]:
+        return [self._at(i) for i in range(start, stop)]
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        length = len(self)
+        if isinstance(index, slice):
+            start, stop, step = index.indices(length)
+            if step != 1 or stop <= start:
+                return [self._at(i) for i in range(start, stop, step)]
+            return self._run(start, stop)
+        position = index + length if index < 0 else index
+        if not 0 <= position < length:
+            raise IndexError(index)
+        return self._at(position)
+
+
+class AssetItems(_ItemsByPosition):
     """The ADMS catalogue's items from the publication's ``adms`` artefact (the live
     offerings, by key, in chunks a page reads one or two of) and its deletion records."""
 
@@ -188,24 +218,13 @@ class AssetItems(Sequence[Any]):
     def __len__(self) -> int:
         return len(self._live) + len(self._gone)
 
-    @overload
-    def __getitem__(self, index: int) -> Any: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Any]: ...
-
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        position = index + len(self) if index < 0 else index
-        if not 0 <= position < len(self):
-            raise IndexError(index)
+    def _at(self, position: int) -> Any:
         if position < len(self._live):
             return assets.live_item(self._ctx, self._live[position])
         return self._gone[position - len(self._live)]
 
 
-class KeptItems(Sequence[Any]):
+class KeptItems(_ItemsByPosition):
     """A catalogue's items kept with the publication in chunks of ``CHUNK``: a page reads
     the one or two chunks it shows, not the 30,000 items (a few ms instead of hundreds)."""
 
@@ -244,26 +263,15 @@ class KeptItems(Sequence[Any]):
     def __len__(self) -> int:
         return self._length
 
-    @overload
-    def __getitem__(self, index: int) -> Any: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Any]: ...
-
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(self._length)
-            if step != 1 or stop <= start:
-                return [self[i] for i in range(start, stop, step)]
-            out: list[Any] = []
-            for n in range(start // self.CHUNK, (stop - 1) // self.CHUNK + 1):
-                base = n * self.CHUNK
-                out += self._chunk(n)[max(start - base, 0) : stop - base]
-            return out
-        position = index + self._length if index < 0 else index
-        if not 0 <= position < self._length:
-            raise IndexError(index)
+    def _at(self, position: int) -> Any:
         return self._chunk(position // self.CHUNK)[position % self.CHUNK]
+
+    def _run(self, start: int, stop: int) -> list[Any]:
+        out: list[Any] = []
+        for n in range(start // self.CHUNK, (stop - 1) // self.CHUNK + 1):
+            base = n * self.CHUNK
+            out += self._chunk(n)[max(start - base, 0) : stop - base]
+        return out
 
 
 def _kept(publication: Publication, name: str, compute: Callable[[], Any]) -> Any:
