@@ -8,6 +8,7 @@ terms for them).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
@@ -108,11 +109,13 @@ def describe(
     )
     add(service, RDFS + "comment", ox.Literal(limits, language="en"))
 
-    dataset = ox.BlankNode()
+    # Blank nodes named from what they stand for, not random: the same description gives
+    # the same bytes in every process and on every request.
+    dataset = ox.BlankNode("dataset")
     add(service, SD + "defaultDataset", dataset)
     triples.append(ox.Triple(dataset, RDF_TYPE, _n(SD + "Dataset")))
     triples.append(ox.Triple(dataset, RDF_TYPE, _n(VOID + "Dataset")))
-    default_graph = ox.BlankNode()
+    default_graph = ox.BlankNode("default-graph")
     add(dataset, SD + "defaultGraph", default_graph)
     triples.append(ox.Triple(default_graph, RDF_TYPE, _n(SD + "Graph")))
     add(
@@ -125,8 +128,9 @@ def describe(
             add(default_graph, VOID + _VOID_TERMS[key], _int(value))
             add(dataset, VOID + _VOID_TERMS[key], _int(value))
     for name, stats in graph_stats.items():
-        named = ox.BlankNode()
-        graph = ox.BlankNode()
+        tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+        named = ox.BlankNode(f"named-graph-{tag}")
+        graph = ox.BlankNode(f"graph-{tag}")
         add(dataset, SD + "namedGraph", named)
         triples.append(ox.Triple(named, RDF_TYPE, _n(SD + "NamedGraph")))
         add(named, SD + "name", _n(name))

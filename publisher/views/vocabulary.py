@@ -33,7 +33,8 @@ bp = Blueprint("vocabulary", __name__)
 
 OFFERED: tuple[Format, ...] = DOCUMENT_FORMATS
 VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # 1.0, 2026-11-26, 1.0.ttl
-# Kept with the publication: pyLODE's page is not byte-stable from one process to the next.
+# Kept with the publication: pyLODE takes half a second (its page is the same in every
+# process: see _bilingual_labels).
 _BODIES = PublicationCache(64)
 # The pages for people also across publications (in OUT/.web/cache/vocabulary), keyed by
 # everything they are made of: a rebuild that leaves the vocabulary alone does not pay
@@ -271,7 +272,10 @@ def _bilingual_labels(graph: Graph, first: str = "en") -> Graph:
     for prefix, ns in graph.namespaces():
         copy.bind(prefix, ns)
     label_properties = {RDFS.label, DCTERMS.title, SKOS.prefLabel}
-    for triple in graph:
+    # Added in sorted order: pyLODE walks the graph in the order its triples were added,
+    # and rdflib's in-memory graph gives them back in an order that changes with Python's
+    # hash seed, so unsorted the page came out different in every process.
+    for triple in sorted(graph):
         if triple[1] not in label_properties:
             copy.add(triple)
     for subject, predicate in sorted({(s_, p) for s_, p, _ in graph if p in label_properties}):

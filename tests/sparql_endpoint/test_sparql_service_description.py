@@ -82,3 +82,26 @@ def test_browser_gets_the_query_page(sparql_client) -> None:
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     assert "<form" in response.get_data(as_text=True)
+
+
+def test_the_description_is_the_same_bytes_every_time() -> None:
+    """Its blank nodes are named from what they stand for (they were random: every web
+    process, and every description made, gave other bytes)."""
+    import pyoxigraph as ox
+
+    from sparql_endpoint.service_description import describe
+    from sparql_endpoint.settings import SparqlSettings
+
+    def made() -> bytes:
+        triples = describe(
+            "http://example.org/sparql",
+            SparqlSettings(),
+            {"triples": 10, "distinct_subjects": 2},
+            {"http://example.org/graph/a": {"triples": 4}, "http://example.org/graph/b": {}},
+            (),
+        )
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+    first = made()
+    assert first.count(b"_:") >= 6  # the dataset, its default graph, two named graphs
+    assert made() == first

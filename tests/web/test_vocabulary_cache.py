@@ -60,3 +60,50 @@ def test_the_inputs_digest_follows_the_vocabulary_and_the_base(
     with other.test_request_context("/ontology"):
         theirs = vocabulary._inputs_digest(other.extensions["avoinkunta"], None)
     assert mine != theirs
+
+
+RENDER_IN_A_NEW_PROCESS = """
+import sys
+from pathlib import Path
+
+from publisher.app import create_app
+from publisher.config import Settings
+from publisher.views import vocabulary
+
+settings = Settings(base_uri=sys.argv[1], out_dir=Path(sys.argv[2]))
+app = create_app(settings)
+with app.test_request_context("/ontology"):
+    site = vocabulary.site()
+    graph = vocabulary.ontology_graph(site)
+    for lang in ("en", "fi"):
+        sys.stdout.write(vocabulary.pylode_html(graph, site, lang))
+"""
+
+
+@pytest.mark.slow
+def test_pylode_gives_the_same_page_whatever_the_hash_seed(settings: Settings) -> None:
+    """pyLODE's page is rendered from nothing (no kept page) in processes with other hash
+    seeds, as two servers or two web processes would: the same bytes, so the same ETag."""
+    import os
+    import subprocess
+    import sys
+
+    pages = {
+        seed: subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                RENDER_IN_A_NEW_PROCESS,
+                settings.base_uri,
+                str(settings.out_dir),
+            ],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(pages["1"]) > 10_000 and 'id="Offering"' in pages["1"]
+    assert pages["1"] == pages["2"] == pages["3"]
