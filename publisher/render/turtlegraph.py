@@ -42,17 +42,15 @@ def _parsed_term(term: ox.NamedNode | ox.Literal) -> Node:
 class TurtleGraph:
     def __init__(self, data: bytes) -> None:
         parser = ox.parse(data, format=ox.RdfFormat.TURTLE)
-        # Every triple once, in the order read: rdflib's store keeps its indexes in the
-        # order triples are added, and its parser adds them in the document's order.
-        triples: dict[tuple[OxTerm, ox.NamedNode, OxTerm], None] = {}
+        # rdflib's store answers in the order triples were added, and its parser adds them
+        # in the document's order: so do these (each triple once).
+        self._quads = list(parser)
         index: dict[OxTerm, dict[ox.NamedNode, dict[OxTerm, None]]] = {}
-        for quad in parser:
-            s, p, o = quad.subject, quad.predicate, quad.object
-            if (s, p, o) not in triples:
-                triples[(s, p, o)] = None
-                index.setdefault(s, {}).setdefault(p, {})[o] = None
-        self._triples = triples
+        for quad in self._quads:
+            index.setdefault(quad.subject, {}).setdefault(quad.predicate, {})[quad.object] = None
         self._index = index
+        # predicate -> object -> subjects, made for a predicate when first asked
+        self._by_object: dict[ox.NamedNode, dict[OxTerm, dict[OxTerm, None]]] = {}
         self._data = data
         self._prefixes: dict[str, str] = dict(parser.prefixes)
         self._manager: NamespaceManager | None = None
@@ -95,7 +93,15 @@ class TurtleGraph:
 
     def subjects(self, predicate: Node, obj: Node) -> Iterator[Node]:
         p, o = self._ox(predicate), self._ox(obj)
-        return iter([self._rdflib(t[0]) for t in self._triples if t[1] == p and t[2] == o])
+        if not isinstance(p, ox.NamedNode) or o is None:
+            return iter(())
+        by_object = self._by_object.get(p)
+        if by_object is None:
+            by_object = self._by_object[p] = {}
+            for quad in self._quads:
+                if quad.predicate == p:
+                    by_object.setdefault(quad.object, {})[quad.subject] = None
+        return iter([self._rdflib(s) for s in by_object.get(o, ())])
 
     @property
     def namespace_manager(self) -> NamespaceManager:
