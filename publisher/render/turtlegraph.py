@@ -55,7 +55,10 @@ class TurtleGraph:
         self._prefixes: dict[str, str] = dict(parser.prefixes)
         self._manager: NamespaceManager | None = None
         self._blank: dict[ox.BlankNode, BNode] = {}
-        self._back: dict[Node, OxTerm] = {}  # the pyoxigraph term of each term handed out
+        # The pyoxigraph term of each rdflib term handed out or asked with, by id() (an
+        # rdflib term hashes in Python, slowly), with the term itself (kept alive, so its
+        # id is not another's).
+        self._back: dict[int, tuple[Node, OxTerm]] = {}
 
     def _rdflib(self, term: OxTerm) -> Node:
         found: Node | None
@@ -69,15 +72,17 @@ class TurtleGraph:
                 if len(_TERMS) >= _TERMS_KEPT:
                     _TERMS.clear()
                 found = _TERMS[term] = _parsed_term(term)
-        self._back[found] = term
+        self._back[id(found)] = (found, term)
         return found
 
     def _ox(self, node: Node) -> OxTerm | None:
-        found = self._back.get(node)
-        if found is not None:
-            return found
+        found = self._back.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
         if isinstance(node, URIRef):
-            return ox.NamedNode(str(node))
+            term = ox.NamedNode(str(node))
+            self._back[id(node)] = (node, term)
+            return term
         return None  # a blank node or literal this graph did not hand out: not a subject
 
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
