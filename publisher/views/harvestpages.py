@@ -19,6 +19,7 @@ from publisher.negotiation import RDF_FORMATS, negotiate
 from publisher.render.discovery_text import format_count, plural
 from publisher.render.html import page_language, render_page
 from publisher.render.lang import pick
+from publisher.render.turtlegraph import TurtleGraph
 from publisher.site import Site
 
 HTML_AND_RDF = ["text/turtle", "text/html", *(f.media_type for f in RDF_FORMATS[1:])]
@@ -108,7 +109,43 @@ def prefers_html() -> bool:
     return chosen == "text/html"
 
 
-def _texts(graph: Graph, node: Any, predicate: URIRef, lang: str) -> dict[str, Any] | None:
+# rdflib's namespaces look an attribute up in Python on every read: the terms read
+# per entry, once.
+_ADMS_Asset = ADMS.Asset
+_DCAT_Catalog = DCAT.Catalog
+_DCAT_DataService = DCAT.DataService
+_DCAT_Dataset = DCAT.Dataset
+_DCAT_accessURL = DCAT.accessURL
+_DCAT_byteSize = DCAT.byteSize
+_DCAT_contactPoint = DCAT.contactPoint
+_DCAT_distribution = DCAT.distribution
+_DCAT_downloadURL = DCAT.downloadURL
+_DCAT_landingPage = DCAT.landingPage
+_DCAT_mediaType = DCAT.mediaType
+_DCTERMS_description = DCTERMS.description
+_DCTERMS_format = DCTERMS.format
+_DCTERMS_license = DCTERMS.license
+_DCTERMS_modified = DCTERMS.modified
+_DCTERMS_publisher = DCTERMS.publisher
+_DCTERMS_title = DCTERMS.title
+_FOAF_name = FOAF.name
+_HYDRA_PartialCollectionView = HYDRA.PartialCollectionView
+_HYDRA_first = HYDRA.first
+_HYDRA_last = HYDRA.last
+_HYDRA_next = HYDRA.next
+_HYDRA_previous = HYDRA.previous
+_RDF_type = RDF.type
+_SPDX_checksum = SPDX.checksum
+_SPDX_checksumValue = SPDX.checksumValue
+_VCARD_fn = VCARD.fn
+_VCARD_hasEmail = VCARD.hasEmail
+_VCARD_hasURL = VCARD.hasURL
+
+
+PageGraph = Graph | TurtleGraph
+
+
+def _texts(graph: PageGraph, node: Any, predicate: URIRef, lang: str) -> dict[str, Any] | None:
     lit = pick((o for o in graph.objects(node, predicate) if isinstance(o, Literal)), lang)
     if lit is None:
         return None
@@ -116,45 +153,47 @@ def _texts(graph: Graph, node: Any, predicate: URIRef, lang: str) -> dict[str, A
     return {"text": str(lit), "lang": tag if tag and tag != lang else None}
 
 
-def _entry(graph: Graph, node: Any, lang: str) -> dict[str, Any]:
+def _entry(graph: PageGraph, node: Any, lang: str) -> dict[str, Any]:
     distributions = []
-    for dist in sorted(graph.objects(node, DCAT.distribution), key=str):
-        checksum = next(iter(graph.objects(dist, SPDX.checksum)), None)
-        value = graph.value(checksum, SPDX.checksumValue) if checksum is not None else None
+    for dist in sorted(graph.objects(node, _DCAT_distribution), key=str):
+        checksum = next(iter(graph.objects(dist, _SPDX_checksum)), None)
+        value = graph.value(checksum, _SPDX_checksumValue) if checksum is not None else None
         distributions.append(
             {
-                "title": _texts(graph, dist, DCTERMS.title, lang),
+                "title": _texts(graph, dist, _DCTERMS_title, lang),
                 "url": str(
-                    graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL) or ""
+                    graph.value(dist, _DCAT_downloadURL) or graph.value(dist, _DCAT_accessURL) or ""
                 ),
-                "media_type": str(graph.value(dist, DCAT.mediaType) or "").rsplit("/", 2)[-2:],
-                "format": str(graph.value(dist, DCTERMS.format) or "").rsplit("/", 1)[-1],
-                "bytes": graph.value(dist, DCAT.byteSize),
+                "media_type": str(graph.value(dist, _DCAT_mediaType) or "").rsplit("/", 2)[-2:],
+                "format": str(graph.value(dist, _DCTERMS_format) or "").rsplit("/", 1)[-1],
+                "bytes": graph.value(dist, _DCAT_byteSize),
                 "checksum": str(value) if value is not None else None,
             }
         )
     contacts = []
-    for contact in graph.objects(node, DCAT.contactPoint):
-        name = _texts(graph, contact, VCARD.fn, lang)
-        email = graph.value(contact, VCARD.hasEmail)
-        url = graph.value(contact, VCARD.hasURL)
+    for contact in graph.objects(node, _DCAT_contactPoint):
+        name = _texts(graph, contact, _VCARD_fn, lang)
+        email = graph.value(contact, _VCARD_hasEmail)
+        url = graph.value(contact, _VCARD_hasURL)
         contacts.append(
             {"name": name, "email": str(email) if email else None, "url": str(url) if url else None}
         )
-    publisher = graph.value(node, DCTERMS.publisher)
+    publisher = graph.value(node, _DCTERMS_publisher)
     return {
         "iri": str(node),
         "types": sorted(
-            graph.namespace_manager.normalizeUri(str(t)) for t in graph.objects(node, RDF.type)
+            graph.namespace_manager.normalizeUri(str(t)) for t in graph.objects(node, _RDF_type)
         ),
-        "title": _texts(graph, node, DCTERMS.title, lang) or {"text": str(node), "lang": None},
-        "description": _texts(graph, node, DCTERMS.description, lang),
-        "modified": graph.value(node, DCTERMS.modified),
-        "licence": [str(x) for x in graph.objects(node, DCTERMS.license)],
-        "publisher": (_texts(graph, publisher, FOAF.name, lang) if publisher is not None else None),
+        "title": _texts(graph, node, _DCTERMS_title, lang) or {"text": str(node), "lang": None},
+        "description": _texts(graph, node, _DCTERMS_description, lang),
+        "modified": graph.value(node, _DCTERMS_modified),
+        "licence": [str(x) for x in graph.objects(node, _DCTERMS_license)],
+        "publisher": (
+            _texts(graph, publisher, _FOAF_name, lang) if publisher is not None else None
+        ),
         "contacts": contacts,
         "distributions": distributions,
-        "landing": str(graph.value(node, DCAT.landingPage) or "") or None,
+        "landing": str(graph.value(node, _DCAT_landingPage) or "") or None,
     }
 
 
@@ -163,40 +202,40 @@ def catalogue_response(site: Site, body: bytes) -> Response:
     return _html(site, body, page_language())
 
 
-def catalogue_body(site: Site, which: str, path: str, graph: Graph) -> bytes:
+def catalogue_body(site: Site, which: str, path: str, graph: PageGraph) -> bytes:
     """The HTML of one page of /catalog or /catalog/adms: a function of ``graph`` (the
     page's Turtle) and of the request's variant (publisher.render.html.variant_key)."""
     lang = page_language()
-    catalog_types = (DCAT.Catalog,)
+    catalog_types = (_DCAT_Catalog,)
     entry_types = (
-        (DCAT.Dataset, DCAT.DataService, ADMS.Asset)
+        (_DCAT_Dataset, _DCAT_DataService, _ADMS_Asset)
         if which == "adms"
         else (
-            DCAT.Dataset,
-            DCAT.DataService,
+            _DCAT_Dataset,
+            _DCAT_DataService,
         )
     )
     catalogues = [
         _entry(graph, c, lang)
         for t in catalog_types
-        for c in sorted(graph.subjects(RDF.type, t), key=str)
+        for c in sorted(graph.subjects(_RDF_type, t), key=str)
     ]
     seen: set[str] = set()
     entries = []
     for t in entry_types:
-        for node in sorted(graph.subjects(RDF.type, t), key=str):
+        for node in sorted(graph.subjects(_RDF_type, t), key=str):
             if str(node) not in seen and isinstance(node, URIRef):
                 seen.add(str(node))
                 entries.append(_entry(graph, node, lang))
-    views = list(graph.subjects(RDF.type, HYDRA.PartialCollectionView))
+    views = list(graph.subjects(_RDF_type, _HYDRA_PartialCollectionView))
     pages = {}
     if views:
         view = views[0]
         for name, predicate in (
-            ("first", HYDRA.first),
-            ("previous", HYDRA.previous),
-            ("next", HYDRA.next),
-            ("last", HYDRA.last),
+            ("first", _HYDRA_first),
+            ("previous", _HYDRA_previous),
+            ("next", _HYDRA_next),
+            ("last", _HYDRA_last),
         ):
             target = graph.value(view, predicate)
             if target is not None:

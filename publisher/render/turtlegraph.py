@@ -1,0 +1,125 @@
+"""A Turtle document read by pyoxigraph, with the few reads of an rdflib Graph that the
+people's views of the catalogue pages make (``objects``, ``value``, ``subjects``,
+``namespace_manager``), answered in the terms rdflib's Turtle parser makes and in the
+order its memory store gives them.
+
+rdflib's parser costs ~40 µs a triple: an ADMS page (3,500 triples) took 135 ms to read
+before a line of it was shown; pyoxigraph reads it in ~7 ms, and a term becomes an rdflib
+term only when it is read. The page made from it does not change by a byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# The rdflib term of each IRI and literal read lately (titles, licences, formats and
+# predicates recur on every page).
+_TERMS: dict[ox.NamedNode | ox.Literal, Node] = {}
+_TERMS_KEPT = 50_000
+
+
+def _parsed_term(term: ox.NamedNode | ox.Literal) -> Node:
+    """The rdflib term rdflib's Turtle parser makes of ``term`` (a typed literal's lexical
+    form normalised, as the parser's Literal() does)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == XSD_STRING:  # written without a datatype, read back without one
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+class TurtleGraph:
+    def __init__(self, data: bytes) -> None:
+        parser = ox.parse(data, format=ox.RdfFormat.TURTLE)
+        # rdflib's store answers in the order triples were added, and its parser adds them
+        # in the document's order: so do these (each triple once).
+        self._quads = list(parser)
+        index: dict[OxTerm, dict[ox.NamedNode, dict[OxTerm, None]]] = {}
+        for quad in self._quads:
+            index.setdefault(quad.subject, {}).setdefault(quad.predicate, {})[quad.object] = None
+        self._index = index
+        # predicate -> object -> subjects, made for a predicate when first asked
+        self._by_object: dict[ox.NamedNode, dict[OxTerm, dict[OxTerm, None]]] = {}
+        self._data = data
+        self._prefixes: dict[str, str] = dict(parser.prefixes)
+        self._manager: NamespaceManager | None = None
+        self._blank: dict[ox.BlankNode, BNode] = {}
+        # The pyoxigraph term of each rdflib term handed out or asked with, by id() (an
+        # rdflib term hashes in Python, slowly), with the term itself (kept alive, so its
+        # id is not another's).
+        self._back: dict[int, tuple[Node, OxTerm]] = {}
+
+    def _rdflib(self, term: OxTerm) -> Node:
+        found: Node | None
+        if isinstance(term, ox.BlankNode):
+            found = self._blank.get(term)
+            if found is None:
+                found = self._blank[term] = BNode(term.value)
+        else:
+            found = _TERMS.get(term)
+            if found is None:
+                if len(_TERMS) >= _TERMS_KEPT:
+                    _TERMS.clear()
+                found = _TERMS[term] = _parsed_term(term)
+        self._back[id(found)] = (found, term)
+        return found
+
+    def _ox(self, node: Node) -> OxTerm | None:
+        found = self._back.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        if isinstance(node, URIRef):
+            term = ox.NamedNode(str(node))
+            self._back[id(node)] = (node, term)
+            return term
+        return None  # a blank node or literal this graph did not hand out: not a subject
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
+        s, p = self._ox(subject), self._ox(predicate)
+        if s is None or not isinstance(p, ox.NamedNode):
+            return iter(())
+        return iter([self._rdflib(o) for o in self._index.get(s, {}).get(p, ())])
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        for o in self.objects(subject, predicate):
+            return o
+        return None
+
+    def subjects(self, predicate: Node, obj: Node) -> Iterator[Node]:
+        p, o = self._ox(predicate), self._ox(obj)
+        if not isinstance(p, ox.NamedNode) or o is None:
+            return iter(())
+        by_object = self._by_object.get(p)
+        if by_object is None:
+            by_object = self._by_object[p] = {}
+            for quad in self._quads:
+                if quad.predicate == p:
+                    by_object.setdefault(quad.object, {})[quad.subject] = None
+        return iter([self._rdflib(s) for s in by_object.get(o, ())])
+
+    @property
+    def namespace_manager(self) -> NamespaceManager:
+        """The prefixes rdflib's graph would have after reading the document: its default
+        ones and the document's ``@prefix`` lines, read by rdflib itself."""
+        if self._manager is None:
+            n = len(self._prefixes)
+            lines = self._data.split(b"\n", n + 1)
+            if all(line.startswith(b"@prefix ") for line in lines[:n]) and not (
+                len(lines) > n and lines[n].startswith(b"@prefix")
+            ):
+                header = b"\n".join(lines[:n])
+            else:  # prefixes not all at the top (not as pyoxigraph writes): read it all
+                header = self._data
+            self._manager = Graph().parse(data=header, format="turtle").namespace_manager
+        return self._manager
