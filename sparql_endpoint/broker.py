@@ -1,10 +1,8 @@
 """The query broker: ONE pool of query workers shared by every web process of a server.
 
 Web processes send each query to the broker over a Unix socket; the broker admits it or
-refuses it at once, queues it fairly, and runs it on a worker forked from the store host
-of the publication, passing the worker the web process's connection (SCM_RIGHTS): the
-worker writes the answer straight to the web process and then tells the broker it is
-done, so no result passes through here. The broker enforces the limits:
+refuses it at once, queues it fairly, runs it on a worker forked from the store host of
+the publication, forwards the result frames untouched, and enforces the limits:
 
 * **admission** (global, so it no longer depends on how the web server spreads
   connections over its processes): a client over its query-time budget or with
@@ -57,6 +55,8 @@ PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 MEMORY_CHECK_INTERVAL = 0.1  # seconds between memory checks of a busy worker
 RESERVED_SLICE = 0.5  # seconds a query may hold a reserved worker while light ones wait
 CACHEABLE_BYTES = 256 * 1024
+OUT_HIGH_WATER = 4 * 1024 * 1024  # stop reading a worker while its client lags this much
+OUT_LOW_WATER = 1024 * 1024
 KEEP_CHECK_AFTER = 0.02  # seconds a job must have run before its worker's memory is read
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _BOOT = (
@@ -85,19 +85,8 @@ def log(message: str) -> None:
     print(f"[sparql-broker {os.getpid()}] {message}", file=sys.stderr, flush=True)
 
 
-def _error_frame(
-    status: int,
-    message: str,
-    headers: dict[str, str] | None = None,
-    seq: Any = None,
-    drop: bool = False,
-) -> bytes:
-    """An error for the web process about its job ``seq``; ``drop``: the job had started on
-    a worker, which may still have written to the connection (do not reuse it)."""
-    error = {"status": status, "message": message, "headers": headers or {}, "seq": seq}
-    if drop:
-        error["drop"] = True
-    return wire.encode(wire.ERROR, error)
+def _error_frame(status: int, message: str, headers: dict[str, str] | None = None) -> bytes:
+    return wire.encode(wire.ERROR, {"status": status, "message": message, "headers": headers or {}})
 
 
 @dataclass(eq=False)
@@ -107,7 +96,7 @@ class Job:
     store: str
     arrived: float
     queue_deadline: float
-    payload: bytes  # the job for the worker (a pickle, passed on untouched)
+    payload: bytes  # the JOB frame for the worker
     cache_key: bytes | None
     internal: bool
     text: str  # the query's first characters, for the log
@@ -115,18 +104,15 @@ class Job:
     started: float = 0.0
     run_time: float = 0.0  # seconds it may run once started (settings.timeout)
     deadline: float = 0.0  # once started: when its time is up
+    streaming: bool = False
     host: StoreHost | None = None
-    seq: Any = None  # the web process's number for it on its connection
-    ended: bool = False  # answered (or refused); its worker may not have said DONE yet
 
 
 @dataclass(eq=False)
 class WebConn:
-    """A web process's connection: blocking at the file level (the workers it is passed
-    to write to it blocking), used here with MSG_DONTWAIT."""
-
     sock: socket.socket
-    out: collections.deque[bytes] = field(default_factory=collections.deque)  # records
+    buffer: wire.FrameBuffer = field(default_factory=wire.FrameBuffer)
+    out: bytearray = field(default_factory=bytearray)
     job: Job | None = None
     closed: bool = False
 
@@ -141,7 +127,9 @@ class Worker:
     ready: bool = False
     baseline: int = 0  # resident bytes when it started
     sandboxed: bool | None = None
-    job: Job | None = None  # until it says DONE
+    buffer: wire.FrameBuffer = field(default_factory=wire.FrameBuffer)
+    job: Job | None = None
+    paused: bool = False  # not reading: its client lags behind
     dead: bool = False
     freed: float = 0.0  # when it last finished a job
     recycled: bool = False  # keeps too much memory: its replacement is coming up
@@ -196,7 +184,7 @@ class Broker:
             os.unlink(self.socket_path)
         except FileNotFoundError:
             pass
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(self.socket_path)
         os.chmod(self.socket_path, 0o600)
         listener.listen(1024)
@@ -234,10 +222,9 @@ class Broker:
         for job in self.running:
             due.append(job.deadline - now)
             due.append(MEMORY_CHECK_INTERVAL)
-        if self.fairness.queued():
-            coming_up = self._coming_up(now)
-            for _address, job in self.fairness.waiting():
-                due.append(self._wait_deadline(job, coming_up(job)) - now)
+        coming_up = self._coming_up(now)
+        for _address, job in self.fairness.waiting():
+            due.append(self._wait_deadline(job, coming_up(job)) - now)
         return max(0.0, min(due))
 
     def _coming_up(self, now: float) -> Callable[[Job], bool]:
@@ -406,52 +393,54 @@ class Broker:
             self._close_host(host)
 
     def _worker_readable(self, worker: Worker) -> None:
-        while not worker.dead:
-            try:
-                record = wire.receive_record(worker.sock)
-            except BlockingIOError:
-                return
-            except OSError:
-                record = b""
-            if not record:
-                self._worker_died(worker)
-                return
-            try:
-                kind, payload = wire.parse(record)
-            except wire.Closed as exc:
-                log(f"worker {worker.pid} sent a broken frame: {exc}")
-                self._worker_died(worker)
-                return
+        try:
+            data = worker.sock.recv(1 << 20)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._worker_died(worker)
+            return
+        worker.buffer.feed(data)
+        for kind, payload, raw in worker.buffer.frames():
             if kind == wire.STATUS_REPLY and not worker.ready:
                 info = pickle.loads(payload)
                 worker.ready = True
                 worker.sandboxed = info["sandboxed"]
                 worker.baseline = worker.resident_bytes()
                 self._drop_recycled(worker.host)
-            elif kind == wire.DONE:
-                self._done(worker, pickle.loads(payload))
+                continue
+            job = worker.job
+            if job is None:
+                continue
+            if kind == wire.HEAD:
+                job.streaming = True
+            self._to_web(job.conn, raw)
+            if kind in (wire.WHOLE, wire.ERROR, wire.END):
+                if kind == wire.WHOLE and job.cache_key is not None and job.host is not None:
+                    self._cache_put(job.host.path, job.cache_key, raw)
+                self._finish(job, worker)
+        if worker.job is not None and len(worker.job.conn.out) > OUT_HIGH_WATER:
+            worker.paused = True
+            self.selector.unregister(worker.sock)
 
     def _worker_died(self, worker: Worker) -> None:
         job = worker.job
-        if job is not None and not job.ended:
+        if job is not None:
             log(
                 f"worker {worker.pid} ended while running a query from {job.client} "
                 f"({job.text!r}); answered 503"
             )
             self._end_job(job)
-            self._refuse(job, 503, "The query's worker process ended unexpectedly; try again.")
+            self._to_web(
+                job.conn,
+                _error_frame(503, "The query's worker process ended unexpectedly; try again."),
+            )
         self._replace(worker)
 
-    def _done(self, worker: Worker, outcome: dict[str, Any]) -> None:
-        """The worker has written its job's answer to the web process."""
-        job = worker.job
-        if job is None:
-            return
-        whole = outcome.get("whole")
-        if whole is not None and job.cache_key is not None and job.host is not None:
-            self._cache_put(job.host.path, job.cache_key, whole)
-        if not job.ended:
-            self._end_job(job)
+    def _finish(self, job: Job, worker: Worker) -> None:
+        self._end_job(job)
         worker.job = None
         worker.freed = time.monotonic()
         self.served += 1
@@ -502,15 +491,14 @@ class Broker:
                 self._kill(old)
 
     def _end_job(self, job: Job) -> None:
-        """The job is over for its client (its worker, if it had one, is killed or frees
-        itself with DONE)."""
         now = time.monotonic()
-        job.ended = True
         self.running.discard(job)
         if job.conn.job is job:
             job.conn.job = None
         if not job.internal:
             self.fairness.finish(job.client, now - job.started, now)
+        if job.worker is not None:
+            job.worker.job = None
 
     # --- web connections -------------------------------------------------------------
 
@@ -520,47 +508,33 @@ class Broker:
                 sock, _ = self.listener.accept()
             except BlockingIOError:
                 return
-            conn = WebConn(sock)  # blocking: see WebConn
+            sock.setblocking(False)
+            conn = WebConn(sock)
             self.selector.register(sock, selectors.EVENT_READ, ("web", conn))
 
     def _web_readable(self, conn: WebConn) -> None:
-        while not conn.closed:
-            try:
-                record = wire.receive_record(conn.sock, socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                return
-            except OSError:
-                record = b""
-            if not record:
-                self._web_closed(conn)
-                return
-            try:
-                kind, payload = wire.parse(record)
-            except wire.Closed:
-                self._web_closed(conn)
-                return
+        try:
+            data = conn.sock.recv(1 << 20)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._web_closed(conn)
+            return
+        conn.buffer.feed(data)
+        try:
+            frames = conn.buffer.frames()
+        except wire.Closed:
+            self._web_closed(conn)
+            return
+        for kind, payload, _raw in frames:
             if kind == wire.JOB:
-                self._answered(conn)
                 self._submit(conn, pickle.loads(payload))
             elif kind == wire.STATUS:
                 self._to_web(
                     conn, wire.encode(wire.STATUS_REPLY, self.status(pickle.loads(payload)))
                 )
-
-    def _answered(self, conn: WebConn) -> None:
-        """A web process sends its next job on a connection only once it has read the
-        whole answer to the previous one: that job is over, even if its worker's DONE
-        (sent after the answer's last frame) has not been read yet."""
-        job = conn.job
-        if job is None:
-            return
-        if job.worker is not None:
-            self._worker_readable(job.worker)  # its DONE, most likely
-            if conn.job is job:
-                self._end_job(job)  # the worker frees itself with its DONE
-        else:  # cannot be (it was waiting), but then it is not wanted any more
-            self.fairness.remove(job.client, job)
-            job.conn.job = None
 
     def _web_closed(self, conn: WebConn) -> None:
         if conn.closed:
@@ -582,41 +556,42 @@ class Broker:
             self.fairness.remove(job.client, job)
 
     def _to_web(self, conn: WebConn, data: bytes) -> None:
-        """Send one record to a web process, or queue it while its socket is full."""
         if conn.closed:
             return
         if not conn.out:
             try:
-                conn.sock.send(data, socket.MSG_DONTWAIT)
-                return
+                sent = conn.sock.send(data)
             except BlockingIOError:
-                pass
+                sent = 0
             except OSError:
                 self._web_closed(conn)
                 return
+            if sent == len(data):
+                return
+            data = data[sent:]
             self.selector.modify(
                 conn.sock, selectors.EVENT_READ | selectors.EVENT_WRITE, ("web", conn)
             )
-        conn.out.append(data)
+        conn.out += data
 
     def _flush(self, conn: WebConn) -> None:
-        while conn.out:
-            try:
-                conn.sock.send(conn.out[0], socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                return
-            except OSError:
-                self._web_closed(conn)
-                return
-            conn.out.popleft()
-        self.selector.modify(conn.sock, selectors.EVENT_READ, ("web", conn))
-
-    def _refuse(
-        self, job: Job, status: int, message: str, headers: dict[str, str] | None = None
-    ) -> None:
-        """Tell ``job``'s web process it gets an error (its job's number with it)."""
-        frame = _error_frame(status, message, headers, job.seq, drop=job.worker is not None)
-        self._to_web(job.conn, frame)
+        try:
+            sent = conn.sock.send(conn.out)
+        except BlockingIOError:
+            return
+        except OSError:
+            self._web_closed(conn)
+            return
+        del conn.out[:sent]
+        if not conn.out:
+            self.selector.modify(conn.sock, selectors.EVENT_READ, ("web", conn))
+        job = conn.job
+        if job is not None and job.worker is not None and job.worker.paused:
+            if len(conn.out) < OUT_LOW_WATER:
+                job.worker.paused = False
+                self.selector.register(
+                    job.worker.sock, selectors.EVENT_READ, ("worker", job.worker)
+                )
 
     # --- admission and scheduling ----------------------------------------------------
 
@@ -634,38 +609,41 @@ class Broker:
             arrived=now,
             queue_deadline=now + max(0.0, settings.queue_wait - waited),
             run_time=run_time,
-            payload=meta["job"],
+            payload=wire.frame(wire.JOB, meta["job"]),
             cache_key=meta.get("cache_key"),
             internal=internal,
             text=str(meta.get("text", ""))[:120],
-            seq=meta.get("seq"),
         )
         host = self._answering(job.store)
         if host is not None and host.state == "failed":
-            self._refuse(job, 503, host.failure, {"Retry-After": "60"})
+            self._to_web(conn, _error_frame(503, host.failure, {"Retry-After": "60"}))
             return
         if not internal:
             wait = self.fairness.over_budget(client, now)
             if wait is not None:
                 self.fairness.refuse(client, now)
-                self._refuse(
-                    job,
-                    429,
-                    f"You have used your share of query time ({settings.client_budget:g} s "
-                    f"per minute); try again in {wait} s.",
-                    {"Retry-After": str(wait)},
+                self._to_web(
+                    conn,
+                    _error_frame(
+                        429,
+                        f"You have used your share of query time ({settings.client_budget:g} s "
+                        f"per minute); try again in {wait} s.",
+                        {"Retry-After": str(wait)},
+                    ),
                 )
                 return
             active = self.fairness.client(client, now).active
             limit = settings.per_client_concurrency
             if limit and active >= limit:
                 self.fairness.refuse(client, now)
-                self._refuse(
-                    job,
-                    429,
-                    f"You already have {active} queries running or waiting; wait for one "
-                    "to finish.",
-                    {"Retry-After": "1"},
+                self._to_web(
+                    conn,
+                    _error_frame(
+                        429,
+                        f"You already have {active} queries running or waiting; wait for one "
+                        "to finish.",
+                        {"Retry-After": "1"},
+                    ),
                 )
                 return
         if host is not None and host.state == "ready" and job.cache_key is not None:
@@ -716,18 +694,23 @@ class Broker:
             self.fairness.remove(evicted.client, evicted)
             self.fairness.refuse(evicted.client, now, own_doing=False)
             evicted.conn.job = None
-            self._refuse(
-                evicted, 503, "The endpoint is busy with other clients' queries; try again.", retry
+            self._to_web(
+                evicted.conn,
+                _error_frame(
+                    503, "The endpoint is busy with other clients' queries; try again.", retry
+                ),
             )
             return True
         if not job.internal:
             self.fairness.refuse(job.client, now, own_doing=False)
-        self._refuse(
-            job,
-            503,
-            f"The endpoint is running as many queries as it takes ({len(self.running)} "
-            f"running, {self.fairness.queued()} waiting); try again in a moment.",
-            retry,
+        self._to_web(
+            job.conn,
+            _error_frame(
+                503,
+                f"The endpoint is running as many queries as it takes ({len(self.running)} "
+                f"running, {self.fairness.queued()} waiting); try again in a moment.",
+                retry,
+            ),
         )
         return False
 
@@ -801,12 +784,9 @@ class Broker:
         job.deadline = now + job.run_time  # its whole time, however long it waited
         worker.job = job
         self.running.add(job)
-        # The job, with the web process's connection: the worker answers on it directly.
-        kind = wire.JOB if job.cache_key is None else wire.JOB_CACHE
         try:
-            socket.send_fds(worker.sock, [wire.frame(kind, job.payload)], [job.conn.sock.fileno()])
-        except OSError as exc:
-            log(f"cannot give worker {worker.pid} its job: {exc}")
+            worker.sock.sendall(job.payload)
+        except OSError:
             self._worker_died(worker)
 
     def _refuse_waiting(
@@ -816,7 +796,7 @@ class Broker:
             if job.store == path and not any(h.state == "ready" for h in self.hosts.values()):
                 self.fairness.remove(address, job)
                 job.conn.job = None
-                self._refuse(job, status, message, headers)
+                self._to_web(job.conn, _error_frame(status, message, headers))
 
     # --- limits ----------------------------------------------------------------------
 
@@ -831,16 +811,15 @@ class Broker:
         for job in list(self.running):
             worker = job.worker
             if worker is not None and worker.reserved and now - job.started > RESERVED_SLICE:
-                self._worker_readable(worker)  # its DONE may have come in just now
-                if job.ended:
-                    continue
                 self.fairness.refuse(job.client, now)
-                self._refuse(
-                    job,
-                    503,
-                    "The query ran longer than this worker is kept for (short queries of "
-                    "light clients) while others waited; try again in a moment.",
-                    {"Retry-After": str(max(1, round(self.settings.queue_wait)))},
+                self._to_web(
+                    job.conn,
+                    _error_frame(
+                        503,
+                        "The query ran longer than this worker is kept for (short queries of "
+                        "light clients) while others waited; try again in a moment.",
+                        {"Retry-After": str(max(1, round(self.settings.queue_wait)))},
+                    ),
                 )
                 self._end_job(job)
                 self._replace(worker)
@@ -849,8 +828,26 @@ class Broker:
     def _enforce(self, now: float) -> None:
         settings = self.settings
         self._preempt_reserved(now)
-        if self.fairness.queued():
-            self._expire_waiting(now)
+        coming_up = self._coming_up(now)
+        for address, job in list(self.fairness.waiting()):
+            starting = coming_up(job)
+            if now >= self._wait_deadline(job, starting):
+                self.fairness.remove(address, job)
+                self.fairness.refuse(address, now, own_doing=False)
+                job.conn.job = None
+                ready = any(h.state == "ready" for h in self.hosts.values())
+                if not ready:
+                    message = "The query service is still loading the publication; try again."
+                elif starting:
+                    message = "The query service is still starting its workers; try again."
+                else:
+                    message = "All query workers are busy; try again in a moment."
+                self._to_web(
+                    job.conn,
+                    _error_frame(
+                        503, message, {"Retry-After": str(max(1, round(settings.queue_wait)))}
+                    ),
+                )
         check_memory = settings.worker_memory_mb and now >= self._next_memory_check
         if check_memory:
             self._next_memory_check = now + MEMORY_CHECK_INTERVAL
@@ -877,35 +874,11 @@ class Broker:
             self._next_forget = now + 60.0
             self.fairness.forget_idle(now)
 
-    def _expire_waiting(self, now: float) -> None:
-        """503 for the waiting queries whose wait is over."""
-        settings = self.settings
-        coming_up = self._coming_up(now)
-        for address, job in list(self.fairness.waiting()):
-            starting = coming_up(job)
-            if now >= self._wait_deadline(job, starting):
-                self.fairness.remove(address, job)
-                self.fairness.refuse(address, now, own_doing=False)
-                job.conn.job = None
-                ready = any(h.state == "ready" for h in self.hosts.values())
-                if not ready:
-                    message = "The query service is still loading the publication; try again."
-                elif starting:
-                    message = "The query service is still starting its workers; try again."
-                else:
-                    message = "All query workers are busy; try again in a moment."
-                self._refuse(
-                    job, 503, message, {"Retry-After": str(max(1, round(settings.queue_wait)))}
-                )
-
     def _stop(self, job: Job, worker: Worker, message: str) -> None:
-        self._worker_readable(worker)  # its DONE may have come in just now
-        if job.ended:
-            return
         if not job.internal:  # a runaway: its client is not light for a while
             self.fairness.refuse(job.client, time.monotonic())
         self._end_job(job)
-        self._refuse(job, 503, message)
+        self._to_web(job.conn, _error_frame(503, message))
         self._replace(worker)
 
     # --- results cache ---------------------------------------------------------------

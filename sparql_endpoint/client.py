@@ -1,13 +1,7 @@
 """The web process's side of the broker: send a query, read its result frames.
 
-One Unix-socket connection (SOCK_SEQPACKET) per query in flight, kept for the next query
-when the answer was read to its end. The answer's frames come straight from the worker
-that ran it (the broker passed it this connection); refusals, cached results and the
-broker's own errors (a query stopped at its time limit) come from the broker. Each job
-on a connection has a number (``seq``): an error of the broker's about an earlier job
-(one it stopped just after its worker had written the whole answer) is skipped, and a
-connection whose query was stopped is not reused (``drop``: it may still receive the
-stopped worker's frames). The broker enforces the deadline; the web process waits a few
+One Unix-socket connection per query in flight, kept for the next query when the answer
+was read to its end. The broker enforces the deadline; the web process waits a few
 seconds longer (``GRACE``) before it gives up on a silent broker itself. Without a
 ``broker_socket`` setting the endpoint starts a broker of its own (``start_private``),
 from one long-lived thread (Linux's parent-death signal follows the thread that forked,
@@ -46,27 +40,20 @@ class Reply:
         self._client = client
         self._conn: wire.Reader | None = conn
         self._deadline = deadline
-        self._seq = conn.seq
 
     def next(self) -> tuple[bytes, Any]:
         conn = self._conn
         if conn is None:
             raise _unavailable()
         conn.sock.settimeout(max(0.05, self._deadline + GRACE - time.monotonic()))
-        while True:
-            try:
-                kind, value = conn.receive()
-            except (TimeoutError, wire.Closed):
-                self.abandon()
-                raise _unavailable() from None
-            if kind != wire.ERROR or value.get("seq", self._seq) == self._seq:
-                break  # (else the broker's word on an earlier job, already answered)
+        try:
+            kind, value = conn.receive()
+        except (TimeoutError, wire.Closed):
+            self.abandon()
+            raise _unavailable() from None
         if kind in (wire.WHOLE, wire.END, wire.ERROR, wire.STATUS_REPLY):
+            self._client.give_back(conn)
             self._conn = None
-            if kind == wire.ERROR and value.get("drop"):
-                conn.sock.close()
-            else:
-                self._client.give_back(conn)
         return kind, value
 
     def abandon(self) -> None:
@@ -85,7 +72,7 @@ class BrokerClient:
     def __init__(self, socket_path: str, process: subprocess.Popen[bytes] | None = None):
         self.socket_path = socket_path
         self.process = process
-        self._idle: list[wire.Reader] = []  # connections kept for the next query
+        self._idle: list[wire.Reader] = []  # connections, each with its read-ahead
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
@@ -96,7 +83,7 @@ class BrokerClient:
                 self._pid = os.getpid()
             if self._idle:
                 return self._idle.pop()
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             sock.connect(self.socket_path)
         except OSError:
@@ -114,26 +101,21 @@ class BrokerClient:
     def submit(self, meta: dict[str, Any], deadline: float) -> Reply:
         conn = self._connect()
         try:
-            self._send(conn, wire.JOB, meta)
+            wire.send(conn.sock, wire.JOB, meta)
         except wire.Closed:
             conn.sock.close()
             conn = self._connect()  # an idle connection may have gone stale: one retry
             try:
-                self._send(conn, wire.JOB, meta)
+                wire.send(conn.sock, wire.JOB, meta)
             except wire.Closed:
                 conn.sock.close()
                 raise _unavailable() from None
         return Reply(self, conn, deadline)
 
-    @staticmethod
-    def _send(conn: wire.Reader, kind: bytes, meta: dict[str, Any]) -> None:
-        conn.seq += 1
-        wire.send(conn.sock, kind, {**meta, "seq": conn.seq})
-
     def status(self, store: str | None = None, timeout: float = 5.0) -> dict[str, Any]:
         conn = self._connect()
         try:
-            self._send(conn, wire.STATUS, {"store": store})
+            wire.send(conn.sock, wire.STATUS, {"store": store})
             reply = Reply(self, conn, time.monotonic() + timeout - GRACE)
             kind, value = reply.next()
         except wire.Closed:
@@ -218,7 +200,7 @@ def wait_for_socket(path: str, process: subprocess.Popen[bytes] | None) -> None:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"the SPARQL broker exited at start ({process.returncode})")
         if os.path.exists(path):
-            probe = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 probe.connect(path)
                 return

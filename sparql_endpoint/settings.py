@@ -45,9 +45,8 @@ class SparqlSettings(BaseSettings):
     max_query_length: int = Field(
         20_000,
         gt=0,
-        le=40_000,  # a job travels as one socket record (wire.RECORD_LIMIT)
         description="Most characters in a query (and bytes in a request body). Longer "
-        "requests get 413 (POST) or 414 (GET). At most 40000.",
+        "requests get 413 (POST) or 414 (GET).",
     )
     workers: int = Field(
         0,

@@ -26,7 +26,6 @@ import signal
 import socket
 import sys
 import time
-import traceback
 from typing import Any
 
 import pyoxigraph as ox
@@ -89,7 +88,7 @@ def _fork_worker(
     options: dict[str, Any],
     network: bool,
 ) -> None:
-    parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    parent_end, child_end = socket.socketpair()
     pid = os.fork()
     if pid == 0:  # the worker
         try:
@@ -109,9 +108,6 @@ def _fork_worker(
                 {"sandboxed": sandboxed, "resident_mb": _resident_mb()},
             )
             worker.serve(child_end, opened)
-        except BaseException:  # said before the process ends (os._exit would hide it)
-            traceback.print_exc()
-            sys.stderr.flush()
         finally:
             os._exit(0)
     child_end.close()

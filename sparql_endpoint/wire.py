@@ -1,56 +1,36 @@
 """Frames on the Unix sockets between web processes, the broker and the query workers.
 
-A frame is a 4-byte big-endian length, one byte of kind, then the payload. Payloads are
-pickles (small dicts) or raw result bytes. Every socket here is ``SOCK_SEQPACKET``: one
-send is one record is one frame, delivered whole or not at all, so a worker killed in
-the middle of its answer leaves no half frame behind. A record is at most
-``RECORD_LIMIT`` bytes (results travel in ``CHUNK``-sized data frames).
+A frame is a 4-byte big-endian length, one byte of kind, then the payload. The broker
+reads only lengths and kinds and forwards payloads untouched, so a result crosses it
+without being decoded. Payloads are pickles (small dicts) or raw result bytes.
 
-The answer goes straight from the worker to the web process: with each job the broker
-passes the worker the web process's connection (SCM_RIGHTS), the worker writes the
-answer's frames to it and then tells the broker ``DONE``. The broker itself writes to
-that connection only what it decides: refusals, cached results, and the error when it
-stops a query (tagged with the job's ``seq``, so that a web process that already read
-the whole answer skips it; ``drop``: the connection may hold a killed worker's frames,
-do not reuse it).
-
-Kinds, from a worker to the web process: ``W`` whole result (pickled ``{"head",
-"data"}``), ``H`` head of a streamed result (pickled dict), ``D`` data bytes, ``E`` end
-of a streamed result, ``X`` error (pickled ``{"status", "message", "headers"}``). From a
-worker to the broker: ``T`` it is up (pickled), ``F`` done (a pickled dict, empty unless
-it holds ``"whole"``, the whole-result frame for the results cache when asked, or
-``"gone"``: the web process had closed the connection). From a web process to the broker:
-``Q`` job, ``S`` status request, answered with ``T``. From the broker to a worker: ``Q``
-job, or ``C`` job whose whole result the broker also wants back (for its cache), each
-with the web process's connection.
+Kinds, from a worker (and so, forwarded, from the broker):
+``W`` whole result (pickled ``{"head", "data"}``), ``H`` head of a streamed result
+(pickled dict), ``D`` data bytes, ``E`` end of a streamed result, ``X`` error (pickled
+``{"status", "message", "headers"}``). From a web process: ``Q`` job, ``S`` status
+request; the broker answers ``S`` with ``T`` (pickled status).
 """
 
 from __future__ import annotations
 
-import array
-import mmap
 import pickle
 import socket
 import struct
-import threading
 from typing import Any
 
 HEADER = struct.Struct(">IB")
 MAX_FRAME = 64 * 1024 * 1024
 
-RECORD_LIMIT = 200 * 1024  # below the kernel's default socket send buffer (212,992 bytes)
-CHUNK = 64 * 1024  # result bytes per data frame
-
 WHOLE, HEAD, DATA, END, ERROR = b"W", b"H", b"D", b"E", b"X"
-JOB, JOB_CACHE, STATUS, STATUS_REPLY, DONE = b"Q", b"C", b"S", b"T", b"F"
-PICKLED = frozenset({WHOLE, HEAD, ERROR, JOB, JOB_CACHE, STATUS, STATUS_REPLY, DONE})
+JOB, STATUS, STATUS_REPLY = b"Q", b"S", b"T"
+PICKLED = frozenset({WHOLE, HEAD, ERROR, JOB, STATUS, STATUS_REPLY})
 
 
 class Closed(Exception):
     """The other end closed the socket (or it broke)."""
 
 
-def frame(kind: bytes, payload: bytes | bytearray | memoryview) -> bytes:
+def frame(kind: bytes, payload: bytes) -> bytes:
     return HEADER.pack(len(payload), kind[0]) + payload
 
 
@@ -64,78 +44,78 @@ def decode(kind: bytes, payload: bytes) -> Any:
 
 
 def send(sock: socket.socket, kind: bytes, value: Any) -> None:
-    data = encode(kind, value)
-    if len(data) > RECORD_LIMIT:
-        raise ValueError(f"a frame of {len(data)} bytes is more than one record holds")
     try:
-        sock.sendall(data)
+        sock.sendall(encode(kind, value))
     except OSError as exc:
         raise Closed(str(exc)) from exc
 
 
-def parse(record: bytes) -> tuple[bytes, bytes]:
-    """(kind, payload) of one record."""
-    if len(record) < HEADER.size:
-        raise Closed(f"record of {len(record)} bytes")
-    length, kind = HEADER.unpack_from(record)
-    if length != len(record) - HEADER.size:
-        raise Closed(f"record of {len(record)} bytes, frame of {length}")
-    return bytes((kind,)), record[HEADER.size :]
-
-
-class _Space(threading.local):
-    """Each thread's room for one incoming record: an anonymous mapping (its pages are
-    touched only as far as records fill it). ``recv(RECORD_LIMIT)`` would allocate and free
-    RECORD_LIMIT bytes per record: glibc maps and unmaps such a block each time (~11 µs)."""
-
-    def __init__(self) -> None:
-        # private: the workers are forks of one process, and must not share it
-        self.room = mmap.mmap(-1, RECORD_LIMIT, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
-        self.view = memoryview(self.room)
-
-
-_SPACE = _Space()
-_FD_SIZE = array.array("i").itemsize
-
-
-def receive_record(sock: socket.socket, flags: int = 0) -> bytes:
-    """One record (b"" at the end of the connection); OSError as ``sock.recv``."""
-    space = _SPACE
-    count = sock.recv_into(space.room, RECORD_LIMIT, flags)
-    return bytes(space.view[:count])
-
-
-def receive_with_fd(sock: socket.socket) -> tuple[bytes, list[int]]:
-    """One record and the file descriptors passed with it (SCM_RIGHTS)."""
-    space = _SPACE
-    count, ancillary, _flags, _address = sock.recvmsg_into(
-        [space.room], socket.CMSG_SPACE(4 * _FD_SIZE)
-    )
-    fds: list[int] = []
-    for level, kind, data in ancillary:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            passed = array.array("i")
-            passed.frombytes(data[: len(data) - (len(data) % passed.itemsize)])
-            fds.extend(passed)
-    return bytes(space.view[:count]), fds
+READ_AHEAD = 64 * 1024
 
 
 class Reader:
-    """Frames from a blocking SOCK_SEQPACKET socket: one ``recv`` per frame."""
+    """Frames from a blocking socket, read ahead: a small frame (a job, a whole result)
+    arrives with one ``recv`` instead of two (header, then payload). The socket must be
+    read only through its reader from then on, as the buffer may hold the next frame."""
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
-        self.seq = 0  # the web process's count of jobs sent on this connection
+        self._data = bytearray()
 
-    def receive(self) -> tuple[bytes, Any]:
-        """The next frame (kind, decoded payload); blocking, under the socket's timeout."""
+    def _fill(self, want: int) -> None:
         try:
-            record = receive_record(self.sock)
+            chunk = self.sock.recv(min(max(want, READ_AHEAD), 1 << 20))
         except TimeoutError:
             raise
         except OSError as exc:
             raise Closed(str(exc)) from exc
-        if not record:
+        if not chunk:
             raise Closed("connection closed")
-        kind, payload = parse(record)
-        return kind, decode(kind, payload)
+        self._data += chunk
+
+    def receive(self) -> tuple[bytes, Any]:
+        """The next frame (kind, decoded payload); blocking, under the socket's timeout."""
+        data = self._data
+        while len(data) < HEADER.size:
+            self._fill(HEADER.size - len(data))
+        length, kind = HEADER.unpack_from(data)
+        if length > MAX_FRAME:
+            raise Closed(f"frame of {length} bytes")
+        end = HEADER.size + length
+        while len(data) < end:
+            self._fill(end - len(data))
+        payload = bytes(data[HEADER.size : end])
+        del data[:end]
+        kind_byte = bytes((kind,))
+        return kind_byte, decode(kind_byte, payload)
+
+
+class FrameBuffer:
+    """Incoming bytes of a non-blocking socket, cut into frames (for the broker)."""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+
+    def feed(self, data: bytes) -> None:
+        self._data += data
+
+    def frames(self) -> list[tuple[bytes, memoryview, bytes]]:
+        """Complete frames so far: (kind, payload, the whole frame's bytes). The payload is
+        a view into the frame (most frames are forwarded whole, unread)."""
+        out = []
+        data = self._data
+        start = 0
+        with memoryview(data) as view:  # one copy per frame (a slice would make two)
+            while len(data) - start >= HEADER.size:
+                length, kind = HEADER.unpack_from(data, start)
+                end = start + HEADER.size + length
+                if length > MAX_FRAME:
+                    raise Closed(f"frame of {length} bytes")
+                if len(data) < end:
+                    break
+                raw = bytes(view[start:end])
+                out.append((bytes((kind,)), memoryview(raw)[HEADER.size :], raw))
+                start = end
+        if start:
+            del data[:start]
+        return out

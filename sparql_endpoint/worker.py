@@ -1,19 +1,15 @@
 """The query worker: a process forked from the store host, running one query at a time.
 
-The broker sends a job frame (``wire.JOB``) over the worker's Unix socket together with
-the web process's connection for that query (SCM_RIGHTS). The worker writes the answer
-straight to the web process: ``WHOLE`` (a result that fits in one chunk: head and bytes
-in one frame), or ``HEAD``, ``DATA``… and ``END``; or ``ERROR`` at any point. Then it
-tells the broker ``DONE`` (with the whole-result frame when the broker asked for it for
-its cache: ``wire.JOB_CACHE``). The broker enforces the time and memory limits by
-killing this process, which is why queries never run in a web or broker process
-(pyoxigraph cannot be interrupted, and a thread cannot be killed).
+The broker sends a job frame (``wire.JOB``) over the worker's Unix socket and reads back
+``WHOLE`` (a result that fits in one chunk: head and bytes in one frame), or ``HEAD``,
+``DATA``… and ``END``; or ``ERROR`` at any point. The broker enforces the time and
+memory limits by killing this process, which is why queries never run in a web or
+broker process (pyoxigraph cannot be interrupted, and a thread cannot be killed).
 """
 
 from __future__ import annotations
 
 import ctypes
-import os
 import socket
 import time
 from collections.abc import Iterable
@@ -24,7 +20,7 @@ import pyoxigraph as ox
 from sparql_endpoint import wire
 from sparql_endpoint.syntax import explain
 
-CHUNK = wire.CHUNK
+CHUNK = 64 * 1024
 TRIM_AFTER = 0.05  # seconds: a job that ran this long gives its freed heap back
 
 
@@ -53,50 +49,25 @@ class QueryFailed(Exception):
         self.position = position
 
 
-class Web:
-    """The web process's connection for one job, as the bare descriptor passed with it
-    (a socket object would cost three getsockopt calls to make): each write is one
-    record (SOCK_SEQPACKET), whole or not at all."""
-
-    def __init__(self, fd: int):
-        self.fd = fd
-
-    def send(self, kind: bytes, value: Any) -> None:
-        self.frame(wire.encode(kind, value))
-
-    def frame(self, data: bytes) -> None:
-        if len(data) > wire.RECORD_LIMIT:
-            raise ValueError(f"a frame of {len(data)} bytes is more than one record holds")
-        try:
-            os.write(self.fd, data)
-        except OSError as exc:
-            raise wire.Closed(str(exc)) from exc
-
-
 class _ChunkWriter:
     """A binary file-like object that forwards what is written in CHUNK-sized frames.
 
     The result's head goes out with the first chunk; a result that fits in one chunk
     travels as a single WHOLE frame (one round trip)."""
 
-    def __init__(self, web: Web, head: dict[str, Any]):
-        self._web = web
+    def __init__(self, sock: socket.socket, head: dict[str, Any]):
+        self._sock = sock
         self._head: dict[str, Any] | None = head
         self._buffer = bytearray()
-        self.whole: bytes | None = None  # the WHOLE frame sent, if it was one
 
     def write(self, data: bytes) -> int:
         self._buffer += data
         if len(self._buffer) >= CHUNK:
             if self._head is not None:
-                self._web.send(wire.HEAD, self._head)
+                wire.send(self._sock, wire.HEAD, self._head)
                 self._head = None
-            buffer = self._buffer
-            whole = len(buffer) - len(buffer) % CHUNK
-            with memoryview(buffer) as view:
-                for start in range(0, whole, CHUNK):  # one record holds one chunk
-                    self._web.frame(wire.frame(wire.DATA, view[start : start + CHUNK]))
-            del buffer[:whole]
+            wire.send(self._sock, wire.DATA, bytes(self._buffer))
+            self._buffer.clear()
         return len(data)
 
     def flush(self) -> None:
@@ -104,13 +75,11 @@ class _ChunkWriter:
 
     def finish(self) -> None:
         if self._head is not None:
-            frame = wire.encode(wire.WHOLE, {"head": self._head, "data": bytes(self._buffer)})
-            self._web.frame(frame)
-            self.whole = frame
+            wire.send(self._sock, wire.WHOLE, {"head": self._head, "data": bytes(self._buffer)})
         else:
             if self._buffer:
-                self._web.frame(wire.frame(wire.DATA, self._buffer))
-            self._web.frame(wire.frame(wire.END, b""))
+                wire.send(self._sock, wire.DATA, bytes(self._buffer))
+            wire.send(self._sock, wire.END, b"")
         self._buffer.clear()
 
 
@@ -203,9 +172,7 @@ def _query(
     return store.query(job["query"], base_iri=base, prefixes=everything, **options)
 
 
-def run_job(store: ox.Store, job: dict[str, Any], web: Web) -> bytes | None:
-    """Answer ``job`` on ``web`` (the web process's connection); the WHOLE frame sent, if
-    the result was one."""
+def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
     try:
         options = _dataset_options(job)
     except ValueError as exc:
@@ -240,7 +207,7 @@ def run_job(store: ox.Store, job: dict[str, Any], web: Web) -> bytes | None:
     if capped is not None:
         count = capped.count(b"\n") - (0 if kind == "graph" else 1)
     head = {"kind": kind, "format": fmt_name, "truncated": truncated, "count": count}
-    writer = _ChunkWriter(web, head)
+    writer = _ChunkWriter(sock, head)
     try:
         _write(result, capped, job, writer)
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
@@ -252,7 +219,6 @@ def run_job(store: ox.Store, job: dict[str, Any], web: Web) -> bytes | None:
         del result
         _MALLOC_TRIM(0)
     writer.finish()
-    return writer.whole
 
 
 def _write(
@@ -291,52 +257,27 @@ def _write(
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
 
-def answer(store: ox.Store, kind: bytes, job: dict[str, Any], web: Web) -> dict[str, Any]:
-    """Run one job, its answer written to the web process's connection ``web``; what the
-    broker is told when it is done (nothing, usually)."""
-    whole: bytes | None = None
-    gone = False
-    try:
-        try:
-            whole = run_job(store, job, web)
-        except QueryFailed as failure:
-            error = {
-                "status": failure.status,
-                "message": failure.message,
-                "position": failure.position,
-            }
-            web.send(wire.ERROR, error)
-    except wire.Closed:  # the web process gave up on it (its client went away)
-        gone = True
-    outcome: dict[str, Any] = {}
-    if whole is not None and kind == wire.JOB_CACHE:
-        outcome["whole"] = whole
-    if gone:
-        outcome["gone"] = True
-    return outcome
-
-
 def serve(sock: socket.socket, store: ox.Store) -> None:
     """Run jobs until the broker closes the socket."""
+    reader = wire.Reader(sock)
     while True:
         try:
-            record, fds = wire.receive_with_fd(sock)
-        except OSError:
+            kind, job = reader.receive()
+        except wire.Closed:
             return
-        if not record:
-            return
-        for extra in fds[1:]:
-            os.close(extra)
-        if not fds:
+        if kind != wire.JOB:
             continue
         try:
-            kind, payload = wire.parse(record)
-            if kind not in (wire.JOB, wire.JOB_CACHE):
-                continue
-            outcome = answer(store, kind, wire.decode(kind, payload), Web(fds[0]))
-        finally:
-            os.close(fds[0])
-        try:
-            wire.send(sock, wire.DONE, outcome)
+            run_job(store, job, sock)
+        except QueryFailed as failure:
+            try:
+                error = {
+                    "status": failure.status,
+                    "message": failure.message,
+                    "position": failure.position,
+                }
+                wire.send(sock, wire.ERROR, error)
+            except wire.Closed:
+                return
         except wire.Closed:
             return
