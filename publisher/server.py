@@ -25,7 +25,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import os
@@ -40,13 +39,13 @@ from typing import Any
 from publisher.config import Settings
 from publisher.errors import NotPublished, PublisherError
 from publisher.publication import Publication
+from sparql_endpoint import allocator
 
 HEADER_READ_TIMEOUT_MS = 10_000  # a client has 10 s to send its request's headers
 SERVER_PID = "AVOINKUNTA_SERVER_PID"  # set for the web processes: their server's pid
 # 30,000 offerings, 8 clients, 3 web processes (bench_serving --load): whole server PSS
 # at its highest ~30-40 MB lower with 2 arenas than with glibc's default, same CPU.
 WEB_MALLOC_ARENAS = 2
-_M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 
 def settle_heap() -> None:
@@ -62,11 +61,7 @@ def settle_heap() -> None:
 def limit_malloc_arenas(arenas: int = WEB_MALLOC_ARENAS) -> bool:
     """Have glibc's malloc make at most ``arenas`` arenas from now on in this process and
     the processes it forks (False: another C library)."""
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(_M_ARENA_MAX, arenas))
+    return allocator.limit_malloc_arenas(arenas)
 
 
 def serve_command(out_dir: Path, port: int, workers: int, host: str = "127.0.0.1") -> list[str]:

@@ -15,9 +15,8 @@ with glibc's ``malloc_trim``): ~10 ms per opening, a few MB of cache between ope
 
 from __future__ import annotations
 
-import ctypes
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from rdflib.term import Node
 from publisher.budget import checkpoint
 from publisher.namespaces import PREFIXES
 from publisher.terms import to_rdflib
+from sparql_endpoint.allocator import trim_heap
 
 # Properties that name a thing; their values are copied into a description for every IRI
 # the described resource links to, so a client can show a label without another request.
@@ -39,18 +39,6 @@ _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 # Reads (exists, describe, query, ...) between two openings of the store: ~100 documents,
 # ~20 MB of block cache at most (30,000 offerings; see the module's docstring).
 REOPEN_AFTER = 300
-
-
-def _heap_trimmer() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None (another C library)."""
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-    return trim
-
-
-_MALLOC_TRIM = _heap_trimmer()
 
 
 def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
@@ -81,8 +69,7 @@ class ReadStore:
                     self._reads = 0
                     self._store = ox.Store.read_only(str(self.path))
                     self.openings += 1
-                    if _MALLOC_TRIM is not None:
-                        _MALLOC_TRIM(0)
+                    trim_heap()
         return self._store
 
     def exists(self, iri: str) -> bool:

@@ -1,4 +1,5 @@
-"""Which memory allocator the query workers run with.
+"""Which memory allocator the query workers run with, and the C library's allocator
+calls the server's processes make (giving free heap back, limiting malloc arenas).
 
 Oxigraph's query evaluation allocates a great deal (hash joins, decoded terms, sort
 buffers). Embedded in Python it gets the C library's malloc; with jemalloc preloaded it
@@ -10,9 +11,10 @@ and the web processes keep the C library's.
 
 from __future__ import annotations
 
+import ctypes
 import glob
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 # Where Debian/Ubuntu (libjemalloc2), Fedora and a local build put it, most specific first.
 _CANDIDATES = (
@@ -58,3 +60,33 @@ def running_with_jemalloc(pid: int | str = "self") -> bool:
             return any("libjemalloc" in line for line in maps)
     except OSError:
         return False
+
+
+def _libc_function(name: str) -> Callable[..., int] | None:
+    """A function of the C library this process runs with, or None when it has none of
+    that name (glibc's malloc_trim and mallopt: not in musl, not in macOS's libc)."""
+    try:
+        function: Callable[..., int] = getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+_MALLOC_TRIM = _libc_function("malloc_trim")
+_MALLOPT = _libc_function("mallopt")
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def trim_heap() -> bool:
+    """Give the heap's free memory back to the system (glibc's ``malloc_trim``), which
+    glibc otherwise keeps for later; False under another C library."""
+    if _MALLOC_TRIM is None:
+        return False
+    _MALLOC_TRIM(0)
+    return True
+
+
+def limit_malloc_arenas(arenas: int) -> bool:
+    """Have glibc's malloc make at most ``arenas`` arenas from now on, in this process and
+    the processes it forks; False under another C library."""
+    return _MALLOPT is not None and bool(_MALLOPT(_M_ARENA_MAX, arenas))

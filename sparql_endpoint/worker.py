@@ -9,7 +9,6 @@ broker process (pyoxigraph cannot be interrupted, and a thread cannot be killed)
 
 from __future__ import annotations
 
-import ctypes
 import socket
 import time
 from collections.abc import Iterable
@@ -17,22 +16,13 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from sparql_endpoint import wire
+from sparql_endpoint import allocator, wire
 from sparql_endpoint.syntax import explain
 
 CHUNK = 64 * 1024
 TRIM_AFTER = 0.05  # seconds: a job that ran this long gives its freed heap back
 
 
-def _heap_trimmer() -> Any:
-    """glibc's malloc_trim, or None (another C library)."""
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-_MALLOC_TRIM = _heap_trimmer()
 _FORMATS_RESULTS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -212,12 +202,12 @@ def run_job(store: ox.Store, job: dict[str, Any], sock: socket.socket) -> None:
         _write(result, capped, job, writer)
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise QueryFailed(500, f"Query evaluation failed while writing results: {exc}") from None
-    if _MALLOC_TRIM is not None and time.monotonic() - began >= TRIM_AFTER:
+    if time.monotonic() - began >= TRIM_AFTER:
         # A long query's working memory is freed by now, but glibc keeps it; given back
         # before the last frame, so that the broker (which reads this process's resident
         # memory when the result ends: worker_keep_mb) sees what it really keeps.
         del result
-        _MALLOC_TRIM(0)
+        allocator.trim_heap()
     writer.finish()
 
 

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -686,18 +686,17 @@ def _new_build_id(publications: Path, now: datetime, sources_sha256: str) -> str
     publication already there, so that names sort in build order (`_prune` relies on it)
     also when ``SOURCE_DATE_EPOCH`` gives every build the same time: such a build takes
     one microsecond past the newest."""
-    stamps = [p.name[: len(_STAMP_EXAMPLE)] for p in publications.iterdir()]
-    newest = max((s for s in stamps if _STAMP.fullmatch(s)), default="")
-    moment = now
-    while moment.strftime(_STAMP_FORMAT) <= newest:
-        moment = datetime.strptime(newest, _STAMP_FORMAT).replace(tzinfo=UTC) + _MICROSECOND
-    return f"{moment.strftime(_STAMP_FORMAT)}-{sources_sha256[:8]}"
+    stamps = (_STAMP.match(p.name) for p in publications.iterdir())
+    newest = max((m.group() for m in stamps if m), default="")
+    stamp = now.strftime(_STAMP_FORMAT)
+    if stamp <= newest:
+        later = datetime.strptime(newest, _STAMP_FORMAT) + timedelta(microseconds=1)
+        stamp = later.strftime(_STAMP_FORMAT)
+    return f"{stamp}-{sources_sha256[:8]}"
 
 
 _STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
-_STAMP_EXAMPLE = "20140101T000000000000Z"
-_STAMP = re.compile(r"\d{8}T\d{12}Z")
-_MICROSECOND = timedelta(microseconds=1)
+_STAMP = re.compile(r"\d{8}T\d{12}Z")  # a publication's name begins with its stamp
 
 
 def _prune(out_dir: Path, keep: int) -> int:
