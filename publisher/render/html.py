@@ -187,10 +187,17 @@ TEMPLATE_FUNCTIONS: dict[str, Any] = {
 
 def init_app(app: Flask) -> None:
     from publisher.render.datatable import MACROS, data_table
+    from publisher.render.offering import offering_main, provenance
 
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
-    # (templates/_macros.html: building blocks called many times a page, in Python)
-    app.jinja_env.globals.update(MACROS, data_table_html=data_table)
+    # (templates/_macros.html: building blocks called many times a page, in Python; the
+    # body of an offering's page and every thing's provenance box too)
+    app.jinja_env.globals.update(
+        MACROS,
+        data_table_html=data_table,
+        offering_main_html=offering_main,
+        provenance_html=provenance,
+    )
 
 
 def head_links() -> dict[str, Any]:
