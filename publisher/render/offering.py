@@ -100,7 +100,7 @@ def provenance(lens: Lens, s: Node) -> Markup:
         if when:
             out.append(
                 f"<div><dt>{escape(_(title))}</dt><dd>"
-                f'<time datetime="{escape(when)}">{escape(when[:10])}</time></dd></div>'
+                f'<time datetime="{escape(when)}">{escape(str(when)[:10])}</time></dd></div>'
             )
         out.append("\n  ")
     sources = lens.objects(s, DCT.source)

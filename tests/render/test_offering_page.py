@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from jinja2 import ChoiceLoader, FileSystemLoader
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
@@ -26,21 +25,11 @@ from publisher.render.html import local_href, render_page
 from publisher.render.lens import Lens, Terms
 from publisher.siteindex import SiteIndex
 from publisher.store import new_graph
+from tests.render.references import BASE, reference_app
 
-REFERENCE = Path(__file__).parent / "reference"
-BASE = "http://localhost:8080/"
 VOCAB = BASE + "ontology#"
 AK = Terms(VOCAB)
 THING = URIRef(BASE + "id/offering/x")
-
-
-def reference_app(settings: Settings) -> Flask:
-    """The app with the templates as they were (tests/render/reference) looked up first."""
-    app = create_app(settings)
-    app.jinja_env.loader = ChoiceLoader(
-        [FileSystemLoader(str(REFERENCE)), app.jinja_env.loader]  # type: ignore[list-item]
-    )
-    return app
 
 
 def _description(
