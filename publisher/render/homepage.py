@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from publisher.i18n import translate
+from publisher.i18n import N_, translate
 from publisher.render.archmap import MapComponent
 from publisher.render.discovery_text import text as discovery_text
 from publisher.render.html import page_language, site_path
@@ -62,7 +62,7 @@ def facet_items(items: Iterable[Mapping[str, Any]], lang: str) -> Markup:
         item_lang = f' lang="{escape(item["lang"])}"' if item["lang"] else ""
         badge = ""
         if item["badge"]:
-            name = "Open source" if item["badge"] == "open" else "Not open source"
+            name = N_("Open source") if item["badge"] == "open" else N_("Not open source")
             badge = (
                 f' <span class="pill {escape(item["badge"])}">'
                 f"{escape(translate(name, lang).text)}</span>"

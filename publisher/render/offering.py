@@ -11,13 +11,14 @@ it (``markupsafe.escape``; ``str`` of what is not text).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup, escape
 from rdflib.term import Node
 
-from publisher.i18n import translate
+from publisher.i18n import N_, translate
 from publisher.i18n.names import STATUS_NAMES
 from publisher.namespaces import ADMS, DCAT, DCT, OWL, RDFS, SCHEMA
 from publisher.render.datatable import data_table, link_html, link_list_html, links_inline_html
@@ -27,9 +28,54 @@ from publisher.render.lens import Lens, Terms, format_amount, is_web_url
 DASH = "—"
 
 
-def _t(message: str, lang: str) -> Markup:
-    """A UI text in ``lang``, escaped (``{{ _(message) }}``)."""
-    return escape(translate(message, lang).text)
+# Every UI text this module writes, marked for `make messages` (its extractor does not read
+# f-strings): `_texts(lang)` looks one up (a text not listed here is a KeyError).
+MESSAGES = (
+    N_("API documentation"),
+    N_("All data"),
+    N_("Architecture components"),
+    N_("Delivery phases"),
+    N_("Evidence"),
+    N_("Homepage"),
+    N_("Issued"),
+    N_("Keywords"),
+    N_("Licence"),
+    N_("Links"),
+    N_("Modified"),
+    N_("No price published."),
+    N_("None."),
+    N_("Not open source"),
+    N_("Open source"),
+    N_("Openness"),
+    N_("Openness not known"),
+    N_("Parts"),
+    N_("Price list"),
+    N_("Pricing"),
+    N_("Procurement route"),
+    N_("Product"),
+    N_("Products and services"),
+    N_("Provenance"),
+    N_("Same elsewhere"),
+    N_("Service"),
+    N_("Service domains"),
+    N_("Source code"),
+    N_("Sources"),
+    N_("Standards"),
+    N_("Status"),
+    N_("Supplier"),
+    N_("closed"),
+    N_("open"),
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _words(lang: str) -> dict[str, Markup]:
+    return {message: escape(translate(message, lang).text) for message in MESSAGES}
+
+
+def _texts(lang: str) -> Callable[[str], Markup]:
+    """``_``: a UI text in ``lang``, escaped (what ``{{ _(message) }}`` wrote)."""
+    return _words(lang).__getitem__
 
 
 def text(lens: Lens, node: Node, predicate: Node, tag: str = "p", cls: str = "") -> str:
@@ -73,7 +119,8 @@ def price(lens: Lens, p: Node, ak: Terms, brief: bool) -> str:
         out.append(text(lens, p, DCT.description, "span", "note"))
     for u in lens.objects(p, ak.priceList):
         if is_web_url(str(u)):
-            out.append(f' <a href="{escape(u)}" rel="external">{_t("Price list", lens.lang)}</a>')
+            price_list = _texts(lens.lang)("Price list")
+            out.append(f' <a href="{escape(u)}" rel="external">{price_list}</a>')
     out.append("</div>")
     return "".join(out)
 
@@ -81,46 +128,42 @@ def price(lens: Lens, p: Node, ak: Terms, brief: bool) -> str:
 def provenance(lens: Lens, s: Node) -> Markup:
     """kinds/_provenance.html: status, dates, sources, provenance and same-as links."""
     lang = lens.lang
-
-    def _(message: str) -> str:
-        return translate(message, lang).text
-
+    _ = _texts(lang)
     out = ['<section class="meta">\n<dl>\n  ']
     st = lens.link(lens.one(s, ADMS.status))  # type: ignore[arg-type]
     if st:
         message = STATUS_NAMES.get(st.iri.rsplit("/", 1)[-1])
         name = (translate(message, lang).text if message else None) or st.label
         out.append(
-            f"<div><dt>{escape(_('Status'))}</dt><dd>"
+            f"<div><dt>{_('Status')}</dt><dd>"
             f'<a href="{escape(st.href)}" rel="external">{escape(name)}</a></dd></div>'
         )
     out.append("\n  ")
-    for predicate, title in ((DCT.issued, "Issued"), (DCT.modified, "Modified")):
+    for predicate, title in ((DCT.issued, N_("Issued")), (DCT.modified, N_("Modified"))):
         when = lens.one(s, predicate)
         if when:
             out.append(
-                f"<div><dt>{escape(_(title))}</dt><dd>"
+                f"<div><dt>{_(title)}</dt><dd>"
                 f'<time datetime="{escape(when)}">{escape(str(when)[:10])}</time></dd></div>'
             )
         out.append("\n  ")
     sources = lens.objects(s, DCT.source)
     if sources:
         out.append(
-            f"<div><dt>{escape(_('Sources'))}</dt><dd>"
+            f"<div><dt>{_('Sources')}</dt><dd>"
             + "<br>".join(url(u) for u in sources)
             + "</dd></div>"
         )
     out.append("\n  ")
     for pv in lens.nodes(s, DCT.provenance):
         out.append(
-            f"<div><dt>{escape(_('Provenance'))}</dt><dd>{text(lens, pv, RDFS.label, 'span')}"
-            "</dd></div>"
+            f"<div><dt>{_('Provenance')}</dt><dd>{text(lens, pv, RDFS.label, 'span')}</dd></div>"
         )
     out.append("\n  ")
     same = lens.objects(s, OWL.sameAs)
     if same:
         out.append(
-            f"<div><dt>{escape(_('Same elsewhere'))}</dt><dd>"
+            f"<div><dt>{_('Same elsewhere')}</dt><dd>"
             + "<br>".join(url(u) for u in same)
             + "</dd></div>"
         )
@@ -133,7 +176,8 @@ def offering_main(lens: Lens, s: Node, ak: Terms, site_path: Callable[..., str])
     template's next ``{% set %}`` or ``{% if %}`` began, so that the text between them,
     blank lines included, is the template's)."""
     lang = lens.lang
-    kicker = "Product" if lens.has_type(s, ak.Product) else "Service"
+    _ = _texts(lang)
+    kicker = N_("Product") if lens.has_type(s, ak.Product) else N_("Service")
     prices = lens.nodes(s, ak.pricing)
     routes = links_inline_html(lens.links(s, ak.procurementRoute))
     note = lens.text_lang(s, ak.procurementNote)
@@ -142,7 +186,7 @@ def offering_main(lens: Lens, s: Node, ak: Terms, site_path: Callable[..., str])
     brief_parts = not (prices or note)
     out = [
         "\n\n",
-        header(lens, s, translate(kicker, lang).text),
+        header(lens, s, _(kicker)),
         "\n",
         text(lens, s, DCT.description, "p", "lead"),
         "\n\n\n\n",
@@ -157,7 +201,7 @@ def offering_main(lens: Lens, s: Node, ak: Terms, site_path: Callable[..., str])
         "\n</section>\n\n",
         provenance(lens, s),
         "\n",
-        data_table(lens, s, translate("All data", lang).text),
+        data_table(lens, s, _("All data")),
         "\n",
     ]
     return Markup("".join(out))
@@ -165,26 +209,27 @@ def offering_main(lens: Lens, s: Node, ak: Terms, site_path: Callable[..., str])
 
 def _glance(lens: Lens, s: Node, ak: Terms, prices: list[Any], routes: str) -> str:
     lang = lens.lang
+    _ = _texts(lang)
     licence = lens.one(s, DCT.license)
     open_ = lens.boolean(licence, ak.openSource) if licence else None
     if open_ is True:
-        pill = f'<span class="pill open">{_t("Open source", lang)}</span>\n      '
+        pill = f'<span class="pill open">{_("Open source")}</span>\n      '
     elif open_ is False:
-        pill = f'<span class="pill closed">{_t("Not open source", lang)}</span>\n      '
+        pill = f'<span class="pill closed">{_("Not open source")}</span>\n      '
     else:
-        pill = f'<span class="pill unknown">{_t("Openness not known", lang)}</span>'
+        pill = f'<span class="pill unknown">{_("Openness not known")}</span>'
     if prices:
         priced = "".join(price(lens, p, ak, brief=True) for p in prices)
     else:
-        priced = f'<span class="muted">{_t("No price published.", lang)}</span>'
+        priced = f'<span class="muted">{_("No price published.")}</span>'
     return (
-        f'<section class="glance" aria-label="{_t("Products and services", lang)}">\n  <dl>\n'
-        f"    <div><dt>{_t('Supplier', lang)}</dt><dd>"
+        f'<section class="glance" aria-label="{_("Products and services")}">\n  <dl>\n'
+        f"    <div><dt>{_('Supplier')}</dt><dd>"
         f"{links_inline_html(lens.links(s, DCT.publisher))}</dd></div>\n"
-        f"    <div><dt>{_t('Licence', lang)}</dt><dd>"
+        f"    <div><dt>{_('Licence')}</dt><dd>"
         f"{link_html(lens.link(licence)) if licence else DASH}\n      {pill}</dd></div>\n    \n"
-        f"    <div><dt>{_t('Pricing', lang)}</dt><dd>\n      \n      {priced}\n    </dd></div>\n"
-        f"    <div><dt>{_t('Procurement route', lang)}</dt><dd>{routes or DASH}</dd></div>\n"
+        f"    <div><dt>{_('Pricing')}</dt><dd>\n      \n      {priced}\n    </dd></div>\n"
+        f"    <div><dt>{_('Procurement route')}</dt><dd>{routes or DASH}</dd></div>\n"
         "  </dl>\n</section>"
     )
 
@@ -193,9 +238,9 @@ def _pricing(
     lens: Lens, ak: Terms, prices: list[Any], routes: str, note: tuple[str, str | None] | None
 ) -> str:
     lang = lens.lang
+    _ = _texts(lang)
     out = [
-        f'<section class="pricing">\n<h2>{_t("Pricing", lang)} · {_t("Procurement route", lang)}'
-        "</h2>\n\n",
+        f'<section class="pricing">\n<h2>{_("Pricing")} · {_("Procurement route")}</h2>\n\n',
         *(price(lens, p, ak, brief=False) for p in prices),
         "\n",
     ]
@@ -211,11 +256,12 @@ def _parts(lens: Lens, s: Node, ak: Terms, brief: bool) -> str:
     if not parts:
         return ""
     lang = lens.lang
+    _ = _texts(lang)
     out = [
-        f'\n<section>\n<h2>{_t("Parts", lang)}</h2>\n<table class="parts">\n'
-        f'  <thead><tr><th scope="col">{_t("Parts", lang)}</th>'
-        f'<th scope="col">{_t("Licence", lang)}</th>'
-        f'<th scope="col">{_t("Pricing", lang)}</th></tr></thead>\n  <tbody>\n  '
+        f'\n<section>\n<h2>{_("Parts")}</h2>\n<table class="parts">\n'
+        f'  <thead><tr><th scope="col">{_("Parts")}</th>'
+        f'<th scope="col">{_("Licence")}</th>'
+        f'<th scope="col">{_("Pricing")}</th></tr></thead>\n  <tbody>\n  '
     ]
     for part in parts:
         licence = lens.one(part, DCT.license)
@@ -227,9 +273,9 @@ def _parts(lens: Lens, s: Node, ak: Terms, brief: bool) -> str:
         else:
             named = DASH
         if open_ is True:
-            pill = f'<span class="pill open">{_t("open", lang)}</span>'
+            pill = f'<span class="pill open">{_("open")}</span>'
         elif open_ is False:
-            pill = f'<span class="pill closed">{_t("closed", lang)}</span>'
+            pill = f'<span class="pill closed">{_("closed")}</span>'
         else:
             pill = ""
         priced = "".join(price(lens, p, ak, brief) for p in lens.nodes(part, ak.pricing))
@@ -245,8 +291,9 @@ def _parts(lens: Lens, s: Node, ak: Terms, brief: bool) -> str:
 
 def _claims(lens: Lens, s: Node, ak: Terms) -> str:
     lang = lens.lang
+    _ = _texts(lang)
     claims = lens.nodes(s, ak.opennessClaim)
-    out = [f"\n<section>\n<h2>{_t('Openness', lang)}</h2>\n"]
+    out = [f"\n<section>\n<h2>{_('Openness')}</h2>\n"]
     if claims:
         out.append('\n<ul class="claims">\n')
         for c in claims:
@@ -258,23 +305,23 @@ def _claims(lens: Lens, s: Node, ak: Terms) -> str:
             )
             if evidence:
                 urls = ", ".join(url(e) for e in evidence)
-                out.append(f'<div class="sub">{_t("Evidence", lang)}: {urls}</div>')
+                out.append(f'<div class="sub">{_("Evidence")}: {urls}</div>')
             out.append("\n    ")
             if standards:
                 named = links_inline_html(standards)
-                out.append(f'<div class="sub">{_t("Standards", lang)}: {named}</div>')
+                out.append(f'<div class="sub">{_("Standards")}: {named}</div>')
             out.append("\n  </li>\n")
         out.append("\n</ul>\n")
     else:
-        out.append(f'<p class="muted">{_t("None.", lang)}</p>')
-    none = translate("None.", lang).text
+        out.append(f'<p class="muted">{_("None.")}</p>')
+    none = _("None.")
     out.append(
         '\n</section>\n\n<section class="cols">\n'
-        f"  <div><h2>{_t('Architecture components', lang)}</h2>"
+        f"  <div><h2>{_('Architecture components')}</h2>"
         f"{link_list_html(lens.links(s, DCAT.theme), none)}</div>\n"
-        f"  <div><h2>{_t('Service domains', lang)}</h2>"
+        f"  <div><h2>{_('Service domains')}</h2>"
         f"{link_list_html(lens.links(s, ak.serviceDomain), none)}</div>\n"
-        f"  <div><h2>{_t('Delivery phases', lang)}</h2>"
+        f"  <div><h2>{_('Delivery phases')}</h2>"
         f"{link_list_html(lens.links(s, ak.deliveryPhase), none)}</div>\n"
         "</section>\n\n"
     )
@@ -283,15 +330,16 @@ def _claims(lens: Lens, s: Node, ak: Terms) -> str:
 
 def _links(lens: Lens, s: Node, ak: Terms, site_path: Callable[..., str]) -> str:
     lang = lens.lang
-    out = [f'<section>\n<h2>{_t("Links", lang)}</h2>\n<ul class="links">\n  ']
+    _ = _texts(lang)
+    out = [f'<section>\n<h2>{_("Links")}</h2>\n<ul class="links">\n  ']
     for predicate, title in (
-        (DCAT.landingPage, "Homepage"),
-        (ak.sourceRepository, "Source code"),
-        (ak.apiDocumentation, "API documentation"),
+        (DCAT.landingPage, N_("Homepage")),
+        (ak.sourceRepository, N_("Source code")),
+        (ak.apiDocumentation, N_("API documentation")),
     ):
-        out.extend(f"<li>{_t(title, lang)}: {url(u)}</li>" for u in lens.objects(s, predicate))
+        out.extend(f"<li>{_(title)}: {url(u)}</li>" for u in lens.objects(s, predicate))
         out.append("\n  ")
-    standards = _t("Standards", lang)
+    standards = _("Standards")
     out.extend(f"<li>{standards}: {link_html(li)}</li>" for li in lens.links(s, DCT.conformsTo))
     out.append("\n</ul>\n\n")
     keywords = lens.texts_fallback(s, DCAT.keyword)
@@ -302,5 +350,5 @@ def _links(lens: Lens, s: Node, ak: Terms, site_path: Callable[..., str]) -> str
             + f">{escape(k)}</a>"
             for k, k_lang in keywords
         )
-        out.append(f"<p>{_t('Keywords', lang)}: {links}</p>")
+        out.append(f"<p>{_('Keywords')}: {links}</p>")
     return "".join(out)
