@@ -11,6 +11,10 @@ to ~160 MB. They buy little: a description costs ~2.5 ms of CPU whether its bloc
 that cache or only in the system's page cache. So a ``ReadStore`` opens its store again
 after ``reopen_after`` reads (the old cache dropped, its memory given back to the system
 with glibc's ``malloc_trim``): ~10 ms per opening, a few MB of cache between openings.
+
+A description copies the labels and types of every IRI it links to; the same concepts,
+licences and suppliers recur in thousands of descriptions, so a ``ReadStore`` keeps those
+facts of the last few thousand linked IRIs that have any (the store never changes).
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 # Reads (exists, describe, query, ...) between two openings of the store: ~100 documents,
 # ~20 MB of block cache at most (30,000 offerings; see the module's docstring).
 REOPEN_AFTER = 300
+# Linked IRIs whose labels and types a ReadStore keeps (~4 MB at 30,000 offerings: the
+# concepts, licences and the suppliers read lately); emptied when full.
+LINK_FACTS_KEPT = 4096
+_LINK_PREDICATES = (*_LABELS, _TYPE)
 
 
 def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
@@ -57,6 +65,7 @@ class ReadStore:
         self._reads = 0
         self._lock = threading.Lock()
         self.openings = 1
+        self._link_facts: dict[ox.NamedNode, tuple[ox.Triple, ...]] = {}
 
     def _read(self) -> ox.Store:
         """The store for one read, opened again every ``reopen_after`` reads. A read in
@@ -95,10 +104,30 @@ class ReadStore:
         self._add_closure(store, triples, ox.NamedNode(iri), linked, seen=set())
         if links:
             for node in sorted(linked, key=lambda n: n.value):
-                for predicate in (*_LABELS, _TYPE):
-                    for quad in store.quads_for_pattern(node, predicate, None, None):
-                        triples.append(ox.Triple(node, predicate, quad.object))
+                triples.extend(self._facts_of_link(store, node))
         return triples
+
+    def _facts_of_link(self, store: ox.Store, node: ox.NamedNode) -> tuple[ox.Triple, ...]:
+        """``node``'s labels and types: the triples of each of ``_LINK_PREDICATES`` in
+        turn, each predicate's in the store's order (what a read per predicate gives)."""
+        found = self._link_facts.get(node)
+        if found is not None:
+            return found
+        by_predicate: dict[ox.NamedNode, list[ox.Triple]] = {}
+        # One read of all of node's triples: a read per predicate costs more than the few
+        # other triples a linked thing has (none at all for most web addresses).
+        for quad in store.quads_for_pattern(node, None, None, None):
+            predicate = quad.predicate
+            if predicate in _LINK_PREDICATES:
+                by_predicate.setdefault(predicate, []).append(
+                    ox.Triple(node, predicate, quad.object)
+                )
+        found = tuple(t for p in _LINK_PREDICATES for t in by_predicate.get(p, ()))
+        if found:  # (web addresses with no facts are read again: cheap, and mostly unique)
+            if len(self._link_facts) >= LINK_FACTS_KEPT:
+                self._link_facts.clear()
+            self._link_facts[node] = found
+        return found
 
     def describe(self, iri: str, *, vocab: str | None = None, links: bool = True) -> Graph:
         """`describe_triples` as an rdflib graph (with our prefixes when ``links``)."""

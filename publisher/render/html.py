@@ -3,6 +3,7 @@ resources on this site, and the Jinja2 context (UI strings, language switch)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -75,6 +76,26 @@ def local_href(iri: str) -> str | None:
     # (lang is one of LANGUAGES: nothing to escape)
     query = f"?lang={lang}" if lang and not path.startswith("ontology") else ""
     return f"{root}/{path}{query}{hash_}{fragment}"
+
+
+def thing_href(kind: str, key: str) -> str:
+    """``local_href(str(uris.thing(kind, key)))`` without making the IRI and parsing it
+    back: a thing's document (its key has no character that quoting changes)."""
+    uris, lang, root = _link_context()
+    if not _checked(uris, kind, key):
+        uris.thing(kind, key)  # raises ValueError, as making the IRI did
+    query = f"?lang={lang}" if lang else ""
+    return f"{root}/doc/{kind}/{key}{query}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked(uris: Any, kind: str, key: str) -> bool:
+    """Is (kind, key) a thing of ``uris`` (one IRI made once for each)?"""
+    try:
+        uris.thing(kind, key)
+    except ValueError:
+        return False
+    return True
 
 
 def _link_context() -> tuple[Any, str | None, str]:
@@ -187,10 +208,20 @@ TEMPLATE_FUNCTIONS: dict[str, Any] = {
 
 def init_app(app: Flask) -> None:
     from publisher.render.datatable import MACROS, data_table
+    from publisher.render.homepage import facet_items, map_components
+    from publisher.render.offering import offering_main, provenance
 
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
-    # (templates/_macros.html: building blocks called many times a page, in Python)
-    app.jinja_env.globals.update(MACROS, data_table_html=data_table)
+    # (templates/_macros.html: building blocks called many times a page, in Python; the
+    # body of an offering's page, every thing's provenance box, the home page's items)
+    app.jinja_env.globals.update(
+        MACROS,
+        data_table_html=data_table,
+        offering_main_html=offering_main,
+        provenance_html=provenance,
+        map_components=map_components,
+        facet_items=facet_items,
+    )
 
 
 def head_links() -> dict[str, Any]:

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request
 from publisher.http.caching import LruCache, PublicationCache, add_vary, finish
 from publisher.i18n import LANGUAGES, N_
 from publisher.render.archmap import ArchitectureMap, ComponentRow, LayerRow, build_map
-from publisher.render.html import local_href, page_language, render_page, site_path, variant_key
+from publisher.render.html import page_language, render_page, site_path, thing_href, variant_key
 from publisher.site import Site
 from publisher.siteindex import Selection, SiteIndex
 
@@ -103,8 +103,7 @@ def _website(s: Site) -> dict[str, Any]:
 
 
 def _href(s: Site, kind: str, key: str) -> str:
-    iri = str(s.uris.thing(kind, key))
-    return local_href(iri) or iri
+    return thing_href(kind, key)  # (a thing of this site: its IRI is local)
 
 
 def architecture_map(s: Site, index: SiteIndex, lang: str) -> ArchitectureMap:
