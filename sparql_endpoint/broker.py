@@ -80,6 +80,11 @@ def boot_command_broker(socket_path: str, settings: SparqlSettings) -> list[str]
 RECENT: collections.deque[str] = collections.deque(maxlen=50)
 
 
+def _reserved_nice(worker_nice: int) -> int:
+    """The reserved workers' nice value: 6 better than the others', at least 0."""
+    return max(0, worker_nice - 6)
+
+
 def log(message: str) -> None:
     RECENT.append(message)
     print(f"[sparql-broker {os.getpid()}] {message}", file=sys.stderr, flush=True)
@@ -133,6 +138,7 @@ class Worker:
     dead: bool = False
     freed: float = 0.0  # when it last finished a job
     recycled: bool = False  # keeps too much memory: its replacement is coming up
+    promoted: bool = False  # was reserved; its long query runs on as a general worker's
     kept: int = 0  # bytes over its baseline, as last read after a job
 
     def resident_bytes(self) -> int:
@@ -169,6 +175,7 @@ class Broker:
         self.running: set[Job] = set()
         self.restarts = 0
         self.recycled = 0
+        self.promoted = 0
         self.served = 0
         self.cache: collections.OrderedDict[tuple[str, bytes], bytes] = collections.OrderedDict()
         self.cache_bytes = 0
@@ -359,7 +366,7 @@ class Broker:
     def _fork(self, host: StoreHost, reserved: bool) -> None:
         host.forks_pending.append(reserved)
         nice = self.settings.worker_nice
-        options = {"nice": max(0, nice - 6) if reserved else nice}
+        options = {"nice": _reserved_nice(nice) if reserved else nice}
         try:
             host.control.send(pickle.dumps(("fork", options)))
         except OSError:
@@ -802,8 +809,10 @@ class Broker:
 
     def _preempt_reserved(self, now: float) -> None:
         """A reserved worker is for short queries: one that has run for RESERVED_SLICE
-        while a light client's query waits (and no worker is free) is stopped, with 503 +
-        Retry-After. (A client new to us looks light until its query has run a while.)"""
+        while a light client's query waits (and no worker is free) gives up its worker:
+        promoted to a general worker's query if there is room (``_promote``), else
+        stopped, with 503 + Retry-After. (A client new to us looks light until its query
+        has run a while.)"""
         if not self.fairness.queued() or self._idle_workers():
             return
         if self.fairness.next(now, light_only=True) is None:
@@ -811,6 +820,8 @@ class Broker:
         for job in list(self.running):
             worker = job.worker
             if worker is not None and worker.reserved and now - job.started > RESERVED_SLICE:
+                if self._promote(worker):
+                    return
                 self.fairness.refuse(job.client, now)
                 self._to_web(
                     job.conn,
@@ -824,6 +835,31 @@ class Broker:
                 self._end_job(job)
                 self._replace(worker)
                 return
+
+    def _promote(self, worker: Worker) -> bool:
+        """Let a query that outgrew its reserved worker run on as a general worker's: the
+        worker joins the general pool at the general workers' CPU priority (and leaves it
+        once its query ends, as a recycled worker does) and a fresh reserved worker is
+        forked for the light clients. Stopping the query would throw its work away, and
+        a client new to us looks light until its query has run a while. At most
+        ``reserved_workers`` promoted queries at a time, so that clients new to us,
+        however many, cannot grow the pool: beyond that the query is stopped."""
+        host = worker.host
+        promoted = sum(1 for w in host.workers if w.promoted and not w.dead)
+        if host.state != "ready" or promoted >= self.settings.reserved_workers:
+            return False
+        nice = self.settings.worker_nice
+        try:  # relative: the whole server may run niced
+            now_nice = os.getpriority(os.PRIO_PROCESS, worker.pid)
+            os.setpriority(os.PRIO_PROCESS, worker.pid, now_nice + nice - _reserved_nice(nice))
+        except OSError:
+            pass  # it ended meanwhile: its socket says so next
+        worker.reserved = False
+        worker.promoted = True
+        worker.recycled = True  # one more than the general pool: dropped once idle
+        self.promoted += 1
+        self._fork(host, reserved=True)
+        return True
 
     def _enforce(self, now: float) -> None:
         settings = self.settings
@@ -923,6 +959,7 @@ class Broker:
             "queued": self.fairness.queued(),
             "restarts": self.restarts,
             "recycled": self.recycled,
+            "promoted": self.promoted,
             "served": self.served,
             "cache_hits": self.cache_hits,
             "cache_bytes": self.cache_bytes,

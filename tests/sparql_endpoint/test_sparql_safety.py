@@ -470,6 +470,41 @@ def test_idle_reserved_worker_is_no_room_for_a_heavy_client(store_dir: Path) -> 
         app.extensions["sparql_endpoint"].close()
 
 
+def test_a_long_query_on_the_reserved_worker_moves_over_instead_of_failing(
+    store_dir: Path,
+) -> None:
+    """A light client's query that holds the reserved worker while another light client
+    waits is promoted to a general worker's query (it runs on; a fresh reserved worker
+    serves the waiting one), once at a time per reserved worker: the next such query is
+    stopped with 503 as before, so that clients new to us cannot grow the pool."""
+    app = make_app(store_dir, workers=2, reserved_workers=1, queue_wait=60.0)
+    try:
+        _ordinary_ok(app.test_client())
+        general = submit_directly(app, HOLD, new_address())
+        wait_for(app, "the general worker busy", lambda s: s["busy"] == 1)
+        promoted = submit_directly(app, HOLD, new_address())  # light: the reserved worker
+        wait_for(app, "the reserved worker busy", lambda s: s["busy"] == 2)
+        _ordinary_ok(app.test_client())  # waits, then runs on a fresh reserved worker
+        state = wait_for(app, "a fresh reserved worker idle", lambda s: s["busy"] == 2)
+        assert state["promoted"] == 1
+        assert state["restarts"] == 0  # nothing was stopped
+        assert not promoted.done  # its answer has not come: it still runs
+        stopped = submit_directly(app, HOLD, new_address())
+        wait_for(app, "the fresh reserved worker busy", lambda s: s["busy"] == 3)
+        _ordinary_ok(app.test_client())  # waits; now the reserved worker's query is stopped
+        kind, value = stopped.next()
+        assert kind == wire.ERROR and value["status"] == 503
+        assert "longer than this worker is kept for" in value["message"]
+        assert status(app)["promoted"] == 1
+        general.abandon()
+        promoted.abandon()  # its worker is not replaced: the pool is back to its size
+        state = idle_pool(app)
+        assert len(state["worker_pids"]) == worker_count(app.extensions["sparql_endpoint"].settings)
+        _ordinary_ok(app.test_client())
+    finally:
+        app.extensions["sparql_endpoint"].close()
+
+
 @pytest.mark.parametrize(
     "text",
     [
