@@ -158,8 +158,9 @@ def serialise_lines(
     """`serialise_triples` of triples given as N-Triples text without the final " ."
     ("s p o", what ``str(triple)`` gives: the same sort order, the same bytes)."""
     text = "".join(f"{line} .\n" for line in sorted(set(lines)))
-    # (quads of the default graph: pyoxigraph writes them as the triples they hold)
-    parsed = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+    # (quads of the default graph: pyoxigraph writes them as the triples they hold;
+    # lenient: the lines are pyoxigraph's own writing of valid triples, not checked again)
+    parsed = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True))
     return _serialise_sorted(parsed, fmt, namespaces, written)
 
 

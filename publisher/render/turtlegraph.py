@@ -49,7 +49,8 @@ class TurtleGraph:
         """The Turtle document ``data``; ``written``: the triples and prefixes pyoxigraph
         wrote it from, in that order (what reading it gives: it is not read again)."""
         if written is None:
-            parser = ox.parse(data, format=ox.RdfFormat.TURTLE)
+            # (lenient: a page pyoxigraph wrote from valid triples, not checked again)
+            parser = ox.parse(data, format=ox.RdfFormat.TURTLE, lenient=True)
             # rdflib's store answers in the order triples were added, and its parser adds
             # them in the document's order: so do these (each triple once).
             quads: Sequence[Any] = list(parser)  # (quads, or triples when written)
