@@ -320,8 +320,9 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
     )
 
 
-def fixed_cost(server: Server, requests: int) -> float:
-    """Server CPU ms per ASK {} over one keep-alive connection."""
+def fixed_cost(server: Server, requests: int, roles: dict[str, list[float]] | None = None) -> float:
+    """Server CPU ms per ASK {} over one keep-alive connection (and, into ``roles``, the
+    ms per request of each process role)."""
     parts = urllib.parse.urlsplit(server.url)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     for _ in range(50):
@@ -332,7 +333,11 @@ def fixed_cost(server: Server, requests: int) -> float:
         status, _ = fetch(server.url, "ASK {}", conn=conn)
         assert status == 200
     conn.close()
-    return meter.seconds() * 1000 / requests
+    total = meter.seconds() * 1000 / requests
+    if roles is not None:
+        for name, seconds in meter.by_role().items():
+            roles.setdefault(name, []).append(seconds * 1000 / requests)
+    return total
 
 
 def machine_load() -> str:
@@ -428,11 +433,21 @@ def main() -> int:
             print(f"\nfixed cost, server CPU ms per ASK {{}} ({args.fixed} requests, keep-alive):")
             part = max(1, args.fixed // args.rounds)
             costs: dict[str, list[float]] = {s.name: [] for s in (*mines, peer)}
+            by_role: dict[str, dict[str, list[float]]] = {s.name: {} for s in mines}
             for index in range(args.rounds):  # by turns, as the mixes below
                 for server in _turn([*mines, peer], index):
-                    costs[server.name].append(fixed_cost(server, part))
+                    costs[server.name].append(
+                        fixed_cost(server, part, by_role.get(server.name))
+                    )
             means = {name: statistics.mean(values) for name, values in costs.items()}
             print("  " + "   ".join(f"{name} {ms:.3f}" for name, ms in means.items()))
+            for name, roles in by_role.items():
+                shares = ", ".join(
+                    f"{role} {statistics.mean(values):.3f}"
+                    for role, values in sorted(roles.items())
+                    if statistics.mean(values) >= 0.0005
+                )
+                print(f"    {name}, ms per request by process: {shares}")
             for server in mines:
                 mine_ms = means[server.name]
                 summary.append(
