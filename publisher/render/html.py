@@ -207,13 +207,15 @@ TEMPLATE_FUNCTIONS: dict[str, Any] = {
 
 
 def init_app(app: Flask) -> None:
+    from publisher.render.catalogueview import catalogue_entries
     from publisher.render.datatable import MACROS, data_table
     from publisher.render.homepage import facet_items, map_components
     from publisher.render.offering import offering_main, provenance
 
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
     # (templates/_macros.html: building blocks called many times a page, in Python; the
-    # body of an offering's page, every thing's provenance box, the home page's items)
+    # body of an offering's page, every thing's provenance box, the home page's items,
+    # the entries of a catalogue page's people's view)
     app.jinja_env.globals.update(
         MACROS,
         data_table_html=data_table,
@@ -221,6 +223,7 @@ def init_app(app: Flask) -> None:
         provenance_html=provenance,
         map_components=map_components,
         facet_items=facet_items,
+        catalogue_entries=lambda entries, d, fmt: catalogue_entries(entries, d, fmt, app.jinja_env),
     )
 
 

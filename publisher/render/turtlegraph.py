@@ -46,8 +46,20 @@ class TurtleGraph:
         # in the document's order: so do these (each triple once).
         self._quads = list(parser)
         index: dict[OxTerm, dict[ox.NamedNode, dict[OxTerm, None]]] = {}
+        # (a subject's triples, and a predicate's, come one after the other in the pages
+        # pyoxigraph writes: the dicts of the last ones are reused while they last)
+        subject: OxTerm | None = None
+        predicate: ox.NamedNode | None = None
+        objects: dict[OxTerm, None] = {}
         for quad in self._quads:
-            index.setdefault(quad.subject, {}).setdefault(quad.predicate, {})[quad.object] = None
+            s, p = quad.subject, quad.predicate
+            if s != subject:
+                by_predicate = index.setdefault(s, {})
+                subject, predicate = s, None
+            if p != predicate:
+                objects = by_predicate.setdefault(p, {})
+                predicate = p
+            objects[quad.object] = None
         self._index = index
         # predicate -> object -> subjects, made for a predicate when first asked
         self._by_object: dict[ox.NamedNode, dict[OxTerm, dict[OxTerm, None]]] = {}
