@@ -340,6 +340,17 @@ def fixed_cost(server: Server, requests: int, roles: dict[str, list[float]] | No
     return total
 
 
+def autogroup_on() -> bool:
+    """Whether the kernel schedules each session as a group: then nice values rank
+    processes only within their session, and a benchmark shares the cores with any
+    other busy session (a shell, a test run) half and half."""
+    try:
+        with open("/proc/sys/kernel/sched_autogroup_enabled") as setting:
+            return setting.read().strip() == "1"
+    except OSError:
+        return False
+
+
 def machine_load() -> str:
     with open("/proc/loadavg") as load:
         return load.read().split()[0]
@@ -403,6 +414,12 @@ def main() -> int:
         f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs, load average "
         f"{machine_load()} at start"
     )
+    if autogroup_on():
+        print(
+            "note: kernel.sched_autogroup_enabled is 1: another session's work takes its "
+            "share of the cores whatever its nice value (set it to 0 to benchmark on a "
+            "shared machine)"
+        )
     prefixes = sparql_prefixes(pub.base_uri)
     chosen = {
         f"AVOINKUNTA_SPARQL_{name.upper()}": value
