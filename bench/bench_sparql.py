@@ -453,9 +453,7 @@ def main() -> int:
             by_role: dict[str, dict[str, list[float]]] = {s.name: {} for s in mines}
             for index in range(args.rounds):  # by turns, as the mixes below
                 for server in _turn([*mines, peer], index):
-                    costs[server.name].append(
-                        fixed_cost(server, part, by_role.get(server.name))
-                    )
+                    costs[server.name].append(fixed_cost(server, part, by_role.get(server.name)))
             means = {name: statistics.mean(values) for name, values in costs.items()}
             print("  " + "   ".join(f"{name} {ms:.3f}" for name, ms in means.items()))
             for name, roles in by_role.items():
