@@ -165,6 +165,8 @@ class Bench:
                 elif isinstance(value, PublicationCache):
                     value._memory._data.clear()
         folders = [*WEB_PAGES, *WEB_FACTS] if facts else list(WEB_PAGES)
+        if facts:  # where the ADMS artefact's records begin (read once per process)
+            admsparts._offsets_of.cache_clear()
         if disk:
             for namespace in folders:
                 shutil.rmtree(

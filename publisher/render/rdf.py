@@ -134,28 +134,49 @@ def _oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
     return serialise_triples(_triples(graph), fmt, dict(graph.namespaces()))
 
 
+# What a page was written from (`serialise_triples`/`serialise_lines` ``written=``): its
+# triples in the order written, and the prefixes it declares.
+Written = list[tuple[Sequence[ox.Triple] | Sequence[ox.Quad], dict[str, str]]]
+
+
 def serialise_triples(
-    triples: list[ox.Triple], fmt: ox.RdfFormat, namespaces: dict[str, Any]
+    triples: list[ox.Triple],
+    fmt: ox.RdfFormat,
+    namespaces: dict[str, Any],
+    written: Written | None = None,
 ) -> bytes:
     """pyoxigraph triples, sorted, in `fmt`, with those of `namespaces` they use."""
-    return _serialise_sorted(sorted(triples, key=str), fmt, namespaces)
+    return _serialise_sorted(sorted(triples, key=str), fmt, namespaces, written)
 
 
-def serialise_lines(lines: Iterable[str], fmt: ox.RdfFormat, namespaces: dict[str, Any]) -> bytes:
+def serialise_lines(
+    lines: Iterable[str],
+    fmt: ox.RdfFormat,
+    namespaces: dict[str, Any],
+    written: Written | None = None,
+) -> bytes:
     """`serialise_triples` of triples given as N-Triples text without the final " ."
     ("s p o", what ``str(triple)`` gives: the same sort order, the same bytes)."""
     text = "".join(f"{line} .\n" for line in sorted(set(lines)))
-    # (quads of the default graph: pyoxigraph writes them as the triples they hold)
-    parsed = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
-    return _serialise_sorted(parsed, fmt, namespaces)
+    # (quads of the default graph: pyoxigraph writes them as the triples they hold;
+    # lenient: the lines are pyoxigraph's own writing of valid triples, not checked again)
+    parsed = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+    return _serialise_sorted(parsed, fmt, namespaces, written)
 
 
 def _serialise_sorted(
-    ordered: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: ox.RdfFormat, namespaces: dict[str, Any]
+    ordered: Sequence[ox.Triple] | Sequence[ox.Quad],
+    fmt: ox.RdfFormat,
+    namespaces: dict[str, Any],
+    written: Written | None = None,
 ) -> bytes:
+    """``ordered`` in ``fmt``; when ``written`` is given, (``ordered``, the prefixes
+    declared) is appended to it."""
     prefixes = None
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
         prefixes = _used_prefixes(ordered, namespaces)
+    if written is not None:
+        written.append((ordered, prefixes or {}))
     return ox.serialize(ordered, format=fmt, prefixes=prefixes) or b""
 
 

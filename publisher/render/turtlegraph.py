@@ -10,7 +10,8 @@ term only when it is read. The page made from it does not change by a byte.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -40,11 +41,23 @@ def _parsed_term(term: ox.NamedNode | ox.Literal) -> Node:
 
 
 class TurtleGraph:
-    def __init__(self, data: bytes) -> None:
-        parser = ox.parse(data, format=ox.RdfFormat.TURTLE)
-        # rdflib's store answers in the order triples were added, and its parser adds them
-        # in the document's order: so do these (each triple once).
-        self._quads = list(parser)
+    def __init__(
+        self,
+        data: bytes,
+        written: tuple[Sequence[Any], dict[str, str]] | None = None,
+    ) -> None:
+        """The Turtle document ``data``; ``written``: the triples and prefixes pyoxigraph
+        wrote it from, in that order (what reading it gives: it is not read again)."""
+        if written is None:
+            # (lenient: a page pyoxigraph wrote from valid triples, not checked again)
+            parser = ox.parse(data, format=ox.RdfFormat.TURTLE, lenient=True)
+            # rdflib's store answers in the order triples were added, and its parser adds
+            # them in the document's order: so do these (each triple once).
+            quads: Sequence[Any] = list(parser)  # (quads, or triples when written)
+            prefixes: dict[str, str] = dict(parser.prefixes)
+        else:
+            quads, prefixes = written
+        self._quads = quads
         index: dict[OxTerm, dict[ox.NamedNode, dict[OxTerm, None]]] = {}
         # (a subject's triples, and a predicate's, come one after the other in the pages
         # pyoxigraph writes: the dicts of the last ones are reused while they last)
@@ -64,7 +77,7 @@ class TurtleGraph:
         # predicate -> object -> subjects, made for a predicate when first asked
         self._by_object: dict[ox.NamedNode, dict[OxTerm, dict[OxTerm, None]]] = {}
         self._data = data
-        self._prefixes: dict[str, str] = dict(parser.prefixes)
+        self._prefixes = prefixes
         self._manager: NamespaceManager | None = None
         self._blank: dict[ox.BlankNode, BNode] = {}
         # The pyoxigraph term of each rdflib term handed out or asked with, by id() (an

@@ -36,7 +36,7 @@ from publisher.http.caching import LruCache, PublicationCache, add_vary, finish
 from publisher.i18n import N_
 from publisher.publication import Publication
 from publisher.render.html import explicit_language, page_language, render_page, variant_key
-from publisher.render.rdf import serialise_lines, serialise_triples
+from publisher.render.rdf import Written, serialise_lines, serialise_triples
 from publisher.render.turtlegraph import TurtleGraph
 from publisher.site import Site
 from publisher.views.harvestpages import catalogue_body, catalogue_response, prefers_html
@@ -118,7 +118,10 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
             )
         except PageOutOfRange as exc:
             abort(404, str(exc))
-        return serialise_page(result.graph, fmt, result.lines)
+        return serialise_page(result.graph, fmt, result.lines, written)
+
+    # (for the people's view: the page's triples when it is written by this request)
+    written: Written = []
 
     key = (which, fmt.ext, number, size, since, base_url, size_in_links)
     # The pages harvesters walk are kept with the publication; other variants (any
@@ -129,7 +132,9 @@ def _serve(which: str, path: str, ext: str | None) -> Response:
         # The same page, read back from its Turtle (cached as the harvesters' is), kept
         # per request variant (read by pyoxigraph, not rdflib: 135 ms less an ADMS page).
         def people() -> bytes:
-            return catalogue_body(site, which, path, TurtleGraph(body))
+            # (the triples it was written from, when it was: the same as reading it back)
+            graph = TurtleGraph(body, written[0] if written else None)
+            return catalogue_body(site, which, path, graph)
 
         variant = (site.settings.base_uri, publication.build_id, key, *variant_key())
         return catalogue_response(site, _PEOPLE.get_or_create(variant, people))
@@ -292,17 +297,22 @@ def _kept(publication: Publication, name: str, compute: Callable[[], Any]) -> An
     return computed[0] if computed else kept.loads(data)
 
 
-def serialise_page(graph: TripleSet, fmt: Format, lines: Sequence[str] = ()) -> bytes:
+def serialise_page(
+    graph: TripleSet, fmt: Format, lines: Sequence[str] = (), written: Written | None = None
+) -> bytes:
     """A catalogue page in `fmt`, written by pyoxigraph (a page is thousands of triples:
     rdflib's writers cost a hundred times more), with the triples of ``lines`` ("s p o"
     N-Triples text) too. JSON-LD is expanded, without a context, as harvesters have
-    always read it."""
+    always read it. ``written``: see publisher.render.rdf."""
     if not lines:
-        return serialise_triples(graph.oxigraph(), fmt.rdf_format, dict(graph.namespaces()))
+        return serialise_triples(
+            graph.oxigraph(), fmt.rdf_format, dict(graph.namespaces()), written
+        )
     return serialise_lines(
         {str(t) for t in graph.oxigraph()}.union(lines),
         fmt.rdf_format,
         dict(graph.namespaces()),
+        written,
     )
 
 
