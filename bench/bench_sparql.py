@@ -320,8 +320,9 @@ def run(server: Server, workloads: list[list[tuple[str, str]]]) -> Run:
     )
 
 
-def fixed_cost(server: Server, requests: int) -> float:
-    """Server CPU ms per ASK {} over one keep-alive connection."""
+def fixed_cost(server: Server, requests: int, roles: dict[str, list[float]] | None = None) -> float:
+    """Server CPU ms per ASK {} over one keep-alive connection (and, into ``roles``, the
+    ms per request of each process role)."""
     parts = urllib.parse.urlsplit(server.url)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     for _ in range(50):
@@ -332,7 +333,22 @@ def fixed_cost(server: Server, requests: int) -> float:
         status, _ = fetch(server.url, "ASK {}", conn=conn)
         assert status == 200
     conn.close()
-    return meter.seconds() * 1000 / requests
+    total = meter.seconds() * 1000 / requests
+    if roles is not None:
+        for name, seconds in meter.by_role().items():
+            roles.setdefault(name, []).append(seconds * 1000 / requests)
+    return total
+
+
+def autogroup_on() -> bool:
+    """Whether the kernel schedules each session as a group: then nice values rank
+    processes only within their session, and a benchmark shares the cores with any
+    other busy session (a shell, a test run) half and half."""
+    try:
+        with open("/proc/sys/kernel/sched_autogroup_enabled") as setting:
+            return setting.read().strip() == "1"
+    except OSError:
+        return False
 
 
 def machine_load() -> str:
@@ -398,6 +414,12 @@ def main() -> int:
         f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs, load average "
         f"{machine_load()} at start"
     )
+    if autogroup_on():
+        print(
+            "note: kernel.sched_autogroup_enabled is 1: another session's work takes its "
+            "share of the cores whatever its nice value (set it to 0 to benchmark on a "
+            "shared machine)"
+        )
     prefixes = sparql_prefixes(pub.base_uri)
     chosen = {
         f"AVOINKUNTA_SPARQL_{name.upper()}": value
@@ -428,11 +450,19 @@ def main() -> int:
             print(f"\nfixed cost, server CPU ms per ASK {{}} ({args.fixed} requests, keep-alive):")
             part = max(1, args.fixed // args.rounds)
             costs: dict[str, list[float]] = {s.name: [] for s in (*mines, peer)}
+            by_role: dict[str, dict[str, list[float]]] = {s.name: {} for s in mines}
             for index in range(args.rounds):  # by turns, as the mixes below
                 for server in _turn([*mines, peer], index):
-                    costs[server.name].append(fixed_cost(server, part))
+                    costs[server.name].append(fixed_cost(server, part, by_role.get(server.name)))
             means = {name: statistics.mean(values) for name, values in costs.items()}
             print("  " + "   ".join(f"{name} {ms:.3f}" for name, ms in means.items()))
+            for name, roles in by_role.items():
+                shares = ", ".join(
+                    f"{role} {statistics.mean(values):.3f}"
+                    for role, values in sorted(roles.items())
+                    if statistics.mean(values) >= 0.0005
+                )
+                print(f"    {name}, ms per request by process: {shares}")
             for server in mines:
                 mine_ms = means[server.name]
                 summary.append(
