@@ -14,7 +14,7 @@ with glibc's ``malloc_trim``): ~10 ms per opening, a few MB of cache between ope
 
 A description copies the labels and types of every IRI it links to; the same concepts,
 licences and suppliers recur in thousands of descriptions, so a ``ReadStore`` keeps those
-facts of the last few thousand linked IRIs that have any (the store never changes).
+facts of the last thousand linked IRIs that have any (the store never changes).
 """
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 # Reads (exists, describe, query, ...) between two openings of the store: ~100 documents,
 # ~20 MB of block cache at most (30,000 offerings; see the module's docstring).
 REOPEN_AFTER = 300
-# Linked IRIs whose labels and types a ReadStore keeps (~4 MB at 30,000 offerings: the
-# concepts, licences and the suppliers read lately); emptied when full.
-LINK_FACTS_KEPT = 4096
+# Linked IRIs whose labels and types a ReadStore keeps (~400 bytes a triple: ~1.7 MB a web
+# process; the concepts and licences every description links to, and the suppliers read
+# lately); emptied when full.
+LINK_FACTS_KEPT = 1024
 _LINK_PREDICATES = (*_LABELS, _TYPE)
 
 

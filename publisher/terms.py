@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -54,3 +57,30 @@ def triple_to_oxigraph(
     if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
         raise TypeError(f"not an RDF triple: {subject!r} {predicate!r} {obj!r}")
     return ox.Triple(s, p, to_oxigraph(obj, blank_nodes))
+
+
+OxTerm = TypeVar("OxTerm", bound=ox.NamedNode | ox.BlankNode | ox.Literal)
+
+
+class TermMemo(Generic[OxTerm]):
+    """The rdflib term ``convert`` made of each pyoxigraph term read lately: predicates,
+    classes, concepts, licences recur on every page, and an rdflib term costs a check each
+    time it is made. At most ``kept`` terms (emptied when full). The web layer has two,
+    which convert differently: ``to_rdflib`` (a store's terms, publisher.catalog.triples)
+    and the terms rdflib's Turtle parser makes (publisher.render.turtlegraph).
+
+    ``memo.get(term)`` (a dict's: no Python call for a term kept), ``memo.add(term)`` when
+    it gives None."""
+
+    def __init__(self, convert: Callable[[OxTerm], Node], kept: int = 50_000) -> None:
+        self._convert: Callable[[OxTerm], Node] = convert
+        self._kept = kept
+        self._terms: dict[OxTerm, Node] = {}
+        self.get = self._terms.get  # (the same dict for good: emptied, never replaced)
+
+    def add(self, term: OxTerm) -> Node:
+        """``term``'s rdflib term, kept."""
+        if len(self._terms) >= self._kept:
+            self._terms.clear()
+        found = self._terms[term] = self._convert(term)
+        return found

@@ -18,13 +18,12 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from publisher.terms import to_oxigraph, to_rdflib
+from publisher.terms import TermMemo, to_oxigraph, to_rdflib
 
 Triple = tuple[Node, Node, Node]
 # The rdflib term of each IRI read lately (predicates, classes, concepts, suppliers recur in
-# every description; a URIRef costs a validity check each time it is made).
-_IRIS: dict[ox.NamedNode, Node] = {}
-_IRIS_KEPT = 50_000
+# every description).
+_IRIS: TermMemo[ox.NamedNode] = TermMemo(to_rdflib)
 
 
 def _iri(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
@@ -32,11 +31,7 @@ def _iri(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if not isinstance(term, ox.NamedNode):
         return to_rdflib(term)
     found = _IRIS.get(term)
-    if found is None:
-        if len(_IRIS) >= _IRIS_KEPT:
-            _IRIS.clear()
-        found = _IRIS[term] = to_rdflib(term)
-    return found
+    return _IRIS.add(term) if found is None else found
 
 
 class TripleSet:

@@ -18,13 +18,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
+from publisher.terms import TermMemo
+
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-# The rdflib term of each IRI and literal read lately (titles, licences, formats and
-# predicates recur on every page).
-_TERMS: dict[ox.NamedNode | ox.Literal, Node] = {}
-_TERMS_KEPT = 50_000
 
 
 def _parsed_term(term: ox.NamedNode | ox.Literal) -> Node:
@@ -38,6 +36,11 @@ def _parsed_term(term: ox.NamedNode | ox.Literal) -> Node:
     if datatype == XSD_STRING:  # written without a datatype, read back without one
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(datatype))
+
+
+# The rdflib term of each IRI and literal read lately (titles, licences, formats and
+# predicates recur on every page).
+_TERMS: TermMemo[ox.NamedNode | ox.Literal] = TermMemo(_parsed_term)
 
 
 class TurtleGraph:
@@ -94,9 +97,7 @@ class TurtleGraph:
         else:
             found = _TERMS.get(term)
             if found is None:
-                if len(_TERMS) >= _TERMS_KEPT:
-                    _TERMS.clear()
-                found = _TERMS[term] = _parsed_term(term)
+                found = _TERMS.add(term)
         self._back[id(found)] = (found, term)
         return found
 

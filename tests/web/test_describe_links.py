@@ -77,7 +77,7 @@ def _fill(path: Path) -> None:
     del store
 
 
-@pytest.mark.parametrize("kept", [4096, 2])
+@pytest.mark.parametrize("kept", [1024, 2])
 def test_linked_facts_are_those_of_a_read_per_predicate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: int
 ) -> None:
