@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup, escape
+from rdflib import URIRef
 from rdflib.term import Node
 
 from publisher.i18n import N_, translate
@@ -78,10 +79,10 @@ def _texts(lang: str) -> Callable[[str], Markup]:
     return _words(lang).__getitem__
 
 
-def text(lens: Lens, node: Node, predicate: Node, tag: str = "p", cls: str = "") -> str:
+def text(lens: Lens, node: Node, predicate: URIRef, tag: str = "p", cls: str = "") -> str:
     """The ``text`` macro: the text in the best language in ``<tag>``, with ``lang`` when
     it is not the page's; nothing when there is none."""
-    found = lens.text_lang(node, predicate)  # type: ignore[arg-type]
+    found = lens.text_lang(node, predicate)
     if not found:
         return ""
     value, language = found
@@ -130,7 +131,8 @@ def provenance(lens: Lens, s: Node) -> Markup:
     lang = lens.lang
     _ = _texts(lang)
     out = ['<section class="meta">\n<dl>\n  ']
-    st = lens.link(lens.one(s, ADMS.status))  # type: ignore[arg-type]
+    status = lens.one(s, ADMS.status)
+    st = lens.link(status) if status is not None else None
     if st:
         message = STATUS_NAMES.get(st.iri.rsplit("/", 1)[-1])
         name = (translate(message, lang).text if message else None) or st.label
