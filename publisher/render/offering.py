@@ -151,11 +151,7 @@ def provenance(lens: Lens, s: Node) -> Markup:
         out.append("\n  ")
     sources = lens.objects(s, DCT.source)
     if sources:
-        out.append(
-            f"<div><dt>{_('Sources')}</dt><dd>"
-            + "<br>".join(url(u) for u in sources)
-            + "</dd></div>"
-        )
+        out.append(_address_row(_("Sources"), sources))
     out.append("\n  ")
     for pv in lens.nodes(s, DCT.provenance):
         out.append(
@@ -164,13 +160,14 @@ def provenance(lens: Lens, s: Node) -> Markup:
     out.append("\n  ")
     same = lens.objects(s, OWL.sameAs)
     if same:
-        out.append(
-            f"<div><dt>{_('Same elsewhere')}</dt><dd>"
-            + "<br>".join(url(u) for u in same)
-            + "</dd></div>"
-        )
+        out.append(_address_row(_("Same elsewhere"), same))
     out.append("\n</dl>\n</section>")
     return Markup("".join(out))
+
+
+def _address_row(title: str, addresses: list[Node]) -> str:
+    """A row of the provenance box: its (translated, escaped) title and web addresses."""
+    return f"<div><dt>{title}</dt><dd>" + "<br>".join(url(u) for u in addresses) + "</dd></div>"
 
 
 def offering_main(lens: Lens, s: Node, ak: Terms, site_path: Callable[..., str]) -> Markup:
