@@ -68,6 +68,9 @@ class ArtefactContext:
     settings: Settings
     uris: UriScheme
     code_version: str  # hash of the publisher's code and key library versions
+    # What one artefact made that another needs too, made once per build (one dict for all
+    # of a build's artefacts; see publisher.feed.payload.dump_index_of).
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def records(self) -> Any:
@@ -125,6 +128,7 @@ def write_artefacts(
     hashed in a thread while the next artefact is written."""
     entries: dict[str, dict[str, Any]] = {}
     names: set[str] = set()
+    shared: dict[str, Any] = {}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="artefact-hash") as hashing:
         pending: list[tuple[str, Future[dict[str, dict[str, Any]]]]] = []
         for artefact in artefacts:
@@ -151,6 +155,7 @@ def write_artefacts(
                 settings=settings,
                 uris=uris,
                 code_version=code_version,
+                shared=shared,
             )
             started = time.perf_counter()
             artefact.load()(context)

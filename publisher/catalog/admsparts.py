@@ -439,13 +439,9 @@ def write_artefact(context: Any) -> None:
     previous = _Previous.open(context.previous_folder, context.changed)
     dump = None
     if previous is None:
-        from publisher.feed.payload import DumpIndex
+        from publisher.feed.payload import dump_index_of
 
-        dump_path = context.publication_dir / "dumps" / "avoinkunta.nq"
-        if dump_path.exists():
-            graph = str(context.uris.graph("catalogue"))
-            default = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
-            dump = DumpIndex(dump_path, graph, default_graph_empty=default is None)
+        dump = dump_index_of(context)  # the feed's, when it read the dump too
     records = Records(context.uris, Describer(store, dump), previous)
     write(Path(context.folder), records, live_offerings(context.ledger), previous)
 

@@ -233,18 +233,10 @@ class _Descriptions:
     are wanted."""
 
     def __init__(self, context: Any, wanted: int) -> None:
-        from publisher.build.dumps import DUMP_NAME
-
         self.graph = str(context.uris.graph("catalogue"))
-        nquads = Path(context.publication_dir) / "dumps" / f"{DUMP_NAME}.nq"
-        self.index: payload.DumpIndex | None = None
+        self.index = payload.dump_index_of(context) if wanted >= DUMP_READ_MIN else None
         self.store: ox.Store | None = None
-        if wanted >= DUMP_READ_MIN and nquads.is_file():
-            store = ox.Store.read_only(str(context.store_path))
-            empty = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
-            del store
-            self.index = payload.DumpIndex(nquads, self.graph, default_graph_empty=empty is None)
-        elif wanted:
+        if self.index is None and wanted:
             self.store = ox.Store.read_only(str(context.store_path))
 
     def of(self, iri: str) -> list[str]:

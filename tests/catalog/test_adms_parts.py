@@ -101,6 +101,7 @@ def test_an_incremental_artefact_is_a_cold_one(
             uris=UriScheme(second.base_uri),
             ledger=second.ledger,
             folder=cold,
+            shared={},  # (what the build's artefacts share: nothing made yet)
         )
     )
     names = sorted(p.name for p in folder.iterdir())
@@ -110,3 +111,22 @@ def test_an_incremental_artefact_is_a_cold_one(
     # Reused: most record files are the previous build's (hard links), some were rewritten.
     linked = [n for n in names if n != admsparts.INDEX and (folder / n).samefile(previous / n)]
     assert 0 < len(linked) < len(names) - 1
+
+
+def test_the_dump_index_is_made_once_per_build(two_builds: tuple[Publication, Publication]) -> None:
+    """The feed and the ADMS records both read descriptions from the dump: the index of
+    it is made once per build (the artefacts' shared dict), not once per artefact."""
+    from publisher.feed.payload import DumpIndex, dump_index_of
+
+    _first, second = two_builds
+    context = SimpleNamespace(
+        publication_dir=second.path,
+        store_path=second.path / "store",
+        uris=UriScheme(second.base_uri),
+        shared={},
+    )
+    index = dump_index_of(context)
+    assert isinstance(index, DumpIndex)
+    assert dump_index_of(context) is index
+    other_build = SimpleNamespace(**{**vars(context), "shared": {}})
+    assert dump_index_of(other_build) is not index
