@@ -14,7 +14,10 @@ with glibc's ``malloc_trim``): ~10 ms per opening, a few MB of cache between ope
 
 A description copies the labels and types of every IRI it links to; the same concepts,
 licences and suppliers recur in thousands of descriptions, so a ``ReadStore`` keeps those
-facts of the last thousand linked IRIs that have any (the store never changes).
+facts of the last thousand linked IRIs that have any (the store never changes). For the same
+reason it keeps the answers of ``exists`` and ``has_type`` (asked on every request of a
+document, cached or not), and those reads do not count towards the next opening: they read
+the first blocks of what a description of the same thing reads.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ REOPEN_AFTER = 300
 # process; the concepts and licences every description links to, and the suppliers read
 # lately); emptied when full.
 LINK_FACTS_KEPT = 1024
+# Answers of exists/has_type kept (~200 bytes each); emptied when full.
+ANSWERS_KEPT = 4096
 _LINK_PREDICATES = (*_LABELS, _TYPE)
 
 
@@ -67,11 +72,14 @@ class ReadStore:
         self._lock = threading.Lock()
         self.openings = 1
         self._link_facts: dict[ox.NamedNode, tuple[ox.Triple, ...]] = {}
+        self._answers: dict[tuple[str, str | None], bool] = {}
 
-    def _read(self) -> ox.Store:
-        """The store for one read, opened again every ``reopen_after`` reads. A read in
-        another thread keeps the store it began with (its iterator holds it) until it
-        ends."""
+    def _read(self, *, counted: bool = True) -> ox.Store:
+        """The store for one read, opened again every ``reopen_after`` counted reads. A
+        read in another thread keeps the store it began with (its iterator holds it) until
+        it ends."""
+        if not counted:
+            return self._store
         self._reads += 1  # under the GIL; a read lost to a race only delays the opening
         if self._reopen_after is not None and self._reads >= self._reopen_after:
             with self._lock:
@@ -84,14 +92,27 @@ class ReadStore:
 
     def exists(self, iri: str) -> bool:
         """Is there any triple whose subject is ``iri``?"""
-        subject = ox.NamedNode(iri)
-        found = self._read().quads_for_pattern(subject, None, None, None)
-        return next(iter(found), None) is not None
+        found = self._answers.get((iri, None))
+        if found is None:
+            subject = ox.NamedNode(iri)
+            quads = self._read(counted=False).quads_for_pattern(subject, None, None, None)
+            found = self._keep((iri, None), next(iter(quads), None) is not None)
+        return found
 
     def has_type(self, iri: str, cls: str) -> bool:
         """Is ``iri`` an instance of ``cls`` (one index lookup, no query)?"""
-        found = self._read().quads_for_pattern(ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
-        return next(iter(found), None) is not None
+        found = self._answers.get((iri, cls))
+        if found is None:
+            pattern = (ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
+            quads = self._read(counted=False).quads_for_pattern(*pattern)
+            found = self._keep((iri, cls), next(iter(quads), None) is not None)
+        return found
+
+    def _keep(self, question: tuple[str, str | None], answer: bool) -> bool:
+        if len(self._answers) >= ANSWERS_KEPT:
+            self._answers.clear()
+        self._answers[question] = answer
+        return answer
 
     def describe_triples(self, iri: str, *, links: bool = True) -> list[ox.Triple]:
         """The resource's own triples, its blank-node structures whole (parts, prices,
