@@ -43,9 +43,10 @@ LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
 _LABELS = tuple(ox.NamedNode(str(p)) for p in LABEL_PROPERTIES)
 _TYPE = ox.NamedNode(str(RDF.type))
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-# Reads (exists, describe, query, ...) between two openings of the store: ~100 documents,
-# ~20 MB of block cache at most (30,000 offerings; see the module's docstring).
-REOPEN_AFTER = 300
+# Reads (describe, values, query, ...; not exists/has_type) between two openings of the
+# store: ~75 documents (two reads each), ~15 MB of block cache at most (30,000 offerings;
+# see the module's docstring).
+REOPEN_AFTER = 150
 # Linked IRIs whose labels and types a ReadStore keeps (~400 bytes a triple: ~1.7 MB a web
 # process; the concepts and licences every description links to, and the suppliers read
 # lately); emptied when full.
@@ -119,15 +120,27 @@ class ReadStore:
         contact points) and, unless ``links=False``, the labels and types of every IRI it
         links to; as pyoxigraph triples, in a stable order (the same bytes in every
         process)."""
+        own, facts = self.describe_parts(iri, links=links)
+        for found in facts:
+            own.extend(found)
+        return own
+
+    def describe_parts(
+        self, iri: str, *, links: bool = True
+    ) -> tuple[list[ox.Triple], list[tuple[ox.Triple, ...]]]:
+        """`describe_triples` in two parts: the resource's own triples (its blank-node
+        structures whole), and the labels and types of each IRI it links to, one tuple a
+        linked IRI, in the order `describe_triples` gives them. A linked IRI's tuple is the
+        same object as long as this store keeps it (a reader may convert it once)."""
         checkpoint()  # every read of the store is a point where a render may stop
         store = self._read()
         triples: list[ox.Triple] = []
         linked: set[ox.NamedNode] = set()
         self._add_closure(store, triples, ox.NamedNode(iri), linked, seen=set())
-        if links:
-            for node in sorted(linked, key=lambda n: n.value):
-                triples.extend(self._facts_of_link(store, node))
-        return triples
+        if not links:
+            return triples, []
+        facts = [self._facts_of_link(store, node) for node in sorted(linked, key=_value)]
+        return triples, [found for found in facts if found]
 
     def _facts_of_link(self, store: ox.Store, node: ox.NamedNode) -> tuple[ox.Triple, ...]:
         """``node``'s labels and types: the triples of each of ``_LINK_PREDICATES`` in
@@ -213,12 +226,17 @@ class ReadStore:
     ) -> None:
         seen.add(str(subject))
         for quad in store.quads_for_pattern(subject, None, None, None):
-            obj = quad.object
-            triples.append(ox.Triple(subject, quad.predicate, obj))
+            triple = quad.triple  # (one object made, not three)
+            triples.append(triple)
+            obj = triple.object
             if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
                 self._add_closure(store, triples, obj, linked, seen)
             elif isinstance(obj, ox.NamedNode):
                 linked.add(obj)
+
+
+def _value(node: ox.NamedNode) -> str:
+    return node.value
 
 
 def new_graph(vocab: str | None = None, *, store: str = "default") -> Graph:

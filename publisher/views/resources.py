@@ -181,7 +181,7 @@ _PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
 def _description(store: ReadStore, iri: str) -> TripleSet:
     """``store.describe(iri)`` as the page reads it: a TripleSet (the same triples, read
     in the same order as from rdflib's SimpleMemory store, without its bookkeeping)."""
-    return TripleSet.of(store.describe_triples(iri))
+    return TripleSet.of_description(*store.describe_parts(iri))
 
 
 @functools.lru_cache(maxsize=8)
