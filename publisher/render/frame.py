@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from publisher.i18n import translate
 from publisher.render import html
+from publisher.render.escaping import esc
 
 
 def frame_head(formats: Iterable[Any], schemaorg: Any) -> Markup:
@@ -31,8 +32,8 @@ def frame_head(formats: Iterable[Any], schemaorg: Any) -> Markup:
     getattr_ = current_app.jinja_env.getattr
     for f in formats:
         out.append(
-            f'<link rel="alternate" type="{escape(getattr_(f, "type"))}"'
-            f' href="{escape(getattr_(f, "href"))}">\n'
+            f'<link rel="alternate" type="{esc(getattr_(f, "type"))}"'
+            f' href="{esc(getattr_(f, "href"))}">\n'
         )
     if schemaorg:
         policies = current_app.jinja_env.policies
@@ -47,7 +48,7 @@ def frame_alternates(alternates: Iterable[tuple[str, str]]) -> Markup:
     """The page in each language (``head_links``'s alternates)."""
     return Markup(
         "".join(
-            f'<link rel="alternate" hreflang="{escape(code)}" href="{escape(href)}">\n'
+            f'<link rel="alternate" hreflang="{esc(code)}" href="{esc(href)}">\n'
             for code, href in alternates
         )
     )
@@ -57,16 +58,14 @@ def frame_top(lang: str, query: Any, language_links: Iterable[dict[str, Any]]) -
     """From the skip link to the start of ``<main>``: brand, search form, language switch."""
     before, middle, after, end = _top(*_variant())
     hidden = (
-        f'<input type="hidden" name="lang" value="{escape(lang)}">'
-        if request.args.get("lang")
-        else ""
+        f'<input type="hidden" name="lang" value="{esc(lang)}">' if request.args.get("lang") else ""
     )
     getattr_ = current_app.jinja_env.getattr
     links = "".join(
-        f'<a href="{escape(getattr_(link, "href"))}" hreflang="{escape(getattr_(link, "code"))}"'
-        f' lang="{escape(getattr_(link, "code"))}"'
+        f'<a href="{esc(getattr_(link, "href"))}" hreflang="{esc(getattr_(link, "code"))}"'
+        f' lang="{esc(getattr_(link, "code"))}"'
         + (' aria-current="true"' if getattr_(link, "current") else "")
-        + f">{escape(getattr_(link, 'name'))}</a>"
+        + f">{esc(getattr_(link, 'name'))}</a>"
         for link in language_links
     )
     return Markup("".join((before, escape(query), middle, hidden, after, links, end)))
@@ -79,12 +78,13 @@ def frame_bottom(formats: Any) -> Markup:
     if formats:
         getattr_ = current_app.jinja_env.getattr
         listed = ", ".join(
-            f'<a href="{escape(getattr_(f, "href"))}" type="{escape(getattr_(f, "type"))}">'
-            f"{escape(getattr_(f, 'label'))}</a>"
+            f'<a href="{esc(getattr_(f, "href"))}" type="{esc(getattr_(f, "type"))}">'
+            f"{esc(getattr_(f, 'label'))}</a>"
             for f in formats
         )
         _, _p = _texts(text_lang)
-        out.append(f"· {_('Other formats')}: {listed}")
+        other = _("Other formats")
+        out.append(f"· {other}: {listed}")
     out.append("\n  </p>\n</footer>")
     return Markup("".join(out))
 
@@ -102,34 +102,38 @@ def _static_links(root: str, static: str) -> str:
     discovery_css = url_for("static", filename="discovery.css")
     icon = url_for("static", filename="favicon.svg")
     return (
-        f'<link rel="stylesheet" href="{escape(site_css)}">\n'
-        f'<link rel="stylesheet" href="{escape(discovery_css)}">\n'
-        f'<link rel="icon" href="{escape(icon)}" type="image/svg+xml">\n'
+        f'<link rel="stylesheet" href="{esc(site_css)}">\n'
+        f'<link rel="stylesheet" href="{esc(discovery_css)}">\n'
+        f'<link rel="icon" href="{esc(icon)}" type="image/svg+xml">\n'
     )
 
 
 @functools.lru_cache(maxsize=64)
 def _top(lang: str, root: str, explicit: str | None) -> tuple[str, str, str, str]:
     """The top bar around the search value, the hidden language field and the language
-    links."""
+    links. (The texts are named outside the f-strings: the message extractor does not
+    read f-strings.)"""
     _, _p = _texts(lang)
-    home, search = escape(html.site_path("/")), escape(html.site_path("/search"))
+    skip, brand, search_label = _("Skip to content"), _("Avoin kunta"), _("Search")
+    placeholder = _("Search titles, descriptions and keywords")
+    button, language = _p("button", "Search"), _("Language")
+    home, search = esc(html.site_path("/")), esc(html.site_path("/search"))
     before = (
-        f'<a class="skip" href="#main">{_("Skip to content")}</a>\n'
+        f'<a class="skip" href="#main">{skip}</a>\n'
         '<header class="top">\n'
         '  <div class="wrap top-row">\n'
         f'    <a class="brand" href="{home}"><span class="brand-mark" aria-hidden="true">◧</span>'
-        f" {_('Avoin kunta')}</a>\n"
+        f" {brand}</a>\n"
         f'    <form class="search" role="search" action="{search}" method="get">\n'
-        f'      <label class="visually-hidden" for="q">{_("Search")}</label>\n'
+        f'      <label class="visually-hidden" for="q">{search_label}</label>\n'
         '      <input id="q" name="q" type="search" value="'
     )
-    middle = f'" placeholder="{_("Search titles, descriptions and keywords")}">\n      '
+    middle = f'" placeholder="{placeholder}">\n      '
     after = (
         "\n"
-        f'      <button type="submit">{_p("button", "Search")}</button>\n'
+        f'      <button type="submit">{button}</button>\n'
         "    </form>\n"
-        f'    <nav class="langs" aria-label="{_("Language")}">\n'
+        f'    <nav class="langs" aria-label="{language}">\n'
         "      "
     )
     end = '\n    </nav>\n  </div>\n</header>\n<main id="main" class="wrap">\n<!--language-notice-->'
@@ -140,23 +144,25 @@ def _top(lang: str, root: str, explicit: str | None) -> tuple[str, str, str, str
 def _footer(lang: str, root: str, explicit: str | None) -> str:
     """The footer up to the page's other formats."""
     _, _p = _texts(lang)
-
-    def link(path: str, label: str) -> str:
-        return f'<a href="{escape(html.site_path(path))}">{label}</a>'
-
     about = _(
         "Avoin kunta is an initiative started by COSS ry in 2014. The facts come from the "
         "suppliers and the sources named on every page."
+    )
+    links = (
+        ("/ontology", _("Vocabulary")),
+        ("/sparql", _("SPARQL")),
+        ("/catalog.html", _("DCAT catalogue")),
+        ("/dumps/", _("Downloads")),
+        ("/.well-known/void", "VoID"),
+    )
+    listed = " ·\n    ".join(
+        f'<a href="{esc(html.site_path(path))}">{label}</a>' for path, label in links
     )
     return (
         '<footer class="wrap foot">\n'
         f"  <p>{about}</p>\n"
         '  <p class="foot-links">\n'
-        f"    {link('/ontology', _('Vocabulary'))} ·\n"
-        f"    {link('/sparql', _('SPARQL'))} ·\n"
-        f"    {link('/catalog.html', _('DCAT catalogue'))} ·\n"
-        f"    {link('/dumps/', _('Downloads'))} ·\n"
-        f"    {link('/.well-known/void', 'VoID')}\n"
+        f"    {listed}\n"
         "    "
     )
 
