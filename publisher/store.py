@@ -14,7 +14,10 @@ with glibc's ``malloc_trim``): ~10 ms per opening, a few MB of cache between ope
 
 A description copies the labels and types of every IRI it links to; the same concepts,
 licences and suppliers recur in thousands of descriptions, so a ``ReadStore`` keeps those
-facts of the last thousand linked IRIs that have any (the store never changes).
+facts of the last thousand linked IRIs that have any (the store never changes). For the same
+reason it keeps the answers of ``exists`` and ``has_type`` (asked on every request of a
+document, cached or not), and those reads do not count towards the next opening: they read
+the first blocks of what a description of the same thing reads.
 """
 
 from __future__ import annotations
@@ -40,13 +43,16 @@ LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
 _LABELS = tuple(ox.NamedNode(str(p)) for p in LABEL_PROPERTIES)
 _TYPE = ox.NamedNode(str(RDF.type))
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-# Reads (exists, describe, query, ...) between two openings of the store: ~100 documents,
-# ~20 MB of block cache at most (30,000 offerings; see the module's docstring).
-REOPEN_AFTER = 300
+# Reads (describe, values, query, ...; not exists/has_type) between two openings of the
+# store: ~75 documents (two reads each), ~15 MB of block cache at most (30,000 offerings;
+# see the module's docstring).
+REOPEN_AFTER = 150
 # Linked IRIs whose labels and types a ReadStore keeps (~400 bytes a triple: ~1.7 MB a web
 # process; the concepts and licences every description links to, and the suppliers read
 # lately); emptied when full.
 LINK_FACTS_KEPT = 1024
+# Answers of exists/has_type kept (~200 bytes each); emptied when full.
+ANSWERS_KEPT = 4096
 _LINK_PREDICATES = (*_LABELS, _TYPE)
 
 
@@ -67,11 +73,14 @@ class ReadStore:
         self._lock = threading.Lock()
         self.openings = 1
         self._link_facts: dict[ox.NamedNode, tuple[ox.Triple, ...]] = {}
+        self._answers: dict[tuple[str, str | None], bool] = {}
 
-    def _read(self) -> ox.Store:
-        """The store for one read, opened again every ``reopen_after`` reads. A read in
-        another thread keeps the store it began with (its iterator holds it) until it
-        ends."""
+    def _read(self, *, counted: bool = True) -> ox.Store:
+        """The store for one read, opened again every ``reopen_after`` counted reads. A
+        read in another thread keeps the store it began with (its iterator holds it) until
+        it ends."""
+        if not counted:
+            return self._store
         self._reads += 1  # under the GIL; a read lost to a race only delays the opening
         if self._reopen_after is not None and self._reads >= self._reopen_after:
             with self._lock:
@@ -84,29 +93,54 @@ class ReadStore:
 
     def exists(self, iri: str) -> bool:
         """Is there any triple whose subject is ``iri``?"""
-        subject = ox.NamedNode(iri)
-        found = self._read().quads_for_pattern(subject, None, None, None)
-        return next(iter(found), None) is not None
+        found = self._answers.get((iri, None))
+        if found is None:
+            subject = ox.NamedNode(iri)
+            quads = self._read(counted=False).quads_for_pattern(subject, None, None, None)
+            found = self._keep((iri, None), next(iter(quads), None) is not None)
+        return found
 
     def has_type(self, iri: str, cls: str) -> bool:
         """Is ``iri`` an instance of ``cls`` (one index lookup, no query)?"""
-        found = self._read().quads_for_pattern(ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
-        return next(iter(found), None) is not None
+        found = self._answers.get((iri, cls))
+        if found is None:
+            pattern = (ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
+            quads = self._read(counted=False).quads_for_pattern(*pattern)
+            found = self._keep((iri, cls), next(iter(quads), None) is not None)
+        return found
+
+    def _keep(self, question: tuple[str, str | None], answer: bool) -> bool:
+        if len(self._answers) >= ANSWERS_KEPT:
+            self._answers.clear()
+        self._answers[question] = answer
+        return answer
 
     def describe_triples(self, iri: str, *, links: bool = True) -> list[ox.Triple]:
         """The resource's own triples, its blank-node structures whole (parts, prices,
         contact points) and, unless ``links=False``, the labels and types of every IRI it
         links to; as pyoxigraph triples, in a stable order (the same bytes in every
         process)."""
+        own, facts = self.describe_parts(iri, links=links)
+        for found in facts:
+            own.extend(found)
+        return own
+
+    def describe_parts(
+        self, iri: str, *, links: bool = True
+    ) -> tuple[list[ox.Triple], list[tuple[ox.Triple, ...]]]:
+        """`describe_triples` in two parts: the resource's own triples (its blank-node
+        structures whole), and the labels and types of each IRI it links to, one tuple a
+        linked IRI, in the order `describe_triples` gives them. A linked IRI's tuple is the
+        same object as long as this store keeps it (a reader may convert it once)."""
         checkpoint()  # every read of the store is a point where a render may stop
         store = self._read()
         triples: list[ox.Triple] = []
         linked: set[ox.NamedNode] = set()
         self._add_closure(store, triples, ox.NamedNode(iri), linked, seen=set())
-        if links:
-            for node in sorted(linked, key=lambda n: n.value):
-                triples.extend(self._facts_of_link(store, node))
-        return triples
+        if not links:
+            return triples, []
+        facts = [self._facts_of_link(store, node) for node in sorted(linked, key=_value)]
+        return triples, [found for found in facts if found]
 
     def _facts_of_link(self, store: ox.Store, node: ox.NamedNode) -> tuple[ox.Triple, ...]:
         """``node``'s labels and types: the triples of each of ``_LINK_PREDICATES`` in
@@ -192,12 +226,17 @@ class ReadStore:
     ) -> None:
         seen.add(str(subject))
         for quad in store.quads_for_pattern(subject, None, None, None):
-            obj = quad.object
-            triples.append(ox.Triple(subject, quad.predicate, obj))
+            triple = quad.triple  # (one object made, not three)
+            triples.append(triple)
+            obj = triple.object
             if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
                 self._add_closure(store, triples, obj, linked, seen)
             elif isinstance(obj, ox.NamedNode):
                 linked.add(obj)
+
+
+def _value(node: ox.NamedNode) -> str:
+    return node.value
 
 
 def new_graph(vocab: str | None = None, *, store: str = "default") -> Graph:
