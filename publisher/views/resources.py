@@ -417,7 +417,7 @@ def _add_document_headers(response: Response, kind: str, key: str, fmt: Format) 
     response.headers["Link"] = link
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=2048)
 def _document_headers(
     uris: UriScheme, root: str, kind: str, key: str, fmt: Format
 ) -> tuple[str, str]:
