@@ -209,6 +209,7 @@ TEMPLATE_FUNCTIONS: dict[str, Any] = {
 def init_app(app: Flask) -> None:
     from publisher.render.catalogueview import catalogue_entries
     from publisher.render.datatable import MACROS, data_table
+    from publisher.render.frame import frame_alternates, frame_bottom, frame_head, frame_top
     from publisher.render.homepage import facet_items, map_components
     from publisher.render.offering import offering_main, provenance
 
@@ -223,6 +224,10 @@ def init_app(app: Flask) -> None:
         provenance_html=provenance,
         map_components=map_components,
         facet_items=facet_items,
+        frame_head=frame_head,
+        frame_alternates=frame_alternates,
+        frame_top=frame_top,
+        frame_bottom=frame_bottom,
         catalogue_entries=lambda entries, d, fmt: catalogue_entries(entries, d, fmt, app.jinja_env),
     )
 
