@@ -37,6 +37,8 @@ from publisher.namespaces import PREFIXES
 from publisher.terms import to_rdflib
 from sparql_endpoint.allocator import trim_heap
 
+Triple = tuple[Node, Node, Node]
+
 # Properties that name a thing; their values are copied into a description for every IRI
 # the described resource links to, so a client can show a label without another request.
 LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
@@ -74,6 +76,7 @@ class ReadStore:
         self.openings = 1
         self._link_facts: dict[ox.NamedNode, tuple[ox.Triple, ...]] = {}
         self._answers: dict[tuple[str, str | None], bool] = {}
+        self._values: dict[tuple[str, tuple[ox.NamedNode, ...]], tuple[Triple, ...]] = {}
 
     def _read(self, *, counted: bool = True) -> ox.Store:
         """The store for one read, opened again every ``reopen_after`` counted reads. A
@@ -148,17 +151,17 @@ class ReadStore:
         found = self._link_facts.get(node)
         if found is not None:
             return found
-        by_predicate: dict[ox.NamedNode, list[ox.Triple]] = {}
-        # One read of all of node's triples: a read per predicate costs more than the few
-        # other triples a linked thing has (none at all for most web addresses).
-        for quad in store.quads_for_pattern(node, None, None, None):
-            predicate = quad.predicate
-            if predicate in _LINK_PREDICATES:
-                by_predicate.setdefault(predicate, []).append(
-                    ox.Triple(node, predicate, quad.object)
-                )
-        found = tuple(t for p in _LINK_PREDICATES for t in by_predicate.get(p, ()))
-        if found:  # (web addresses with no facts are read again: cheap, and mostly unique)
+        # Most linked IRIs without facts are web addresses with no triples at all: one
+        # look tells. A thing with triples (a supplier has ~15) is then read a predicate
+        # at a time: decoding its other triples costs more than the few reads.
+        if next(iter(store.quads_for_pattern(node, None, None, None)), None) is None:
+            return ()
+        found = tuple(
+            quad.triple
+            for predicate in _LINK_PREDICATES
+            for quad in store.quads_for_pattern(node, predicate, None, None)
+        )
+        if found:  # (web addresses with no facts are looked at again: cheap, mostly unique)
             if len(self._link_facts) >= LINK_FACTS_KEPT:
                 self._link_facts.clear()
             self._link_facts[node] = found
@@ -206,15 +209,25 @@ class ReadStore:
         self, subjects: Iterable[str], predicates: Iterable[URIRef]
     ) -> Iterator[tuple[Node, Node, Node]]:
         """The triples of each subject IRI with one of `predicates`, as rdflib terms (the
-        labels and facts a page shows of the things it links to)."""
-        wanted = [ox.NamedNode(str(p)) for p in predicates]
-        store = self._read()
+        labels and facts a page shows of the things it links to); kept per subject and
+        predicates (the same licences' facts are asked for by thousands of pages)."""
+        wanted = tuple(ox.NamedNode(str(p)) for p in predicates)
+        store: ox.Store | None = None
         for iri in subjects:
             checkpoint()
-            node = ox.NamedNode(iri)
-            for predicate in wanted:
-                for quad in store.quads_for_pattern(node, predicate, None, None):
-                    yield URIRef(iri), to_rdflib(predicate), rdflib_term(quad.object)
+            found = self._values.get((iri, wanted))
+            if found is None:
+                store = store or self._read()
+                node = ox.NamedNode(iri)
+                found = tuple(
+                    (URIRef(iri), to_rdflib(predicate), rdflib_term(quad.object))
+                    for predicate in wanted
+                    for quad in store.quads_for_pattern(node, predicate, None, None)
+                )
+                if len(self._values) >= ANSWERS_KEPT:
+                    self._values.clear()
+                self._values[(iri, wanted)] = found
+            yield from found
 
     def _add_closure(
         self,

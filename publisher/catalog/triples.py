@@ -38,7 +38,7 @@ def _iri(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
 # tuple is kept with its triples, so its id is not reused while it is here); emptied when
 # full.
 _LINKED: dict[int, tuple[tuple[ox.Triple, ...], tuple[Triple, ...]]] = {}
-LINKED_KEPT = 2048
+LINKED_KEPT = 1024
 
 
 def _linked_terms(facts: tuple[ox.Triple, ...]) -> tuple[Triple, ...]:

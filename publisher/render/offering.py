@@ -19,13 +19,17 @@ from markupsafe import Markup, escape
 from rdflib import URIRef
 from rdflib.term import Node
 
+from publisher import namespaces
 from publisher.i18n import N_, translate
 from publisher.i18n.names import STATUS_NAMES
-from publisher.namespaces import ADMS, DCAT, DCT, OWL, RDFS, SCHEMA
 from publisher.render.datatable import data_table, link_html, link_list_html, links_inline_html
 from publisher.render.datatable import url_html as url
 from publisher.render.escaping import esc
-from publisher.render.lens import Lens, Terms, format_amount, is_web_url
+from publisher.render.lens import Kept, Lens, Terms, format_amount, is_web_url
+
+# (the terms a page reads, made once)
+ADMS, DCAT, DCT = Kept(namespaces.ADMS), Kept(namespaces.DCAT), Kept(namespaces.DCT)
+OWL, RDFS, SCHEMA = Kept(namespaces.OWL), Kept(namespaces.RDFS), Kept(namespaces.SCHEMA)
 
 DASH = "—"
 

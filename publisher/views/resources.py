@@ -33,7 +33,7 @@ from publisher.render.html import (
     site_path,
     variant_key,
 )
-from publisher.render.lens import Lens, Link, Terms, is_web_url
+from publisher.render.lens import Lens, Link, is_web_url, terms_of
 from publisher.render.rdf import serialise, write
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
@@ -160,7 +160,7 @@ def _render(
         s=subject,
         kind=kind,
         key=key,
-        ak=Terms(vocab),
+        ak=terms_of(vocab),
         related=related.links if related else [],
         related_types=related.types if related else {},
         related_via=related.via if related else {},
@@ -417,7 +417,7 @@ def _add_document_headers(response: Response, kind: str, key: str, fmt: Format) 
     response.headers["Link"] = link
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=2048)
 def _document_headers(
     uris: UriScheme, root: str, kind: str, key: str, fmt: Format
 ) -> tuple[str, str]:

@@ -125,3 +125,33 @@ def test_a_description_in_parts_reads_as_the_whole(
                     triples_module._linked_terms(linked[0])
                 )
     assert len(triples_module._LINKED) <= kept
+
+
+class _Counting:
+    """A pyoxigraph store that counts its reads (quads_for_pattern calls)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.reads = 0
+
+    def quads_for_pattern(self, *pattern: object) -> object:
+        self.reads += 1
+        return self.store.quads_for_pattern(*pattern)
+
+
+def test_a_linked_thing_is_read_a_predicate_at_a_time(tmp_path: Path) -> None:
+    """A linked IRI with no triples (a web address) costs one look; one with triples (a
+    supplier has ~15) is read a predicate at a time rather than decoded whole."""
+    _fill(tmp_path / "store")
+    read = ReadStore(tmp_path / "store", reopen_after=None)
+    counting = _Counting(read._store)
+    read._store = counting  # type: ignore[assignment]
+    own, linked = read.describe_parts(f"{EX}thing/0", links=False)
+    before = counting.reads
+    assert read._facts_of_link(counting, ox.NamedNode("https://elsewhere.example/0")) == ()  # type: ignore[arg-type]
+    assert counting.reads == before + 1
+    facts = read._facts_of_link(counting, ox.NamedNode(f"{EX}linked/1"))  # type: ignore[arg-type]
+    assert counting.reads == before + 2 + len(store_module._LINK_PREDICATES)
+    assert {t.predicate for t in facts} == {SKOS_LABEL, TITLE, NAME, LABEL, TYPE}
+    assert read._facts_of_link(counting, ox.NamedNode(f"{EX}linked/1")) is facts  # type: ignore[arg-type]
+    assert counting.reads == before + 2 + len(store_module._LINK_PREDICATES)
