@@ -14,7 +14,10 @@ with glibc's ``malloc_trim``): ~10 ms per opening, a few MB of cache between ope
 
 A description copies the labels and types of every IRI it links to; the same concepts,
 licences and suppliers recur in thousands of descriptions, so a ``ReadStore`` keeps those
-facts of the last thousand linked IRIs that have any (the store never changes).
+facts of the last thousand linked IRIs that have any (the store never changes). For the same
+reason it keeps the answers of ``exists`` and ``has_type`` (asked on every request of a
+document, cached or not), and those reads do not count towards the next opening: they read
+the first blocks of what a description of the same thing reads.
 """
 
 from __future__ import annotations
@@ -34,19 +37,24 @@ from publisher.namespaces import PREFIXES
 from publisher.terms import to_rdflib
 from sparql_endpoint.allocator import trim_heap
 
+Triple = tuple[Node, Node, Node]
+
 # Properties that name a thing; their values are copied into a description for every IRI
 # the described resource links to, so a client can show a label without another request.
 LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
 _LABELS = tuple(ox.NamedNode(str(p)) for p in LABEL_PROPERTIES)
 _TYPE = ox.NamedNode(str(RDF.type))
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-# Reads (exists, describe, query, ...) between two openings of the store: ~100 documents,
-# ~20 MB of block cache at most (30,000 offerings; see the module's docstring).
-REOPEN_AFTER = 300
+# Reads (describe, values, query, ...; not exists/has_type) between two openings of the
+# store: ~75 documents (two reads each), ~15 MB of block cache at most (30,000 offerings;
+# see the module's docstring).
+REOPEN_AFTER = 150
 # Linked IRIs whose labels and types a ReadStore keeps (~400 bytes a triple: ~1.7 MB a web
 # process; the concepts and licences every description links to, and the suppliers read
 # lately); emptied when full.
 LINK_FACTS_KEPT = 1024
+# Answers of exists/has_type kept (~200 bytes each); emptied when full.
+ANSWERS_KEPT = 4096
 _LINK_PREDICATES = (*_LABELS, _TYPE)
 
 
@@ -67,11 +75,15 @@ class ReadStore:
         self._lock = threading.Lock()
         self.openings = 1
         self._link_facts: dict[ox.NamedNode, tuple[ox.Triple, ...]] = {}
+        self._answers: dict[tuple[str, str | None], bool] = {}
+        self._values: dict[tuple[str, tuple[ox.NamedNode, ...]], tuple[Triple, ...]] = {}
 
-    def _read(self) -> ox.Store:
-        """The store for one read, opened again every ``reopen_after`` reads. A read in
-        another thread keeps the store it began with (its iterator holds it) until it
-        ends."""
+    def _read(self, *, counted: bool = True) -> ox.Store:
+        """The store for one read, opened again every ``reopen_after`` counted reads. A
+        read in another thread keeps the store it began with (its iterator holds it) until
+        it ends."""
+        if not counted:
+            return self._store
         self._reads += 1  # under the GIL; a read lost to a race only delays the opening
         if self._reopen_after is not None and self._reads >= self._reopen_after:
             with self._lock:
@@ -84,29 +96,54 @@ class ReadStore:
 
     def exists(self, iri: str) -> bool:
         """Is there any triple whose subject is ``iri``?"""
-        subject = ox.NamedNode(iri)
-        found = self._read().quads_for_pattern(subject, None, None, None)
-        return next(iter(found), None) is not None
+        found = self._answers.get((iri, None))
+        if found is None:
+            subject = ox.NamedNode(iri)
+            quads = self._read(counted=False).quads_for_pattern(subject, None, None, None)
+            found = self._keep((iri, None), next(iter(quads), None) is not None)
+        return found
 
     def has_type(self, iri: str, cls: str) -> bool:
         """Is ``iri`` an instance of ``cls`` (one index lookup, no query)?"""
-        found = self._read().quads_for_pattern(ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
-        return next(iter(found), None) is not None
+        found = self._answers.get((iri, cls))
+        if found is None:
+            pattern = (ox.NamedNode(iri), _TYPE, ox.NamedNode(cls), None)
+            quads = self._read(counted=False).quads_for_pattern(*pattern)
+            found = self._keep((iri, cls), next(iter(quads), None) is not None)
+        return found
+
+    def _keep(self, question: tuple[str, str | None], answer: bool) -> bool:
+        if len(self._answers) >= ANSWERS_KEPT:
+            self._answers.clear()
+        self._answers[question] = answer
+        return answer
 
     def describe_triples(self, iri: str, *, links: bool = True) -> list[ox.Triple]:
         """The resource's own triples, its blank-node structures whole (parts, prices,
         contact points) and, unless ``links=False``, the labels and types of every IRI it
         links to; as pyoxigraph triples, in a stable order (the same bytes in every
         process)."""
+        own, facts = self.describe_parts(iri, links=links)
+        for found in facts:
+            own.extend(found)
+        return own
+
+    def describe_parts(
+        self, iri: str, *, links: bool = True
+    ) -> tuple[list[ox.Triple], list[tuple[ox.Triple, ...]]]:
+        """`describe_triples` in two parts: the resource's own triples (its blank-node
+        structures whole), and the labels and types of each IRI it links to, one tuple a
+        linked IRI, in the order `describe_triples` gives them. A linked IRI's tuple is the
+        same object as long as this store keeps it (a reader may convert it once)."""
         checkpoint()  # every read of the store is a point where a render may stop
         store = self._read()
         triples: list[ox.Triple] = []
         linked: set[ox.NamedNode] = set()
         self._add_closure(store, triples, ox.NamedNode(iri), linked, seen=set())
-        if links:
-            for node in sorted(linked, key=lambda n: n.value):
-                triples.extend(self._facts_of_link(store, node))
-        return triples
+        if not links:
+            return triples, []
+        facts = [self._facts_of_link(store, node) for node in sorted(linked, key=_value)]
+        return triples, [found for found in facts if found]
 
     def _facts_of_link(self, store: ox.Store, node: ox.NamedNode) -> tuple[ox.Triple, ...]:
         """``node``'s labels and types: the triples of each of ``_LINK_PREDICATES`` in
@@ -114,17 +151,17 @@ class ReadStore:
         found = self._link_facts.get(node)
         if found is not None:
             return found
-        by_predicate: dict[ox.NamedNode, list[ox.Triple]] = {}
-        # One read of all of node's triples: a read per predicate costs more than the few
-        # other triples a linked thing has (none at all for most web addresses).
-        for quad in store.quads_for_pattern(node, None, None, None):
-            predicate = quad.predicate
-            if predicate in _LINK_PREDICATES:
-                by_predicate.setdefault(predicate, []).append(
-                    ox.Triple(node, predicate, quad.object)
-                )
-        found = tuple(t for p in _LINK_PREDICATES for t in by_predicate.get(p, ()))
-        if found:  # (web addresses with no facts are read again: cheap, and mostly unique)
+        # Most linked IRIs without facts are web addresses with no triples at all: one
+        # look tells. A thing with triples (a supplier has ~15) is then read a predicate
+        # at a time: decoding its other triples costs more than the few reads.
+        if next(iter(store.quads_for_pattern(node, None, None, None)), None) is None:
+            return ()
+        found = tuple(
+            quad.triple
+            for predicate in _LINK_PREDICATES
+            for quad in store.quads_for_pattern(node, predicate, None, None)
+        )
+        if found:  # (web addresses with no facts are looked at again: cheap, mostly unique)
             if len(self._link_facts) >= LINK_FACTS_KEPT:
                 self._link_facts.clear()
             self._link_facts[node] = found
@@ -172,15 +209,25 @@ class ReadStore:
         self, subjects: Iterable[str], predicates: Iterable[URIRef]
     ) -> Iterator[tuple[Node, Node, Node]]:
         """The triples of each subject IRI with one of `predicates`, as rdflib terms (the
-        labels and facts a page shows of the things it links to)."""
-        wanted = [ox.NamedNode(str(p)) for p in predicates]
-        store = self._read()
+        labels and facts a page shows of the things it links to); kept per subject and
+        predicates (the same licences' facts are asked for by thousands of pages)."""
+        wanted = tuple(ox.NamedNode(str(p)) for p in predicates)
+        store: ox.Store | None = None
         for iri in subjects:
             checkpoint()
-            node = ox.NamedNode(iri)
-            for predicate in wanted:
-                for quad in store.quads_for_pattern(node, predicate, None, None):
-                    yield URIRef(iri), to_rdflib(predicate), rdflib_term(quad.object)
+            found = self._values.get((iri, wanted))
+            if found is None:
+                store = store or self._read()
+                node = ox.NamedNode(iri)
+                found = tuple(
+                    (URIRef(iri), to_rdflib(predicate), rdflib_term(quad.object))
+                    for predicate in wanted
+                    for quad in store.quads_for_pattern(node, predicate, None, None)
+                )
+                if len(self._values) >= ANSWERS_KEPT:
+                    self._values.clear()
+                self._values[(iri, wanted)] = found
+            yield from found
 
     def _add_closure(
         self,
@@ -192,12 +239,17 @@ class ReadStore:
     ) -> None:
         seen.add(str(subject))
         for quad in store.quads_for_pattern(subject, None, None, None):
-            obj = quad.object
-            triples.append(ox.Triple(subject, quad.predicate, obj))
+            triple = quad.triple  # (one object made, not three)
+            triples.append(triple)
+            obj = triple.object
             if isinstance(obj, ox.BlankNode) and str(obj) not in seen:
                 self._add_closure(store, triples, obj, linked, seen)
             elif isinstance(obj, ox.NamedNode):
                 linked.add(obj)
+
+
+def _value(node: ox.NamedNode) -> str:
+    return node.value
 
 
 def new_graph(vocab: str | None = None, *, store: str = "default") -> Graph:

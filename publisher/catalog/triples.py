@@ -34,6 +34,28 @@ def _iri(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return _IRIS.add(term) if found is None else found
 
 
+# The rdflib triples of the facts of linked IRIs (a ReadStore's tuples, by identity: the
+# tuple is kept with its triples, so its id is not reused while it is here); emptied when
+# full.
+_LINKED: dict[int, tuple[tuple[ox.Triple, ...], tuple[Triple, ...]]] = {}
+LINKED_KEPT = 1024
+
+
+def _linked_terms(facts: tuple[ox.Triple, ...]) -> tuple[Triple, ...]:
+    kept = _LINKED.get(id(facts))
+    if kept is not None and kept[0] is facts:
+        return kept[1]
+    iri = _iri
+    terms = tuple(
+        (iri(t.subject), iri(t.predicate), iri(t.object))  # type: ignore[arg-type]
+        for t in facts
+    )
+    if len(_LINKED) >= LINKED_KEPT:
+        _LINKED.clear()
+    _LINKED[id(facts)] = (facts, terms)
+    return terms
+
+
 class TripleSet:
     def __init__(self, triples: Iterable[Triple] = ()) -> None:
         self._index: dict[Node, dict[Node, dict[Node, None]]] = {}
@@ -50,6 +72,21 @@ class TripleSet:
             (iri(t.subject), iri(t.predicate), iri(t.object))  # type: ignore[arg-type]
             for t in triples
         )
+
+    @classmethod
+    def of_description(
+        cls, own: Iterable[ox.Triple], linked: Iterable[tuple[ox.Triple, ...]]
+    ) -> TripleSet:
+        """``TripleSet.of`` of a description in the parts ``ReadStore.describe_parts``
+        gives (the same triples, in the same order): the facts of a linked IRI converted
+        once while the store keeps them (the same concepts and licences are linked from
+        thousands of descriptions; their labels would be new rdflib literals each time)."""
+        found = cls.of(own)
+        add = found.add
+        for facts in linked:
+            for triple in _linked_terms(facts):
+                add(triple)
+        return found
 
     def add(self, triple: Triple) -> TripleSet:
         s, p, o = triple

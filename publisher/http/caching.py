@@ -49,10 +49,12 @@ def finish(
     last_modified: datetime | None,
     max_age: int,
     cors: bool,
+    etag: str | None = None,
 ) -> Response:
     """Add validators, Cache-Control and (for machine formats) CORS; turn a 200 into 304
-    when the client's copy is current."""
-    response.set_etag(strong_etag(body, response.content_type or ""))
+    when the client's copy is current. ``etag``: ``strong_etag(body, the response's
+    content type)`` when the caller kept it."""
+    response.set_etag(etag or strong_etag(body, response.content_type or ""))
     if last_modified is not None:
         # HTTP dates have whole seconds; drop the rest so If-Modified-Since compares equal.
         response.last_modified = last_modified.astimezone(UTC).replace(microsecond=0)

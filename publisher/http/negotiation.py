@@ -16,6 +16,7 @@ by the caller's own table of names, before negotiation.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -84,7 +85,7 @@ def _explicit_only(offer: Offer) -> bool:
     return bool(getattr(offer, "explicit_only", False))
 
 
-def _best_match(offer: Offer, ranges: list[AcceptRange]) -> tuple[AcceptRange, int] | None:
+def _best_match(offer: Offer, ranges: Sequence[AcceptRange]) -> tuple[AcceptRange, int] | None:
     """The most specific range matching the offer's media type, or exactly naming one of
     its aliases: `application/*` must not select Turtle through `application/x-turtle`,
     nor `text/*` HTML through XHTML."""
@@ -113,8 +114,19 @@ def _specificity(media_type: str, rng: AcceptRange) -> int:
     return 2 if rng.subtype == subtype else -1
 
 
-def parse_accept(header: str) -> list[AcceptRange]:
+# Accept headers longer than this are parsed every time rather than kept (browsers and
+# libraries send a few short ones: kept, they are parsed once per process).
+KEPT_HEADER_LENGTH = 512
+
+
+def parse_accept(header: str) -> tuple[AcceptRange, ...]:
     """Parse an Accept header into ranges; malformed members are skipped."""
+    if len(header) > KEPT_HEADER_LENGTH:
+        return _parse_accept(header)
+    return _kept_parse_accept(header)
+
+
+def _parse_accept(header: str) -> tuple[AcceptRange, ...]:
     ranges: list[AcceptRange] = []
     for position, member in enumerate(_split_outside_quotes(header, ",")):
         parts = _split_outside_quotes(member, ";")
@@ -141,7 +153,11 @@ def parse_accept(header: str) -> list[AcceptRange]:
             break  # parameters after q are accept-extensions
         if valid:
             ranges.append(AcceptRange(mtype, subtype, q, position))
-    return ranges
+    return tuple(ranges)
+
+
+# (a pure function of the header: the same few headers come with every request)
+_kept_parse_accept = functools.lru_cache(maxsize=256)(_parse_accept)
 
 
 def _split_outside_quotes(text: str, sep: str) -> list[str]:

@@ -18,13 +18,15 @@ from jinja2 import Environment
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
+from publisher.render.escaping import esc
+
 
 def _tx(value: Mapping[str, Any] | None, tag: str = "span") -> str:
     """The ``tx`` macro: a text in ``<tag>``, with its ``lang`` when it has one."""
     if not value:
         return ""
-    lang = f' lang="{escape(value["lang"])}"' if value["lang"] else ""
-    return f"<{tag}{lang}>{escape(value['text'])}</{tag}>"
+    lang = f' lang="{esc(value["lang"])}"' if value["lang"] else ""
+    return f"<{tag}{lang}>{esc(value['text'])}</{tag}>"
 
 
 def catalogue_entries(
@@ -43,18 +45,18 @@ def catalogue_entries(
     )
     contact, distributions = escape(d("contact")), escape(d("distributions"))
     head = (
-        f'<thead><tr><th scope="col">{escape(d("format"))}</th><th scope="col">URL</th>'
-        f'<th scope="col" class="num">{escape(d("size"))}</th>'
-        f'<th scope="col">{escape(d("checksum"))}</th></tr></thead>'
+        f'<thead><tr><th scope="col">{esc(d("format"))}</th><th scope="col">URL</th>'
+        f'<th scope="col" class="num">{esc(d("size"))}</th>'
+        f'<th scope="col">{esc(d("checksum"))}</th></tr></thead>'
     )
     out = []
     for n, e in enumerate(entries, 1):
-        badges = "".join(f'<span class="badge">{escape(t)}</span> ' for t in e["types"])
+        badges = "".join(f'<span class="badge">{esc(t)}</span> ' for t in e["types"])
         description = e["description"]
         if description:
-            lang = f' lang="{escape(description["lang"])}"' if description["lang"] else ""
+            lang = f' lang="{esc(description["lang"])}"' if description["lang"] else ""
             summary = do_truncate(env, description["text"], 300, True, "…")
-            description = f'<p class="osummary"{lang}>{escape(summary)}</p>'
+            description = f'<p class="osummary"{lang}>{esc(summary)}</p>'
         else:
             description = ""
         licences = ""
@@ -62,8 +64,7 @@ def catalogue_entries(
             licences = (
                 f"<div><dt>{licence}</dt><dd>"
                 + ", ".join(
-                    f'<a href="{escape(u)}">{escape(u.rsplit("/", 1)[-1])}</a>'
-                    for u in e["licence"]
+                    f'<a href="{esc(u)}">{esc(u.rsplit("/", 1)[-1])}</a>' for u in e["licence"]
                 )
                 + "</dd></div>"
             )
@@ -73,21 +74,17 @@ def catalogue_entries(
             else ""
         )
         when = (
-            f"<div><dt>{modified}</dt><dd>{escape(e['modified'])}</dd></div>"
-            if e["modified"]
-            else ""
+            f"<div><dt>{modified}</dt><dd>{esc(e['modified'])}</dd></div>" if e["modified"] else ""
         )
         contacts = []
         for c in e["contacts"]:
             email = (
-                f' <a href="{escape(c["email"])}">{escape(c["email"].replace("mailto:", ""))}</a>'
+                f' <a href="{esc(c["email"])}">{esc(c["email"].replace("mailto:", ""))}</a>'
                 if c["email"]
                 else ""
             )
             url = (
-                f' <a href="{escape(c["url"])}" rel="external">{escape(c["url"])}</a>'
-                if c["url"]
-                else ""
+                f' <a href="{esc(c["url"])}" rel="external">{esc(c["url"])}</a>' if c["url"] else ""
             )
             contacts.append(f"<div><dt>{contact}</dt><dd>{_tx(c['name'])}{email}{url}</dd></div>")
         table = ""
@@ -97,11 +94,11 @@ def catalogue_entries(
                 kind = x["format"] or "/".join(x["media_type"])
                 size = escape(fmt(x["bytes"])) if x["bytes"] else ""
                 checksum = (
-                    f'<code class="hash">{escape(x["checksum"])}</code>' if x["checksum"] else ""
+                    f'<code class="hash">{esc(x["checksum"])}</code>' if x["checksum"] else ""
                 )
-                link = f'<a href="{escape(x["url"])}">{escape(x["url"])}</a>'
+                link = f'<a href="{esc(x["url"])}">{esc(x["url"])}</a>'
                 rows.append(
-                    f'<tr><td>{escape(kind)}</td><td>{link}</td><td class="num">{size}</td>'
+                    f'<tr><td>{esc(kind)}</td><td>{link}</td><td class="num">{size}</td>'
                     f"<td>{checksum}</td></tr>"
                 )
             table = (
@@ -110,7 +107,7 @@ def catalogue_entries(
             )
         out.append(
             f'\n<article class="ocard" aria-labelledby="e-{n}">\n'
-            f'  <h3 id="e-{n}" class="otitle"><a href="{escape(e["iri"])}">'
+            f'  <h3 id="e-{n}" class="otitle"><a href="{esc(e["iri"])}">'
             f"{_tx(e['title'])}</a></h3>\n"
             f'  <p class="ometa">{badges}</p>\n'
             f"  {description}\n"

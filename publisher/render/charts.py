@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from publisher.render.escaping import esc
 
 WIDTH = 420
 ROW = 40  # height of one row: label line + bar
@@ -56,17 +58,17 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], desc: str) -> Chart:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="barchart">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        f'<title id="{chart_id}-title">{esc(title)}</title>',
+        f'<desc id="{chart_id}-desc">{esc(desc)}</desc>',
     ]
     for i, bar in enumerate(bars):
         y = i * ROW
         length = 0 if bar.value == 0 else max(2, round(label_width * bar.value / top))
         shown = bar.note or str(bar.value)
-        lang = f' xml:lang="{escape(bar.lang)}"' if bar.lang else ""
+        lang = f' xml:lang="{esc(bar.lang)}"' if bar.lang else ""
         row = [
             f'<text x="0" y="{y + LABEL_Y}" font-size="13" fill="{INK}"{lang}>'
-            f"{escape(_clip(bar.label, 58))}</text>"
+            f"{esc(_clip(bar.label, 58))}</text>"
         ]
         if bar.part is None:
             row.append(
@@ -85,7 +87,7 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], desc: str) -> Chart:
                 )
         row.append(
             f'<text x="{length + VALUE_GAP}" y="{y + BAR_Y + BAR - 2}" font-size="13" '
-            f'fill="{INK}">{escape(shown)}</text>'
+            f'fill="{INK}">{esc(shown)}</text>'
         )
         # No links inside: the chart is one image (role="img"); its table links each row.
         parts.append(f"<g>{''.join(row)}</g>")

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from markupsafe import Markup, escape
 from rdflib.term import Node
 
+from publisher.render.escaping import esc
 from publisher.render.lens import Lens, Link, is_web_url
 
 
@@ -21,11 +22,11 @@ def link_html(link: Link | None) -> Markup:
     no address."""
     if link and link.href:
         rel = "" if link.local else ' rel="external"'
-        lang = f' lang="{escape(link.lang)}"' if link.lang else ""
-        return Markup(f'<a href="{escape(link.href)}"{rel}{lang}>{escape(link.label)}</a>')
+        lang = f' lang="{esc(link.lang)}"' if link.lang else ""
+        return Markup(f'<a href="{esc(link.href)}"{rel}{lang}>{esc(link.label)}</a>')
     if link:
         if link.lang:
-            return Markup(f'<span lang="{escape(link.lang)}">{escape(link.label)}</span>')
+            return Markup(f'<span lang="{esc(link.lang)}">{esc(link.label)}</span>')
         return escape(link.label)
     return Markup("")
 
@@ -43,13 +44,13 @@ def link_list_html(links: Sequence[Link | None], empty: str) -> Markup:
             + "".join(f"<li>{link_html(link)}</li>" for link in links)
             + "</ul>\n"
         )
-    return Markup(f'<p class="muted">{escape(empty)}</p>')
+    return Markup(f'<p class="muted">{esc(empty)}</p>')
 
 
 def url_html(value: object) -> Markup:
     """``url``: a web address as a link, any other value as text."""
     if is_web_url(str(value)):
-        return Markup(f'<a href="{escape(value)}" rel="external">{escape(value)}</a>')
+        return Markup(f'<a href="{esc(value)}" rel="external">{esc(value)}</a>')
     return escape(value)
 
 
@@ -68,11 +69,11 @@ def data_table(lens: Lens, node: Node, title: str) -> Markup:
     rows = []
     for predicate, values in lens.statements(node):
         curie = escape(lens.curie(predicate))
-        head = f'<a href="{escape(predicate)}">{curie}</a>' if is_web_url(str(predicate)) else curie
+        head = f'<a href="{esc(predicate)}">{curie}</a>' if is_web_url(str(predicate)) else curie
         cells = "<br>".join(_value(lens, v) for v in values)
         rows.append(f'\n      <tr><th scope="row">{head}</th>\n      <td>{cells}</td></tr>\n    ')
     return Markup(
-        f'<details class="data">\n  <summary>{escape(title)}</summary>\n'
+        f'<details class="data">\n  <summary>{esc(title)}</summary>\n'
         "  <table>\n    <tbody>\n    " + "".join(rows) + "\n    </tbody>\n  </table>\n</details>"
     )
 
@@ -84,15 +85,15 @@ def _value(lens: Lens, value: Node) -> str:
     if kind == "BNode":
         # (The macro meant "…" for a node without a label, but its test parsed as
         # ``(label != v)|string``, always a non-empty string: it always showed the label.)
-        return f'<span class="muted">[{escape(lens.label(value))}]</span>'
+        return f'<span class="muted">[{esc(lens.label(value))}]</span>'
     language = getattr(value, "language", None)
     if language:
         return (
-            f'<span lang="{escape(language)}">{escape(value)}</span>'
-            f' <span class="tag">@{escape(language)}</span>'
+            f'<span lang="{esc(language)}">{esc(value)}</span>'
+            f' <span class="tag">@{esc(language)}</span>'
         )
     datatype = getattr(value, "datatype", None)
     text = str(escape(value))
     if datatype:
-        text += f' <span class="tag">{escape(lens.curie(datatype))}</span>'
+        text += f' <span class="tag">{esc(lens.curie(datatype))}</span>'
     return text

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from publisher.i18n import N_, translate
 from publisher.render.archmap import MapComponent
 from publisher.render.discovery_text import text as discovery_text
+from publisher.render.escaping import esc
 from publisher.render.html import page_language, site_path
 
 
@@ -34,7 +35,7 @@ def map_components(
     for c in components:
         empty = " empty" if c.count == 0 else ""
         href = escape(site_path("/offerings", component=c.key))
-        label_lang = f' lang="{escape(c.lang)}"' if c.lang else ""
+        label_lang = f' lang="{esc(c.lang)}"' if c.lang else ""
         mark = (
             f'<span class="inferred" title="{inferred}">†'
             f'<span class="visually-hidden"> ({inferred})</span></span>'
@@ -50,7 +51,7 @@ def map_components(
             )
         out.append(
             f'{before}<li class="component{empty}"><a href="{href}">'
-            f"<span{label_lang}>{escape(c.label)}</span>{mark}{count}</a></li>{after}"
+            f"<span{label_lang}>{esc(c.label)}</span>{mark}{count}</a></li>{after}"
         )
     return Markup("".join(out))
 
@@ -59,16 +60,15 @@ def facet_items(items: Iterable[Mapping[str, Any]], lang: str) -> Markup:
     """The ``<li>`` of each value of a list under the map (``home.facets``' items)."""
     out = []
     for item in items:
-        item_lang = f' lang="{escape(item["lang"])}"' if item["lang"] else ""
+        item_lang = f' lang="{esc(item["lang"])}"' if item["lang"] else ""
         badge = ""
         if item["badge"]:
             name = N_("Open source") if item["badge"] == "open" else N_("Not open source")
             badge = (
-                f' <span class="pill {escape(item["badge"])}">'
-                f"{escape(translate(name, lang).text)}</span>"
+                f' <span class="pill {esc(item["badge"])}">{esc(translate(name, lang).text)}</span>'
             )
         out.append(
-            f'\n      <li><a href="{escape(item["href"])}"{item_lang}>{escape(item["label"])}</a>'
-            f' <span class="count">{escape(item["count"])}</span>{badge}</li>\n    '
+            f'\n      <li><a href="{esc(item["href"])}"{item_lang}>{esc(item["label"])}</a>'
+            f' <span class="count">{esc(item["count"])}</span>{badge}</li>\n    '
         )
     return Markup("".join(out))

@@ -68,14 +68,23 @@ def local_href(iri: str) -> str | None:
     uris, lang, root = _link_context()
     if not iri.startswith(uris.base):
         return None
+    path, hash_, fragment = _site_path_of(uris, iri)
+    # (lang is one of LANGUAGES: nothing to escape)
+    query = f"?lang={lang}" if lang and not path.startswith("ontology") else ""
+    return f"{root}/{path}{query}{hash_}{fragment}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _site_path_of(uris: Any, iri: str) -> tuple[str, str, str]:
+    """Where one of our IRIs is on the site (without the mount point and the language):
+    path, ``#`` and fragment. Made once per IRI: the same concepts and licences are
+    linked from every page."""
     thing = uris.parse(iri)
     # (uris.doc(*thing) without its base: parse has checked the kind and the key, whose
     # characters quote() leaves as they are)
     rest = f"doc/{thing[0]}/{thing[1]}" if thing else iri[len(uris.base) :]
     path, hash_, fragment = rest.partition("#")
-    # (lang is one of LANGUAGES: nothing to escape)
-    query = f"?lang={lang}" if lang and not path.startswith("ontology") else ""
-    return f"{root}/{path}{query}{hash_}{fragment}"
+    return path, hash_, fragment
 
 
 def thing_href(kind: str, key: str) -> str:
@@ -209,6 +218,7 @@ TEMPLATE_FUNCTIONS: dict[str, Any] = {
 def init_app(app: Flask) -> None:
     from publisher.render.catalogueview import catalogue_entries
     from publisher.render.datatable import MACROS, data_table
+    from publisher.render.frame import frame_alternates, frame_bottom, frame_head, frame_top
     from publisher.render.homepage import facet_items, map_components
     from publisher.render.offering import offering_main, provenance
 
@@ -223,6 +233,10 @@ def init_app(app: Flask) -> None:
         provenance_html=provenance,
         map_components=map_components,
         facet_items=facet_items,
+        frame_head=frame_head,
+        frame_alternates=frame_alternates,
+        frame_top=frame_top,
+        frame_bottom=frame_bottom,
         catalogue_entries=lambda entries, d, fmt: catalogue_entries(entries, d, fmt, app.jinja_env),
     )
 

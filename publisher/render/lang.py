@@ -6,6 +6,7 @@ chosen language has none (Swedish is only present where a source gives it).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -28,11 +29,23 @@ def choose_language(param: str | None, accept_language: str | None) -> str:
         if wanted in LANGUAGES:
             return wanted
     if accept_language:
-        accepted = parse_accept_header(accept_language, LanguageAccept)
-        best = accepted.best_match(LANGUAGES)
-        if best:
-            return best
+        if len(accept_language) > KEPT_HEADER_LENGTH:
+            return _accepted_language(accept_language)
+        return _kept_accepted_language(accept_language)
     return DEFAULT_LANGUAGE
+
+
+# Accept-Language headers longer than this are parsed every time rather than kept (a page
+# asks for its language several times a request; browsers send a few short headers).
+KEPT_HEADER_LENGTH = 512
+
+
+def _accepted_language(accept_language: str) -> str:
+    best = parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES)
+    return best or DEFAULT_LANGUAGE
+
+
+_kept_accepted_language = functools.lru_cache(maxsize=256)(_accepted_language)
 
 
 def preference(lang: str) -> tuple[str, ...]:

@@ -6,9 +6,11 @@ themselves; every value is returned as plain data that Jinja2 escapes on output.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, NamespaceManager
@@ -30,7 +32,31 @@ class Terms:
     def __getattr__(self, name: str) -> URIRef:
         if name.startswith("__"):
             raise AttributeError(name)
-        return URIRef(self._namespace + name)
+        found = URIRef(self._namespace + name)
+        setattr(self, name, found)  # (made once: found as an attribute from now on)
+        return found
+
+
+@functools.lru_cache(maxsize=8)
+def terms_of(namespace: str) -> Terms:
+    """The one ``Terms`` of ``namespace`` (its terms made once per process; not a method
+    of Terms, whose attributes are the vocabulary's names)."""
+    return Terms(namespace)
+
+
+class Kept:
+    """An rdflib namespace whose terms are made once: ``DCTERMS.title`` makes a URIRef
+    (and checks the name) each time it is read; a page reads a few dozen."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        found: URIRef = getattr(self._namespace, name)
+        setattr(self, name, found)
+        return found
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,17 @@ from markupsafe import Markup, escape
 from rdflib import URIRef
 from rdflib.term import Node
 
+from publisher import namespaces
 from publisher.i18n import N_, translate
 from publisher.i18n.names import STATUS_NAMES
-from publisher.namespaces import ADMS, DCAT, DCT, OWL, RDFS, SCHEMA
 from publisher.render.datatable import data_table, link_html, link_list_html, links_inline_html
 from publisher.render.datatable import url_html as url
-from publisher.render.lens import Lens, Terms, format_amount, is_web_url
+from publisher.render.escaping import esc
+from publisher.render.lens import Kept, Lens, Terms, format_amount, is_web_url
+
+# (the terms a page reads, made once)
+ADMS, DCAT, DCT = Kept(namespaces.ADMS), Kept(namespaces.DCAT), Kept(namespaces.DCT)
+OWL, RDFS, SCHEMA = Kept(namespaces.OWL), Kept(namespaces.RDFS), Kept(namespaces.SCHEMA)
 
 DASH = "—"
 
@@ -86,21 +91,21 @@ def text(lens: Lens, node: Node, predicate: URIRef, tag: str = "p", cls: str = "
     if not found:
         return ""
     value, language = found
-    attrs = f' class="{escape(cls)}"' if cls else ""
+    attrs = f' class="{esc(cls)}"' if cls else ""
     if language and language != lens.lang:
-        attrs += f' lang="{escape(language)}"'
-    return f"<{escape(tag)}{attrs}>{escape(value)}</{escape(tag)}>"
+        attrs += f' lang="{esc(language)}"'
+    return f"<{esc(tag)}{attrs}>{esc(value)}</{esc(tag)}>"
 
 
 def header(lens: Lens, s: Node, kicker: str, kicker_lang: str | None = None) -> str:
     """The ``header`` macro: kicker, title and IRI."""
-    kicker_attr = f' lang="{escape(kicker_lang)}"' if kicker_lang else ""
+    kicker_attr = f' lang="{esc(kicker_lang)}"' if kicker_lang else ""
     title, title_lang = lens.label_lang(s)
-    title_attr = f' lang="{escape(title_lang)}"' if title_lang else ""
+    title_attr = f' lang="{esc(title_lang)}"' if title_lang else ""
     return (
-        f'<p class="kicker"{kicker_attr}>{escape(kicker)}</p>\n'
-        f"<h1{title_attr}>{escape(title)}</h1>\n"
-        f'<p class="iri"><code>{escape(s)}</code></p>'
+        f'<p class="kicker"{kicker_attr}>{esc(kicker)}</p>\n'
+        f"<h1{title_attr}>{esc(title)}</h1>\n"
+        f'<p class="iri"><code>{esc(s)}</code></p>'
     )
 
 
@@ -111,17 +116,17 @@ def price(lens: Lens, p: Node, ak: Terms, brief: bool) -> str:
     amount = format_amount(lens.one(p, SCHEMA.price), lens.lang)
     if amount:
         currency = lens.one(p, SCHEMA.priceCurrency) or ""
-        out.append(f"<strong>{escape(amount)} {escape(currency)}</strong>")
+        out.append(f"<strong>{esc(amount)} {esc(currency)}</strong>")
     unit = lens.text_fallback(p, SCHEMA.unitText)
     if unit:
-        unit_attr = f' lang="{escape(unit[1])}"' if unit[1] else ""
-        out.append(f" / <span{unit_attr}>{escape(unit[0])}</span>")
+        unit_attr = f' lang="{esc(unit[1])}"' if unit[1] else ""
+        out.append(f" / <span{unit_attr}>{esc(unit[0])}</span>")
     if not brief:
         out.append(text(lens, p, DCT.description, "span", "note"))
     for u in lens.objects(p, ak.priceList):
         if is_web_url(str(u)):
             price_list = _texts(lens.lang)("Price list")
-            out.append(f' <a href="{escape(u)}" rel="external">{price_list}</a>')
+            out.append(f' <a href="{esc(u)}" rel="external">{price_list}</a>')
     out.append("</div>")
     return "".join(out)
 
@@ -138,7 +143,7 @@ def provenance(lens: Lens, s: Node) -> Markup:
         name = (translate(message, lang).text if message else None) or st.label
         out.append(
             f"<div><dt>{_('Status')}</dt><dd>"
-            f'<a href="{escape(st.href)}" rel="external">{escape(name)}</a></dd></div>'
+            f'<a href="{esc(st.href)}" rel="external">{esc(name)}</a></dd></div>'
         )
     out.append("\n  ")
     for predicate, title in ((DCT.issued, N_("Issued")), (DCT.modified, N_("Modified"))):
@@ -146,7 +151,7 @@ def provenance(lens: Lens, s: Node) -> Markup:
         if when:
             out.append(
                 f"<div><dt>{_(title)}</dt><dd>"
-                f'<time datetime="{escape(when)}">{escape(str(when)[:10])}</time></dd></div>'
+                f'<time datetime="{esc(when)}">{esc(str(when)[:10])}</time></dd></div>'
             )
         out.append("\n  ")
     sources = lens.objects(s, DCT.source)
@@ -244,8 +249,8 @@ def _pricing(
         "\n",
     ]
     if note:
-        note_attr = f' lang="{escape(note[1])}"' if note[1] and note[1] != lang else ""
-        out.append(f'<p class="note">{routes}: <span{note_attr}>{escape(note[0])}</span></p>')
+        note_attr = f' lang="{esc(note[1])}"' if note[1] and note[1] != lang else ""
+        out.append(f'<p class="note">{routes}: <span{note_attr}>{esc(note[0])}</span></p>')
     out.append("\n</section>")
     return "\n" + "".join(out) + "\n"
 
@@ -267,8 +272,8 @@ def _parts(lens: Lens, s: Node, ak: Terms, brief: bool) -> str:
         open_ = lens.boolean(licence, ak.openSource) if licence else None
         title = lens.text_fallback(part, DCT.title)
         if title:
-            title_attr = f' lang="{escape(title[1])}"' if title[1] else ""
-            named = f"<span{title_attr}>{escape(title[0])}</span>"
+            title_attr = f' lang="{esc(title[1])}"' if title[1] else ""
+            named = f"<span{title_attr}>{esc(title[0])}</span>"
         else:
             named = DASH
         if open_ is True:
@@ -344,9 +349,9 @@ def _links(lens: Lens, s: Node, ak: Terms, site_path: Callable[..., str]) -> str
     keywords = lens.texts_fallback(s, DCAT.keyword)
     if keywords:
         links = ", ".join(
-            f'<a class="kw" href="{escape(site_path("/search", q=k))}"'
-            + (f' lang="{escape(k_lang)}"' if k_lang else "")
-            + f">{escape(k)}</a>"
+            f'<a class="kw" href="{esc(site_path("/search", q=k))}"'
+            + (f' lang="{esc(k_lang)}"' if k_lang else "")
+            + f">{esc(k)}</a>"
             for k, k_lang in keywords
         )
         out.append(f"<p>{_('Keywords')}: {links}</p>")

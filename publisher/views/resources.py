@@ -22,7 +22,7 @@ from publisher.catalog.ledgerfile import ledger_of
 from publisher.catalog.triples import TripleSet
 from publisher.formats import BY_EXT, DOCUMENT_FORMATS, HTML, Format
 from publisher.http import HttpError, choose_format, redirect
-from publisher.http.caching import LruCache, add_vary, finish, parse_timestamp
+from publisher.http.caching import LruCache, add_vary, finish, parse_timestamp, strong_etag
 from publisher.namespaces import ADMS, ADMS_STATUS, PREFIXES
 from publisher.publication import Publication
 from publisher.render.html import (
@@ -33,7 +33,7 @@ from publisher.render.html import (
     site_path,
     variant_key,
 )
-from publisher.render.lens import Lens, Link, Terms, is_web_url
+from publisher.render.lens import Lens, Link, is_web_url, terms_of
 from publisher.render.rdf import serialise, write
 from publisher.render.schemaorg import describe as schemaorg
 from publisher.site import Site
@@ -68,6 +68,7 @@ KIND_CLASS = {
 class Rendered:
     body: bytes
     last_modified: datetime | None
+    etag: str  # strong_etag(body, the format's content type): hashed once, not per request
     language: str | None = None
 
 
@@ -118,6 +119,7 @@ def document(kind: str, key: str) -> Response:
         last_modified=rendered.last_modified,
         max_age=s.settings.cache_max_age,
         cors=fmt.is_rdf,
+        etag=rendered.etag,
     )
 
 
@@ -141,7 +143,9 @@ def _render(
         triples.append(ox.Triple(document, _PRIMARY_TOPIC, ox.NamedNode(iri)))
         body = write(triples, fmt, _namespaces(vocab))
         objects = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
-        return Rendered(body, _last_modified(publication, objects, iri))
+        return Rendered(
+            body, _last_modified(publication, objects, iri), strong_etag(body, fmt.content_type)
+        )
     graph = _description(store, iri)
     subject = URIRef(iri)
     assert lang is not None
@@ -156,7 +160,7 @@ def _render(
         s=subject,
         kind=kind,
         key=key,
-        ak=Terms(vocab),
+        ak=terms_of(vocab),
         related=related.links if related else [],
         related_types=related.types if related else {},
         related_via=related.via if related else {},
@@ -167,7 +171,8 @@ def _render(
     )
     # HTML shows other resources' data too (lists, labels): it changes with any change of
     # the published content.
-    return Rendered(html.encode("utf-8"), publication.modified, lang)
+    body = html.encode("utf-8")
+    return Rendered(body, publication.modified, strong_etag(body, fmt.content_type), lang)
 
 
 _PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
@@ -176,7 +181,7 @@ _PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
 def _description(store: ReadStore, iri: str) -> TripleSet:
     """``store.describe(iri)`` as the page reads it: a TripleSet (the same triples, read
     in the same order as from rdflib's SimpleMemory store, without its bookkeeping)."""
-    return TripleSet.of(store.describe_triples(iri))
+    return TripleSet.of_description(*store.describe_parts(iri))
 
 
 @functools.lru_cache(maxsize=8)
@@ -407,8 +412,18 @@ def _add_document_headers(response: Response, kind: str, key: str, fmt: Format) 
     add_vary(response, "Accept")
     if fmt is HTML and not explicit_language():
         add_vary(response, "Accept-Language")
-    response.headers["Content-Location"] = _doc_path(kind, key, ext=fmt.ext)
-    response.headers["Link"] = _alternates(kind, key, fmt)
+    location, link = _document_headers(site().uris, request.script_root, kind, key, fmt)
+    response.headers["Content-Location"] = location
+    response.headers["Link"] = link
+
+
+@functools.lru_cache(maxsize=2048)
+def _document_headers(
+    uris: UriScheme, root: str, kind: str, key: str, fmt: Format
+) -> tuple[str, str]:
+    """A document's Content-Location and Link headers, made once per document and format
+    (a request of a kept document would make them anew: six paths quoted)."""
+    return _doc_path(kind, key, ext=fmt.ext), _alternates(kind, key, fmt)
 
 
 def _alternates(kind: str, key: str, fmt: Format | None) -> str:

@@ -90,3 +90,68 @@ def test_linked_facts_are_those_of_a_read_per_predicate(
             iri = f"{EX}thing/{n}"
             assert [str(t) for t in read.describe_triples(iri)] == _reference(reference, iri)
     assert len(read._link_facts) <= kept
+
+
+@pytest.mark.parametrize("kept", [1024, 2])
+def test_a_description_in_parts_reads_as_the_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: int
+) -> None:
+    """The document HTML reads a description in parts (its own triples, then each linked
+    IRI's facts, converted to rdflib terms once while the store keeps them): the same
+    triples in the same order as ``TripleSet.of(describe_triples(...))``, whether the
+    facts are converted now or kept, also once either memo was emptied."""
+    from publisher.catalog import triples as triples_module
+    from publisher.catalog.triples import TripleSet
+
+    monkeypatch.setattr(store_module, "LINK_FACTS_KEPT", kept)
+    monkeypatch.setattr(triples_module, "LINKED_KEPT", kept)
+    _fill(tmp_path / "store")
+    reference = ox.Store.read_only(str(tmp_path / "store"))
+    read = ReadStore(tmp_path / "store")
+    for _ in range(3):
+        for n in range(6):
+            iri = f"{EX}thing/{n}"
+            own, linked = read.describe_parts(iri)
+            assert [str(t) for t in [*own, *(t for facts in linked for t in facts)]] == (
+                _reference(reference, iri)
+            )
+            whole = list(TripleSet.of(read.describe_triples(iri)))
+            assert list(TripleSet.of_description(own, linked)) == whole
+            if kept > 2:  # a linked IRI's facts: converted once, while the store keeps them
+                again = TripleSet.of_description(*read.describe_parts(iri))
+                parts = [list(TripleSet.of_description([], [facts])) for facts in linked]
+                assert list(again) == whole and all(parts)
+                assert triples_module._linked_terms(linked[0]) is (
+                    triples_module._linked_terms(linked[0])
+                )
+    assert len(triples_module._LINKED) <= kept
+
+
+class _Counting:
+    """A pyoxigraph store that counts its reads (quads_for_pattern calls)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.reads = 0
+
+    def quads_for_pattern(self, *pattern: object) -> object:
+        self.reads += 1
+        return self.store.quads_for_pattern(*pattern)
+
+
+def test_a_linked_thing_is_read_a_predicate_at_a_time(tmp_path: Path) -> None:
+    """A linked IRI with no triples (a web address) costs one look; one with triples (a
+    supplier has ~15) is read a predicate at a time rather than decoded whole."""
+    _fill(tmp_path / "store")
+    read = ReadStore(tmp_path / "store", reopen_after=None)
+    counting = _Counting(read._store)
+    read._store = counting  # type: ignore[assignment]
+    own, linked = read.describe_parts(f"{EX}thing/0", links=False)
+    before = counting.reads
+    assert read._facts_of_link(counting, ox.NamedNode("https://elsewhere.example/0")) == ()  # type: ignore[arg-type]
+    assert counting.reads == before + 1
+    facts = read._facts_of_link(counting, ox.NamedNode(f"{EX}linked/1"))  # type: ignore[arg-type]
+    assert counting.reads == before + 2 + len(store_module._LINK_PREDICATES)
+    assert {t.predicate for t in facts} == {SKOS_LABEL, TITLE, NAME, LABEL, TYPE}
+    assert read._facts_of_link(counting, ox.NamedNode(f"{EX}linked/1")) is facts  # type: ignore[arg-type]
+    assert counting.reads == before + 2 + len(store_module._LINK_PREDICATES)

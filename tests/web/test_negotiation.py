@@ -204,3 +204,16 @@ def test_the_media_type_api_gives_the_same_answers(
     from publisher.negotiation import negotiate as negotiate_media_type
 
     assert negotiate_media_type(accept, ALL_MEDIA_TYPES, fmt) == expected
+
+
+def test_an_accept_header_is_parsed_once() -> None:
+    """The same few Accept headers come with every request: parsed once and kept (their
+    ranges are immutable); a very long one is parsed every time rather than kept."""
+    from publisher.http.negotiation import KEPT_HEADER_LENGTH, parse_accept
+
+    header = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert parse_accept(header) is parse_accept(header)
+    assert [r.q for r in parse_accept(header)] == [1.0, 1.0, 0.9, 0.8]
+    long = ", ".join(["text/turtle;q=0.5"] * (KEPT_HEADER_LENGTH // 10))
+    assert parse_accept(long) == parse_accept(long)
+    assert parse_accept(long) is not parse_accept(long)

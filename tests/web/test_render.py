@@ -115,3 +115,18 @@ def test_lru_cache_evicts_oldest() -> None:
         cache.get_or_create(key, lambda key=key: calls.append(key) or len(calls))
     assert calls == ["a", "b", "c", "b"]  # "a" was reused, "b" evicted by "c"
     assert len(cache) == 2
+
+
+def test_an_accept_language_header_is_read_once() -> None:
+    """A page asks for its language several times a request: a header's answer is kept;
+    a very long header is read every time, with the same answer as a short one."""
+    from publisher.render import lang
+
+    header = "sv-FI, sv;q=0.9, en;q=0.5"
+    before = lang._kept_accepted_language.cache_info().hits
+    assert choose_language(None, header) == choose_language(None, header) == "sv"
+    assert lang._kept_accepted_language.cache_info().hits > before
+    long = ", ".join(["de;q=0.9"] * (lang.KEPT_HEADER_LENGTH // 8) + ["en;q=0.5"])
+    size = lang._kept_accepted_language.cache_info().currsize
+    assert choose_language(None, long) == "en"
+    assert lang._kept_accepted_language.cache_info().currsize == size

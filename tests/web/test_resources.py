@@ -258,6 +258,31 @@ def test_etag_differs_per_representation(client: FlaskClient) -> None:
     assert fi != en
 
 
+def test_a_kept_document_is_not_hashed_again(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document's ETag is the hash of its bytes and content type, made when it is
+    rendered: a request of a kept document does not hash its bytes again."""
+    from publisher.http import caching
+
+    hashed: list[bytes] = []
+    real = caching.strong_etag
+
+    def counting(body: bytes, content_type: str = "") -> str:
+        hashed.append(body)
+        return real(body, content_type)
+
+    monkeypatch.setattr(caching, "strong_etag", counting)
+    for ext in formats.DOCUMENT_EXTENSIONS:
+        url = f"/doc/offering/linked-events.{ext}?kept=etag"
+        first = client.get(url)
+        hashed.clear()
+        again = client.get(url)
+        assert again.headers["ETag"] == first.headers["ETag"]
+        assert first.headers["ETag"] == f'"{real(first.data, first.headers["Content-Type"])}"'
+        assert hashed == [], ext
+
+
 def test_cors_on_machine_formats_only(client: FlaskClient) -> None:
     for ext in RDF_FORMATS:
         response = client.get(f"/doc/offering/linked-events.{ext}")
