@@ -230,15 +230,22 @@ class Bench:
 
 def run(out: Path, samples: int) -> list[Figure]:
     b = Bench(out)
-    offerings = b.keys("offering", samples)
-    docs = [f"/doc/offering/{k}" for k in offerings]
+    # Each cold figure asks for documents of its own: a document asked for in one format
+    # has its store reads kept (ReadStore's memos) when asked for in the next, which is not
+    # the first request of that IRI in a running web process (the cached figures: another).
+    *offerings, kept = b.keys("offering", samples * 3 + 1)
+    docs, ttl_docs, jsonld_docs = offerings[2::3], offerings[0::3], offerings[1::3]
+    docs = [f"/doc/offering/{k}" for k in docs]
+    kept_doc = f"/doc/offering/{kept}"
     adms = [f"/catalog/adms?page={n}" for n in (2, 3, 4)]
     figures = [
         b.cached("floor: /robots.txt (cached)", "/robots.txt", target=None),
-        b.cached("document Turtle (cached)", docs[0] + ".ttl"),
-        b.cached("document HTML (cached)", docs[0], BROWSER),
-        b.cold("document Turtle (cold)", [d + ".ttl" for d in docs], target=COLD_DOCUMENT),
-        b.cold("document JSON-LD (cold)", [d + ".jsonld" for d in docs], target=COLD_DOCUMENT),
+        b.cached("document Turtle (cached)", kept_doc + ".ttl"),
+        b.cached("document HTML (cached)", kept_doc, BROWSER),
+        b.cold("document Turtle (cold)", [f"/doc/offering/{k}.ttl" for k in ttl_docs],
+               target=COLD_DOCUMENT),
+        b.cold("document JSON-LD (cold)", [f"/doc/offering/{k}.jsonld" for k in jsonld_docs],
+               target=COLD_DOCUMENT),
         b.cold("document HTML (cold)", docs, BROWSER, target=COLD_DOCUMENT),
         b.cached("/catalog page 1 (cached)", "/catalog", target=CATALOG),
         b.cached("/catalog/adms page 2 (cached)", "/catalog/adms?page=2", target=CATALOG),

@@ -45,10 +45,11 @@ LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
 _LABELS = tuple(ox.NamedNode(str(p)) for p in LABEL_PROPERTIES)
 _TYPE = ox.NamedNode(str(RDF.type))
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-# Reads (describe, values, query, ...; not exists/has_type) between two openings of the
-# store: ~75 documents (two reads each), ~15 MB of block cache at most (30,000 offerings;
-# see the module's docstring).
-REOPEN_AFTER = 150
+# Counted reads (describe, values not kept, query, ...; not exists/has_type) between two
+# openings of the store: ~75 documents (a document's one counted read is its description),
+# ~15 MB of block cache at most (30,000 offerings; see the module's docstring). (Before
+# exists/has_type went uncounted it was 300 reads, 75-100 documents.)
+REOPEN_AFTER = 75
 # Linked IRIs whose labels and types a ReadStore keeps (~400 bytes a triple: ~1.7 MB a web
 # process; the concepts and licences every description links to, and the suppliers read
 # lately); emptied when full.
