@@ -22,7 +22,11 @@ prints, each figure for both servers in the same run:
 * **throughput, cached**: ours with its results cache, on a small set of repeated queries;
 * **memory**: the PSS of the whole server (all its processes), idle and the highest
   seen during the 8-client run;
-* **examples**: each example query once, uncached, on both (ms).
+* **examples**: each example query once, uncached, on both (ms);
+* **in memory** (``ours:memory``, unless ``--no-memory``): the mixes again with our server
+  holding the store in memory for its general workers, all threads of one process
+  (``store_in_memory``, ``worker_threads``): the same engine without its disk store's
+  reads, at the price of memory (its PSS is printed with it).
 
 Figures are noisy on a shared machine: CPU seconds are printed next to wall times, the
 two servers run by turns in ``--rounds`` parts (fixed cost and mixes), and the machine's
@@ -71,6 +75,7 @@ from sparql_servers import (
 
 from publisher.sparql_mount import sparql_prefixes
 from sparql_endpoint.examples import examples
+from sparql_endpoint.settings import SparqlSettings, worker_count
 from sparql_endpoint.vocabulary import prologue
 
 MAX_ROWS = 10_000  # our row cap (a safety limit we keep): the mix stays below it
@@ -386,6 +391,10 @@ def main() -> int:
         help="leave out the fixed-cost or the cached-throughput part",
     )  # fmt: skip
     parser.add_argument(
+        "--no-memory", action="store_true",
+        help="leave out the variant with the store in memory (ours:memory)",
+    )  # fmt: skip
+    parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE",
         help="an endpoint setting for our server, e.g. worker_nice=0 on a shared machine",
     )  # fmt: skip
@@ -428,6 +437,12 @@ def main() -> int:
     }
     uncached = {**chosen, "AVOINKUNTA_SPARQL_RESULT_CACHE_MB": "0"}
     variants: list[tuple[str, dict[str, str], Path]] = []
+    if not args.no_memory:
+        # the general workers as threads of one process sharing one in-memory copy
+        general = worker_count(SparqlSettings()) - SparqlSettings().reserved_workers
+        memory = {"STORE_IN_MEMORY": "true", "WORKER_THREADS": str(max(1, general))}
+        env = {f"AVOINKUNTA_SPARQL_{name}": value for name, value in memory.items()}
+        variants.append(("memory", {**uncached, **env}, ROOT))
     for item in args.variant:
         label, _, pairs = item.partition(":")
         label, _, checkout = label.partition("@")
