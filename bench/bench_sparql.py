@@ -500,6 +500,10 @@ def main() -> int:
             rows = answers[1].split()[0]
             fits = rows.isdigit() and int(rows) <= MAX_ROWS
             same = answers[0] == answers[1]
+            for other in others:  # the variants must answer as ours does (cut alike)
+                if digest(*ask(other, query), wants_graph(query)) != answers[0]:
+                    same = False
+                    print(f"  {name}: {other.name} answered differently")
             if same and fits:
                 mix.append((name, query))
             note = "same" if same else ("cut at the row cap" if not fits else "DIFFERENT")
@@ -512,8 +516,10 @@ def main() -> int:
         rng = random.Random(1)
         for template in TEMPLATES:
             query = with_prologue(prefixes, template.make(rng, values))
-            a, b = (digest(*ask(s, query), wants_graph(query)) for s in (mine, peer))
-            print(f"  {'ok  ' if a == b else 'DIFF'} {template.name:22s} {b}")
+            b = digest(*ask(peer, query), wants_graph(query))
+            mine_digests = [digest(*ask(s, query), wants_graph(query)) for s in mines]
+            same = all(a == b for a in mine_digests)
+            print(f"  {'ok  ' if same else 'DIFF'} {template.name:22s} {b}")
 
         print(
             f"\nthroughput, uncached: each client at least {args.queries} queries, and "

@@ -152,8 +152,9 @@ class SparqlSettings(BaseSettings):
     store_in_memory: bool = Field(
         False,
         description="Give each worker an in-memory copy of the store instead of reading the "
-        "on-disk store (2-5 times faster queries, but every worker holds the whole store: "
-        "about 400 bytes per quad; for small publications only).",
+        "on-disk store (2-5 times faster queries, but every worker process holds the whole "
+        "store: about 400 bytes per quad; for small publications, or with worker_threads "
+        "so that one process holds it for many workers).",
     )
     worker_threads: int = Field(
         1,
