@@ -24,9 +24,9 @@ prints, each figure for both servers in the same run:
   seen during the 8-client run;
 * **examples**: each example query once, uncached, on both (ms);
 * **in memory** (``ours:memory``, unless ``--no-memory``): the mixes again with our server
-  holding the store in memory for its general workers, all threads of one process
-  (``store_in_memory``, ``worker_threads``): the same engine without its disk store's
-  reads, at the price of memory (its PSS is printed with it).
+  holding the store in memory, every worker a thread of one process (``store_in_memory``,
+  ``worker_threads``): the same engine without its disk store's reads, at the price of
+  memory (its PSS is printed with it).
 
 Figures are noisy on a shared machine: CPU seconds are printed next to wall times, the
 two servers run by turns in ``--rounds`` parts (fixed cost and mixes), and the machine's
@@ -438,9 +438,8 @@ def main() -> int:
     uncached = {**chosen, "AVOINKUNTA_SPARQL_RESULT_CACHE_MB": "0"}
     variants: list[tuple[str, dict[str, str], Path]] = []
     if not args.no_memory:
-        # the general workers as threads of one process sharing one in-memory copy
-        general = worker_count(SparqlSettings()) - SparqlSettings().reserved_workers
-        memory = {"STORE_IN_MEMORY": "true", "WORKER_THREADS": str(max(1, general))}
+        # every worker a thread of one process, which holds one in-memory copy
+        memory = {"STORE_IN_MEMORY": "true", "WORKER_THREADS": str(worker_count(SparqlSettings()))}
         env = {f"AVOINKUNTA_SPARQL_{name}": value for name, value in memory.items()}
         variants.append(("memory", {**uncached, **env}, ROOT))
     for item in args.variant:

@@ -111,7 +111,7 @@ class _Group:
         os.close(self.pidfd)
 
 
-_groups: dict[int, _Group] = {}  # by nice value: a process with workers still to hand out
+_group: _Group | None = None  # the worker process with workers' sockets still to hand out
 
 
 def _fork_worker(
@@ -123,20 +123,25 @@ def _fork_worker(
     threads: int = 1,
 ) -> None:
     """Answer a fork request: a worker's socket and its process's pidfd."""
+    global _group
     nice = int(options.get("nice") or 0)
-    group = _groups.pop(nice, None)
-    if group is not None and not group.alive():  # stopped before all its workers were out
-        group.close()
-        group = None
-    if group is None:
-        group = _fork_group(control, store, path, nice, network, threads)
+    current, _group = _group, None
+    if current is not None and not current.alive():  # stopped before all were handed out
+        current.close()
+        current = None
+    if threads == 1:  # a process of its own, at the worker's CPU priority
+        group = _fork_group(control, store, path, nice, network, 1)
+    else:  # a thread of the current worker process, at the worker's priority
+        group = current or _fork_group(control, store, path, 0, network, threads)
     sock = group.free.pop(0)
     try:
+        if threads > 1:
+            wire.send(sock, wire.PRIORITY, {"nice": nice})
         _send(control, ("forked", {"pid": group.pid}), (sock.fileno(), group.pidfd))
     finally:
         sock.close()
     if group.free:
-        _groups[nice] = group
+        _group = group
     else:
         group.close()
 
@@ -155,8 +160,8 @@ def _fork_group(
     if pid == 0:  # the worker process
         try:
             control.close()
-            for group in _groups.values():
-                group.close()
+            if _group is not None:
+                _group.close()
             for parent_end, _child_end in pairs:
                 parent_end.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -167,10 +172,10 @@ def _fork_group(
             opened = store if store is not None else ox.Store.read_only(path)
             ends = [child_end for _parent_end, child_end in pairs]
             if len(ends) == 1:
-                _serve_worker(ends[0], opened, sandboxed)
+                _serve_worker(wire.Reader(ends[0]), opened, sandboxed)
             else:  # the process ends once the broker has closed every worker's socket
                 served = [
-                    threading.Thread(target=_serve_worker, args=(end, opened, sandboxed))
+                    threading.Thread(target=_serve_thread, args=(end, opened, sandboxed))
                     for end in ends
                 ]
                 for thread in served:
@@ -184,11 +189,26 @@ def _fork_group(
     return _Group(pid, os.pidfd_open(pid), [parent_end for parent_end, _ in pairs])
 
 
-def _serve_worker(sock: socket.socket, store: ox.Store, sandboxed: bool) -> None:
+def _serve_thread(sock: socket.socket, store: ox.Store, sandboxed: bool) -> None:
+    """A worker that is a thread: it waits until it is handed out, which tells it its CPU
+    priority (Linux keeps a nice value per thread), then serves as a worker process does."""
+    reader = wire.Reader(sock)
+    try:
+        kind, value = reader.receive()
+    except wire.Closed:
+        return  # never handed out (its process was replaced or the store host ended)
+    if kind == wire.PRIORITY and value.get("nice"):
+        base = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), base + int(value["nice"]))
+    _serve_worker(reader, store, sandboxed)
+
+
+def _serve_worker(reader: wire.Reader, store: ox.Store, sandboxed: bool) -> None:
     # The first frame says the worker is up, and how much memory its process holds
     # already (its share of the store): the memory limit counts from there.
-    wire.send(sock, wire.STATUS_REPLY, {"sandboxed": sandboxed, "resident_mb": _resident_mb()})
-    worker.serve(sock, store)
+    info = {"sandboxed": sandboxed, "resident_mb": _resident_mb()}
+    wire.send(reader.sock, wire.STATUS_REPLY, info)
+    worker.serve(reader.sock, store, reader)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -40,7 +40,7 @@ def _until(condition: object, limit: float = 60.0) -> None:
 
 
 def test_threads_of_one_process_answer_as_processes_do(store_dir: Path) -> None:
-    threaded = make_app(store_dir, workers=3, reserved_workers=0, worker_threads=3)
+    threaded = make_app(store_dir, workers=3, reserved_workers=1, worker_threads=3)
     alone = make_app(store_dir, workers=1, reserved_workers=0)
     try:
         status = threaded.extensions["sparql_endpoint"].status()
@@ -55,6 +55,32 @@ def test_threads_of_one_process_answer_as_processes_do(store_dir: Path) -> None:
     finally:
         threaded.extensions["sparql_endpoint"].close()
         alone.extensions["sparql_endpoint"].close()
+
+
+def _nice_values(pid: int) -> dict[int, int]:
+    """Each thread's nice value (Linux keeps one per thread), by thread id."""
+    found = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rpartition(")")[2].split()
+        found[int(task.name)] = int(fields[16])  # field 19 of stat: nice
+    return found
+
+
+def test_reserved_and_general_workers_are_threads_at_their_own_priorities(
+    store_dir: Path,
+) -> None:
+    app = make_app(store_dir, workers=3, reserved_workers=1, worker_threads=3, worker_nice=8)
+    endpoint = app.extensions["sparql_endpoint"]
+    try:
+        status = endpoint.status()
+        assert status["workers"] == 3 and status["worker_processes"] == 1
+        pid = status["worker_pids"][0]
+        nices = _nice_values(pid)
+        base = nices[pid]  # the process's main thread: the store host's priority
+        raised = sorted(n - base for n in nices.values() if n != base)
+        assert raised == [2, 8, 8], nices  # the reserved worker 6 better than the others
+    finally:
+        endpoint.close()
 
 
 def test_queries_run_side_by_side_in_one_process(store_dir: Path) -> None:
