@@ -5,6 +5,7 @@ time and predecessor may differ), and the variable is checked like any other inp
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,6 +45,10 @@ def test_without_it_two_cold_builds_differ_only_in_their_dates(
     """The premise of the test above: the clock's time does reach the published bytes."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = build(make_settings(tmp_path / "one"), progress=quiet)
+    # The dates are whole seconds: on a fast machine two builds can share one, so the
+    # second starts once the clock has passed the first one's second.
+    while datetime.now(UTC).isoformat(timespec="seconds") <= first.manifest["built_at"]:
+        time.sleep(0.02)
     second = build(make_settings(tmp_path / "two"), progress=quiet)
     ledger = (first.path / "ledger.json").read_bytes()
     assert ledger != (second.path / "ledger.json").read_bytes()
