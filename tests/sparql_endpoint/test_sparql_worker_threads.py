@@ -40,8 +40,11 @@ def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
         time.sleep(0.01)
 
 
-def test_threads_of_one_process_answer_as_processes_do(store_dir: Path) -> None:
-    threaded = make_app(store_dir, workers=3, reserved_workers=1, worker_threads=3)
+@pytest.mark.parametrize("in_memory", [False, True], ids=["on-disk", "in-memory"])
+def test_threads_of_one_process_answer_as_processes_do(store_dir: Path, in_memory: bool) -> None:
+    threaded = make_app(
+        store_dir, workers=3, reserved_workers=1, worker_threads=3, store_in_memory=in_memory
+    )
     alone = make_app(store_dir, workers=1, reserved_workers=0)
     try:
         status = threaded.extensions["sparql_endpoint"].status()
@@ -162,8 +165,9 @@ def test_a_neighbour_runs_again_once_only(store_dir: Path) -> None:
         endpoint.close()
 
 
+@pytest.mark.parametrize("in_memory", [False, True], ids=["on-disk", "in-memory"])
 def test_a_new_publication_retires_the_old_workers_without_stopping_a_query(
-    tmp_path: Path, store_dir: Path
+    tmp_path: Path, store_dir: Path, in_memory: bool
 ) -> None:
     import shutil
 
@@ -171,7 +175,9 @@ def test_a_new_publication_retires_the_old_workers_without_stopping_a_query(
     shutil.copytree(store_dir, second)
     current = {"path": store_dir}
     app = flask.Flask("switch-threads")
-    settings = SparqlSettings(workers=2, reserved_workers=0, worker_threads=2)
+    settings = SparqlSettings(
+        workers=2, reserved_workers=0, worker_threads=2, store_in_memory=in_memory
+    )
     sparql_endpoint.init_app(
         app, store_path=lambda: current["path"], host=sparql_host(BASE), settings=settings
     )
