@@ -274,7 +274,12 @@ class Broker:
         network = bool(self.settings.service_allowlist)
         process = subprocess.Popen(
             boot_command(
-                PACKAGE_PARENT, child.fileno(), path, self.settings.store_in_memory, network
+                PACKAGE_PARENT,
+                child.fileno(),
+                path,
+                self.settings.store_in_memory,
+                network,
+                self.settings.worker_threads,
             ),
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
@@ -324,7 +329,7 @@ class Broker:
             host.workers.append(worker)
             self.selector.register(sock, selectors.EVENT_READ, ("worker", worker))
             if host.state == "retired":
-                self._kill(worker)
+                self._release(worker)
 
     def _host_gone(self, host: StoreHost) -> None:
         if host.state not in ("retired", "failed"):
@@ -359,7 +364,7 @@ class Broker:
                 log(f"retiring {host.path}")
                 for worker in list(host.workers):
                     if worker.job is None:
-                        self._kill(worker)
+                        self._release(worker)
                 if not host.workers:
                     self._close_host(host)
 
@@ -372,14 +377,17 @@ class Broker:
         except OSError:
             host.forks_pending.pop()
 
-    def _kill(self, worker: Worker) -> None:
+    def _kill(self, worker: Worker, signalled: bool = True) -> None:
+        """Stop a worker now: SIGKILL to its process (with worker_threads above 1, every
+        worker of that process with it)."""
         if worker.dead:
             return
         worker.dead = True
-        try:
-            signal.pidfd_send_signal(worker.pidfd, signal.SIGKILL)
-        except OSError:
-            pass
+        if signalled:
+            try:
+                signal.pidfd_send_signal(worker.pidfd, signal.SIGKILL)
+            except OSError:
+                pass
         os.close(worker.pidfd)
         try:
             self.selector.unregister(worker.sock)
@@ -388,6 +396,13 @@ class Broker:
         worker.sock.close()
         if worker in worker.host.workers:
             worker.host.workers.remove(worker)
+
+    def _release(self, worker: Worker) -> None:
+        """End an idle worker that is no longer wanted. A worker sharing its process
+        (worker_threads above 1) is let go by closing its socket, which ends its thread
+        only: the other workers of the process may be running queries; the process ends
+        with its last worker."""
+        self._kill(worker, signalled=self.settings.worker_threads == 1)
 
     def _replace(self, worker: Worker) -> None:
         """Kill a worker (it may be mid-query) and fork a fresh one in its place."""
@@ -452,7 +467,7 @@ class Broker:
         worker.freed = time.monotonic()
         self.served += 1
         if worker.host.state == "retired":
-            self._kill(worker)
+            self._release(worker)
             if not worker.host.workers:
                 self._close_host(worker.host)
         elif worker.recycled:
@@ -469,7 +484,7 @@ class Broker:
         asked after jobs of some length (reading /proc costs more than a short query's
         own work in the broker, and short ones allocate little)."""
         keep = self.settings.worker_keep_mb * 1024 * 1024
-        if not keep or ran < KEEP_CHECK_AFTER:
+        if not keep or ran < KEEP_CHECK_AFTER or self.settings.worker_threads > 1:
             return False
         worker.kept = worker.resident_bytes() - worker.baseline
         if worker.kept <= keep:
@@ -556,6 +571,15 @@ class Broker:
         if job is None:
             return
         if job.worker is not None:  # the client went away mid-query: stop it
+            if self.settings.worker_threads > 1:
+                # not by stopping its process, which runs others' queries too: it runs to
+                # its end (or its time limit), and its frames are dropped
+                conn.out.clear()
+                worker = job.worker
+                if worker.paused:
+                    worker.paused = False
+                    self.selector.register(worker.sock, selectors.EVENT_READ, ("worker", worker))
+                return
             worker = job.worker
             self._end_job(job)
             self._replace(worker)
@@ -887,7 +911,8 @@ class Broker:
         check_memory = settings.worker_memory_mb and now >= self._next_memory_check
         if check_memory:
             self._next_memory_check = now + MEMORY_CHECK_INTERVAL
-        limit = settings.worker_memory_mb * 1024 * 1024
+        # the limit of a process: with worker_threads, its threads' queries together
+        limit = settings.worker_memory_mb * 1024 * 1024 * settings.worker_threads
         for job in list(self.running):
             worker = job.worker
             if worker is None:
@@ -956,6 +981,7 @@ class Broker:
             "busy": sum(1 for w in workers if w.job is not None),
             "sandboxed": [w.sandboxed for w in workers if w.ready],
             "worker_pids": [w.pid for w in workers],
+            "worker_processes": len({w.pid for w in workers if not w.dead}),
             "queued": self.fairness.queued(),
             "restarts": self.restarts,
             "recycled": self.recycled,

@@ -10,8 +10,15 @@ pages as it reads them, so a worker's first query makes most of it private (meas
 30,000 offerings: 515 of 631 MiB after one query), and each worker ends up with a copy
 of its own. So only for small stores.
 
-Started by the broker as ``python -c …store_host.main FD STORE MEMORY NETWORK`` with one
-end of a SOCK_SEQPACKET pair. It sends ``("ready", info)`` or ``("failed", message)``,
+With ``worker_threads`` above 1, a fork is a *group*: one process that serves that many
+workers' sockets, each in a thread of its own, sharing one opened store (its caches, or
+the in-memory copy's pages, which the first queries make private to the group once
+instead of to every worker). A fork request is then answered with a free socket of the
+newest group of that CPU priority while it has one, else with the first of a new group;
+every worker of a group carries the group's pidfd, so stopping one stops them all.
+
+Started by the broker as ``python -c …store_host.main FD STORE MEMORY NETWORK THREADS``
+with one end of a SOCK_SEQPACKET pair. It sends ``("ready", info)`` or ``("failed", message)``,
 then answers each ``("fork", {"nice": n})`` with ``("forked", {"pid": …})`` carrying two
 file descriptors: the worker's end of its socket and a pidfd (so the broker can kill it
 without racing pid reuse).
@@ -22,10 +29,13 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import select
 import signal
 import socket
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -39,7 +49,7 @@ _BOOT = (
 
 
 def boot_command(
-    package_parent: str, fd: int, store: str, memory: bool, network: bool
+    package_parent: str, fd: int, store: str, memory: bool, network: bool, threads: int = 1
 ) -> list[str]:
     return [
         sys.executable,
@@ -50,6 +60,7 @@ def boot_command(
         store,
         "1" if memory else "0",
         "1" if network else "0",
+        str(threads),
     ]
 
 
@@ -81,47 +92,129 @@ def _send(control: socket.socket, message: tuple[str, Any], fds: tuple[int, ...]
         control.send(data)
 
 
+@dataclass
+class _Group:
+    """A worker process, with the workers' sockets of it not handed out yet."""
+
+    pid: int
+    pidfd: int
+    free: list[socket.socket]
+
+    def alive(self) -> bool:
+        ended, _, _ = select.select([self.pidfd], [], [], 0)  # a pidfd reads once it exits
+        return not ended
+
+    def close(self) -> None:
+        for sock in self.free:
+            sock.close()
+        self.free = []
+        os.close(self.pidfd)
+
+
+_group: _Group | None = None  # the worker process with workers' sockets still to hand out
+
+
 def _fork_worker(
     control: socket.socket,
     store: ox.Store | None,
     path: str,
     options: dict[str, Any],
     network: bool,
+    threads: int = 1,
 ) -> None:
-    parent_end, child_end = socket.socketpair()
+    """Answer a fork request: a worker's socket and its process's pidfd."""
+    global _group
+    nice = int(options.get("nice") or 0)
+    current, _group = _group, None
+    if current is not None and not current.alive():  # stopped before all were handed out
+        current.close()
+        current = None
+    if threads == 1:  # a process of its own, at the worker's CPU priority
+        group = _fork_group(control, store, path, nice, network, 1)
+    else:  # a thread of the current worker process, at the worker's priority
+        group = current or _fork_group(control, store, path, 0, network, threads)
+    sock = group.free.pop(0)
+    try:
+        if threads > 1:
+            wire.send(sock, wire.PRIORITY, {"nice": nice})
+        _send(control, ("forked", {"pid": group.pid}), (sock.fileno(), group.pidfd))
+    finally:
+        sock.close()
+    if group.free:
+        _group = group
+    else:
+        group.close()
+
+
+def _fork_group(
+    control: socket.socket,
+    store: ox.Store | None,
+    path: str,
+    nice: int,
+    network: bool,
+    threads: int,
+) -> _Group:
+    """Fork a worker process that serves ``threads`` workers' sockets (usually one)."""
+    pairs = [socket.socketpair() for _ in range(threads)]
     pid = os.fork()
-    if pid == 0:  # the worker
+    if pid == 0:  # the worker process
         try:
             control.close()
-            parent_end.close()
+            if _group is not None:
+                _group.close()
+            for parent_end, _child_end in pairs:
+                parent_end.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             sandbox.die_with_parent()
-            if options.get("nice"):
-                os.nice(int(options["nice"]))
+            if nice:
+                os.nice(nice)
             sandboxed = False if network else sandbox.forbid_inet_sockets()
             opened = store if store is not None else ox.Store.read_only(path)
-            # The first frame says the worker is up, and how much memory it holds
-            # already (its share of the store): the memory limit counts from there.
-            wire.send(
-                child_end,
-                wire.STATUS_REPLY,
-                {"sandboxed": sandboxed, "resident_mb": _resident_mb()},
-            )
-            worker.serve(child_end, opened)
+            ends = [child_end for _parent_end, child_end in pairs]
+            if len(ends) == 1:
+                _serve_worker(wire.Reader(ends[0]), opened, sandboxed)
+            else:  # the process ends once the broker has closed every worker's socket
+                served = [
+                    threading.Thread(target=_serve_thread, args=(end, opened, sandboxed))
+                    for end in ends
+                ]
+                for thread in served:
+                    thread.start()
+                for thread in served:
+                    thread.join()
         finally:
             os._exit(0)
-    child_end.close()
-    pidfd = os.pidfd_open(pid)
+    for _parent_end, child_end in pairs:
+        child_end.close()
+    return _Group(pid, os.pidfd_open(pid), [parent_end for parent_end, _ in pairs])
+
+
+def _serve_thread(sock: socket.socket, store: ox.Store, sandboxed: bool) -> None:
+    """A worker that is a thread: it waits until it is handed out, which tells it its CPU
+    priority (Linux keeps a nice value per thread), then serves as a worker process does."""
+    reader = wire.Reader(sock)
     try:
-        _send(control, ("forked", {"pid": pid}), (parent_end.fileno(), pidfd))
-    finally:
-        parent_end.close()
-        os.close(pidfd)
+        kind, value = reader.receive()
+    except wire.Closed:
+        return  # never handed out (its process was replaced or the store host ended)
+    if kind == wire.PRIORITY and value.get("nice"):
+        base = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), base + int(value["nice"]))
+    _serve_worker(reader, store, sandboxed)
+
+
+def _serve_worker(reader: wire.Reader, store: ox.Store, sandboxed: bool) -> None:
+    # The first frame says the worker is up, and how much memory its process holds
+    # already (its share of the store): the memory limit counts from there.
+    info = {"sandboxed": sandboxed, "resident_mb": _resident_mb()}
+    wire.send(reader.sock, wire.STATUS_REPLY, info)
+    worker.serve(reader.sock, store, reader)
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     fd, path, memory, network = int(argv[0]), argv[1], argv[2] == "1", argv[3] == "1"
+    threads = int(argv[4]) if len(argv) > 4 else 1
     sandbox.die_with_parent()
     # Exited workers are reaped by the kernel: no zombies, nothing to wait for.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -155,4 +248,4 @@ def main(argv: list[str] | None = None) -> None:
             return  # the broker is gone
         command, options = pickle.loads(data)
         if command == "fork":
-            _fork_worker(control, store, path, options, network)
+            _fork_worker(control, store, path, options, network, threads)

@@ -8,7 +8,8 @@ Kinds, from a worker (and so, forwarded, from the broker):
 ``W`` whole result (pickled ``{"head", "data"}``), ``H`` head of a streamed result
 (pickled dict), ``D`` data bytes, ``E`` end of a streamed result, ``X`` error (pickled
 ``{"status", "message", "headers"}``). From a web process: ``Q`` job, ``S`` status
-request; the broker answers ``S`` with ``T`` (pickled status).
+request; the broker answers ``S`` with ``T`` (pickled status). From the store host to a
+worker thread (``worker_threads``), before it is handed to the broker: ``P`` (its nice).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ MAX_FRAME = 64 * 1024 * 1024
 
 WHOLE, HEAD, DATA, END, ERROR = b"W", b"H", b"D", b"E", b"X"
 JOB, STATUS, STATUS_REPLY = b"Q", b"S", b"T"
-PICKLED = frozenset({WHOLE, HEAD, ERROR, JOB, STATUS, STATUS_REPLY})
+PRIORITY = b"P"  # from the store host to a worker thread as it is handed out: its nice value
+PICKLED = frozenset({WHOLE, HEAD, ERROR, JOB, STATUS, STATUS_REPLY, PRIORITY})
 
 
 class Closed(Exception):

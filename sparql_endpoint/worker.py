@@ -247,9 +247,10 @@ def _write(
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
 
-def serve(sock: socket.socket, store: ox.Store) -> None:
-    """Run jobs until the broker closes the socket."""
-    reader = wire.Reader(sock)
+def serve(sock: socket.socket, store: ox.Store, reader: wire.Reader | None = None) -> None:
+    """Run jobs until the broker closes the socket (``reader``: the socket's, if it was
+    read from already)."""
+    reader = reader or wire.Reader(sock)
     while True:
         try:
             kind, job = reader.receive()
