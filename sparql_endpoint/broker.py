@@ -111,6 +111,8 @@ class Job:
     deadline: float = 0.0  # once started: when its time is up
     streaming: bool = False
     host: StoreHost | None = None
+    sent: bool = False  # some of its answer has gone to the web process
+    retried: bool = False  # ran again after its process was stopped (worker_threads)
 
 
 @dataclass(eq=False)
@@ -176,6 +178,7 @@ class Broker:
         self.restarts = 0
         self.recycled = 0
         self.promoted = 0
+        self.retried = 0
         self.served = 0
         self.cache: collections.OrderedDict[tuple[str, bytes], bytes] = collections.OrderedDict()
         self.cache_bytes = 0
@@ -438,6 +441,7 @@ class Broker:
                 continue
             if kind == wire.HEAD:
                 job.streaming = True
+            job.sent = True
             self._to_web(job.conn, raw)
             if kind in (wire.WHOLE, wire.ERROR, wire.END):
                 if kind == wire.WHOLE and job.cache_key is not None and job.host is not None:
@@ -449,6 +453,8 @@ class Broker:
 
     def _worker_died(self, worker: Worker) -> None:
         job = worker.job
+        if job is not None and self._retry(job):
+            job = None
         if job is not None:
             log(
                 f"worker {worker.pid} ended while running a query from {job.client} "
@@ -460,6 +466,23 @@ class Broker:
                 _error_frame(503, "The query's worker process ended unexpectedly; try again."),
             )
         self._replace(worker)
+
+    def _retry(self, job: Job) -> bool:
+        """With worker_threads, a query whose process ended under it (stopped for a
+        neighbour's overrun, mostly) runs again from the start on the fresh process, once,
+        if none of its answer has gone out yet: only the runaway is refused."""
+        if self.settings.worker_threads == 1 or job.sent or job.retried or job.conn.closed:
+            return False
+        now = time.monotonic()
+        self._end_job(job)  # its time so far is charged to its client
+        job.retried = True
+        job.worker = job.host = None
+        job.queue_deadline = now + self.settings.queue_wait
+        job.conn.job = job
+        self.fairness.enqueue(job.client, job, now)
+        self.retried += 1
+        log(f"query from {job.client} ({job.text!r}) runs again: its worker process ended")
+        return True
 
     def _finish(self, job: Job, worker: Worker) -> None:
         self._end_job(job)
@@ -986,6 +1009,7 @@ class Broker:
             "restarts": self.restarts,
             "recycled": self.recycled,
             "promoted": self.promoted,
+            "retried": self.retried,
             "served": self.served,
             "cache_hits": self.cache_hits,
             "cache_bytes": self.cache_bytes,

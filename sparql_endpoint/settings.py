@@ -165,11 +165,12 @@ class SparqlSettings(BaseSettings):
         "default): every query has a process of its own. More: the workers are threads of "
         "fewer processes, which share their store's caches, or with store_in_memory one "
         "in-memory copy of the store for all their threads (at 30,000 offerings the query "
-        "mix then ran 2.7-3.9 times as fast as Oxigraph's server reading its disk store, "
+        "mix then ran 2.7-4.1 times as fast as Oxigraph's server reading its disk store, "
         "with 1.7 GB for the whole server). But a query that overruns timeout or the memory "
         "limit (worker_memory_mb times the threads, for the process) is stopped with its "
-        "process: the other queries running in it are answered 503 too; worker_keep_mb "
-        "does not apply.",
+        "process: the other queries running in it start again on its fresh fork (once; one "
+        "whose answer had begun to go out is cut, as at a time limit); worker_keep_mb does "
+        "not apply.",
     )
     result_cache_mb: int = Field(
         64,

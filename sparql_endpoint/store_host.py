@@ -7,15 +7,16 @@ system's page cache holds it once for all). With ``store_in_memory`` this proces
 copies the store into an in-memory pyoxigraph store, which answers two to five times
 faster; but the copy does not stay shared: pyoxigraph's in-memory store writes to its
 pages as it reads them, so a worker's first query makes most of it private (measured at
-30,000 offerings: 515 of 631 MiB after one query), and each worker ends up with a copy
-of its own. So only for small stores.
+30,000 offerings: 515 of 631 MiB after one query), and each worker process ends up with
+a copy of its own. So only for small stores, or with ``worker_threads`` (below).
 
 With ``worker_threads`` above 1, a fork is a *group*: one process that serves that many
 workers' sockets, each in a thread of its own, sharing one opened store (its caches, or
 the in-memory copy's pages, which the first queries make private to the group once
 instead of to every worker). A fork request is then answered with a free socket of the
-newest group of that CPU priority while it has one, else with the first of a new group;
-every worker of a group carries the group's pidfd, so stopping one stops them all.
+newest group while it has one, else with the first of a new group, and the thread behind
+it is told its worker's CPU priority (``wire.PRIORITY``: Linux keeps a nice value per
+thread); every worker of a group carries the group's pidfd, so stopping one stops them all.
 
 Started by the broker as ``python -c …store_host.main FD STORE MEMORY NETWORK THREADS``
 with one end of a SOCK_SEQPACKET pair. It sends ``("ready", info)`` or ``("failed", message)``,
@@ -125,14 +126,10 @@ def _fork_worker(
     """Answer a fork request: a worker's socket and its process's pidfd."""
     global _group
     nice = int(options.get("nice") or 0)
-    current, _group = _group, None
-    if current is not None and not current.alive():  # stopped before all were handed out
-        current.close()
-        current = None
     if threads == 1:  # a process of its own, at the worker's CPU priority
         group = _fork_group(control, store, path, nice, network, 1)
-    else:  # a thread of the current worker process, at the worker's priority
-        group = current or _fork_group(control, store, path, 0, network, threads)
+    else:  # a thread of the current worker process, told its priority below
+        group = _take_group() or _fork_group(control, store, path, 0, network, threads)
     sock = group.free.pop(0)
     try:
         if threads > 1:
@@ -144,6 +141,16 @@ def _fork_worker(
         _group = group
     else:
         group.close()
+
+
+def _take_group() -> _Group | None:
+    """The worker process with workers still to hand out, if it is still running."""
+    global _group
+    group, _group = _group, None
+    if group is not None and not group.alive():  # stopped before all were handed out
+        group.close()
+        return None
+    return group
 
 
 def _fork_group(
