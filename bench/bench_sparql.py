@@ -197,10 +197,11 @@ def same_answer(a: str, b: str, query: str) -> bool:
     picks any rows of the result (SPARQL 1.1 Query §15.5): stores that keep their data
     in another order (on disk, in memory) rightly pick others, so only the counts must
     agree."""
-    if a == b:
-        return True
-    unordered = _LIMIT.search(query) and not _ORDER_BY.search(query)
-    return bool(unordered) and a.split()[:2] == b.split()[:2]
+    return a == b or (_unordered(query) and a.split()[:2] == b.split()[:2])
+
+
+def _unordered(query: str) -> bool:
+    return bool(_LIMIT.search(query)) and not _ORDER_BY.search(query)
 
 
 def ask(server: Server, query: str, source: str = "127.0.0.1") -> tuple[int, bytes]:
@@ -513,12 +514,16 @@ def main() -> int:
                 answers.append(digest(status, body, wants_graph(query)))
             rows = answers[1].split()[0]
             fits = rows.isdigit() and int(rows) <= MAX_ROWS
-            same = same_answer(answers[0], answers[1], query)
+            same = answers[0] == answers[1]  # the same store order: the same rows
             for other in others:  # the variants must answer as ours does (cut alike)
                 theirs = digest(*ask(other, query), wants_graph(query))
                 if not same_answer(theirs, answers[0], query):
-                    same = False
-                    print(f"  {name}: {other.name} answered differently")
+                    why = (
+                        "a LIMIT without ORDER BY may pick other rows"
+                        if _unordered(query)
+                        else "DIFFERENT"
+                    )
+                    print(f"  {name}: {other.name} answered otherwise ({theirs}: {why})")
             if same and fits:
                 mix.append((name, query))
             note = "same" if same else ("cut at the row cap" if not fits else "DIFFERENT")
