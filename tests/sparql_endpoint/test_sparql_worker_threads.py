@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import flask
@@ -87,36 +87,36 @@ def test_reserved_and_general_workers_are_threads_at_their_own_priorities(
         endpoint.close()
 
 
-def test_queries_run_side_by_side_in_one_process(store_dir: Path) -> None:
+@pytest.fixture()
+def pair(store_dir: Path) -> Iterator[flask.Flask]:
+    """Two workers, threads of one process."""
     app = make_app(store_dir, workers=2, reserved_workers=0, worker_threads=2)
-    endpoint = app.extensions["sparql_endpoint"]
-    try:
-        held = [submit_directly(app, SLOW, f"10.0.0.{n}") for n in (1, 2)]
-        _until(lambda: endpoint.status()["busy"] == 2)
-        status = endpoint.status()
-        assert status["worker_processes"] == 1 and status["queued"] == 0
-        for reply in held:
-            reply.abandon()
-    finally:
-        endpoint.close()
+    yield app
+    app.extensions["sparql_endpoint"].close()
 
 
-def test_a_client_that_goes_away_does_not_stop_the_others_queries(store_dir: Path) -> None:
-    app = make_app(store_dir, workers=2, reserved_workers=0, worker_threads=2)
-    endpoint = app.extensions["sparql_endpoint"]
-    try:
-        first = endpoint.status()
-        held = submit_directly(app, SLOW, "10.0.0.1")
-        _until(lambda: endpoint.status()["busy"] == 1)
-        held.abandon()  # with a process per query, the broker would kill its worker
-        response = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
-        assert response.status_code == 200 and json.loads(response.data)["boolean"] is True
-        after = endpoint.status()
-        assert after["restarts"] == 0
-        assert after["worker_pids"] == first["worker_pids"]
-        assert after["busy"] == 1  # the abandoned query runs on to its own time limit
-    finally:
-        endpoint.close()
+def test_queries_run_side_by_side_in_one_process(pair: flask.Flask) -> None:
+    endpoint = pair.extensions["sparql_endpoint"]
+    held = [submit_directly(pair, SLOW, f"10.0.0.{n}") for n in (1, 2)]
+    _until(lambda: endpoint.status()["busy"] == 2)
+    status = endpoint.status()
+    assert status["worker_processes"] == 1 and status["queued"] == 0
+    for reply in held:
+        reply.abandon()
+
+
+def test_a_client_that_goes_away_does_not_stop_the_others_queries(pair: flask.Flask) -> None:
+    endpoint = pair.extensions["sparql_endpoint"]
+    first = endpoint.status()
+    held = submit_directly(pair, SLOW, "10.0.0.1")
+    _until(lambda: endpoint.status()["busy"] == 1)
+    held.abandon()  # with a process per query, the broker would kill its worker
+    response = pair.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert response.status_code == 200 and json.loads(response.data)["boolean"] is True
+    after = endpoint.status()
+    assert after["restarts"] == 0
+    assert after["worker_pids"] == first["worker_pids"]
+    assert after["busy"] == 1  # the abandoned query runs on to its own time limit
 
 
 def test_a_query_over_its_time_stops_its_process_and_its_neighbour_runs_again(
