@@ -600,10 +600,7 @@ class Broker:
                 # not by stopping its process, which runs others' queries too: it runs to
                 # its end (or its time limit), and its frames are dropped
                 conn.out.clear()
-                worker = job.worker
-                if worker.paused:
-                    worker.paused = False
-                    self.selector.register(worker.sock, selectors.EVENT_READ, ("worker", worker))
+                self._resume(job.worker)
                 return
             worker = job.worker
             self._end_job(job)
@@ -642,12 +639,14 @@ class Broker:
         if not conn.out:
             self.selector.modify(conn.sock, selectors.EVENT_READ, ("web", conn))
         job = conn.job
-        if job is not None and job.worker is not None and job.worker.paused:
-            if len(conn.out) < OUT_LOW_WATER:
-                job.worker.paused = False
-                self.selector.register(
-                    job.worker.sock, selectors.EVENT_READ, ("worker", job.worker)
-                )
+        if job is not None and job.worker is not None and len(conn.out) < OUT_LOW_WATER:
+            self._resume(job.worker)
+
+    def _resume(self, worker: Worker) -> None:
+        """Read a paused worker's frames again (its client caught up, or went away)."""
+        if worker.paused:
+            worker.paused = False
+            self.selector.register(worker.sock, selectors.EVENT_READ, ("worker", worker))
 
     # --- admission and scheduling ----------------------------------------------------
 
