@@ -168,6 +168,8 @@ class Broker:
     def __init__(self, settings: SparqlSettings, socket_path: str):
         self.settings = settings
         self.socket_path = socket_path
+        # workers per worker process (worker_threads): never more than the pool holds
+        self.threads = min(settings.worker_threads, worker_count(settings))
         self.selector = selectors.DefaultSelector()
         self.fairness: Fairness[Job] = Fairness(
             settings.client_budget, settings.client_burst, settings.light_client_seconds
@@ -282,7 +284,7 @@ class Broker:
                 path,
                 self.settings.store_in_memory,
                 network,
-                self.settings.worker_threads,
+                self.threads,
             ),
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
@@ -405,7 +407,7 @@ class Broker:
         (worker_threads above 1) is let go by closing its socket, which ends its thread
         only: the other workers of the process may be running queries; the process ends
         with its last worker."""
-        self._kill(worker, signalled=self.settings.worker_threads == 1)
+        self._kill(worker, signalled=self.threads == 1)
 
     def _replace(self, worker: Worker) -> None:
         """Kill a worker (it may be mid-query) and fork a fresh one in its place."""
@@ -471,7 +473,7 @@ class Broker:
         """With worker_threads, a query whose process ended under it (stopped for a
         neighbour's overrun, mostly) runs again from the start on the fresh process, once,
         if none of its answer has gone out yet: only the runaway is refused."""
-        if self.settings.worker_threads == 1 or job.sent or job.retried or job.conn.closed:
+        if self.threads == 1 or job.sent or job.retried or job.conn.closed:
             return False
         now = time.monotonic()
         self._end_job(job)  # its time so far is charged to its client
@@ -507,7 +509,7 @@ class Broker:
         asked after jobs of some length (reading /proc costs more than a short query's
         own work in the broker, and short ones allocate little)."""
         keep = self.settings.worker_keep_mb * 1024 * 1024
-        if not keep or ran < KEEP_CHECK_AFTER or self.settings.worker_threads > 1:
+        if not keep or ran < KEEP_CHECK_AFTER or self.threads > 1:
             return False
         worker.kept = worker.resident_bytes() - worker.baseline
         if worker.kept <= keep:
@@ -594,14 +596,11 @@ class Broker:
         if job is None:
             return
         if job.worker is not None:  # the client went away mid-query: stop it
-            if self.settings.worker_threads > 1:
+            if self.threads > 1:
                 # not by stopping its process, which runs others' queries too: it runs to
                 # its end (or its time limit), and its frames are dropped
                 conn.out.clear()
-                worker = job.worker
-                if worker.paused:
-                    worker.paused = False
-                    self.selector.register(worker.sock, selectors.EVENT_READ, ("worker", worker))
+                self._resume(job.worker)
                 return
             worker = job.worker
             self._end_job(job)
@@ -640,12 +639,14 @@ class Broker:
         if not conn.out:
             self.selector.modify(conn.sock, selectors.EVENT_READ, ("web", conn))
         job = conn.job
-        if job is not None and job.worker is not None and job.worker.paused:
-            if len(conn.out) < OUT_LOW_WATER:
-                job.worker.paused = False
-                self.selector.register(
-                    job.worker.sock, selectors.EVENT_READ, ("worker", job.worker)
-                )
+        if job is not None and job.worker is not None and len(conn.out) < OUT_LOW_WATER:
+            self._resume(job.worker)
+
+    def _resume(self, worker: Worker) -> None:
+        """Read a paused worker's frames again (its client caught up, or went away)."""
+        if worker.paused:
+            worker.paused = False
+            self.selector.register(worker.sock, selectors.EVENT_READ, ("worker", worker))
 
     # --- admission and scheduling ----------------------------------------------------
 
@@ -935,7 +936,7 @@ class Broker:
         if check_memory:
             self._next_memory_check = now + MEMORY_CHECK_INTERVAL
         # the limit of a process: with worker_threads, its threads' queries together
-        limit = settings.worker_memory_mb * 1024 * 1024 * settings.worker_threads
+        limit = settings.worker_memory_mb * 1024 * 1024 * self.threads
         for job in list(self.running):
             worker = job.worker
             if worker is None:

@@ -119,50 +119,50 @@ def test_a_client_that_goes_away_does_not_stop_the_others_queries(pair: flask.Fl
     assert after["busy"] == 1  # the abandoned query runs on to its own time limit
 
 
-def test_a_query_over_its_time_stops_its_process_and_its_neighbour_runs_again(
-    store_dir: Path,
-) -> None:
+@pytest.fixture()
+def timed_pair(store_dir: Path) -> Iterator[flask.Flask]:
+    """Two workers, threads of one process, under a time limit of 2 s."""
     app = make_app(store_dir, workers=2, reserved_workers=0, worker_threads=2, timeout=2)
-    endpoint = app.extensions["sparql_endpoint"]
-    try:
-        first = endpoint.status()
-        neighbour = submit_directly(app, SLOW, "10.0.0.2")  # its own time: 300 s
-        _until(lambda: endpoint.status()["busy"] == 1)
-        response = app.test_client().get("/sparql", query_string={"query": SLOW})
-        assert response.status_code == 503
-        assert b"did not finish within 2 seconds" in response.data
-        # The process it shared was stopped; the neighbour's query, none of whose answer
-        # had gone out, runs again on the fresh process instead of failing (busy: it is
-        # the only query, running; a refused one would be gone).
-        _until(lambda: endpoint.status()["retried"] == 1 and endpoint.status()["busy"] == 1)
-        after = endpoint.status()
-        assert after["worker_processes"] == 1 and after["restarts"] >= 2
-        assert set(after["worker_pids"]).isdisjoint(first["worker_pids"])
-        response = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
-        assert response.status_code == 200
-        neighbour.abandon()
-    finally:
-        endpoint.close()
+    yield app
+    app.extensions["sparql_endpoint"].close()
 
 
-def test_a_neighbour_runs_again_once_only(store_dir: Path) -> None:
+def test_a_query_over_its_time_stops_its_process_and_its_neighbour_runs_again(
+    timed_pair: flask.Flask,
+) -> None:
+    endpoint = timed_pair.extensions["sparql_endpoint"]
+    first = endpoint.status()
+    neighbour = submit_directly(timed_pair, SLOW, "10.0.0.2")  # its own time: 300 s
+    _until(lambda: endpoint.status()["busy"] == 1)
+    response = timed_pair.test_client().get("/sparql", query_string={"query": SLOW})
+    assert response.status_code == 503
+    assert b"did not finish within 2 seconds" in response.data
+    # The process it shared was stopped; the neighbour's query, none of whose answer
+    # had gone out, runs again on the fresh process instead of failing (busy: it is
+    # the only query, running; a refused one would be gone).
+    _until(lambda: endpoint.status()["retried"] == 1 and endpoint.status()["busy"] == 1)
+    after = endpoint.status()
+    assert after["worker_processes"] == 1 and after["restarts"] >= 2
+    assert set(after["worker_pids"]).isdisjoint(first["worker_pids"])
+    response = timed_pair.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert response.status_code == 200
+    neighbour.abandon()
+
+
+def test_a_neighbour_runs_again_once_only(timed_pair: flask.Flask) -> None:
     """A query whose process is stopped a second time under it is answered 503: a query
     that itself brings its process down (were the engine to crash on it) cannot take
     every fresh process with it."""
-    app = make_app(store_dir, workers=2, reserved_workers=0, worker_threads=2, timeout=2)
-    endpoint = app.extensions["sparql_endpoint"]
-    try:
-        neighbour = submit_directly(app, SLOW, "10.0.0.2")
-        _until(lambda: endpoint.status()["busy"] == 1)
-        for _ in range(2):
-            response = app.test_client().get("/sparql", query_string={"query": SLOW})
-            assert response.status_code == 503
-        kind, error = neighbour.next()
-        assert kind == wire.ERROR and error["status"] == 503
-        assert "ended unexpectedly" in error["message"]
-        assert endpoint.status()["retried"] == 1
-    finally:
-        endpoint.close()
+    endpoint = timed_pair.extensions["sparql_endpoint"]
+    neighbour = submit_directly(timed_pair, SLOW, "10.0.0.2")
+    _until(lambda: endpoint.status()["busy"] == 1)
+    for _ in range(2):
+        response = timed_pair.test_client().get("/sparql", query_string={"query": SLOW})
+        assert response.status_code == 503
+    kind, error = neighbour.next()
+    assert kind == wire.ERROR and error["status"] == 503
+    assert "ended unexpectedly" in error["message"]
+    assert endpoint.status()["retried"] == 1
 
 
 @pytest.mark.parametrize("in_memory", [False, True], ids=["on-disk", "in-memory"])
